@@ -1,0 +1,41 @@
+import { loadSite } from '../content/load.js';
+import { formatProblem } from '../content/model.js';
+import { buildStatic } from '../runtimes/static.js';
+import { publish } from '../site/index.js';
+import { helpText, parse, type Command } from './args.js';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. Exits 1 if any article is invalid.',
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL]',
+  options: [
+    '--articles DIR   the articles folder (default ./articles)',
+    '--out DIR        output folder, replaced only when the build succeeds (default dist)',
+    '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+    '-h, --help       show this help',
+  ],
+  async run(argv, io) {
+    const { values } = parse(argv, { articles: { type: 'string' }, out: { type: 'string' }, 'base-url': { type: 'string' } });
+    if (values.help) {
+      io.out(helpText(this));
+      return 0;
+    }
+    const outDir = values.out ?? 'dist';
+    const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'] });
+    for (const problem of loaded.problems) io.err(`${formatProblem(problem)}\n`);
+    const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+    if (!loaded.data || errors > 0) {
+      io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
+      return 1;
+    }
+    const progress = io.isTTY
+      ? (done: number, total: number) => {
+          if (done === total || done % 500 === 0) io.err(`\rwriting ${done}/${total} files`);
+          if (done === total) io.err('\n');
+        }
+      : undefined;
+    const result = await buildStatic(publish(loaded.data), outDir, progress);
+    io.err(`feedgen build: ${loaded.data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
+    return 0;
+  },
+};

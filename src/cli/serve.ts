@@ -1,0 +1,40 @@
+import { startNodeServer } from '../runtimes/node.js';
+import { helpText, parse, portNumber, type Command } from './args.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL]',
+  options: [
+    '--articles DIR   the articles folder (default ./articles)',
+    '--port N         port to listen on (default $PORT, else 8787)',
+    '--host H         address to listen on (default 127.0.0.1)',
+    '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+    '-h, --help       show this help',
+  ],
+  async run(argv, io) {
+    const { values } = parse(argv, {
+      articles: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'base-url': { type: 'string' },
+    });
+    if (values.help) {
+      io.out(helpText(this));
+      return 0;
+    }
+    const server = await startNodeServer({
+      articlesDir: values.articles ?? 'articles',
+      port: portNumber(values.port ?? process.env.PORT, 8787),
+      host: values.host ?? '127.0.0.1',
+      baseUrl: values['base-url'],
+      log: io.err,
+    });
+    const stop = () => {
+      void server.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return new Promise<number>(() => {});
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * One article's front matter + body -> ArticleData, or the problems that keep it out.
+ */
+import { formatOffset, formatRfc3339, normalizeTimestamp, type Adjustment, type OffsetInstant } from '../time/index.js';
+import { FieldReader, httpUrl } from './fields.js';
+import type { FrontMatter } from './frontmatter.js';
+import { renderMarkdown } from './markdown.js';
+import type { ArticleData, SiteSettings } from './model.js';
+import { readDisambiguation, readLanguage, readZone, type Inherited } from './settings.js';
+import { cleanText } from './text.js';
+
+export const ARTICLE_KEYS = [
+  'title', 'date', 'updated', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
+  'language', 'image', 'draft',
+] as const;
+
+export interface ArticleContext {
+  source: string;
+  section: string[];
+  slug: string;
+  /** The article's page URL on this site (absolute). */
+  url: string;
+  site: SiteSettings;
+  inherited: Inherited;
+  version: string;
+}
+
+export interface ArticleResult {
+  article?: ArticleData;
+  draft: boolean;
+  fields: FieldReader;
+}
+
+export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
+  const fields = new FieldReader(frontMatter);
+  fields.checkKnownKeys(ARTICLE_KEYS);
+  const draft = fields.boolean('draft') ?? false;
+  const title = fields.required('title');
+
+  const ownZone = fields.has('timezone');
+  const zone = ownZone ? readZone(fields) : context.inherited.timezone;
+  const disambiguation = readDisambiguation(fields) ?? context.inherited.disambiguation;
+  const stampOptions = { zone, disambiguation };
+  let published: OffsetInstant | undefined;
+  let updated: OffsetInstant | undefined;
+  // A bad `timezone` is reported once, on its own line, not again on every date.
+  if (!ownZone || zone !== undefined) {
+    published = readTimestamp(fields, 'date', stampOptions, true);
+    updated = readTimestamp(fields, 'updated', stampOptions, false);
+  }
+  if (published && updated && updated.epochMs < published.epochMs) {
+    fields.warn('updated', `"updated" (${formatRfc3339(updated)}) is before "date" (${formatRfc3339(published)})`);
+  }
+
+  const id = readId(fields) ?? context.url;
+  const linkText = fields.text('link');
+  const link = linkText === undefined ? context.url : httpUrl(linkText, `${context.site.baseUrl}/`);
+  if (linkText !== undefined && !link) fields.error('link', `"link" must be an http(s) URL, not "${linkText}"`);
+  const imageText = fields.text('image');
+  const image = imageText === undefined ? undefined : httpUrl(imageText, context.url);
+  if (imageText !== undefined && !image) fields.error('image', `"image" must be an http(s) URL or a path, not "${imageText}"`);
+  const authors = fields.people('author') ?? context.site.authors;
+  const summary = fields.text('summary');
+  const tags = fields.textList('tags') ?? [];
+  const language = readLanguage(fields) ?? context.inherited.language;
+
+  if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
+    return { draft, fields };
+  }
+  const article: ArticleData = {
+    source: context.source,
+    section: context.section,
+    slug: context.slug,
+    id,
+    title,
+    url: context.url,
+    link,
+    published,
+    authors,
+    tags,
+    language,
+    html: renderMarkdown(cleanText(frontMatter.body), context.url),
+    version: context.version,
+  };
+  if (updated) article.updated = updated;
+  if (summary) article.summary = summary;
+  if (image) article.image = image;
+  return { article, draft, fields };
+}
+
+function readTimestamp(
+  fields: FieldReader,
+  key: 'date' | 'updated',
+  options: Parameters<typeof normalizeTimestamp>[1],
+  required: boolean,
+): OffsetInstant | undefined {
+  const text = required ? fields.required(key) : fields.text(key);
+  if (text === undefined) return undefined;
+  const result = normalizeTimestamp(text, options);
+  if (!result.ok) {
+    fields.error(key, `"${key}": ${result.error}`);
+    return undefined;
+  }
+  if (result.adjustment && options?.disambiguation === 'compatible') {
+    fields.warn(key, describeAdjustment(key, text, options.zone ?? '', result.instant, result.adjustment));
+  }
+  return result.instant;
+}
+
+function describeAdjustment(key: string, text: string, zone: string, instant: OffsetInstant, adjustment: Adjustment): string {
+  const before = formatOffset(adjustment.offsetBefore);
+  const after = formatOffset(adjustment.offsetAfter);
+  const readAs = formatRfc3339(instant);
+  if (adjustment.kind === 'gap') {
+    return `"${key}" ${text} does not exist in ${zone} (clocks jumped from ${before} to ${after}); read as ${readAs} by the "compatible" rule: write the offset to say what you mean`;
+  }
+  return `"${key}" ${text} happens twice in ${zone} (${before}, then ${after}); read as the earlier, ${readAs}, by the "compatible" rule: write the offset to say what you mean`;
+}
+
+/** An explicit id must be an absolute URI (Atom requires one), e.g. tag:example.com,2019:huawei. */
+function readId(fields: FieldReader): string | undefined {
+  const id = fields.text('id');
+  if (id === undefined) return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(id)) {
+    fields.error('id', `"id" must be an absolute URI such as tag:example.com,2019:my-article or urn:uuid:…, not "${id}"`);
+    return undefined;
+  }
+  return id;
+}

@@ -1,0 +1,248 @@
+/**
+ * An articles folder -> SiteData + problems (CONTRACT "Articles").
+ *
+ *   articles/_index.md                  site settings
+ *   articles/<section>/_index.md        section settings (any depth)
+ *   articles/<section>/<slug>.md        an article of that section
+ *
+ * Every invalid article is reported and left out; the rest are served. Parse results are kept in
+ * a cache keyed by file text and inherited settings, so a reload re-renders only what changed.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RESERVED_NAMES, articlePath, sectionKey } from '../site/urls.js';
+import { readArticle, type ArticleResult } from './article.js';
+import { FieldReader, type FieldProblem } from './fields.js';
+import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
+import type { ArticleData, Problem, SectionData, SiteData, SiteSettings } from './model.js';
+import { inherit, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+
+export const INDEX_FILE = '_index.md';
+
+export interface LoadOptions {
+  /** --base-url: wins over the site's base_url. */
+  baseUrl?: string;
+  /** Used when neither --base-url nor base_url is given (the Node server's own address). */
+  fallbackBaseUrl?: string;
+  /** The cache of an earlier load of the same folder, for incremental reloads. */
+  cache?: ParseCache;
+}
+
+export interface LoadResult {
+  /** Undefined when the site itself is unusable (no base URL). */
+  data?: SiteData;
+  problems: Problem[];
+  cache: ParseCache;
+}
+
+interface CachedParse {
+  key: string;
+  result: ArticleResult;
+}
+
+export type ParseCache = Map<string, CachedParse>;
+
+interface SourceFile {
+  /** Folder names from the articles folder down to the file's folder. */
+  folders: string[];
+  name: string;
+  /** Relative to the articles folder's parent, with "/" separators: how messages name it. */
+  display: string;
+  absolute: string;
+}
+
+const EMPTY_FRONT_MATTER: FrontMatter = { data: {}, keyLines: new Map(), body: '', bodyLine: 1 };
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function loadSite(articlesDir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const root = path.resolve(articlesDir);
+  const problems: Problem[] = [];
+  const files = await listMarkdownFiles(root, path.dirname(root));
+  const texts = await readAll(files, problems);
+  const report = (file: string, list: FieldProblem[]) => {
+    for (const p of list) problems.push({ file, ...p });
+  };
+
+  const siteFile = files.find((f) => f.folders.length === 0 && f.name === INDEX_FILE);
+  const siteFields = new FieldReader(siteFile ? frontMatterOf(siteFile, texts, problems) ?? EMPTY_FRONT_MATTER : EMPTY_FRONT_MATTER);
+  const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
+  report(siteFile?.display ?? `${path.basename(root)}/${INDEX_FILE}`, siteFields.problems);
+  const cache: ParseCache = new Map();
+  if (!site) return { problems: sortProblems(problems), cache };
+
+  const sectionSettings = new Map<string, SectionSettings>();
+  for (const file of files) {
+    if (file.name !== INDEX_FILE || file.folders.length === 0) continue;
+    const fields = new FieldReader(frontMatterOf(file, texts, problems) ?? EMPTY_FRONT_MATTER);
+    sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields));
+    report(file.display, fields.problems);
+  }
+
+  const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
+  const sectionPaths = collectSections(files);
+  const badFolders = checkFolderNames(sectionPaths, root, problems);
+  const chainOf = (section: string[]) => section.map((_, i) => sectionSettings.get(sectionKey(section.slice(0, i + 1))) ?? {});
+  const siteFingerprint = JSON.stringify(site);
+
+  const articles: ArticleData[] = [];
+  const seenIds = new Map<string, string>();
+  for (const file of articleFiles) {
+    const text = texts.get(file.absolute);
+    if (text === undefined || badFolders.has(sectionKey(file.folders))) continue;
+    const slug = file.name.slice(0, -'.md'.length);
+    const collision = slugCollision(slug, file.folders, sectionPaths);
+    if (collision) {
+      problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
+      continue;
+    }
+    const inherited = inherit(site, chainOf(file.folders));
+    const contextKey = hash(`${siteFingerprint}\0${JSON.stringify(inherited)}\0${file.display}\0${text}`);
+    let parsed = options.cache?.get(file.display);
+    if (!parsed || parsed.key !== contextKey) {
+      parsed = { key: contextKey, result: parseArticle(text, file, slug, site, inherited, contextKey) };
+    }
+    cache.set(file.display, parsed);
+    report(file.display, parsed.result.fields.problems);
+    const article = parsed.result.article;
+    if (!article || parsed.result.draft) continue;
+    const firstUse = seenIds.get(article.id);
+    if (firstUse) {
+      problems.push({
+        file: file.display,
+        line: parsed.result.fields.line('id'),
+        severity: 'error',
+        message: `id "${article.id}" is already used by ${firstUse}`,
+      });
+      continue;
+    }
+    seenIds.set(article.id, file.display);
+    articles.push(article);
+  }
+
+  const sections: SectionData[] = [...sectionPaths.values()]
+    .filter((section) => !badFolders.has(sectionKey(section)))
+    .map((section) => sectionData(section, sectionSettings.get(sectionKey(section)) ?? {}, inherit(site, chainOf(section)).language));
+  return { data: { site, sections, articles }, problems: sortProblems(problems), cache };
+}
+
+function parseArticle(
+  text: string,
+  file: SourceFile,
+  slug: string,
+  site: SiteSettings,
+  inherited: Inherited,
+  version: string,
+): ArticleResult {
+  const parsed = parseFrontMatter(text);
+  if (!parsed.ok) {
+    const fields = new FieldReader(EMPTY_FRONT_MATTER);
+    for (const p of parsed.problems) fields.problems.push({ ...p, severity: 'error' });
+    return { draft: false, fields };
+  }
+  const url = `${site.baseUrl}${articlePath(file.folders, slug)}`;
+  return readArticle(parsed.value, { source: file.display, section: file.folders, slug, url, site, inherited, version });
+}
+
+function frontMatterOf(file: SourceFile, texts: Map<string, string>, problems: Problem[]): FrontMatter | undefined {
+  const text = texts.get(file.absolute);
+  if (text === undefined) return undefined;
+  const parsed = parseFrontMatter(text);
+  if (parsed.ok) return parsed.value;
+  for (const p of parsed.problems) problems.push({ file: file.display, severity: 'error', ...p });
+  return undefined;
+}
+
+function sectionData(section: string[], settings: SectionSettings, language: string): SectionData {
+  const data: SectionData = { path: section, title: settings.title ?? section[section.length - 1] ?? '', language };
+  if (settings.description) data.description = settings.description;
+  return data;
+}
+
+/** Every folder holding an article or an _index.md, with all its parents; sorted. */
+function collectSections(files: SourceFile[]): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  for (const file of files) {
+    for (let depth = 1; depth <= file.folders.length; depth++) {
+      const section = file.folders.slice(0, depth);
+      sections.set(sectionKey(section), section);
+    }
+  }
+  return new Map([...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Reports folders whose name would collide with generated URLs; returns the keys of those left out. */
+function checkFolderNames(sections: Map<string, string[]>, root: string, problems: Problem[]): Set<string> {
+  const bad = new Set<string>();
+  for (const [key, section] of sections) {
+    const name = section[section.length - 1] ?? '';
+    const parentBad = bad.has(sectionKey(section.slice(0, -1)));
+    if (parentBad || RESERVED_NAMES.has(name)) {
+      bad.add(key);
+      if (!parentBad) {
+        problems.push({
+          file: `${path.basename(root)}/${key}`,
+          line: 1,
+          severity: 'error',
+          message: `folder name "${name}" is reserved for generated URLs; its articles are left out (rename the folder)`,
+        });
+      }
+    }
+  }
+  return bad;
+}
+
+function slugCollision(slug: string, folders: string[], sections: Map<string, string[]>): string | undefined {
+  if (slug === '') return 'an article file needs a name before ".md"';
+  if (RESERVED_NAMES.has(slug)) return `file name "${slug}.md" is reserved for generated URLs: rename the file`;
+  if (sections.has(sectionKey([...folders, slug]))) {
+    return `"${slug}.md" and the folder "${slug}" would share the URL ${articlePath(folders, slug)}: rename one of them`;
+  }
+  return undefined;
+}
+
+async function listMarkdownFiles(root: string, displayBase: string): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  const walk = async (dir: string, folders: string[]): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const absolute = path.join(dir, entry.name);
+      const name = entry.name.normalize('NFC');
+      if (entry.isDirectory()) {
+        if (!name.startsWith('_')) await walk(absolute, [...folders, name]);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
+        files.push({ folders, name, absolute, display: path.relative(displayBase, absolute).split(path.sep).join('/') });
+      }
+    }
+  };
+  await walk(root, []);
+  return files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+}
+
+async function readAll(files: SourceFile[], problems: Problem[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const concurrency = 64;
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++] as SourceFile;
+      try {
+        texts.set(file.absolute, utf8.decode(await readFile(file.absolute)));
+      } catch (error) {
+        const message = error instanceof TypeError ? 'file is not valid UTF-8' : `cannot read file: ${(error as Error).message}`;
+        problems.push({ file: file.display, line: 1, severity: 'error', message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return texts;
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}

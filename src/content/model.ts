@@ -1,0 +1,75 @@
+/**
+ * The content model: what loading a folder of articles produces. Plain, serializable data, so that
+ * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
+ */
+import type { Disambiguation, OffsetInstant } from '../time/index.js';
+
+export interface Person {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+export interface SiteSettings {
+  title: string;
+  description: string;
+  /** Absolute http(s) URL without a trailing slash. */
+  baseUrl: string;
+  language: string;
+  timezone?: string;
+  disambiguation: Disambiguation;
+  authors: Person[];
+  feedLimit: number;
+  cacheMaxAge: number;
+  hub?: string;
+}
+
+export interface SectionData {
+  /** Folder names from the articles folder down, e.g. ["china", "world"]. */
+  path: string[];
+  title: string;
+  description?: string;
+  language: string;
+}
+
+export interface ArticleData {
+  /** Source file, relative to the articles folder's parent (as in messages). */
+  source: string;
+  section: string[];
+  slug: string;
+  id: string;
+  title: string;
+  /** The article's own page on this site. */
+  url: string;
+  /** Canonical link: `link` from the front matter, else `url`. */
+  link: string;
+  published: OffsetInstant;
+  updated?: OffsetInstant;
+  authors: Person[];
+  summary?: string;
+  tags: string[];
+  language: string;
+  image?: string;
+  html: string;
+  /** Changes whenever anything the article renders from changes. */
+  version: string;
+}
+
+export interface SiteData {
+  site: SiteSettings;
+  sections: SectionData[];
+  articles: ArticleData[];
+}
+
+export interface Problem {
+  /** Relative to the articles folder's parent. */
+  file: string;
+  line: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+  const prefix = problem.severity === 'warning' ? 'warning: ' : '';
+  return `${problem.file}:${problem.line}: ${prefix}${problem.message}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * `_index.md` files: site settings (articles/_index.md) and section settings
+ * (articles/<section>/_index.md), and how they are inherited: article -> its section -> parent
+ * sections -> site.
+ */
+import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
+import { FieldReader, httpUrl, languageTag } from './fields.js';
+import type { SiteSettings } from './model.js';
+
+export const SITE_KEYS = [
+  'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
+  'author', 'feed_limit', 'cache_max_age', 'hub',
+] as const;
+export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
+
+export const DEFAULT_FEED_LIMIT = 50;
+export const DEFAULT_CACHE_MAX_AGE = 300;
+
+/** What a section's `_index.md` may set; unset values are inherited. */
+export interface SectionSettings {
+  title?: string;
+  description?: string;
+  timezone?: string;
+  language?: string;
+  disambiguation?: Disambiguation;
+}
+
+/** The settings an article inherits from its section chain and the site. */
+export interface Inherited {
+  timezone?: string;
+  language: string;
+  disambiguation: Disambiguation;
+}
+
+export function readZone(fields: FieldReader, key = 'timezone'): string | undefined {
+  const value = fields.text(key);
+  if (value === undefined) return undefined;
+  const zone = checkZone(value);
+  if (!zone.ok) {
+    fields.error(key, zone.error);
+    return undefined;
+  }
+  return zone.zone;
+}
+
+export function readLanguage(fields: FieldReader, key = 'language'): string | undefined {
+  const value = fields.text(key);
+  if (value === undefined) return undefined;
+  const tag = languageTag(value);
+  if (!tag) fields.error(key, `"${value}" is not a language tag (BCP 47, such as en, zh-Hans or pt-BR)`);
+  return tag;
+}
+
+export function readDisambiguation(fields: FieldReader): Disambiguation | undefined {
+  const value = fields.text('disambiguation');
+  if (value === undefined) return undefined;
+  if (!isDisambiguation(value)) {
+    fields.error('disambiguation', `"disambiguation" must be one of ${DISAMBIGUATIONS.join(', ')}, not "${value}"`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Base URL precedence: `override` (--base-url), then `base_url`, then `fallback` (the Node server's
+ * own address). Undefined only when none is known; other problems fall back to defaults.
+ */
+export function readSiteSettings(fields: FieldReader, override?: string, fallback?: string): SiteSettings | undefined {
+  fields.checkKnownKeys(SITE_KEYS);
+  const written = fields.text('base_url');
+  const rawBase = override ?? written ?? fallback;
+  const baseUrl = rawBase === undefined ? undefined : normalizeBaseUrl(rawBase);
+  if (rawBase === undefined) {
+    fields.error('base_url', '"base_url" is required (or pass --base-url): feeds need absolute links');
+  } else if (override === undefined && written === undefined) {
+    fields.warn('base_url', `no "base_url": links in feeds point to ${rawBase}`);
+  }
+  if (rawBase !== undefined && !baseUrl) {
+    fields.error('base_url', `"base_url" must be an absolute http(s) URL without query or fragment, not "${rawBase}"`);
+  }
+  const hubText = fields.text('hub');
+  const hub = hubText === undefined ? undefined : httpUrl(hubText);
+  if (hubText !== undefined && !hub) fields.error('hub', '"hub" must be an absolute http(s) URL');
+  const timezone = readZone(fields);
+  const settings: SiteSettings = {
+    title: fields.text('title') ?? 'feedgen',
+    description: fields.text('description') ?? '',
+    baseUrl: baseUrl ?? '',
+    language: readLanguage(fields) ?? 'en',
+    disambiguation: readDisambiguation(fields) ?? 'compatible',
+    authors: fields.people('author') ?? [],
+    feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
+    cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+  };
+  if (timezone) settings.timezone = timezone;
+  if (hub) settings.hub = hub;
+  return baseUrl ? settings : undefined;
+}
+
+export function readSectionSettings(fields: FieldReader): SectionSettings {
+  fields.checkKnownKeys(SECTION_KEYS);
+  const settings: SectionSettings = {};
+  const title = fields.text('title');
+  const description = fields.text('description');
+  const timezone = readZone(fields);
+  const language = readLanguage(fields);
+  const disambiguation = readDisambiguation(fields);
+  if (title) settings.title = title;
+  if (description) settings.description = description;
+  if (timezone) settings.timezone = timezone;
+  if (language) settings.language = language;
+  if (disambiguation) settings.disambiguation = disambiguation;
+  return settings;
+}
+
+/** `chain` runs from the top-level section down to the article's own section. */
+export function inherit(site: SiteSettings, chain: SectionSettings[]): Inherited {
+  const inherited: Inherited = { language: site.language, disambiguation: site.disambiguation };
+  if (site.timezone) inherited.timezone = site.timezone;
+  for (const section of chain) {
+    if (section.timezone) inherited.timezone = section.timezone;
+    if (section.language) inherited.language = section.language;
+    if (section.disambiguation) inherited.disambiguation = section.disambiguation;
+  }
+  return inherited;
+}
+
+/** `https://Example.com/news/` -> `https://example.com/news`; undefined unless absolute http(s). */
+export function normalizeBaseUrl(value: string): string | undefined {
+  const url = httpUrl(value);
+  if (!url) return undefined;
+  const parsed = new URL(url);
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) return undefined;
+  return parsed.href.replace(/\/+$/, '');
+}

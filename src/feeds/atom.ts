@@ -1,0 +1,69 @@
+/** FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links and a WebSub hub link. */
+import type { ArticleData, Person } from '../content/model.js';
+import { formatRfc3339 } from '../time/index.js';
+import { GENERATOR, type FeedDocument } from './document.js';
+import { XML_DECLARATION, element, emptyElement, stylesheetInstruction } from './xml.js';
+
+const IMAGE_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
+  avif: 'image/avif', svg: 'image/svg+xml',
+};
+
+function person(tag: 'author', p: Person): string {
+  return `<${tag}>${element('name', p.name)}${element('email', p.email)}${element('uri', p.url)}</${tag}>`;
+}
+
+function imageType(url: string): string | undefined {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return extension ? IMAGE_TYPES[extension] : undefined;
+}
+
+export function renderAtomEntry(item: ArticleData, feedLanguage: string): string {
+  const lang = item.language === feedLanguage ? '' : ` xml:lang="${item.language}"`;
+  return (
+    `<entry${lang}>` +
+    element('id', item.id) +
+    element('title', item.title, { type: 'text' }) +
+    emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.link }) +
+    element('published', formatRfc3339(item.published)) +
+    element('updated', formatRfc3339(item.updated ?? item.published)) +
+    item.authors.map((a) => person('author', a)).join('') +
+    item.tags.map((term) => emptyElement('category', { term })).join('') +
+    element('summary', item.summary, { type: 'text' }) +
+    element('content', item.html, { type: 'html' }) +
+    (item.image ? emptyElement('link', { rel: 'enclosure', type: imageType(item.image), href: item.image }) : '') +
+    '</entry>\n'
+  );
+}
+
+export function renderAtom(
+  feed: FeedDocument,
+  renderEntry: (item: ArticleData) => string = (item) => renderAtomEntry(item, feed.language),
+): string {
+  const { links } = feed;
+  const link = (rel: string, href: string | undefined, type?: string) =>
+    href === undefined ? '' : emptyElement('link', { rel, type, href });
+  // Atom needs an author for every entry: the feed's stands in for entries without one.
+  const authors = feed.authors.length > 0 ? feed.authors : [{ name: feed.siteTitle }];
+  return (
+    XML_DECLARATION +
+    stylesheetInstruction(links.stylesheet) +
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">\n` +
+    element('id', links.first) +
+    element('title', feed.title, { type: 'text' }) +
+    element('subtitle', feed.description, { type: 'text' }) +
+    element('updated', formatRfc3339(feed.updated)) +
+    authors.map((a) => person('author', a)).join('') +
+    link('self', links.self, 'application/atom+xml') +
+    link('alternate', links.html, 'text/html') +
+    link('first', links.first, 'application/atom+xml') +
+    link('last', links.last, 'application/atom+xml') +
+    link('previous', links.previous, 'application/atom+xml') +
+    link('next', links.next, 'application/atom+xml') +
+    link('hub', links.hub) +
+    element('generator', GENERATOR) +
+    '\n' +
+    feed.items.map(renderEntry).join('') +
+    '</feed>\n'
+  );
+}

@@ -1,0 +1,50 @@
+/** HTML escaping and the page frame shared by the index, section and article pages. */
+
+const HTML_SPECIALS = /[&<>"']/g;
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text and attribute values alike. */
+export function escapeHtml(text: string): string {
+  return text.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+export interface AlternateLink {
+  type: string;
+  title: string;
+  href: string;
+}
+
+export interface PageFrame {
+  title: string;
+  language: string;
+  /** Site-relative root of the site, e.g. "" or "/news". */
+  basePath: string;
+  siteTitle: string;
+  alternates: AlternateLink[];
+  canonical?: string;
+  /** Trusted HTML: built by the page modules from escaped parts. */
+  body: string;
+}
+
+export function renderPage(frame: PageFrame): string {
+  const alternates = frame.alternates
+    .map((a) => `<link rel="alternate" type="${escapeHtml(a.type)}" title="${escapeHtml(a.title)}" href="${escapeHtml(a.href)}">`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="${escapeHtml(frame.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(frame.title)}</title>
+<link rel="stylesheet" href="${escapeHtml(frame.basePath)}/style.css">
+${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${alternates}
+</head>
+<body>
+<header><a class="site" href="${escapeHtml(frame.basePath)}/">${escapeHtml(frame.siteTitle)}</a></header>
+<main>
+${frame.body}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,92 @@
+/**
+ * The static build: every URL of the site written as a file, with the bytes the server sends, plus
+ * `_headers` and `_redirects` for hosts that read them (Cloudflare Pages, Netlify). The new tree is
+ * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { allResources } from '../site/resources.js';
+import type { RepresentationStore } from '../site/store.js';
+import { FEED_FORMATS, PAGE_SEGMENT, feedPath } from '../site/urls.js';
+import { CONTENT_SECURITY_POLICY } from '../http/middleware/security/index.js';
+
+export interface BuildProgress {
+  (written: number, total: number): void;
+}
+
+export interface BuildResult {
+  files: number;
+  bytes: number;
+}
+
+/** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
+export function fileForPath(urlPath: string): string {
+  const segments = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
+  if (urlPath.endsWith('/')) segments.push('index.html');
+  return segments.join('/');
+}
+
+export async function buildStatic(store: RepresentationStore, outDir: string, progress?: BuildProgress): Promise<BuildResult> {
+  const out = path.resolve(outDir);
+  const staging = `${out}.partial-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  const resources = [...allResources(store.snapshot)];
+  let bytes = 0;
+  const madeDirs = new Set<string>();
+  try {
+    for (let i = 0; i < resources.length; i++) {
+      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+      const file = path.join(staging, fileForPath(urlPath));
+      const dir = path.dirname(file);
+      if (!madeDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
+      const representation = await store.get(urlPath, resource);
+      await writeFile(file, representation.body);
+      bytes += representation.body.byteLength;
+      progress?.(i + 1, resources.length);
+    }
+    await writeFile(path.join(staging, '_headers'), headersFile(store));
+    await writeFile(path.join(staging, '_redirects'), redirectsFile(store));
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const previous = `${out}.previous-${process.pid}`;
+  await rename(out, previous).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(staging, out);
+  await rm(previous, { recursive: true, force: true });
+  return { files: resources.length + 2, bytes };
+}
+
+function headersFile(store: RepresentationStore): string {
+  const { site } = store.snapshot;
+  const cache = `public, max-age=${site.cacheMaxAge}`;
+  const rules: Array<[string, string[]]> = [
+    ['/*', ['X-Content-Type-Options: nosniff', `Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`, `Cache-Control: ${cache}`]],
+    ['/*/rss.xml', ['Content-Type: application/rss+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/rss.xml', ['Content-Type: application/rss+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/*/atom.xml', ['Content-Type: application/atom+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/atom.xml', ['Content-Type: application/atom+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/*/feed.json', ['Content-Type: application/feed+json; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/feed.json', ['Content-Type: application/feed+json; charset=utf-8', 'Access-Control-Allow-Origin: *']],
+    ['/opml.xml', ['Content-Type: text/x-opml; charset=utf-8']],
+  ];
+  if (site.hub) rules.push(['/*', [`Link: <${site.hub}>; rel="hub"`]]);
+  return rules.map(([pattern, headers]) => `${pattern}\n${headers.map((h) => `  ${h}`).join('\n')}\n`).join('');
+}
+
+function redirectsFile(store: RepresentationStore): string {
+  const lines: string[] = [];
+  for (const scope of store.snapshot.allScopes()) {
+    for (const format of FEED_FORMATS) {
+      const plainPath = feedPath(scope.section, format);
+      const firstPage = plainPath.replace(/[^/]+$/, `${PAGE_SEGMENT}/1/$&`);
+      lines.push(`${firstPage} ${plainPath} 301`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,76 @@
+/**
+ * A resource -> its bytes and what HTTP needs to know about them. The same function serves the
+ * Node server, the Worker and the static build, which is why their bytes are identical.
+ */
+import { renderAtom } from '../feeds/atom.js';
+import { buildFeedDocument, feedTitle } from '../feeds/document.js';
+import { renderJsonFeed } from '../feeds/json.js';
+import { renderOpml } from '../feeds/opml.js';
+import { renderRss } from '../feeds/rss.js';
+import { FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
+import { FEED_MEDIA_TYPES, renderArticlePage, renderIndexPage, renderSectionPage } from '../pages/pages.js';
+import type { Resource } from './resources.js';
+import { lastModified, type SiteSnapshot } from './snapshot.js';
+import { FEED_STYLESHEET_FILE, feedPath, sectionPath } from './urls.js';
+
+export interface Rendered {
+  /** Full Content-Type, charset included. */
+  contentType: string;
+  body: string;
+  /** Epoch ms of the newest change the body shows (Last-Modified), when that is known. */
+  lastModified?: number;
+  /** WebSub: the hub and the canonical self URL, for `Link` headers. */
+  hub?: string;
+  self?: string;
+}
+
+const UTF8 = '; charset=utf-8';
+export const HTML_TYPE = `text/html${UTF8}`;
+
+export function renderResource(snapshot: SiteSnapshot, resource: Resource): Rendered {
+  const { site } = snapshot;
+  switch (resource.kind) {
+    case 'feed': {
+      const { scope, format, page } = resource;
+      const doc = buildFeedDocument(snapshot, scope, format, page);
+      const body = format === 'rss' ? renderRss(doc) : format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
+      const rendered: Rendered = {
+        contentType: `${FEED_MEDIA_TYPES[format]}${UTF8}`,
+        body,
+        lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
+        self: doc.links.self,
+      };
+      if (site.hub) rendered.hub = site.hub;
+      return rendered;
+    }
+    case 'opml': {
+      const entries = snapshot.allScopes().map((scope) => ({
+        title: feedTitle(snapshot, scope),
+        description: scope.description,
+        language: scope.language,
+        xmlUrl: `${site.baseUrl}${feedPath(scope.section, 'rss')}`,
+        htmlUrl: `${site.baseUrl}${sectionPath(scope.section)}`,
+      }));
+      const modified = lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
+      return {
+        contentType: `text/x-opml${UTF8}`,
+        body: renderOpml({ title: `${site.title}: all feeds`, modified, entries }),
+        lastModified: modified.epochMs,
+      };
+    }
+    case 'index':
+      return { contentType: HTML_TYPE, body: renderIndexPage(snapshot), ...modifiedAt(snapshot.root.items) };
+    case 'section':
+      return { contentType: HTML_TYPE, body: renderSectionPage(snapshot, resource.scope), ...modifiedAt(resource.scope.items) };
+    case 'article':
+      return { contentType: HTML_TYPE, body: renderArticlePage(snapshot, resource.article), ...modifiedAt([resource.article]) };
+    case 'stylesheet':
+      return { contentType: `text/css${UTF8}`, body: resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET };
+  }
+}
+
+function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?: number } {
+  const newest = lastModified(items);
+  return newest ? { lastModified: newest.epochMs } : {};
+}
+

@@ -1,0 +1,67 @@
+/** Instants -> the text forms feeds and HTTP need. */
+import { epochMsToWall, pad, pad2, type WallTime } from './calendar.js';
+
+/** An exact instant together with the UTC offset it was written in, for display. */
+export interface OffsetInstant {
+  epochMs: number;
+  /** Seconds east of UTC. */
+  offsetSeconds: number;
+}
+
+const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function datePart(w: WallTime): string {
+  return `${pad(w.year, 4)}-${pad2(w.month)}-${pad2(w.day)}`;
+}
+
+function timePart(w: WallTime): string {
+  const fraction = w.millisecond ? `.${pad(w.millisecond, 3)}` : '';
+  return `${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}${fraction}`;
+}
+
+/**
+ * RFC 3339 offsets have no seconds: an instant written in an offset with seconds (LMT, before
+ * about 1900) is shown in UTC so that it stays exact.
+ */
+function displayOffset(instant: OffsetInstant): number {
+  return instant.offsetSeconds % 60 === 0 ? instant.offsetSeconds : 0;
+}
+
+/** `2019-09-11T23:47:00Z`; milliseconds only when non-zero. */
+export function formatUtc(epochMs: number): string {
+  const w = epochMsToWall(epochMs, 0);
+  return `${datePart(w)}T${timePart(w)}Z`;
+}
+
+/** `2019-09-12T07:47:00+08:00`, in the instant's own offset. */
+export function formatRfc3339(instant: OffsetInstant): string {
+  const offset = displayOffset(instant);
+  if (offset === 0) return formatUtc(instant.epochMs);
+  const w = epochMsToWall(instant.epochMs, offset);
+  return `${datePart(w)}T${timePart(w)}${offsetText(offset, ':')}`;
+}
+
+/** `Thu, 12 Sep 2019 07:47:00 +0800` (RFC 822/2822, as RSS wants). */
+export function formatRfc2822(instant: OffsetInstant): string {
+  const offset = displayOffset(instant);
+  const w = epochMsToWall(instant.epochMs, offset);
+  return `${weekdayOf(instant.epochMs, offset)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${offsetText(offset, '')}`;
+}
+
+/** IMF-fixdate for HTTP headers: `Wed, 11 Sep 2019 23:47:00 GMT` (whole seconds). */
+export function formatHttpDate(epochMs: number): string {
+  const w = epochMsToWall(epochMs, 0);
+  return `${weekdayOf(epochMs, 0)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} GMT`;
+}
+
+function weekdayOf(epochMs: number, offsetSeconds: number): string {
+  const days = Math.floor((epochMs + offsetSeconds * 1000) / 86_400_000);
+  return WEEKDAY_NAMES[(((days + 4) % 7) + 7) % 7] ?? '';
+}
+
+function offsetText(offsetSeconds: number, separator: string): string {
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const minutes = Math.abs(offsetSeconds) / 60;
+  return `${sign}${pad2(Math.floor(minutes / 60))}${separator}${pad2(minutes % 60)}`;
+}

@@ -1,0 +1,27 @@
+/** Writes a throw-away articles folder for a test. */
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const SITE_INDEX = `---
+title: Test Site
+base_url: https://feeds.example.com
+timezone: Asia/Shanghai
+---
+`;
+
+/** `files` maps paths relative to the articles folder to their text. Returns the articles folder. */
+export async function writeArticles(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'feedgen-test-'));
+  const articles = path.join(root, 'articles');
+  for (const [relative, text] of Object.entries({ '_index.md': SITE_INDEX, ...files })) {
+    const file = path.join(articles, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+  return articles;
+}
+
+export function article(frontMatter: string, body = 'Body text.'): string {
+  return `---\n${frontMatter.trim()}\n---\n\n${body}\n`;
+}
