@@ -56,6 +56,8 @@ export class RepresentationStore {
   private readonly entries = new Map<string, Promise<Representation>>();
   private readonly sizes = new Map<string, number>();
   private bytes = 0;
+  /** How many representations were rendered: a request for one already in memory renders nothing. */
+  renders = 0;
 
   constructor(
     readonly snapshot: SiteSnapshot,
@@ -69,6 +71,7 @@ export class RepresentationStore {
       this.entries.set(path, cached);
       return cached;
     }
+    this.renders++;
     const pending = represent(this.snapshot, resource);
     this.entries.set(path, pending);
     void pending.then(

@@ -1,0 +1,144 @@
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { article, writeArticles } from '../helpers/articles.js';
+import { startServer } from '../helpers/server.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let articlesDir: string;
+
+beforeAll(async () => {
+  const files: Record<string, string> = {
+    '_index.md': '---\ntitle: Paged\nbase_url: https://feeds.example.com\ntimezone: UTC\nfeed_limit: 2\ncache_max_age: 600\nhub: https://hub.example.com/\n---\n',
+  };
+  for (let i = 1; i <= 5; i++) {
+    files[`news/item-${i}.md`] = article(`title: Item ${i}\ndate: 2020-01-0${i} 10:00`, `Paragraph ${i}. `.repeat(200));
+  }
+  articlesDir = await writeArticles(files);
+  server = await startServer(articlesDir, 'https://feeds.example.com');
+});
+afterAll(() => server.close());
+
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(`${server.url}${path}`, { headers, method, redirect: 'manual' });
+
+describe('validators and conditional GET', () => {
+  it('sends a strong ETag, Last-Modified of the newest item, and Cache-Control from cache_max_age', async () => {
+    const response = await get('/news/rss.xml', { 'accept-encoding': 'identity' });
+    expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{24}"$/);
+    expect(response.headers.get('last-modified')).toBe('Sun, 05 Jan 2020 10:00:00 GMT');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=600');
+    expect(await response.text()).toContain('<ttl>10</ttl>');
+  });
+
+  it('answers 304 with an empty body to If-None-Match and to If-Modified-Since, keeping validators and Cache-Control', async () => {
+    const first = await get('/news/atom.xml');
+    const etag = first.headers.get('etag') as string;
+    const lastModified = first.headers.get('last-modified') as string;
+    const variants: Array<Record<string, string>> = [{ 'if-none-match': etag }, { 'if-modified-since': lastModified }, { 'if-none-match': `"x", W/${etag}` }];
+    for (const headers of variants) {
+      const response = await get('/news/atom.xml', headers);
+      expect(response.status).toBe(304);
+      expect(await response.text()).toBe('');
+      expect(response.headers.get('etag')).toBe(etag);
+      expect(response.headers.get('last-modified')).toBe(lastModified);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=600');
+    }
+    const stale = await get('/news/atom.xml', { 'if-none-match': '"old"', 'if-modified-since': lastModified });
+    expect(stale.status).toBe(200);
+  });
+
+  it('ETags are stable across restarts of the server', async () => {
+    const before = (await get('/news/feed.json')).headers.get('etag');
+    const again = await startServer(articlesDir, 'https://feeds.example.com');
+    try {
+      expect((await fetch(`${again.url}/news/feed.json`)).headers.get('etag')).toBe(before);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('HEAD answers as GET without a body', async () => {
+    const get200 = await get('/news/rss.xml');
+    const head = await get('/news/rss.xml', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    for (const name of ['content-type', 'etag', 'last-modified', 'cache-control', 'content-length', 'link']) {
+      expect(head.headers.get(name), name).toBe(get200.headers.get(name));
+    }
+  });
+
+  it('renders each representation once: repeated and conditional requests render nothing', async () => {
+    await get('/news/page/2/rss.xml');
+    const renders = server.store().renders;
+    for (let i = 0; i < 5; i++) await get('/news/page/2/rss.xml', i % 2 ? { 'if-none-match': '"x"' } : {});
+    expect(server.store().renders).toBe(renders);
+  });
+});
+
+describe('compression', () => {
+  it('negotiates brotli and gzip with Vary: Accept-Encoding, and the bodies decode to the same bytes', async () => {
+    const plain = Buffer.from(await (await get('/news/rss.xml', { 'accept-encoding': 'identity' })).arrayBuffer());
+    const raw = async (encoding: string) => {
+      const { request } = await import('node:http');
+      return new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        request(`${server.url}/news/rss.xml`, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject).end();
+      });
+    };
+    const br = await raw('gzip, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(brotliDecompressSync(br.body).equals(plain)).toBe(true);
+    const gz = await raw('gzip;q=1, br;q=0');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain)).toBe(true);
+    expect(gz.headers.etag).not.toBe(br.headers.etag);
+    // Any variant's ETag validates: the content is the same.
+    const conditional = await get('/news/rss.xml', { 'if-none-match': String(gz.headers.etag) });
+    expect(conditional.status).toBe(304);
+  });
+});
+
+describe('paging (RFC 5005)', () => {
+  it('links first, last, previous and next in RSS and Atom, next_url in JSON Feed', async () => {
+    const rss = await (await get('/news/page/2/rss.xml')).text();
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="first" type="application/rss+xml"/>');
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/page/3/rss.xml" rel="last" type="application/rss+xml"/>');
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="previous" type="application/rss+xml"/>');
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/page/3/rss.xml" rel="next" type="application/rss+xml"/>');
+    const atom = await (await get('/news/atom.xml')).text();
+    expect(atom).toContain('<link rel="next" type="application/atom+xml" href="https://feeds.example.com/news/page/2/atom.xml"/>');
+    expect(atom).not.toContain('rel="previous"');
+    const json = (await (await get('/page/2/feed.json')).json()) as { next_url?: string; items: unknown[] };
+    expect(json.next_url).toBe('https://feeds.example.com/page/3/feed.json');
+    expect(json.items).toHaveLength(2);
+    const last = (await (await get('/page/3/feed.json')).json()) as { next_url?: string; items: Array<{ title: string }> };
+    expect(last.next_url).toBeUndefined();
+    expect(last.items.map((i) => i.title)).toEqual(['Item 1']);
+  });
+
+  it('redirects page 1 to the plain URL and 404s page numbers that are not whole numbers or past the end', async () => {
+    const first = await get('/news/page/1/atom.xml');
+    expect(first.status).toBe(301);
+    expect(first.headers.get('location')).toBe('/news/atom.xml');
+    for (const path of ['/news/page/4/rss.xml', '/news/page/0/rss.xml', '/news/page/02/rss.xml', '/news/page/2.5/rss.xml', '/news/page/-1/rss.xml', '/news/page/x/rss.xml', '/news/page/99999999999/rss.xml']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(await response.text(), path).toMatch(/^404 Not Found: .+/);
+    }
+  });
+});
+
+describe('WebSub', () => {
+  it('advertises the hub in every format and in Link headers', async () => {
+    const rss = await get('/news/rss.xml');
+    expect(rss.headers.get('link')).toBe('<https://hub.example.com/>; rel="hub", <https://feeds.example.com/news/rss.xml>; rel="self"');
+    expect(await rss.text()).toContain('<atom:link href="https://hub.example.com/" rel="hub"/>');
+    expect(await (await get('/news/atom.xml')).text()).toContain('<link rel="hub" href="https://hub.example.com/"/>');
+    const json = (await (await get('/news/feed.json')).json()) as { hubs: unknown };
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: 'https://hub.example.com/' }]);
+  });
+});
