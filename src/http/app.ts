@@ -1,14 +1,13 @@
 /**
- * The one Hono app every runtime serves. Routes resolve a request path to a resource of the current
- * site; the middleware does the HTTP (security headers, 405, caching and conditional GET).
+ * The one Hono app every runtime serves. The route resolves a request path to a resource of the
+ * current site; middleware does the HTTP around it (405, caching and conditional GET).
  */
 import { Hono } from 'hono';
-import { methodNotAllowed } from 'hono/method-not-allowed';
-import { lookup } from '../site/resources.js';
+import { lookup, type Resource } from '../site/resources.js';
 import type { RepresentationStore } from '../site/store.js';
 import { parseRequestPath } from '../site/urls.js';
-import { serveRepresentations, type RepresentationEnv, type RepresentationOptions } from './middleware/representation/index.js';
-import { securityHeaders } from './middleware/security/index.js';
+import { errorResponse, redirectResponse } from './headers.js';
+import { serveRepresentations, type RepresentationOptions } from './middleware/representation/index.js';
 
 export const MAX_URL_LENGTH = 2048;
 
@@ -17,56 +16,73 @@ export interface AppOptions extends RepresentationOptions {
   site: () => RepresentationStore | Promise<RepresentationStore>;
 }
 
-function plain(status: 400 | 404 | 405 | 414 | 500, reason: string, headers: Record<string, string> = {}): Response {
-  const titles = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 414: 'URI Too Long', 500: 'Internal Server Error' };
-  return new Response(`${status} ${titles[status]}: ${reason}\n`, {
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  });
-}
-
-export function createApp(options: AppOptions): Hono<RepresentationEnv> {
-  const app = new Hono<RepresentationEnv>();
-  app.use(securityHeaders());
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: () => plain(405, 'only GET and HEAD are served', { allow: 'GET, HEAD' }),
-    }),
-  );
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
   app.use(serveRepresentations(options));
 
-  app.get('*', async (c) => {
-    const rawPath = rawPathOf(c.req.url);
-    if (c.req.url.length > MAX_URL_LENGTH) return plain(414, `URLs longer than ${MAX_URL_LENGTH} characters are not served`);
+  const resolvers = new WeakMap<RepresentationStore, Map<string, Resolution>>();
+  app.all('*', async (c) => {
+    // Hono answers HEAD through the GET route; everything else has nothing to act on.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      return errorResponse(405, 'only GET and HEAD are served', { allow: 'GET, HEAD' });
+    }
+    if (c.req.url.length > MAX_URL_LENGTH) return errorResponse(414, `URLs longer than ${MAX_URL_LENGTH} characters are not served`);
     const store = await options.site();
-    const basePath = new URL(store.snapshot.site.baseUrl).pathname.replace(/\/$/, '');
-    if (basePath && !(rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
-      return plain(404, `this site lives under ${basePath}/`);
+    let resolved = resolvers.get(store);
+    if (!resolved) resolvers.set(store, (resolved = new Map()));
+    const rawPath = rawPathOf(c.req.url);
+    let resolution = resolved.get(rawPath);
+    if (!resolution) {
+      // Bounded: a flood of random paths must not grow memory.
+      if (resolved.size >= 10_000) resolved.clear();
+      resolution = resolve(store, rawPath);
+      resolved.set(rawPath, resolution);
     }
-    const parsed = parseRequestPath(rawPath.slice(basePath.length) || '/');
-    if (!parsed.ok) return plain(parsed.reason.startsWith('malformed') ? 400 : 404, parsed.reason);
-    const found = lookup(store.snapshot, parsed.segments, parsed.trailingSlash);
-    if (found.kind === 'not-found') return plain(404, found.reason);
-    if (found.kind === 'redirect') {
-      return new Response(null, { status: 301, headers: { location: `${basePath}${found.location}`, 'cache-control': 'public, max-age=3600' } });
+    switch (resolution.kind) {
+      case 'error':
+        return errorResponse(resolution.status, resolution.reason);
+      case 'redirect':
+        return redirectResponse(resolution.location);
+      case 'found':
+        return c.render(store.peek(resolution.path) ?? (await store.get(resolution.path, resolution.resource)));
     }
-    c.set('representation', await store.get(found.path, found.resource));
-    return c.body(null);
   });
 
-  app.notFound(() => plain(404, 'no such page or feed'));
+  app.notFound(() => errorResponse(404, 'no such page or feed'));
   app.onError((error) => {
     console.error(error);
-    return plain(500, 'the server failed to answer; this is a bug');
+    return errorResponse(500, 'the server failed to answer; this is a bug');
   });
   return app;
 }
 
-/** The path exactly as sent (still percent-encoded), without query. */
+type Resolution =
+  | { kind: 'found'; path: string; resource: Resource }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'error'; status: 400 | 404; reason: string };
+
+/** A raw request path -> what it names on this site (pure, so it is cached per site version). */
+function resolve(store: RepresentationStore, rawPath: string): Resolution {
+  const { basePath } = store;
+  if (basePath && !(rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
+    return { kind: 'error', status: 404, reason: `this site lives under ${basePath}/` };
+  }
+  const parsed = parseRequestPath(rawPath.slice(basePath.length) || '/');
+  if (!parsed.ok) return { kind: 'error', status: parsed.reason.startsWith('malformed') ? 400 : 404, reason: parsed.reason };
+  const found = lookup(store.snapshot, parsed.segments, parsed.trailingSlash);
+  if (found.kind === 'not-found') return { kind: 'error', status: 404, reason: found.reason };
+  if (found.kind === 'redirect') return { kind: 'redirect', location: `${basePath}${found.location}` };
+  return found;
+}
+
+/** The path exactly as sent (still percent-encoded), without query or fragment. */
 function rawPathOf(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2);
   if (start === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end);
+  let end = url.length;
+  for (const separator of ['?', '#']) {
+    const at = url.indexOf(separator, start);
+    if (at !== -1 && at < end) end = at;
+  }
+  return url.slice(start, end);
 }

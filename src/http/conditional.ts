@@ -58,6 +58,11 @@ export function parseHttpDate(header: string): number | undefined {
 }
 
 export function evaluatePreconditions(headers: Headers, validators: Validators): PreconditionOutcome {
+  const ifNoneMatch = headers.get('if-none-match');
+  // The common poll: the client echoes the ETag it was sent, and asks nothing else.
+  if (ifNoneMatch !== null && validators.etags.includes(ifNoneMatch) && headers.get('if-match') === null && headers.get('if-unmodified-since') === null) {
+    return 'not-modified';
+  }
   const current = validators.etags.map((tag) => parseEntityTag(tag)?.opaque);
   const lastModified = validators.lastModified;
 
@@ -73,7 +78,6 @@ export function evaluatePreconditions(headers: Headers, validators: Validators):
     if (since !== undefined && lastModified !== undefined && lastModified > since) return 'precondition-failed';
   }
 
-  const ifNoneMatch = headers.get('if-none-match');
   const ifNoneMatchTags = ifNoneMatch === null ? undefined : parseTagList(ifNoneMatch);
   if (ifNoneMatchTags !== undefined) {
     // Weak comparison: W/"x" matches "x".

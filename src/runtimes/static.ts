@@ -8,7 +8,7 @@ import path from 'node:path';
 import { allResources } from '../site/resources.js';
 import type { RepresentationStore } from '../site/store.js';
 import { FEED_FORMATS, PAGE_SEGMENT, feedPath } from '../site/urls.js';
-import { CONTENT_SECURITY_POLICY } from '../http/middleware/security/index.js';
+import { CONTENT_SECURITY_POLICY } from '../http/headers.js';
 
 export interface BuildProgress {
   (written: number, total: number): void;

@@ -17,8 +17,6 @@ export interface Representation {
   cacheControl: string;
   /** `Link` header values (WebSub hub and self). */
   links: string[];
-  /** Content-coded variants, filled in by whichever runtime compresses. */
-  encoded: Map<string, Uint8Array>;
 }
 
 const encoder = new TextEncoder();
@@ -42,7 +40,6 @@ export async function represent(snapshot: SiteSnapshot, resource: Resource): Pro
     etag: await strongEtag(body),
     cacheControl: `public, max-age=${snapshot.site.cacheMaxAge}`,
     links,
-    encoded: new Map(),
   };
   if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
   return representation;
@@ -53,43 +50,55 @@ export async function represent(snapshot: SiteSnapshot, resource: Resource): Pro
  * used first out): a 100k-article site has far more feed pages than are ever hot.
  */
 export class RepresentationStore {
-  private readonly entries = new Map<string, Promise<Representation>>();
-  private readonly sizes = new Map<string, number>();
+  private readonly ready = new Map<string, Representation>();
+  private readonly pending = new Map<string, Promise<Representation>>();
+  private readonly lastUse = new Map<string, number>();
+  private clock = 0;
   private bytes = 0;
   /** How many representations were rendered: a request for one already in memory renders nothing. */
   renders = 0;
+  /** The path part of the site's base URL, without trailing slash: "" or e.g. "/news". */
+  readonly basePath: string;
 
   constructor(
     readonly snapshot: SiteSnapshot,
     private readonly maxBytes = 256 * 1024 * 1024,
-  ) {}
+  ) {
+    this.basePath = new URL(snapshot.site.baseUrl).pathname.replace(/\/$/, '');
+  }
+
+  /** The representation if it is already in memory (the hot path: no promise, no render). */
+  peek(path: string): Representation | undefined {
+    const representation = this.ready.get(path);
+    if (representation) this.lastUse.set(path, ++this.clock);
+    return representation;
+  }
 
   get(path: string, resource: Resource): Promise<Representation> {
-    const cached = this.entries.get(path);
-    if (cached) {
-      this.entries.delete(path);
-      this.entries.set(path, cached);
-      return cached;
+    const ready = this.peek(path);
+    if (ready) return Promise.resolve(ready);
+    let pending = this.pending.get(path);
+    if (!pending) {
+      this.renders++;
+      pending = represent(this.snapshot, resource).finally(() => this.pending.delete(path));
+      this.pending.set(path, pending);
+      void pending.then((representation) => this.keep(path, representation), () => undefined);
     }
-    this.renders++;
-    const pending = represent(this.snapshot, resource);
-    this.entries.set(path, pending);
-    void pending.then(
-      (representation) => this.account(path, representation),
-      () => this.entries.delete(path),
-    );
     return pending;
   }
 
-  private account(path: string, representation: Representation): void {
-    const size = representation.body.byteLength;
-    this.sizes.set(path, size);
-    this.bytes += size;
-    for (const [oldest] of this.entries) {
+  private keep(path: string, representation: Representation): void {
+    this.ready.set(path, representation);
+    this.lastUse.set(path, ++this.clock);
+    this.bytes += representation.body.byteLength;
+    if (this.bytes <= this.maxBytes) return;
+    // Over budget: drop the least recently used until back under it (the newest always stays).
+    const byAge = [...this.lastUse].sort((a, b) => a[1] - b[1]);
+    for (const [oldest] of byAge) {
       if (this.bytes <= this.maxBytes || oldest === path) break;
-      this.entries.delete(oldest);
-      this.bytes -= this.sizes.get(oldest) ?? 0;
-      this.sizes.delete(oldest);
+      this.bytes -= this.ready.get(oldest)?.body.byteLength ?? 0;
+      this.ready.delete(oldest);
+      this.lastUse.delete(oldest);
     }
   }
 }

@@ -1,22 +1,25 @@
 /**
  * HTTP caching for every resource, in one place: validators (strong ETag, Last-Modified),
- * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, Content-Length.
- * A route only names the representation it serves (`c.set('representation', …)`); this middleware
- * turns that into the response.
+ * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, Content-Length,
+ * HEAD. The middleware installs the renderer; a route only names the representation it serves:
+ * `return c.render(representation)`.
  */
 import type { MiddlewareHandler } from 'hono';
-import { formatHttpDate } from '../../../time/index.js';
 import type { Representation } from '../../../site/store.js';
+import { formatHttpDate } from '../../../time/index.js';
 import { evaluatePreconditions } from '../../conditional.js';
+import { SECURITY_HEADERS, errorResponse, isFeedType } from '../../headers.js';
+
+declare module 'hono' {
+  interface ContextRenderer {
+    (representation: Representation): Response;
+  }
+}
 
 export type ContentCoding = 'br' | 'gzip';
 
 /** Compresses a body; runtimes without compression pass none. */
 export type Compressor = (body: Uint8Array, coding: ContentCoding) => Uint8Array;
-
-export interface RepresentationEnv {
-  Variables: { representation?: Representation };
-}
 
 export interface RepresentationOptions {
   compress?: Compressor;
@@ -34,68 +37,102 @@ export function negotiateCoding(acceptEncoding: string | null): ContentCoding | 
     weights.set(name.trim(), q === undefined ? 1 : Number(q));
   }
   const weight = (coding: string) => weights.get(coding) ?? weights.get('*') ?? 0;
-  const best = (['br', 'gzip'] as const).filter((c) => weight(c) > 0).sort((a, b) => weight(b) - weight(a))[0];
-  return best;
+  return (['br', 'gzip'] as const).filter((c) => weight(c) > 0).sort((a, b) => weight(b) - weight(a))[0];
+}
+
+type Variant = ContentCoding | 'identity';
+
+/** Everything about one variant that does not depend on the request, computed once. */
+interface PreparedVariant {
+  body: Uint8Array;
+  ok: Record<string, string>;
+  notModified: Record<string, string>;
+}
+
+interface Prepared {
+  etags: string[];
+  variants: Map<Variant, PreparedVariant>;
+}
+
+export class Responder {
+  private readonly prepared = new WeakMap<Representation, Prepared>();
+  private readonly codings = new Map<string, ContentCoding | undefined>();
+
+  constructor(private readonly options: RepresentationOptions = {}) {}
+
+  respond(request: Request, representation: Representation): Response {
+    const prepared = this.prepare(representation);
+    const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
+    if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
+    const variant = this.variant(representation, prepared, this.coding(request, representation));
+    if (outcome === 'not-modified') return new Response(null, { status: 304, headers: variant.notModified });
+    return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: variant.ok });
+  }
+
+  private compresses(representation: Representation): boolean {
+    return this.options.compress !== undefined && representation.body.byteLength >= (this.options.minCompressBytes ?? 1024);
+  }
+
+  private coding(request: Request, representation: Representation): ContentCoding | undefined {
+    if (!this.compresses(representation)) return undefined;
+    const header = request.headers.get('accept-encoding') ?? '';
+    if (!this.codings.has(header)) {
+      if (this.codings.size > 256) this.codings.clear();
+      this.codings.set(header, negotiateCoding(header));
+    }
+    return this.codings.get(header);
+  }
+
+  private prepare(representation: Representation): Prepared {
+    let prepared = this.prepared.get(representation);
+    if (!prepared) {
+      const etags = this.compresses(representation)
+        ? [representation.etag, codedEtag(representation.etag, 'br'), codedEtag(representation.etag, 'gzip')]
+        : [representation.etag];
+      prepared = { etags, variants: new Map() };
+      this.prepared.set(representation, prepared);
+    }
+    return prepared;
+  }
+
+  private variant(representation: Representation, prepared: Prepared, coding: ContentCoding | undefined): PreparedVariant {
+    const key: Variant = coding ?? 'identity';
+    let variant = prepared.variants.get(key);
+    if (!variant) {
+      const body = coding && this.options.compress ? this.options.compress(representation.body, coding) : representation.body;
+      const validators: Record<string, string> = {
+        etag: coding ? codedEtag(representation.etag, coding) : representation.etag,
+        'cache-control': representation.cacheControl,
+      };
+      if (representation.lastModified !== undefined) validators['last-modified'] = formatHttpDate(representation.lastModified);
+      if (this.options.compress) validators.vary = 'Accept-Encoding';
+      const cors: Record<string, string> = isFeedType(representation.contentType) ? { 'access-control-allow-origin': '*' } : {};
+      const ok: Record<string, string> = {
+        ...SECURITY_HEADERS,
+        ...cors,
+        'content-type': representation.contentType,
+        ...validators,
+        'content-length': String(body.byteLength),
+      };
+      if (representation.links.length > 0) ok.link = representation.links.join(', ');
+      if (coding) ok['content-encoding'] = coding;
+      // A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
+      // aggregators poll far more 304s than 200s.
+      variant = { body, ok, notModified: { ...cors, ...validators } };
+      prepared.variants.set(key, variant);
+    }
+    return variant;
+  }
 }
 
 function codedEtag(etag: string, coding: ContentCoding): string {
   return `${etag.slice(0, -1)}-${coding}"`;
 }
 
-export function representationHeaders(representation: Representation, etag: string, vary: boolean): Headers {
-  const headers = new Headers({
-    'content-type': representation.contentType,
-    etag,
-    'cache-control': representation.cacheControl,
-  });
-  if (representation.lastModified !== undefined) headers.set('last-modified', formatHttpDate(representation.lastModified));
-  if (representation.links.length > 0) headers.set('link', representation.links.join(', '));
-  if (vary) headers.set('vary', 'Accept-Encoding');
-  return headers;
-}
-
-/** The full response for `request`, given the representation it asks for. */
-export function respond(request: Request, representation: Representation, options: RepresentationOptions = {}): Response {
-  const { compress, minCompressBytes = 1024 } = options;
-  const canCompress = compress !== undefined && representation.body.byteLength >= minCompressBytes;
-  const coding = canCompress ? negotiateCoding(request.headers.get('accept-encoding')) : undefined;
-  const etags = [representation.etag, codedEtag(representation.etag, 'br'), codedEtag(representation.etag, 'gzip')];
-  const etag = coding ? codedEtag(representation.etag, coding) : representation.etag;
-  const headers = representationHeaders(representation, etag, compress !== undefined);
-
-  const outcome = evaluatePreconditions(request.headers, {
-    etags: canCompress ? etags : [representation.etag],
-    lastModified: representation.lastModified,
-  });
-  if (outcome === 'not-modified') {
-    headers.delete('content-type');
-    return new Response(null, { status: 304, headers });
-  }
-  if (outcome === 'precondition-failed') {
-    return new Response('412 Precondition Failed: the representation has changed\n', {
-      status: 412,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-    });
-  }
-
-  let body = representation.body;
-  if (coding && compress) {
-    let encoded = representation.encoded.get(coding);
-    if (!encoded) {
-      encoded = compress(representation.body, coding);
-      representation.encoded.set(coding, encoded);
-    }
-    body = encoded;
-    headers.set('content-encoding', coding);
-  }
-  headers.set('content-length', String(body.byteLength));
-  return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers });
-}
-
-export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler<RepresentationEnv> {
+export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler {
+  const responder = new Responder(options);
   return async (c, next) => {
+    c.setRenderer((representation: Representation) => responder.respond(c.req.raw, representation));
     await next();
-    const representation = c.get('representation');
-    if (representation) c.res = respond(c.req.raw, representation, options);
   };
 }
