@@ -1,4 +1,21 @@
-import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * The time suite runs once per host time zone: results must never depend on it. `env.TZ` reaches
+ * the test workers' process.env before any test code runs, and Node re-reads TZ when it is
+ * assigned; tests/time/host-tz.test.ts proves the zone really applies in each project.
+ */
+const HOST_ZONES = { UTC: 'UTC', New_York: 'America/New_York', Kolkata: 'Asia/Kolkata' };
+const timeProjects: TestProjectInlineConfiguration[] = Object.entries(HOST_ZONES).map(([label, zone]) => ({
+  test: {
+    name: `time-${label}`,
+    include: ['tests/time/**/*.test.ts'],
+    environment: 'node',
+    env: { TZ: zone, FEEDGEN_EXPECTED_TZ: zone },
+    testTimeout: 60_000,
+  },
+}));
 
 export default defineConfig({
   test: {
@@ -7,10 +24,20 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['tests/worker/**'],
+          exclude: ['tests/worker/**', 'tests/time/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      ...timeProjects,
+      {
+        // Inside workerd: the Worker as wrangler.toml builds it (npm test writes its data module first).
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        test: {
+          name: 'worker',
+          include: ['tests/worker/**/*.test.ts'],
+          testTimeout: 30_000,
         },
       },
     ],

@@ -4,8 +4,9 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { serveCommand } from './serve.js';
 import { timeCommand } from './time.js';
+import { workerDataCommand } from './worker-data.js';
 
-const COMMANDS: Command[] = [serveCommand, buildCommand, checkCommand, timeCommand];
+const COMMANDS: Command[] = [serveCommand, buildCommand, checkCommand, timeCommand, workerDataCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

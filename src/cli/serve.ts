@@ -4,12 +4,13 @@ import { helpText, parse, portNumber, type Command } from './args.js';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
     '--host H         address to listen on (default 127.0.0.1)',
     '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+    '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
     '-h, --help       show this help',
   ],
   async run(argv, io) {
@@ -18,6 +19,7 @@ export const serveCommand: Command = {
       port: { type: 'string' },
       host: { type: 'string' },
       'base-url': { type: 'string' },
+      watch: { type: 'boolean' },
     });
     if (values.help) {
       io.out(helpText(this));
@@ -28,7 +30,8 @@ export const serveCommand: Command = {
       port: portNumber(values.port ?? process.env.PORT, 8787),
       host: values.host ?? '127.0.0.1',
       baseUrl: values['base-url'],
-      log: io.err,
+      watch: values.watch ?? false,
+      log: (line) => io.err(`${line}\n`),
     });
     const stop = () => {
       void server.close().then(() => process.exit(0));

@@ -1,11 +1,16 @@
 /**
  * The Node server: loads the articles folder, serves the shared Hono app over node:http, compresses
- * with zlib (brotli and gzip), and reports invalid articles on stderr while serving the rest.
+ * with zlib (brotli and gzip), and reports invalid articles on stderr while serving the rest. With
+ * `watch`, it reloads when a file under the folder changes: only changed files are parsed again,
+ * only feeds whose content changed are rendered again, and an article an edit breaks keeps its
+ * last good version.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { formatProblem } from '../content/model.js';
-import { loadSite } from '../content/load.js';
+import { keepLastGood } from '../content/last-good.js';
+import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
 import { publish } from '../site/index.js';
@@ -16,6 +21,7 @@ export interface NodeServerOptions {
   port: number;
   host: string;
   baseUrl?: string;
+  watch?: boolean;
   /** Where problems and status lines go (stderr by default). */
   log?: (line: string) => void;
 }
@@ -23,6 +29,8 @@ export interface NodeServerOptions {
 export interface RunningServer {
   url: string;
   store: () => RepresentationStore;
+  /** Resolves after the next reload (watch mode), for tests. */
+  reloaded: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -31,14 +39,47 @@ export const compressWithZlib: Compressor = (body, coding) =>
     ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
     : gzipSync(body, { level: 6 });
 
+/** The current version of the site, and how to move to the next one. */
+class LiveSite {
+  store!: RepresentationStore;
+  private data: SiteData | undefined;
+  private cache: ParseCache | undefined;
+  private lastReport = '';
+
+  constructor(
+    private readonly articlesDir: string,
+    private readonly loadOptions: LoadOptions,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Loads the folder; returns false when the site itself is unusable (the old version stays). */
+  async load(): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache: this.cache });
+    this.report(loaded.problems);
+    if (!loaded.data) return { ok: false, articles: 0, problems: loaded.problems };
+    const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
+    for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
+    this.cache = loaded.cache;
+    this.data = data;
+    this.store = publish(data, this.store);
+    return { ok: true, articles: data.articles.length, problems: loaded.problems };
+  }
+
+  /** Prints the problems, unless they are the same as last time. */
+  private report(problems: Problem[]): void {
+    const text = problems.map(formatProblem).join('\n');
+    if (text !== this.lastReport && text) this.log(text);
+    this.lastReport = text;
+  }
+}
+
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const fallbackBaseUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
-  const loaded = await loadSite(options.articlesDir, { baseUrl: options.baseUrl, fallbackBaseUrl });
-  for (const problem of loaded.problems) log(formatProblem(problem));
-  if (!loaded.data) throw new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
-  const store = publish(loaded.data);
-  const app = createApp({ site: () => store, compress: compressWithZlib });
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const site = new LiveSite(options.articlesDir, { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${options.port}` }, log);
+  const first = await site.load();
+  if (!first.ok) throw new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
+  const app = createApp({ site: () => site.store, compress: compressWithZlib });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
@@ -46,12 +87,42 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  log(`feedgen: serving ${loaded.data.articles.length} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/`);
+  const errors = first.problems.filter((p) => p.severity === 'error').length;
+  log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/`);
+
+  let watcher: FSWatcher | undefined;
+  let waiters: Array<() => void> = [];
+  if (options.watch) {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const reload = () => {
+      running = running.then(async () => {
+        const started = performance.now();
+        const result = await site.load().catch((error: Error) => {
+          log(`feedgen: reload failed: ${error.message}`);
+          return undefined;
+        });
+        if (result?.ok) log(`feedgen: reloaded ${result.articles} articles in ${(performance.now() - started).toFixed(0)} ms`);
+        for (const resolve of waiters.splice(0)) resolve();
+      });
+    };
+    // Editors write a file in several steps: settle for a moment before reloading.
+    watcher = watchFolder(options.articlesDir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(reload, 50);
+    });
+    log(`feedgen: watching ${options.articlesDir} for changes`);
+  }
+
   return {
     url: `http://${host}:${port}`,
-    store: () => store,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    store: () => site.store,
+    reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        watcher?.close();
+        waiters = [];
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }

@@ -3,6 +3,7 @@ import type { SiteData } from '../content/model.js';
 import { SiteSnapshot } from './snapshot.js';
 import { RepresentationStore } from './store.js';
 
-export function publish(data: SiteData): RepresentationStore {
-  return new RepresentationStore(new SiteSnapshot(data));
+/** `previous`: the store of the site's last version, whose unchanged feeds are reused. */
+export function publish(data: SiteData, previous?: RepresentationStore): RepresentationStore {
+  return new RepresentationStore(new SiteSnapshot(data), { previous });
 }

@@ -3,7 +3,7 @@
  * Node server, the Worker and the static build, which is why their bytes are identical.
  */
 import { renderAtom } from '../feeds/atom.js';
-import { buildFeedDocument, feedTitle } from '../feeds/document.js';
+import { buildFeedDocument, feedTitle, type FeedDocument } from '../feeds/document.js';
 import { renderJsonFeed } from '../feeds/json.js';
 import { renderOpml } from '../feeds/opml.js';
 import { renderRss } from '../feeds/rss.js';
@@ -11,7 +11,7 @@ import { FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
 import { FEED_MEDIA_TYPES, renderArticlePage, renderIndexPage, renderSectionPage } from '../pages/pages.js';
 import type { Resource } from './resources.js';
 import { lastModified, type SiteSnapshot } from './snapshot.js';
-import { FEED_STYLESHEET_FILE, feedPath, sectionPath } from './urls.js';
+import { FEED_STYLESHEET_FILE, feedPath, sectionPath, type FeedFormat } from './urls.js';
 
 export interface Rendered {
   /** Full Content-Type, charset included. */
@@ -30,19 +30,8 @@ export const HTML_TYPE = `text/html${UTF8}`;
 export function renderResource(snapshot: SiteSnapshot, resource: Resource): Rendered {
   const { site } = snapshot;
   switch (resource.kind) {
-    case 'feed': {
-      const { scope, format, page } = resource;
-      const doc = buildFeedDocument(snapshot, scope, format, page);
-      const body = format === 'rss' ? renderRss(doc) : format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
-      const rendered: Rendered = {
-        contentType: `${FEED_MEDIA_TYPES[format]}${UTF8}`,
-        body,
-        lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
-        self: doc.links.self,
-      };
-      if (site.hub) rendered.hub = site.hub;
-      return rendered;
-    }
+    case 'feed':
+      return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format);
     case 'opml': {
       const entries = snapshot.allScopes().map((scope) => ({
         title: feedTitle(snapshot, scope),
@@ -67,6 +56,29 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource): Rend
     case 'stylesheet':
       return { contentType: `text/css${UTF8}`, body: resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET };
   }
+}
+
+export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat): Rendered {
+  const body = format === 'rss' ? renderRss(doc) : format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
+  const rendered: Rendered = {
+    contentType: `${FEED_MEDIA_TYPES[format]}${UTF8}`,
+    body,
+    lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
+    self: doc.links.self,
+  };
+  if (snapshot.site.hub) rendered.hub = snapshot.site.hub;
+  return rendered;
+}
+
+/**
+ * What a feed's bytes and headers are made from, as one string: equal keys render equal
+ * representations, so a reloaded site reuses every feed an edit did not touch. Articles enter by
+ * their version (a hash of their file and everything they inherit).
+ */
+export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat): string {
+  const { items, ...feed } = doc;
+  const { cacheMaxAge, hub } = snapshot.site;
+  return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub })}\n${items.map((item) => item.version).join('\n')}`;
 }
 
 function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?: number } {

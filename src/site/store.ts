@@ -3,8 +3,9 @@
  * memory. The strong ETag is a hash of the exact bytes, so it is stable across restarts and equal
  * in every runtime that serves the same content.
  */
+import { buildFeedDocument } from '../feeds/document.js';
 import type { Resource } from './resources.js';
-import { renderResource } from './render.js';
+import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
 import type { SiteSnapshot } from './snapshot.js';
 
 export interface Representation {
@@ -28,8 +29,7 @@ export async function strongEtag(bytes: Uint8Array): Promise<string> {
   return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
 }
 
-export async function represent(snapshot: SiteSnapshot, resource: Resource): Promise<Representation> {
-  const rendered = renderResource(snapshot, resource);
+export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
   const body = encoder.encode(rendered.body);
   const links: string[] = [];
   if (rendered.hub) links.push(`<${rendered.hub}>; rel="hub"`);
@@ -45,6 +45,13 @@ export async function represent(snapshot: SiteSnapshot, resource: Resource): Pro
   return representation;
 }
 
+export interface StoreOptions {
+  /** Bodies kept in memory at most (least recently used go first). */
+  maxBytes?: number;
+  /** The store of the site's previous version: feeds whose content key is unchanged are reused. */
+  previous?: RepresentationStore;
+}
+
 /**
  * Memoizes representations by path for one snapshot, up to `maxBytes` of bodies (least recently
  * used first out): a 100k-article site has far more feed pages than are ever hot.
@@ -53,6 +60,12 @@ export class RepresentationStore {
   private readonly ready = new Map<string, Representation>();
   private readonly pending = new Map<string, Promise<Representation>>();
   private readonly lastUse = new Map<string, number>();
+  /** Feed representations by content key, and each path's key, for reuse by the next version. */
+  private readonly byKey = new Map<string, Representation>();
+  private readonly keyOfPath = new Map<string, string>();
+  /** The previous version's feeds by key (the map only: holding its store would chain every version). */
+  private readonly previousByKey: ReadonlyMap<string, Representation> | undefined;
+  private readonly maxBytes: number;
   private clock = 0;
   private bytes = 0;
   /** How many representations were rendered: a request for one already in memory renders nothing. */
@@ -62,8 +75,10 @@ export class RepresentationStore {
 
   constructor(
     readonly snapshot: SiteSnapshot,
-    private readonly maxBytes = 256 * 1024 * 1024,
+    options: StoreOptions = {},
   ) {
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.previousByKey = options.previous?.byKey;
     this.basePath = new URL(snapshot.site.baseUrl).pathname.replace(/\/$/, '');
   }
 
@@ -79,17 +94,32 @@ export class RepresentationStore {
     if (ready) return Promise.resolve(ready);
     let pending = this.pending.get(path);
     if (!pending) {
-      this.renders++;
-      pending = represent(this.snapshot, resource).finally(() => this.pending.delete(path));
+      pending = this.make(path, resource).finally(() => this.pending.delete(path));
       this.pending.set(path, pending);
       void pending.then((representation) => this.keep(path, representation), () => undefined);
     }
     return pending;
   }
 
+  private async make(path: string, resource: Resource): Promise<Representation> {
+    if (resource.kind !== 'feed') {
+      this.renders++;
+      return represent(this.snapshot, renderResource(this.snapshot, resource));
+    }
+    const doc = buildFeedDocument(this.snapshot, resource.scope, resource.format, resource.page);
+    const key = feedContentKey(this.snapshot, doc, resource.format);
+    this.keyOfPath.set(path, key);
+    const reused = this.previousByKey?.get(key);
+    if (reused) return reused;
+    this.renders++;
+    return represent(this.snapshot, renderFeed(this.snapshot, doc, resource.format));
+  }
+
   private keep(path: string, representation: Representation): void {
     this.ready.set(path, representation);
     this.lastUse.set(path, ++this.clock);
+    const key = this.keyOfPath.get(path);
+    if (key) this.byKey.set(key, representation);
     this.bytes += representation.body.byteLength;
     if (this.bytes <= this.maxBytes) return;
     // Over budget: drop the least recently used until back under it (the newest always stays).
@@ -99,6 +129,9 @@ export class RepresentationStore {
       this.bytes -= this.ready.get(oldest)?.body.byteLength ?? 0;
       this.ready.delete(oldest);
       this.lastUse.delete(oldest);
+      const oldKey = this.keyOfPath.get(oldest);
+      if (oldKey) this.byKey.delete(oldKey);
+      this.keyOfPath.delete(oldest);
     }
   }
 }

@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Representation } from '../../../site/store.js';
 import { formatHttpDate } from '../../../time/index.js';
-import { evaluatePreconditions } from '../../conditional.js';
+import { evaluatePreconditions, parseHttpDate, type PreconditionOutcome } from '../../conditional.js';
 import { SECURITY_HEADERS, errorResponse, isFeedType } from '../../headers.js';
 
 declare module 'hono' {
@@ -63,7 +63,7 @@ export class Responder {
   respond(request: Request, representation: Representation): Response {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
-    if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
+    if (outcome === 'precondition-failed') return preconditionFailed();
     const variant = this.variant(representation, prepared, this.coding(request, representation));
     if (outcome === 'not-modified') return new Response(null, { status: 304, headers: variant.notModified });
     return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: variant.ok });
@@ -116,13 +116,46 @@ export class Responder {
       };
       if (representation.links.length > 0) ok.link = representation.links.join(', ');
       if (coding) ok['content-encoding'] = coding;
-      // A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
-      // aggregators poll far more 304s than 200s.
-      variant = { body, ok, notModified: { ...cors, ...validators } };
+      variant = { body, ok, notModified: notModifiedHeaders((name) => ok[name]) };
       prepared.variants.set(key, variant);
     }
     return variant;
   }
+}
+
+/**
+ * A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
+ * aggregators poll far more 304s than 200s.
+ */
+const NOT_MODIFIED_HEADERS = ['etag', 'cache-control', 'last-modified', 'vary', 'access-control-allow-origin'];
+
+function notModifiedHeaders(okHeader: (name: string) => string | null | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of NOT_MODIFIED_HEADERS) {
+    const value = okHeader(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
+}
+
+function preconditionFailed(): Response {
+  return errorResponse(412, 'the representation has changed');
+}
+
+/**
+ * Conditional GET and HEAD answered from a stored 200 response (the Worker's edge cache), by the
+ * same rules and with the same headers as a response made from a representation.
+ */
+export function answerFromStored(request: Request, stored: Response): Response {
+  const etag = stored.headers.get('etag');
+  const lastModified = stored.headers.get('last-modified');
+  const outcome: PreconditionOutcome = evaluatePreconditions(request.headers, {
+    etags: etag ? [etag] : [],
+    lastModified: lastModified ? parseHttpDate(lastModified) : undefined,
+  });
+  if (outcome === 'precondition-failed') return preconditionFailed();
+  if (outcome === 'not-modified') return new Response(null, { status: 304, headers: notModifiedHeaders((name) => stored.headers.get(name)) });
+  return request.method === 'HEAD' ? new Response(null, stored) : stored;
 }
 
 function codedEtag(etag: string, coding: ContentCoding): string {

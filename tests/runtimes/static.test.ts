@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { article, writeArticles } from '../helpers/articles.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function build(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(process.execPath, ['bin/feedgen.js', 'build', ...args], { cwd: ROOT });
+    return { code: 0, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stderr: string };
+    return { code: failure.code, stderr: failure.stderr };
+  }
+}
+
+describe('feedgen build', () => {
+  it('writes every URL as a file, with _headers and _redirects for static hosts', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-build-')), 'dist');
+    const result = await build(['--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/feedgen build: \d+ articles, \d+ files/);
+    expect(await readFile(path.join(out, 'china/world/atom.xml'), 'utf8')).toContain('<updated>2019-09-12T07:47:00+08:00</updated>');
+    expect(await readdir(path.join(out, '中文'))).toEqual(expect.arrayContaining(['rss.xml', 'atom.xml', 'feed.json', 'index.html']));
+    const headers = await readFile(path.join(out, '_headers'), 'utf8');
+    expect(headers).toContain('/*/atom.xml\n  Content-Type: application/atom+xml; charset=utf-8');
+    expect(headers).toContain('X-Content-Type-Options: nosniff');
+    const redirects = await readFile(path.join(out, '_redirects'), 'utf8');
+    expect(redirects).toContain('/china/world/page/1/rss.xml /china/world/rss.xml 301');
+  });
+
+  it('leaves the previous output untouched when an article is invalid', async () => {
+    const articles = await writeArticles({ 'news/good.md': article('title: Good\ndate: 2020-01-01 10:00') });
+    const out = path.join(path.dirname(articles), 'dist');
+    expect((await build(['--articles', articles, '--out', out])).code).toBe(0);
+    const before = await readFile(path.join(out, 'news/rss.xml'), 'utf8');
+
+    await writeFile(path.join(articles, 'news/bad.md'), article('title: Bad\ndate: 2020-01-32 10:00'));
+    await writeFile(path.join(articles, 'news/good.md'), article('title: Good, edited\ndate: 2020-01-01 10:00'));
+    const failed = await build(['--articles', articles, '--out', out]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('articles/news/bad.md:3: "date": day 32 does not exist');
+    expect(failed.stderr).toContain(`${out} left as it was`);
+    expect(await readFile(path.join(out, 'news/rss.xml'), 'utf8')).toBe(before);
+    expect((await readdir(path.dirname(out))).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+});
