@@ -1,0 +1,98 @@
+/**
+ * `feedgen build` of 1k / 10k / 100k articles, next to baselines measured in the same run:
+ *   - the single-thread floor: read every file, run gray-matter on it and render its Markdown once
+ *     (markdown-it), nothing else;
+ *   - Hugo, when installed (Debian package `hugo`): the same corpus with the pages and per-section
+ *     RSS carrying full content.
+ * Prints wall time, peak memory (max RSS) and the ratios.
+ *
+ *   npx tsx bench/build.ts                 (BENCH_SIZES=1000,10000,100000)
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ensureCorpus } from './corpus.js';
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+
+export interface Timed {
+  seconds: number;
+  peakMiB: number;
+}
+
+/** Runs a command under GNU time: wall seconds and max RSS of the whole command. */
+export async function timed(command: string, args: string[], cwd = ROOT): Promise<Timed> {
+  const { stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', command, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const match = /TIMED ([\d.]+) (\d+)/.exec(stderr);
+  if (!match) throw new Error(`no timing from ${command}: ${stderr.slice(-500)}`);
+  return { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 };
+}
+
+function hugoAvailable(): boolean {
+  try {
+    execFileSync('hugo', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Hugo site over the same articles folder: pages plus per-section RSS with full content. */
+async function hugoSite(articles: string): Promise<string> {
+  const site = await mkdtemp(path.join(tmpdir(), 'feedgen-hugo-'));
+  await symlink(articles, path.join(site, 'content'));
+  await writeFile(
+    path.join(site, 'hugo.toml'),
+    [
+      'baseURL = "https://news.example.com/"',
+      'title = "Bench Newsroom"',
+      'disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]',
+      '[outputs]',
+      'home = ["HTML", "RSS"]',
+      'section = ["HTML", "RSS"]',
+      '[markup.goldmark.renderer]',
+      'unsafe = false',
+    ].join('\n'),
+  );
+  const layouts = path.join(site, 'layouts', '_default');
+  await mkdir(layouts, { recursive: true });
+  await writeFile(path.join(layouts, 'single.html'), '<!doctype html><title>{{ .Title }}</title><h1>{{ .Title }}</h1>{{ .Content }}\n');
+  await writeFile(path.join(layouts, 'list.html'), '<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>\n');
+  await writeFile(
+    path.join(layouts, 'rss.xml'),
+    '<rss version="2.0"><channel><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
+      '{{ range .RegularPagesRecursive }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
+      '<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate><guid>{{ .Permalink }}</guid>' +
+      '<description>{{ .Content | html }}</description></item>{{ end }}</channel></rss>\n',
+  );
+  return site;
+}
+
+export async function benchBuild(): Promise<void> {
+  const hugo = hugoAvailable();
+  console.log(`build: corpora of ${SIZES.join(', ')} articles (3-6 KB Markdown, 40 sections)${hugo ? '' : '; hugo not installed (apt-get install hugo) so no Hugo column'}\n`);
+  console.log('articles   floor s  floor MiB   feedgen s  feedgen MiB   vs floor' + (hugo ? '     hugo s   hugo MiB   vs hugo' : ''));
+  for (const size of SIZES) {
+    const articles = await ensureCorpus(size);
+    const out = await mkdtemp(path.join(tmpdir(), 'feedgen-out-'));
+    const floor = await timed(process.execPath, ['--import', 'tsx', 'bench/floor.ts', articles]);
+    const feedgen = await timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', path.join(out, 'dist')]);
+    let line =
+      `${String(size).padStart(8)} ${floor.seconds.toFixed(2).padStart(9)} ${floor.peakMiB.toFixed(0).padStart(10)} ` +
+      `${feedgen.seconds.toFixed(2).padStart(11)} ${feedgen.peakMiB.toFixed(0).padStart(12)} ${(feedgen.seconds / floor.seconds).toFixed(2).padStart(9)}x`;
+    if (hugo) {
+      const site = await hugoSite(articles);
+      const hugoRun = await timed('hugo', ['--quiet', '-s', site, '-d', path.join(out, 'hugo')]);
+      line += ` ${hugoRun.seconds.toFixed(2).padStart(10)} ${hugoRun.peakMiB.toFixed(0).padStart(10)} ${(feedgen.seconds / hugoRun.seconds).toFixed(2).padStart(8)}x`;
+      await rm(site, { recursive: true, force: true });
+    }
+    console.log(line);
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchBuild();

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: every benchmark, each in its own process, each printing its figures next to a
+ * baseline measured in the same run. Not part of `npm test`: nothing here asserts a time.
+ *
+ *   npm run bench                     all of them
+ *   npm run bench -- serve start      some of them
+ */
+import { spawnSync } from 'node:child_process';
+
+const BENCHES: Array<{ name: string; args: string[]; what: string }> = [
+  { name: 'time', args: ['bench/time.ts'], what: 'timestamp normalizations per second (batch path)' },
+  { name: 'build', args: ['bench/build.ts'], what: 'static build of 1k/10k/100k articles vs the single-thread floor and Hugo' },
+  { name: 'serve', args: ['bench/serve.ts'], what: 'cached 50-item feed, 200 and 304 paths, vs bare node:http' },
+  { name: 'start', args: ['bench/start.ts'], what: 'serve start-up and --watch incremental update on 10k articles' },
+  { name: 'soak', args: ['bench/soak.ts'], what: '60 s load and soak on the bundled site' },
+  { name: 'soak-10k', args: ['bench/soak.ts', '10000'], what: '60 s load and soak on the 10k corpus' },
+  { name: 'worker-size', args: ['bench/worker-size.ts'], what: 'Worker bundle size and capacity per plan' },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BENCHES.some((b) => b.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const bench of BENCHES.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  console.log(`\n=== ${bench.name}: ${bench.what}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...bench.args], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`=== ${bench.name} failed (exit ${result.status})`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,89 @@
+/**
+ * Start: time from launching `feedgen serve` on the 10k corpus to the first byte of its home feed,
+ * next to the time to the first byte of a bare `node:http` server started the same way (the cost
+ * of starting Node itself).
+ *
+ * Incremental: with `serve --watch` on the same corpus, the time from rewriting one article to
+ * its section feed showing the edit, next to the time to the first byte of an unchanged feed.
+ *
+ *   npx tsx bench/start.ts                 (BENCH_START_SIZE=10000)
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ensureCorpus } from './corpus.js';
+import { startFeedgen } from './serve.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const SIZE = Number(process.env.BENCH_START_SIZE ?? 10000);
+
+async function firstByte(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+async function bareStart(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', "require('node:http').createServer((q, s) => s.end('ok')).listen(18799, '127.0.0.1')"]);
+  await firstByte('http://127.0.0.1:18799/');
+  const elapsed = performance.now() - started;
+  child.kill();
+  return elapsed;
+}
+
+async function feedgenStart(articles: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/feedgen.js', 'serve', '--articles', articles, '--port', '18798'], { cwd: ROOT, stdio: 'ignore' });
+  await firstByte('http://127.0.0.1:18798/rss.xml');
+  const elapsed = performance.now() - started;
+  child.kill();
+  return elapsed;
+}
+
+async function incremental(articles: string): Promise<{ edit: number; unchanged: number }> {
+  const server = await startFeedgen(articles, ['--watch']);
+  try {
+    const feed = `${server.origin}/world/trade/rss.xml`;
+    const body = await (await fetch(feed)).text();
+    const link = /<link>https:\/\/news\.example\.com\/world\/trade\/([^/<]+)\/<\/link>/.exec(body)?.[1];
+    if (!link) throw new Error('no article in /world/trade/');
+    const file = path.join(articles, 'world', 'trade', `${decodeURIComponent(link)}.md`);
+    const original = await readFile(file, 'utf8');
+    const marker = `Edited ${Date.now()}`;
+    const unchangedStart = performance.now();
+    await (await fetch(`${server.origin}/europe/uk/atom.xml`)).arrayBuffer();
+    const unchanged = performance.now() - unchangedStart;
+    const started = performance.now();
+    await writeFile(file, original.replace(/^title: ".*"$/m, `title: "${marker}"`));
+    try {
+      for (;;) {
+        const text = await (await fetch(feed)).text();
+        if (text.includes(marker)) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return { edit: performance.now() - started, unchanged };
+    } finally {
+      await writeFile(file, original);
+    }
+  } finally {
+    server.child.kill();
+  }
+}
+
+export async function benchStart(): Promise<void> {
+  const articles = await ensureCorpus(SIZE);
+  const bare = await bareStart();
+  const feedgen = await feedgenStart(articles);
+  console.log(`start: launch to first byte of /rss.xml, ${SIZE} articles: ${feedgen.toFixed(0)} ms; bare node:http: ${bare.toFixed(0)} ms (${(feedgen / bare).toFixed(1)}x)`);
+  const { edit, unchanged } = await incremental(articles);
+  console.log(`incremental (serve --watch, ${SIZE} articles): edit to updated feed ${edit.toFixed(0)} ms; an unchanged feed's first request ${unchanged.toFixed(1)} ms`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchStart();
