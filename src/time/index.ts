@@ -7,6 +7,7 @@
 import type { OffsetInstant } from './format.js';
 import { wallToEpochMs } from './calendar.js';
 import { parseTimestamp } from './parse.js';
+import { quote } from './quote.js';
 import { resolveWallTime, type Adjustment, type Disambiguation } from './resolve.js';
 import { checkZone } from './zone.js';
 
@@ -16,7 +17,7 @@ export type { WallTime } from './calendar.js';
 export { DISAMBIGUATIONS, isDisambiguation, formatOffset } from './resolve.js';
 export { checkZone } from './zone.js';
 export { formatHttpDate, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
-export { ACCEPTED_FORMS } from './parse.js';
+export { ACCEPTED_FORMS, parseTimestamp } from './parse.js';
 
 export interface NormalizeOptions {
   zone?: string | undefined;
@@ -26,6 +27,10 @@ export interface NormalizeOptions {
 export type Normalized =
   | { ok: true; instant: OffsetInstant; adjustment?: Adjustment }
   | { ok: false; error: string };
+
+/** RFC 3339 has four-digit years: instants must lie in 0000-9999 both in UTC and in their own offset. */
+const MIN_EPOCH_MS = wallToEpochMs({ year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 });
+const MAX_EPOCH_MS = wallToEpochMs({ year: 10_000, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 }) - 1;
 
 export function normalizeTimestamp(input: string, options: NormalizeOptions = {}): Normalized {
   let zone: string | undefined;
@@ -37,15 +42,23 @@ export function normalizeTimestamp(input: string, options: NormalizeOptions = {}
   const parsed = parseTimestamp(input);
   if (!parsed.ok) return parsed;
   const { wall, offsetSeconds } = parsed.value;
+  let result: Normalized;
   if (offsetSeconds !== undefined) {
-    const epochMs = wallToEpochMs(wall) - offsetSeconds * 1000;
-    return { ok: true, instant: { epochMs, offsetSeconds } };
+    result = { ok: true, instant: { epochMs: wallToEpochMs(wall) - offsetSeconds * 1000, offsetSeconds } };
+  } else if (zone === undefined) {
+    return {
+      ok: false,
+      error: `${quote(input.trim())} has no offset and no time zone applies: name the zone (an IANA name such as Asia/Shanghai) or write the offset (e.g. +08:00)`,
+    };
+  } else {
+    const resolved = resolveWallTime(wall, zone, options.disambiguation ?? 'compatible');
+    if (!resolved.ok) return resolved;
+    const instant = { epochMs: resolved.epochMs, offsetSeconds: resolved.offsetSeconds };
+    result = resolved.adjustment ? { ok: true, instant, adjustment: resolved.adjustment } : { ok: true, instant };
   }
-  if (zone === undefined) {
-    return { ok: false, error: `"${input.trim()}" has no offset and no time zone applies: set "timezone" or write the offset (e.g. +08:00)` };
+  const { epochMs, offsetSeconds: shown } = result.instant;
+  if (epochMs < MIN_EPOCH_MS || epochMs > MAX_EPOCH_MS || epochMs + shown * 1000 < MIN_EPOCH_MS || epochMs + shown * 1000 > MAX_EPOCH_MS) {
+    return { ok: false, error: `${quote(input.trim())} falls outside the years 0000-9999 once converted to UTC` };
   }
-  const resolved = resolveWallTime(wall, zone, options.disambiguation ?? 'compatible');
-  if (!resolved.ok) return resolved;
-  const instant = { epochMs: resolved.epochMs, offsetSeconds: resolved.offsetSeconds };
-  return resolved.adjustment ? { ok: true, instant, adjustment: resolved.adjustment } : { ok: true, instant };
+  return result;
 }

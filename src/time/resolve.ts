@@ -28,39 +28,46 @@ export type Resolution =
   | { ok: true; epochMs: number; offsetSeconds: number; adjustment?: Adjustment }
   | { ok: false; error: string };
 
-/** Instants whose wall time in `zone` is exactly `wallMs` (0, 1 or 2 of them, ascending). */
-function candidates(zone: string, wallMs: number): { list: number[]; before: number; after: number } {
+interface Candidate {
+  epochMs: number;
+  offsetSeconds: number;
+}
+
+/**
+ * Instants whose wall time in `zone` is exactly `wallMs` (0, 1 or 2 of them, ascending), tried at
+ * the zone's offsets one day before and one day after, as Temporal does.
+ */
+function candidates(zone: string, wallMs: number): { list: Candidate[]; before: number; after: number } {
   const before = offsetAt(zone, wallMs - MS_PER_DAY);
   const after = offsetAt(zone, wallMs + MS_PER_DAY);
-  const list: number[] = [];
-  for (const offset of before === after ? [before] : [before, after]) {
-    const epochMs = wallMs - offset * 1000;
-    if (offsetAt(zone, epochMs) === offset) list.push(epochMs);
+  const list: Candidate[] = [];
+  for (const offsetSeconds of before === after ? [before] : [before, after]) {
+    const epochMs = wallMs - offsetSeconds * 1000;
+    if (offsetAt(zone, epochMs) === offsetSeconds) list.push({ epochMs, offsetSeconds });
   }
-  list.sort((a, b) => a - b);
+  list.sort((a, b) => a.epochMs - b.epochMs);
   return { list, before, after };
 }
 
 export function resolveWallTime(wall: WallTime, zone: string, rule: Disambiguation): Resolution {
   const wallMs = wallToEpochMs(wall);
   const { list, before, after } = candidates(zone, wallMs);
-  const at = (epochMs: number) => ({ ok: true as const, epochMs, offsetSeconds: offsetAt(zone, epochMs) });
+  const [first, second] = list;
 
-  if (list.length === 1) return at(list[0] as number);
+  if (first && !second) return { ok: true, ...first };
 
-  if (list.length === 2) {
-    const adjustment: Adjustment = { kind: 'overlap', offsetBefore: before, offsetAfter: after };
+  if (first && second) {
     if (rule === 'reject') {
+      const text = describeWall(wall);
       return {
         ok: false,
-        error: `${describeWall(wall)} happens twice in ${zone} (clocks were set back): it is ${formatOffset(before)} or ${formatOffset(after)}; write the offset, or choose disambiguation earlier or later`,
+        error: `${text} happens twice in ${zone}: clocks were set back from ${formatOffset(before)} to ${formatOffset(after)}, so it is either ${text}${formatOffset(first.offsetSeconds)} (earlier) or ${text}${formatOffset(second.offsetSeconds)} (later); write the offset, or choose disambiguation earlier or later`,
       };
     }
-    const epochMs = rule === 'later' ? (list[1] as number) : (list[0] as number);
-    return { ...at(epochMs), adjustment };
+    const chosen = rule === 'later' ? second : first;
+    return { ok: true, ...chosen, adjustment: { kind: 'overlap', offsetBefore: before, offsetAfter: after } };
   }
 
-  const adjustment: Adjustment = { kind: 'gap', offsetBefore: before, offsetAfter: after };
   if (rule === 'reject') {
     return {
       ok: false,
@@ -69,11 +76,11 @@ export function resolveWallTime(wall: WallTime, zone: string, rule: Disambiguati
   }
   const gapMs = (after - before) * 1000;
   const shifted = candidates(zone, rule === 'earlier' ? wallMs - gapMs : wallMs + gapMs).list;
-  const epochMs = rule === 'earlier' ? shifted[0] : shifted[shifted.length - 1];
-  if (epochMs === undefined) {
-    return { ok: false, error: `${describeWall(wall)} cannot be resolved in ${zone}: the zone changed offset twice within two days` };
+  const chosen = rule === 'earlier' ? shifted[0] : shifted[shifted.length - 1];
+  if (chosen === undefined) {
+    return { ok: false, error: `${describeWall(wall)} cannot be resolved in ${zone}: the zone changed its offset more than once within two days; write the offset` };
   }
-  return { ...at(epochMs), adjustment };
+  return { ok: true, ...chosen, adjustment: { kind: 'gap', offsetBefore: before, offsetAfter: after } };
 }
 
 export function formatOffset(offsetSeconds: number): string {
@@ -86,11 +93,14 @@ export function formatOffset(offsetSeconds: number): string {
 }
 
 function formatDuration(seconds: number): string {
-  const minutes = Math.round(Math.abs(seconds) / 60);
-  if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
-  return `${minutes} minutes`;
+  const abs = Math.abs(seconds);
+  const units: [number, string][] = [[Math.floor(abs / 3600), 'hour'], [Math.floor((abs % 3600) / 60), 'minute'], [abs % 60, 'second']];
+  const parts = units.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return parts.join(' ') || '0 seconds';
 }
 
 export function describeWall(w: WallTime): string {
-  return `${pad(w.year, 4)}-${pad2(w.month)}-${pad2(w.day)} ${pad2(w.hour)}:${pad2(w.minute)}${w.second || w.millisecond ? `:${pad2(w.second)}` : ''}`;
+  const seconds = w.second || w.millisecond ? `:${pad2(w.second)}` : '';
+  const fraction = w.millisecond ? `.${pad(w.millisecond, 3)}` : '';
+  return `${pad(w.year, 4)}-${pad2(w.month)}-${pad2(w.day)} ${pad2(w.hour)}:${pad2(w.minute)}${seconds}${fraction}`;
 }

@@ -1,0 +1,49 @@
+/** Instants -> text: RFC 3339 (UTC and own offset), RFC 2822 for RSS, IMF-fixdate for HTTP. */
+import { describe, expect, it } from 'vitest';
+import { formatHttpDate, formatOffset, formatRfc2822, formatRfc3339, formatUtc } from '../../src/time/index.js';
+
+const SEED_INSTANT = Date.UTC(2019, 8, 11, 23, 47); // 2019-09-12 07:47 in Beijing
+
+describe('formatUtc', () => {
+  it('prints milliseconds only when non-zero', () => {
+    expect(formatUtc(SEED_INSTANT)).toBe('2019-09-11T23:47:00Z');
+    expect(formatUtc(SEED_INSTANT + 5)).toBe('2019-09-11T23:47:00.005Z');
+    expect(formatUtc(-1)).toBe('1969-12-31T23:59:59.999Z');
+    expect(formatUtc(Date.parse('0101-01-01T00:00:00Z'))).toBe('0101-01-01T00:00:00Z');
+  });
+});
+
+describe('formatRfc3339 in the instant\'s own offset', () => {
+  it.each([
+    [8 * 3600, '2019-09-12T07:47:00+08:00'],
+    [-(3 * 3600 + 30 * 60), '2019-09-11T20:17:00-03:30'],
+    [5 * 3600 + 45 * 60, '2019-09-12T05:32:00+05:45'],
+    [0, '2019-09-11T23:47:00Z'],
+  ])('offset %i s', (offsetSeconds, expected) => {
+    expect(formatRfc3339({ epochMs: SEED_INSTANT, offsetSeconds })).toBe(expected);
+  });
+
+  it('an offset with seconds (LMT) is shown in UTC so the text stays exact', () => {
+    expect(formatRfc3339({ epochMs: SEED_INSTANT, offsetSeconds: 8 * 3600 + 5 * 60 + 43 })).toBe('2019-09-11T23:47:00Z');
+    expect(formatRfc2822({ epochMs: SEED_INSTANT, offsetSeconds: -(4 * 3600 + 56 * 60 + 2) })).toBe('Wed, 11 Sep 2019 23:47:00 +0000');
+  });
+});
+
+describe('formatRfc2822 and formatHttpDate', () => {
+  it('write day and month names in English and the offset without a colon', () => {
+    expect(formatRfc2822({ epochMs: SEED_INSTANT, offsetSeconds: 8 * 3600 })).toBe('Thu, 12 Sep 2019 07:47:00 +0800');
+    expect(formatRfc2822({ epochMs: SEED_INSTANT, offsetSeconds: -9000 })).toBe('Wed, 11 Sep 2019 21:17:00 -0230');
+    expect(formatHttpDate(SEED_INSTANT + 999)).toBe('Wed, 11 Sep 2019 23:47:00 GMT');
+    expect(formatHttpDate(-1)).toBe('Wed, 31 Dec 1969 23:59:59 GMT');
+  });
+});
+
+describe('formatOffset (messages)', () => {
+  it('shows seconds only when there are some', () => {
+    expect(formatOffset(0)).toBe('+00:00');
+    expect(formatOffset(-18_000)).toBe('-05:00');
+    expect(formatOffset(20_700)).toBe('+05:45');
+    expect(formatOffset(29_143)).toBe('+08:05:43');
+    expect(formatOffset(-17_762)).toBe('-04:56:02');
+  });
+});
