@@ -5,6 +5,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { renderResource } from '../site/render.js';
 import { allResources } from '../site/resources.js';
 import type { RepresentationStore } from '../site/store.js';
 import { FEED_FORMATS, PAGE_SEGMENT, feedPath } from '../site/urls.js';
@@ -26,27 +27,32 @@ export function fileForPath(urlPath: string): string {
   return segments.join('/');
 }
 
+/** Writes in flight at once: enough to keep the disk busy while the next file renders. */
+const WRITES_IN_FLIGHT = 32;
+
 export async function buildStatic(store: RepresentationStore, outDir: string, progress?: BuildProgress): Promise<BuildResult> {
   const out = path.resolve(outDir);
   const staging = `${out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  const resources = [...allResources(store.snapshot)];
+  const { snapshot } = store;
+  const resources = [...allResources(snapshot)];
+  const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
   let bytes = 0;
-  const madeDirs = new Set<string>();
   try {
+    await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
+    const inFlight = new Set<Promise<void>>();
     for (let i = 0; i < resources.length; i++) {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const file = path.join(staging, fileForPath(urlPath));
-      const dir = path.dirname(file);
-      if (!madeDirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        madeDirs.add(dir);
-      }
-      const representation = await store.get(urlPath, resource);
-      await writeFile(file, representation.body);
-      bytes += representation.body.byteLength;
+      // The same bytes the server sends; no ETags are needed on disk, so none are computed.
+      const body = renderResource(snapshot, (resources[i] as (typeof resources)[number]).resource).body;
+      bytes += Buffer.byteLength(body);
+      const write: Promise<void> = writeFile(files[i] as string, body).then(() => {
+        inFlight.delete(write);
+      });
+      inFlight.add(write);
+      if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
       progress?.(i + 1, resources.length);
     }
+    await Promise.all(inFlight);
     await writeFile(path.join(staging, '_headers'), headersFile(store));
     await writeFile(path.join(staging, '_redirects'), redirectsFile(store));
   } catch (error) {
