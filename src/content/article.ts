@@ -7,7 +7,7 @@ import type { FrontMatter } from './frontmatter.js';
 import { renderMarkdown } from './markdown.js';
 import type { ArticleData, SiteSettings } from './model.js';
 import { readDisambiguation, readLanguage, readZone, type Inherited } from './settings.js';
-import { cleanText } from './text.js';
+import { cleanText, singleLine } from './text.js';
 
 export const ARTICLE_KEYS = [
   'title', 'date', 'updated', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
@@ -35,7 +35,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const fields = new FieldReader(frontMatter);
   fields.checkKnownKeys(ARTICLE_KEYS);
   const draft = fields.boolean('draft') ?? false;
-  const title = fields.required('title');
+  const title = fields.required('title', singleLine);
 
   const ownZone = fields.has('timezone');
   const zone = ownZone ? readZone(fields) : context.inherited.timezone;
@@ -101,27 +101,55 @@ function readTimestamp(
     fields.error(key, `"${key}": ${result.error}`);
     return undefined;
   }
-  if (result.adjustment && options?.disambiguation === 'compatible') {
-    fields.warn(key, describeAdjustment(key, text, options.zone ?? '', result.instant, result.adjustment));
+  let instant = result.instant;
+  if (Math.abs(instant.offsetSeconds) > MAX_FEED_OFFSET_SECONDS) {
+    fields.warn(key, `"${key}": the offset ${formatOffset(instant.offsetSeconds)} is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC`);
+    instant = { epochMs: instant.epochMs, offsetSeconds: 0 };
   }
-  return result.instant;
+  if (!withinFeedYears(instant)) {
+    fields.error(key, `"${key}": ${formatRfc3339(instant)} is outside the years 0001 to 9999 that feed dates can carry`);
+    return undefined;
+  }
+  if (result.adjustment && options?.disambiguation === 'compatible') {
+    fields.warn(key, describeAdjustment(key, text, options.zone ?? '', instant, result.adjustment));
+  }
+  return instant;
 }
+
+/** XML Schema's dateTime (the type of Atom's dates) allows time zone offsets up to ±14:00. */
+const MAX_FEED_OFFSET_SECONDS = 14 * 3600;
 
 function describeAdjustment(key: string, text: string, zone: string, instant: OffsetInstant, adjustment: Adjustment): string {
   const before = formatOffset(adjustment.offsetBefore);
   const after = formatOffset(adjustment.offsetAfter);
   const readAs = formatRfc3339(instant);
+  const wall = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text} 00:00` : text;
   if (adjustment.kind === 'gap') {
-    return `"${key}" ${text} does not exist in ${zone} (clocks jumped from ${before} to ${after}); read as ${readAs} by the "compatible" rule: write the offset to say what you mean`;
+    return `"${key}" ${wall} does not exist in ${zone} (clocks jumped from ${before} to ${after}); read as ${readAs} by the "compatible" rule: write the offset to say what you mean`;
   }
-  return `"${key}" ${text} happens twice in ${zone} (${before}, then ${after}); read as the earlier, ${readAs}, by the "compatible" rule: write the offset to say what you mean`;
+  return `"${key}" ${wall} happens twice in ${zone} (${before}, then ${after}); read as the earlier, ${readAs}, by the "compatible" rule: write the offset to say what you mean`;
 }
+
+/**
+ * Atom dates are xsd:dateTime, which has no year 0000, and RFC 3339 has four-digit years: both the
+ * date as written (its own offset) and in UTC must stay within 0001-9999.
+ */
+const FIRST_FEED_MS = Date.parse('0001-01-01T00:00:00Z');
+const LAST_FEED_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+function withinFeedYears(instant: OffsetInstant): boolean {
+  const written = instant.epochMs + instant.offsetSeconds * 1000;
+  return [instant.epochMs, written].every((ms) => ms >= FIRST_FEED_MS && ms <= LAST_FEED_MS);
+}
+
+/** Schemes a reader may execute if it ever treats the id as a link (an RSS guid, say). */
+const SCRIPT_SCHEMES = /^(?:javascript|vbscript|data|file):/i;
 
 /** An explicit id must be an absolute URI (Atom requires one), e.g. tag:example.com,2019:huawei. */
 function readId(fields: FieldReader): string | undefined {
   const id = fields.text('id');
   if (id === undefined) return undefined;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(id)) {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(id) || SCRIPT_SCHEMES.test(id)) {
     fields.error('id', `"id" must be an absolute URI such as tag:example.com,2019:my-article or urn:uuid:…, not "${id}"`);
     return undefined;
   }

@@ -3,7 +3,7 @@
  */
 import type { FrontMatter } from './frontmatter.js';
 import type { Person } from './model.js';
-import { cleanText } from './text.js';
+import { cleanText, singleLine } from './text.js';
 
 export interface FieldProblem {
   line: number;
@@ -44,23 +44,26 @@ export class FieldReader {
     }
   }
 
-  required(key: string): string | undefined {
+  required(key: string, clean?: (text: string) => string): string | undefined {
     if (!this.has(key)) {
       this.error(key, `"${key}" is required`);
       return undefined;
     }
-    return this.text(key);
+    return this.text(key, clean);
   }
 
-  /** A non-empty string; numbers and booleans are refused rather than guessed at. */
-  text(key: string): string | undefined {
+  /**
+   * A non-empty string; numbers and booleans are refused rather than guessed at. `clean` is
+   * `singleLine` for what readers show on one line (titles).
+   */
+  text(key: string, clean: (text: string) => string = cleanText): string | undefined {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'string') {
       this.error(key, `"${key}" must be text, not ${describe(value)}${isScalar(value) ? ' (put it in quotes)' : ''}`);
       return undefined;
     }
-    const cleaned = cleanText(value).trim();
+    const cleaned = clean(value).trim();
     if (cleaned === '') {
       this.error(key, `"${key}" is empty`);
       return undefined;
@@ -97,11 +100,12 @@ export class FieldReader {
     }
     const items: string[] = [];
     for (const item of value) {
-      if (typeof item !== 'string' || cleanText(item).trim() === '') {
+      const text = typeof item === 'string' ? singleLine(item).trim() : '';
+      if (text === '') {
         this.error(key, `every item of "${key}" must be non-empty text, not ${describe(item)}`);
         return undefined;
       }
-      items.push(cleanText(item).trim());
+      items.push(text);
     }
     return [...new Set(items)];
   }
@@ -121,7 +125,8 @@ export class FieldReader {
   }
 
   private person(key: string, item: unknown): Person | undefined {
-    if (typeof item === 'string' && cleanText(item).trim() !== '') return { name: cleanText(item).trim() };
+    const name = typeof item === 'string' ? singleLine(item).trim() : '';
+    if (name !== '') return { name };
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       this.error(key, `"${key}" must be a name, a list of names, or a list of {name, email, url}; found ${describe(item)}`);
       return undefined;
@@ -129,17 +134,19 @@ export class FieldReader {
     const record = item as Record<string, unknown>;
     const unknown = Object.keys(record).filter((k) => !['name', 'email', 'url'].includes(k));
     if (unknown.length > 0) this.warn(key, `unknown key "${unknown[0]}" in "${key}" (known: name, email, url)`);
-    if (typeof record.name !== 'string' || cleanText(record.name).trim() === '') {
+    const recordName = typeof record.name === 'string' ? singleLine(record.name).trim() : '';
+    if (recordName === '') {
       this.error(key, `every "${key}" entry needs a "name"`);
       return undefined;
     }
-    const person: Person = { name: cleanText(record.name).trim() };
+    const person: Person = { name: recordName };
     if (record.email !== undefined) {
-      if (typeof record.email !== 'string' || !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(record.email)) {
+      const email = typeof record.email === 'string' ? cleanText(record.email).trim() : '';
+      if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email)) {
         this.error(key, `"email" of ${person.name} is not an e-mail address`);
         return undefined;
       }
-      person.email = record.email;
+      person.email = email;
     }
     if (record.url !== undefined) {
       const url = typeof record.url === 'string' ? httpUrl(record.url) : undefined;
@@ -153,14 +160,35 @@ export class FieldReader {
   }
 }
 
-/** The URL, normalized, if it is an absolute http(s) URL. */
+/**
+ * The URL, normalized, if it is an absolute http(s) URL. Browsers' URL parsing leaves some
+ * characters RFC 3986 forbids (`|`, `^`, `[`, a `%` that starts no escape, ...) as they were;
+ * they are percent-encoded too, so that strict readers and validators accept the URL as a URI.
+ */
 export function httpUrl(value: string, base?: string): string | undefined {
+  let url: URL;
   try {
-    const url = new URL(value.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    url = new URL(value.trim(), base);
   } catch {
     return undefined;
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const userinfo = url.username || url.password ? `${strictUri(url.username)}${url.password ? `:${strictUri(url.password)}` : ''}@` : '';
+  // The first "#" and "?" of the serialized URL delimit fragment and query (a present but empty
+  // one included, which `url.hash` and `url.search` do not show).
+  const hashAt = url.href.indexOf('#');
+  const beforeHash = hashAt === -1 ? url.href : url.href.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf('?');
+  const query = queryAt === -1 ? '' : `?${strictUri(beforeHash.slice(queryAt + 1))}`;
+  const fragment = hashAt === -1 ? '' : `#${strictUri(url.href.slice(hashAt + 1))}`;
+  return `${url.protocol}//${userinfo}${url.host}${strictUri(url.pathname)}${query}${fragment}`;
+}
+
+/** Characters a URI path, query or fragment may hold as they are (RFC 3986 pchar, "/" and "?"). */
+const NOT_URI_CHARACTER = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
+
+function strictUri(part: string): string {
+  return part.replace(NOT_URI_CHARACTER, (c) => (c === '%' ? '%25' : encodeURIComponent(c)));
 }
 
 export function languageTag(value: string): string | undefined {
@@ -180,6 +208,9 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') {
+    const characters = [...value];
+    return `"${characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : value}"`;
+  }
   return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
 }

@@ -1,16 +1,22 @@
 /**
  * Markdown file text -> front-matter data, the line of every top-level key, and the body.
  *
- * gray-matter splits the file; the YAML is read by the `yaml` package with its YAML 1.2 core schema,
- * which has no timestamp type: `date: 2019-09-12 07:47:00` stays the string the editor wrote instead
- * of becoming a Date read as UTC (what gray-matter's default js-yaml engine does).
+ * gray-matter splits the file. It ends the front matter at the first line that merely starts with
+ * `---`, so that line is checked first: it must be exactly `---` (trailing spaces allowed), or the
+ * file is refused, and the split always matches what the messages and line numbers describe.
+ *
+ * The YAML is read by the `yaml` package with its YAML 1.2 core schema, which has no timestamp
+ * type: `date: 2019-09-12 07:47:00` stays the string the editor wrote instead of becoming a Date
+ * read as UTC. Explicit tags outside the core schema (`!!timestamp`, `!!binary`, `!!set`, custom
+ * `!tags`) are refused, since the package would otherwise still honour some of them. Merge keys
+ * (`<<: *defaults`) are honoured, as most YAML tools do.
  */
 import matter from 'gray-matter';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { LineCounter, parseDocument, visit, isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node, type ParsedNode } from 'yaml';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
-  /** 1-based line in the file of each top-level key. */
+  /** 1-based line in the file of each top-level key (a merged key: the line of its `<<`). */
   keyLines: Map<string, number>;
   body: string;
   /** 1-based line in the file where the body starts. */
@@ -30,76 +36,72 @@ interface YamlResult {
   problems: SourceProblem[];
 }
 
-const refuse = {
-  parse(): never {
-    throw new Error('only YAML front matter is accepted');
-  },
-};
-
-/** Front matter must open on line 1 with `---` alone and close with `---` alone on a later line. */
-const OPENING = /^---[ \t]*\r?\n/;
-const CLOSING = /^---[ \t]*$/m;
+const DELIMITER = /^---[ \t]*$/;
+const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
 
 export function parseFrontMatter(text: string): FrontMatterResult {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!OPENING.test(source)) {
-    const first = source.split(/\r?\n/, 1)[0] ?? '';
+  // One newline convention (CRLF and lone CR become LF) before anything counts lines.
+  const source = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const lines = source.split('\n');
+  const first = lines[0] ?? '';
+  if (!DELIMITER.test(first)) {
     const message = first.startsWith('---')
-      ? `front matter must open with a line of exactly "---" (found "${first.slice(0, 40)}")`
+      ? `front matter must open with a line of exactly "---" (found ${JSON.stringify(first.slice(0, 40))})`
       : 'missing front matter: the file must start with a "---" line, the YAML keys, and a closing "---" line';
     return { ok: false, problems: [{ line: 1, message }] };
   }
-  const afterOpening = source.replace(OPENING, '');
-  const closing = CLOSING.exec(afterOpening);
-  if (!closing) {
+  const closing = lines.findIndex((line, i) => i > 0 && line.startsWith('---'));
+  if (closing === -1) {
     return { ok: false, problems: [{ line: 1, message: 'front matter is not closed: add a line "---" after the last key' }] };
   }
-
-  // Options are always passed: without them gray-matter caches results by content and shares
-  // the returned object between identical inputs.
-  let yamlResult: YamlResult | undefined;
+  if (!DELIMITER.test(lines[closing] ?? '')) {
+    return {
+      ok: false,
+      problems: [{ line: closing + 1, message: 'a line starting with "---" ends the front matter: write "---" alone to close it, or indent this line' }],
+    };
+  }
+  let yaml: YamlResult | undefined;
+  // Options are always passed: without them gray-matter caches results by text and hands out the
+  // same mutable data object for identical files.
   const file = matter(source, {
     language: 'yaml',
     engines: {
-      yaml: {
-        parse: (yamlText: string): object => {
-          yamlResult = readYaml(yamlText);
-          return yamlResult.data;
-        },
+      yaml: (yamlText: string): object => {
+        // gray-matter starts the text with the newline that ends the opening line: YAML line N is file line N.
+        yaml = readYaml(yamlText);
+        return yaml.data;
       },
-      js: refuse,
-      javascript: refuse,
-      coffee: refuse,
-      json: refuse,
-      toml: refuse,
+      javascript: refuseEngine,
+      js: refuseEngine,
+      json: refuseEngine,
+      coffee: refuseEngine,
+      toml: refuseEngine,
     },
   });
-  const result = yamlResult ?? { data: {}, keyLines: new Map<string, number>(), problems: [] };
-  if (result.problems.length > 0) return { ok: false, problems: result.problems };
-
-  const frontMatterLines = countLines(afterOpening.slice(0, closing.index)) + 2;
+  if (yaml && yaml.problems.length > 0) return { ok: false, problems: yaml.problems };
   return {
     ok: true,
     value: {
-      data: result.data,
-      keyLines: result.keyLines,
-      body: normalizeNewlines(file.content),
-      bodyLine: frontMatterLines + 1,
+      data: yaml?.data ?? {},
+      keyLines: yaml?.keyLines ?? new Map(),
+      body: file.content.replace(/^[ \t]+\n/, ''),
+      bodyLine: closing + 2,
     },
   };
 }
 
-/**
- * gray-matter hands over the YAML starting with the newline that ends the opening `---` line, so
- * YAML line N is file line N.
- */
+/** The delimiter check above leaves no way to name another language; this is the second lock. */
+function refuseEngine(): never {
+  throw new Error('only YAML front matter is accepted');
+}
+
 function readYaml(yamlText: string): YamlResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, {
     lineCounter,
     schema: 'core',
     uniqueKeys: true,
-    merge: false,
+    merge: true,
     prettyErrors: false,
   });
   const fileLine = (offset: number) => lineCounter.linePos(offset).line;
@@ -109,14 +111,33 @@ function readYaml(yamlText: string): YamlResult {
   }));
   const keyLines = new Map<string, number>();
   if (problems.length > 0) return { data: {}, keyLines, problems };
+  problems.push(...unsupportedNodes(doc, fileLine));
+  if (problems.length > 0) return { data: {}, keyLines, problems };
 
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { data: {}, keyLines, problems };
   if (!isMap(contents)) {
-    return { data: {}, keyLines, problems: [{ line: 2, message: 'front matter must be YAML "key: value" lines' }] };
+    const line = contents.range ? fileLine(contents.range[0]) : 2;
+    return { data: {}, keyLines, problems: [{ line, message: 'front matter must be YAML "key: value" lines, not a list or a single value' }] };
   }
+  const merged: Array<[Node, number]> = [];
   for (const pair of contents.items) {
-    if (isScalar(pair.key) && pair.key.range) keyLines.set(String(pair.key.value), fileLine(pair.key.range[0]));
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const line = fileLine(pair.key.range[0]);
+    // With merging on, the parser gives a `<<` key a symbol as its value.
+    if (typeof pair.key.value === 'symbol') merged.push([pair.value as Node, line]);
+    else keyLines.set(String(pair.key.value), line);
+  }
+  // Keys brought in by `<<` are reported at the `<<` line; keys written out win, as in YAML.
+  for (const [value, line] of merged) {
+    for (const source of isSeq(value) ? value.items : [value]) {
+      const map = isAlias(source) ? source.resolve(doc) : source;
+      if (!isMap(map)) continue;
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined && !keyLines.has(key)) keyLines.set(key, line);
+      }
+    }
   }
   let data: unknown;
   try {
@@ -127,12 +148,19 @@ function readYaml(yamlText: string): YamlResult {
   return { data: data as Record<string, unknown>, keyLines, problems };
 }
 
-function countLines(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
-function normalizeNewlines(text: string): string {
-  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+/** Explicit tags outside the core schema, and keys that are lists or mappings. */
+function unsupportedNodes(doc: Document.Parsed<ParsedNode>, fileLine: (offset: number) => number): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const lineOf = (node: unknown) => (isScalar(node) || isCollection(node) ? fileLine(node.range?.[0] ?? 0) : 2);
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) problems.push({ line: lineOf(pair.key), message: 'YAML: a key must be plain text, not a list or a mapping' });
+    },
+    Node(_, node) {
+      if ((isScalar(node) || isCollection(node)) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
+        problems.push({ line: lineOf(node), message: `YAML: the tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported in front matter; write the value as text` });
+      }
+    },
+  });
+  return problems;
 }

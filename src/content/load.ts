@@ -16,6 +16,7 @@ import { readArticle, type ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import type { ArticleData, Problem, SectionData, SiteData, SiteSettings } from './model.js';
+import { singleLine } from './text.js';
 import { inherit, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
 
 export const INDEX_FILE = '_index.md';
@@ -87,6 +88,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
 
   const articles: ArticleData[] = [];
   const seenIds = new Map<string, string>();
+  // Names are NFC, as URLs are: "é.md" written decomposed and composed would be one URL.
+  const seenUrls = new Map<string, string>();
   for (const file of articleFiles) {
     const text = texts.get(file.absolute);
     if (text === undefined || badFolders.has(sectionKey(file.folders))) continue;
@@ -106,16 +109,21 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     report(file.display, parsed.result.fields.problems);
     const article = parsed.result.article;
     if (!article || parsed.result.draft) continue;
-    const firstUse = seenIds.get(article.id);
-    if (firstUse) {
+    // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
+    const urlUse = seenUrls.get(article.url);
+    const idUse = seenIds.get(article.id);
+    if (urlUse || idUse) {
       problems.push({
         file: file.display,
-        line: parsed.result.fields.line('id'),
+        line: urlUse ? 1 : parsed.result.fields.line('id'),
         severity: 'error',
-        message: `id "${article.id}" is already used by ${firstUse}`,
+        message: urlUse
+          ? `the URL ${article.url} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
+          : `id "${article.id}" is already used by ${idUse}`,
       });
       continue;
     }
+    seenUrls.set(article.url, file.display);
     seenIds.set(article.id, file.display);
     articles.push(article);
   }
@@ -154,9 +162,17 @@ function frontMatterOf(file: SourceFile, texts: Map<string, string>, problems: P
 }
 
 function sectionData(section: string[], settings: SectionSettings, language: string): SectionData {
-  const data: SectionData = { path: section, title: settings.title ?? section[section.length - 1] ?? '', language };
+  const data: SectionData = { path: section, title: settings.title ?? folderTitle(section[section.length - 1] ?? ''), language };
   if (settings.description) data.description = settings.description;
   return data;
+}
+
+/**
+ * A section without a title is called by its folder name, which may hold anything a file system
+ * allows: cleaned like any title, and percent-encoded if nothing readable is left.
+ */
+function folderTitle(name: string): string {
+  return singleLine(name).trim() || encodeURIComponent(name);
 }
 
 /** Every folder holding an article or an _index.md, with all its parents; sorted. */
@@ -171,30 +187,38 @@ function collectSections(files: SourceFile[]): Map<string, string[]> {
   return new Map([...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Reports folders whose name would collide with generated URLs; returns the keys of those left out. */
+/** Reports folders whose name no URL can carry; returns the keys of those left out. */
 function checkFolderNames(sections: Map<string, string[]>, root: string, problems: Problem[]): Set<string> {
   const bad = new Set<string>();
   for (const [key, section] of sections) {
     const name = section[section.length - 1] ?? '';
     const parentBad = bad.has(sectionKey(section.slice(0, -1)));
-    if (parentBad || RESERVED_NAMES.has(name)) {
+    const problem = parentBad ? undefined : nameProblem(name, 'folder');
+    if (parentBad || problem) {
       bad.add(key);
-      if (!parentBad) {
-        problems.push({
-          file: `${path.basename(root)}/${key}`,
-          line: 1,
-          severity: 'error',
-          message: `folder name "${name}" is reserved for generated URLs; its articles are left out (rename the folder)`,
-        });
+      if (problem) {
+        problems.push({ file: `${path.basename(root)}/${key}`, line: 1, severity: 'error', message: `${problem}; its articles are left out (rename the folder)` });
       }
     }
   }
   return bad;
 }
 
+/**
+ * Why a folder or file name cannot become a URL segment: it would collide with a generated URL,
+ * or it holds a backslash, which request paths may not carry (encoded or not).
+ */
+function nameProblem(name: string, kind: 'folder' | 'file'): string | undefined {
+  const shown = kind === 'folder' ? name : `${name}.md`;
+  if (RESERVED_NAMES.has(name)) return `${kind} name "${shown}" is reserved for generated URLs`;
+  if (name.includes('\\')) return `${kind} name "${shown}" contains a backslash, which URLs cannot carry`;
+  return undefined;
+}
+
 function slugCollision(slug: string, folders: string[], sections: Map<string, string[]>): string | undefined {
   if (slug === '') return 'an article file needs a name before ".md"';
-  if (RESERVED_NAMES.has(slug)) return `file name "${slug}.md" is reserved for generated URLs: rename the file`;
+  const problem = nameProblem(slug, 'file');
+  if (problem) return `${problem}: rename the file`;
   if (sections.has(sectionKey([...folders, slug]))) {
     return `"${slug}.md" and the folder "${slug}" would share the URL ${articlePath(folders, slug)}: rename one of them`;
   }

@@ -69,7 +69,21 @@ export interface Problem {
   message: string;
 }
 
+/** Line breaks and control characters, terminal escapes (ESC, CSI) included. */
+const UNPRINTABLE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/g;
+
+/**
+ * `path:line: message` on one line. Messages quote what an article says, and file names may hold
+ * any character: line breaks and control characters are written as escapes, so that one problem
+ * stays one line and cannot drive the terminal.
+ */
 export function formatProblem(problem: Problem): string {
   const prefix = problem.severity === 'warning' ? 'warning: ' : '';
-  return `${problem.file}:${problem.line}: ${prefix}${problem.message}`;
+  return `${problem.file}:${problem.line}: ${prefix}${problem.message}`.replace(UNPRINTABLE, escapeCharacter);
+}
+
+function escapeCharacter(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }

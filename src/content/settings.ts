@@ -5,6 +5,7 @@
  */
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { FieldReader, httpUrl, languageTag } from './fields.js';
+import { singleLine } from './text.js';
 import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
@@ -83,7 +84,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
   if (hubText !== undefined && !hub) fields.error('hub', '"hub" must be an absolute http(s) URL');
   const timezone = readZone(fields);
   const settings: SiteSettings = {
-    title: fields.text('title') ?? 'feedgen',
+    title: fields.text('title', singleLine) ?? 'feedgen',
     description: fields.text('description') ?? '',
     baseUrl: baseUrl ?? '',
     language: readLanguage(fields) ?? 'en',
@@ -100,7 +101,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
 export function readSectionSettings(fields: FieldReader): SectionSettings {
   fields.checkKnownKeys(SECTION_KEYS);
   const settings: SectionSettings = {};
-  const title = fields.text('title');
+  const title = fields.text('title', singleLine);
   const description = fields.text('description');
   const timezone = readZone(fields);
   const language = readLanguage(fields);

@@ -10,8 +10,14 @@ interface JsonAuthor {
 
 function author(p: Person): JsonAuthor {
   // JSON Feed authors have no e-mail field; a mailto: URL carries it when there is no other URL.
-  const url = p.url ?? (p.email ? `mailto:${p.email}` : undefined);
+  const url = p.url ?? (p.email ? mailtoUrl(p.email) : undefined);
   return url ? { name: p.name, url } : { name: p.name };
+}
+
+/** RFC 6068: the address percent-encoded, so that `%`, `?` or `#` in it cannot change the URL. */
+function mailtoUrl(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `mailto:${encodeURIComponent(email.slice(0, at))}@${encodeURIComponent(email.slice(at + 1))}`;
 }
 
 export function jsonFeedItem(item: ArticleData): Record<string, unknown> {

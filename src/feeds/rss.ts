@@ -1,5 +1,6 @@
 /** FeedDocument -> RSS 2.0, with atom:link for self, paging (RFC 5005) and WebSub hub. */
 import type { ArticleData } from '../content/model.js';
+import { escapeHtml } from '../pages/html.js';
 import { formatRfc2822 } from '../time/index.js';
 import { GENERATOR, type FeedDocument } from './document.js';
 import { XML_DECLARATION, element, emptyElement, stylesheetInstruction } from './xml.js';
@@ -21,7 +22,8 @@ export function renderRssItem(item: ArticleData): string {
     (withEmail ? element('author', `${withEmail.email} (${withEmail.name})`) : '') +
     creators.map((a) => element('dc:creator', a.name)).join('') +
     item.tags.map((tag) => element('category', tag)).join('') +
-    element('description', item.summary ?? item.html) +
+    // <description> is HTML to readers: a plain-text summary is escaped so that it stays text.
+    element('description', item.summary === undefined ? item.html : escapeHtml(item.summary)) +
     element('content:encoded', item.html) +
     (item.image ? emptyElement('media:content', { url: item.image, medium: 'image' }) : '') +
     '</item>\n'

@@ -1,0 +1,180 @@
+/**
+ * The bundled site, every feed of it: validated by real validators and read back by two
+ * independent feed parsers, field by field against the articles it was made from.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatUtc } from '../../src/time/index.js';
+import { feedPath, sectionPath } from '../../src/site/urls.js';
+import { feedRoundTripProblems } from '../helpers/roundtrip.js';
+import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
+import { feedResources, pageResources, renderSite, type FeedResource, type RenderedSite } from '../helpers/site.js';
+import { ATOM_NS, atomSchemaProblems, htmlSafetyProblems, jsonFeedProblems, libxml2Problems, opmlProblems, rssProblems } from '../helpers/validators.js';
+import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
+
+let site: RenderedSite;
+let feeds: FeedResource[];
+
+beforeAll(async () => {
+  site = await renderSite(BUNDLED_ARTICLES);
+  feeds = feedResources(site);
+});
+
+const bodyOf = (p: string) => {
+  const found = site.resources.find((r) => r.path === p);
+  if (!found) throw new Error(`no resource ${p}`);
+  return found.rendered.body;
+};
+
+describe('the bundled site', () => {
+  it('has every section in three formats and nothing invalid', () => {
+    expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const scopes = site.snapshot.allScopes();
+    expect(scopes.length).toBeGreaterThanOrEqual(10);
+    expect(feeds).toHaveLength(scopes.length * 3);
+  });
+
+  it('serves every feed valid and read back by two parsers, field by field', () => {
+    const problems = feeds.flatMap((feed) => feedRoundTripProblems(site, feed, { parsedRssAuthors: true }));
+    expect(problems).toEqual([]);
+  });
+
+  it('validates every Atom feed against the RFC 4287 RELAX NG schema (libxml2)', async () => {
+    const atom = feeds.filter((f) => f.resource.format === 'atom').map((f) => ({ label: f.path, xml: f.rendered.body }));
+    expect(atom.length).toBe(site.snapshot.allScopes().length);
+    expect(Object.fromEntries(await atomSchemaProblems(atom))).toEqual({});
+  });
+
+  it('has every RSS feed and the OPML well-formed for libxml2 too', async () => {
+    const documents = site.resources
+      .filter((r) => /rss\+xml|x-opml/.test(r.rendered.contentType))
+      .map((r) => ({ label: r.path, xml: r.rendered.body }));
+    expect(Object.fromEntries(await libxml2Problems(documents))).toEqual({});
+  });
+
+  it('validates every JSON Feed against the JSON Feed 1.1 schema', () => {
+    const json = feeds.filter((f) => f.resource.format === 'json');
+    expect(json.flatMap((f) => jsonFeedProblems(f.rendered.body).map((p) => `${f.path}: ${p}`))).toEqual([]);
+  });
+
+  it('lists every feed once in the OPML, with its RSS and page URLs', () => {
+    const opml = bodyOf('/opml.xml');
+    expect(opmlProblems(opml)).toEqual([]);
+    const outlines = childElements(childElement(parseXml(opml), '', 'body')!, '', 'outline');
+    const base = site.data.site.baseUrl;
+    expect(outlines.map((o) => o.attributes.get('xmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${feedPath(s.section, 'rss')}`));
+    expect(outlines.map((o) => o.attributes.get('htmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${sectionPath(s.section)}`));
+  });
+
+  it('puts the seed article in the China / World Atom feed, updated 2019-09-11T23:47:00Z written as +08:00', () => {
+    const feed = parseXml(bodyOf('/china/world/atom.xml'));
+    const entry = childElements(feed, ATOM_NS, 'entry').find((e) => textContent(childElement(e, ATOM_NS, 'title')!) === 'Huawei CEO proposes negotiations with Washington');
+    expect(entry).toBeDefined();
+    const updated = textContent(childElement(entry!, ATOM_NS, 'updated')!);
+    expect(updated).toBe('2019-09-12T07:47:00+08:00');
+    expect(formatUtc(Date.parse(updated))).toBe('2019-09-11T23:47:00Z');
+    expect(textContent(childElement(feed, ATOM_NS, 'updated')!)).toBe('2019-09-12T07:47:00+08:00');
+    expect(textContent(childElement(childElement(entry!, ATOM_NS, 'author')!, ATOM_NS, 'name')!)).toBe('Ai Heping');
+  });
+
+  it('says what each feed is, in words a reader shows (spelled out, not derived)', () => {
+    const rss = parseRssFeed(bodyOf('/china/world/rss.xml'));
+    expect(rss.title).toBe('China / World | World Desk');
+    expect(rss.link).toBe('http://127.0.0.1:8787/china/world/');
+    expect(rss.language).toBe('en');
+    expect(rss.lastBuildDate).toBe('Thu, 12 Sep 2019 07:47:00 +0800');
+    expect(rss.atom?.links?.find((l) => l.rel === 'self')?.href).toBe('http://127.0.0.1:8787/china/world/rss.xml');
+    const json = parseJsonFeed(JSON.parse(bodyOf('/%E4%B8%AD%E6%96%87/feed.json')));
+    expect(json.title).toBe('中文新闻 | World Desk');
+    expect(json.feed_url).toBe('http://127.0.0.1:8787/%E4%B8%AD%E6%96%87/feed.json');
+    expect(json.items?.map((i) => i.title)).toEqual(['春节假期出行迎来高峰', '高铁新线开通运营 两地通行时间缩短一半']);
+    const whole = parseAtomFeed(bodyOf('/atom.xml'));
+    expect(whole.title?.value).toBe('World Desk');
+    expect(whole.entries?.length).toBe(site.data.articles.length);
+  });
+
+  it('writes the Chinese section in its own language', () => {
+    const atom = parseXml(bodyOf('/%E4%B8%AD%E6%96%87/atom.xml'));
+    expect(atom.attributes.get('xml:lang')).toBe('zh-Hans');
+    expect(JSON.parse(bodyOf('/%E4%B8%AD%E6%96%87/feed.json')).language).toBe('zh-Hans');
+  });
+
+  it('has HTML pages with no script, autodiscovery for every feed of the page', () => {
+    const pages = pageResources(site);
+    expect(pages.length).toBe(1 + (site.snapshot.allScopes().length - 1) + site.data.articles.length);
+    expect(pages.flatMap((p) => htmlSafetyProblems(p.rendered.body).map((m) => `${p.path}: ${m}`))).toEqual([]);
+    const index = bodyOf('/');
+    for (const feed of feeds.filter((f) => f.resource.page === 1)) expect(index).toContain(`href="${feed.path}"`);
+  });
+});
+
+describe('the bundled site split into pages of 3', () => {
+  let paged: RenderedSite;
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'feedgen-paged-'));
+    const articles = path.join(root, 'articles');
+    await cp(BUNDLED_ARTICLES, articles, { recursive: true });
+    const index = path.join(articles, '_index.md');
+    await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 3'));
+    paged = await renderSite(articles);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('validates every page of every feed and reads each back in order', async () => {
+    const pagedFeeds = feedResources(paged);
+    expect(pagedFeeds.some((f) => f.resource.page > 2)).toBe(true);
+    expect(pagedFeeds.flatMap((f) => feedRoundTripProblems(paged, f))).toEqual([]);
+    const atom = pagedFeeds.filter((f) => f.resource.format === 'atom').map((f) => ({ label: f.path, xml: f.rendered.body }));
+    expect(Object.fromEntries(await atomSchemaProblems(atom))).toEqual({});
+  });
+
+  it('chains the pages with next links, each item exactly once, newest first', () => {
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const ids: string[] = [];
+      let next: string | undefined = `${paged.data.site.baseUrl}/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
+      while (next) {
+        const body = paged.resources.find((r) => `${paged.data.site.baseUrl}${r.path}` === next)?.rendered.body;
+        expect(body, next).toBeDefined();
+        if (format === 'json') {
+          const feed = JSON.parse(body!) as { items: Array<{ id: string }>; next_url?: string };
+          ids.push(...feed.items.map((i) => i.id));
+          next = feed.next_url;
+        } else {
+          const root = parseXml(body!);
+          const container = format === 'rss' ? childElement(root, '', 'channel')! : root;
+          const links = childElements(container, ATOM_NS, 'link');
+          ids.push(...(format === 'rss' ? childElements(container, '', 'item').map((i) => textContent(childElement(i, '', 'guid')!)) : childElements(container, ATOM_NS, 'entry').map((e) => textContent(childElement(e, ATOM_NS, 'id')!))));
+          next = links.find((l) => l.attributes.get('rel') === 'next')?.attributes.get('href');
+        }
+      }
+      expect(ids, format).toEqual(paged.snapshot.root.items.map((a) => a.id));
+    }
+  });
+});
+
+describe('the bundled site over the real Node server', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const PATHS = ['/rss.xml', '/china/world/atom.xml', '/%E4%B8%AD%E6%96%87/feed.json', '/asia/south/rss.xml', '/opml.xml', '/', '/china/world/huawei-ceo-proposes-negotiations-with-washington/'];
+
+  it.each(PATHS)('%s has the same bytes as the in-process rendering, and validates', async (p) => {
+    const response = await fetch(`${server.url}${p}`);
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toBe(bodyOf(p));
+    const type = response.headers.get('content-type') ?? '';
+    if (type.startsWith('application/rss+xml')) expect(rssProblems(body, `${site.data.site.baseUrl}${p}`)).toEqual([]);
+    if (type.startsWith('application/atom+xml')) expect(Object.fromEntries(await atomSchemaProblems([{ label: p, xml: body }]))).toEqual({});
+    if (type.startsWith('application/feed+json')) expect(jsonFeedProblems(body, `${site.data.site.baseUrl}${p}`)).toEqual([]);
+    if (type.startsWith('text/x-opml')) expect(opmlProblems(body)).toEqual([]);
+    if (type.startsWith('text/html')) expect(htmlSafetyProblems(body)).toEqual([]);
+  });
+});

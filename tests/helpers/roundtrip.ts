@@ -1,0 +1,301 @@
+/**
+ * Every feed of a rendered site, validated and parsed back by real feed parsers, field by field
+ * against the ArticleData it was made from.
+ *
+ * Parsers: RSS and Atom by @rowanmanning/feed-parser and by feedsmith, JSON Feed by feedsmith.
+ * @rowanmanning/feed-parser trims every text and then decodes HTML entities in it a second time
+ * (so a title written as `AT&amp;T` reads back as `AT&T`); its values are compared with the
+ * expected text put through the same two steps (`asRowanmanningReads`). feedsmith returns text
+ * exactly as the XML says it, but trims HTML content and leaves out empty elements.
+ */
+import { parseFeed as rowanmanningParse } from '@rowanmanning/feed-parser';
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
+import type { ArticleData } from '../../src/content/model.js';
+import { buildFeedDocument, feedTitle } from '../../src/feeds/document.js';
+import { escapeHtml } from '../../src/pages/html.js';
+import { formatRfc2822, formatRfc3339, type OffsetInstant } from '../../src/time/index.js';
+import type { FeedResource, RenderedSite } from './site.js';
+import { atomProblems, jsonFeedProblems, parseRfc3339, parseRfc822, rssProblems, xmlProblems } from './validators.js';
+import { childElement, childElements, parseXml, textContent, type XmlElement } from './xml.js';
+
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
+
+/** The parts of feedsmith's parse results these checks read (parsing yields strings, not Dates). */
+interface Text {
+  value?: string;
+}
+interface Link {
+  href?: string;
+  rel?: string;
+}
+interface ParsedJson {
+  title?: string;
+  feed_url?: string;
+  home_page_url?: string;
+  next_url?: string;
+  language?: string;
+  items?: Array<{
+    id?: string;
+    url?: string;
+    title?: string;
+    summary?: string;
+    content_html?: string;
+    image?: string;
+    date_published?: string;
+    date_modified?: string;
+    authors?: Array<{ name?: string }>;
+    tags?: string[];
+    language?: string;
+  }>;
+}
+interface ParsedRss {
+  title?: string;
+  link?: string;
+  description?: string;
+  language?: string;
+  lastBuildDate?: string;
+  atom?: { links?: Link[] };
+  items?: Array<{
+    title?: string;
+    link?: string;
+    description?: string;
+    guid?: { value?: string; isPermaLink?: boolean };
+    pubDate?: string;
+    authors?: unknown[];
+    dc?: { creators?: string[] };
+    categories?: Array<{ name?: string }>;
+    content?: { encoded?: string };
+  }>;
+}
+interface ParsedAtom {
+  id?: string;
+  title?: Text;
+  updated?: string;
+  xml?: { lang?: string };
+  links?: Link[];
+  entries?: Array<{
+    id?: string;
+    title?: Text;
+    links?: Link[];
+    published?: string;
+    updated?: string;
+    authors?: Array<{ name?: string; email?: string }>;
+    categories?: Array<{ term?: string }>;
+    summary?: Text;
+    content?: Text;
+    xml?: { lang?: string };
+  }>;
+}
+
+const textarea = parseFragment('<textarea></textarea>').childNodes[0] as DefaultTreeAdapterTypes.Element;
+
+/** What @rowanmanning/feed-parser makes of a text: trimmed, then HTML character references decoded. */
+export function asRowanmanningReads(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.includes('&')) return trimmed;
+  // A textarea's content is RCDATA: character references are decoded, "<" stays text.
+  return parseFragment(textarea, trimmed, {})
+    .childNodes.map((n) => ('value' in n ? n.value : ''))
+    .join('');
+}
+
+/** Seconds resolution, as RFC 822 dates have. */
+const toSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
+const changed = (a: ArticleData) => a.updated ?? a.published;
+const newest = (items: readonly ArticleData[]): OffsetInstant | undefined =>
+  items.reduce<OffsetInstant | undefined>((n, a) => (!n || changed(a).epochMs > n.epochMs ? changed(a) : n), undefined);
+
+interface Mismatch {
+  (what: string, actual: unknown, expected: unknown): void;
+}
+
+function comparer(problems: string[], where: string): Mismatch {
+  return (what, actual, expected) => {
+    const same = JSON.stringify(actual) === JSON.stringify(expected);
+    if (!same) problems.push(`${where}: ${what} is ${short(actual)}, expected ${short(expected)}`);
+  };
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+export interface RoundTripOptions {
+  /**
+   * Also compare RSS authors as both parsers split `e-mail (name)` and dc:creator apart. Off for
+   * generated names: both guess e-mail addresses, URLs and brackets from the words of a name (and
+   * feedsmith decodes entities in it once more); the element text itself is always compared.
+   */
+  parsedRssAuthors?: boolean;
+}
+
+/** Validates one feed and compares what both parsers read with the snapshot's items. */
+export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, options: RoundTripOptions = {}): string[] {
+  const { scope, format, page } = feed.resource;
+  const doc = buildFeedDocument(site.snapshot, scope, format, page);
+  const expected = doc.items;
+  const body = feed.rendered.body;
+  const problems: string[] = [];
+  const at = (where: string) => comparer(problems, `${feed.path} ${where}`);
+
+  // Newest first by date, ties by id (the snapshot's documented order).
+  for (let i = 1; i < expected.length; i++) {
+    const [a, b] = [expected[i - 1] as ArticleData, expected[i] as ArticleData];
+    if (a.published.epochMs < b.published.epochMs) problems.push(`${feed.path}: item ${i + 1} is newer than item ${i}`);
+  }
+  const title = feedTitle(site.snapshot, scope);
+  // The newest change among the page's items; an empty page shows the site's newest.
+  const updated = newest(expected) ?? newest(site.snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
+  if (updated.epochMs !== doc.updated.epochMs) problems.push(`${feed.path}: feed updated ${formatRfc3339(doc.updated)} is not the newest change ${formatRfc3339(updated)}`);
+
+  if (format === 'json') {
+    problems.push(...jsonFeedProblems(body, doc.links.self).map((p) => `${feed.path}: ${p}`));
+    let parsed: ParsedJson;
+    try {
+      parsed = parseJsonFeed(JSON.parse(body)) as unknown as ParsedJson;
+    } catch (error) {
+      return [...problems, `${feed.path}: feedsmith cannot parse it: ${String(error)}`];
+    }
+    const check = at('(feedsmith)');
+    check('title', parsed.title, title);
+    check('feed_url', parsed.feed_url, doc.links.self);
+    check('home_page_url', parsed.home_page_url, doc.links.html);
+    check('language', parsed.language, scope.language);
+    check('next_url', parsed.next_url, doc.links.next);
+    const items = parsed.items ?? [];
+    check('item count', items.length, expected.length);
+    expected.forEach((a, i) => {
+      const item = items[i];
+      const c = at(`item ${i + 1} (feedsmith)`);
+      c('id', item?.id, a.id);
+      c('title', item?.title, a.title);
+      c('url', item?.url, a.link);
+      c('date_published', parseRfc3339(item?.date_published ?? ''), a.published.epochMs);
+      c('date_published text', item?.date_published, formatRfc3339(a.published));
+      c('date_modified', parseRfc3339(item?.date_modified ?? ''), changed(a).epochMs);
+      c('authors', (item?.authors ?? []).map((p) => p.name), a.authors.map((p) => p.name));
+      c('tags', item?.tags ?? [], a.tags);
+      c('summary', item?.summary, a.summary);
+      c('content_html', item?.content_html ?? '', a.html.trim());
+      c('image', item?.image, a.image);
+      c('language', item?.language, a.language);
+    });
+    return problems;
+  }
+
+  problems.push(...xmlProblems(body).map((p) => `${feed.path}: ${p}`));
+  if (problems.length > 0) return problems;
+  const validity = format === 'rss' ? rssProblems(body, doc.links.self) : atomProblems(body, doc.links.self);
+  problems.push(...validity.map((p) => `${feed.path}: ${p}`));
+
+  // @rowanmanning/feed-parser
+  let rm: ReturnType<typeof rowanmanningParse>;
+  try {
+    rm = rowanmanningParse(body);
+  } catch (error) {
+    return [...problems, `${feed.path}: @rowanmanning/feed-parser cannot parse it: ${String(error)}`];
+  }
+  const rmCheck = at('(@rowanmanning/feed-parser)');
+  rmCheck('title', rm.title, asRowanmanningReads(title));
+  rmCheck('self', rm.self, doc.links.self);
+  rmCheck('url', rm.url, doc.links.html);
+  rmCheck('language', rm.language, scope.language);
+  rmCheck('updated', rm.updated?.getTime(), format === 'rss' ? toSeconds(updated.epochMs) : updated.epochMs);
+  rmCheck('item count', rm.items.length, expected.length);
+  expected.forEach((a, i) => {
+    const item = rm.items[i];
+    const c = at(`item ${i + 1} (@rowanmanning/feed-parser)`);
+    c('id', item?.id, asRowanmanningReads(a.id));
+    c('title', item?.title, asRowanmanningReads(a.title));
+    c('url', item?.url, a.link);
+    c('published', item?.published?.getTime(), format === 'rss' ? toSeconds(a.published.epochMs) : a.published.epochMs);
+    if (format === 'atom') c('updated', item?.updated?.getTime(), changed(a).epochMs);
+    // Atom terms are attributes, which it does not decode a second time.
+    c('categories', item?.categories.map((t) => t.term), format === 'atom' ? a.tags : a.tags.map(asRowanmanningReads));
+    if (a.html.trim() !== '' && !item?.content) problems.push(`${feed.path} item ${i + 1} (@rowanmanning/feed-parser): content missing`);
+    if (format === 'atom') {
+      // An entry without authors has the feed's: the site's, or the site title when it has none.
+      const settings = site.data.site;
+      const authors = a.authors.length > 0 ? a.authors : settings.authors.length > 0 ? settings.authors : [{ name: settings.title }];
+      c('authors', item?.authors.map((p) => p.name), authors.map((p) => asRowanmanningReads(p.name)));
+    } else if (options.parsedRssAuthors) c('authors', item?.authors.map((p) => p.name), a.authors.map((p) => p.name));
+  });
+
+  // feedsmith
+  if (format === 'rss') {
+    let fs: ParsedRss;
+    try {
+      fs = parseRssFeed(body) as unknown as ParsedRss;
+    } catch (error) {
+      return [...problems, `${feed.path}: feedsmith cannot parse it: ${String(error)}`];
+    }
+    const check = at('(feedsmith)');
+    check('title', fs.title, title);
+    check('link', fs.link, doc.links.html);
+    check('description', fs.description, doc.description);
+    check('language', fs.language, scope.language);
+    check('lastBuildDate', fs.lastBuildDate, formatRfc2822(updated));
+    check('self', fs.atom?.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
+    check('next', fs.atom?.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    const items = fs.items ?? [];
+    check('item count', items.length, expected.length);
+    const elements = childElements(childElement(parseXml(body), '', 'channel') as XmlElement, '', 'item');
+    expected.forEach((a, i) => {
+      const item = items[i];
+      const element = elements[i];
+      const c = at(`item ${i + 1} (feedsmith)`);
+      const withEmail = a.authors.find((p) => p.email);
+      const authorElement = element && childElement(element, '', 'author');
+      c('<author> text', authorElement && textContent(authorElement), withEmail ? `${withEmail.email} (${withEmail.name})` : undefined);
+      c('<dc:creator> texts', element ? childElements(element, DC_NS, 'creator').map(textContent) : [], a.authors.filter((p) => p !== withEmail).map((p) => p.name));
+      c('guid', item?.guid?.value, a.id);
+      c('guid isPermaLink', item?.guid?.isPermaLink, a.id === a.url);
+      c('title', item?.title, a.title);
+      c('link', item?.link, a.link);
+      c('pubDate', parseRfc822(item?.pubDate ?? ''), toSeconds(a.published.epochMs));
+      c('pubDate text', item?.pubDate, formatRfc2822(a.published));
+      if (options.parsedRssAuthors) {
+        c('author', item?.authors ?? [], withEmail ? [{ email: withEmail.email, name: withEmail.name }] : []);
+        c('dc:creator', item?.dc?.creators ?? [], a.authors.filter((p) => p !== withEmail).map((p) => p.name));
+      }
+      c('categories', (item?.categories ?? []).map((t) => t.name), a.tags);
+      c('description', item?.description ?? '', a.summary === undefined ? a.html.trim() : escapeHtml(a.summary));
+      c('content:encoded', item?.content?.encoded ?? '', a.html.trim());
+    });
+  } else {
+    let fs: ParsedAtom;
+    try {
+      fs = parseAtomFeed(body) as unknown as ParsedAtom;
+    } catch (error) {
+      return [...problems, `${feed.path}: feedsmith cannot parse it: ${String(error)}`];
+    }
+    const check = at('(feedsmith)');
+    check('title', fs.title?.value, title);
+    check('id', fs.id, doc.links.first);
+    check('updated', fs.updated, formatRfc3339(updated));
+    check('xml:lang', fs.xml?.lang, scope.language);
+    check('self', fs.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
+    check('next', fs.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    const entries = fs.entries ?? [];
+    check('entry count', entries.length, expected.length);
+    expected.forEach((a, i) => {
+      const entry = entries[i];
+      const c = at(`entry ${i + 1} (feedsmith)`);
+      c('id', entry?.id, a.id);
+      c('title', entry?.title?.value, a.title);
+      c('alternate', entry?.links?.find((l) => l.rel === 'alternate')?.href, a.link);
+      c('published', entry?.published, formatRfc3339(a.published));
+      c('published instant', parseRfc3339(entry?.published ?? ''), a.published.epochMs);
+      c('updated', entry?.updated, formatRfc3339(changed(a)));
+      c('authors', (entry?.authors ?? []).map((p) => p.name), a.authors.map((p) => p.name));
+      c('author emails', (entry?.authors ?? []).map((p) => p.email), a.authors.map((p) => p.email));
+      c('categories', (entry?.categories ?? []).map((t) => t.term), a.tags);
+      c('summary', entry?.summary?.value, a.summary);
+      c('content', entry?.content?.value ?? '', a.html.trim());
+      c('xml:lang', entry?.xml?.lang, a.language === scope.language ? undefined : a.language);
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,37 @@
+/** Loads an articles folder and renders every resource of the site in-process, as the build does. */
+import { loadSite, type LoadOptions } from '../../src/content/load.js';
+import type { Problem, SiteData } from '../../src/content/model.js';
+import { renderResource, type Rendered } from '../../src/site/render.js';
+import { allResources, type Resource } from '../../src/site/resources.js';
+import { SiteSnapshot } from '../../src/site/snapshot.js';
+
+export interface RenderedResource {
+  path: string;
+  resource: Resource;
+  rendered: Rendered;
+}
+
+export interface RenderedSite {
+  data: SiteData;
+  problems: Problem[];
+  snapshot: SiteSnapshot;
+  resources: RenderedResource[];
+}
+
+export async function renderSite(articlesDir: string, options: LoadOptions = {}): Promise<RenderedSite> {
+  const { data, problems } = await loadSite(articlesDir, options);
+  if (!data) throw new Error(`the site settings of ${articlesDir} are unusable: ${JSON.stringify(problems)}`);
+  const snapshot = new SiteSnapshot(data);
+  const resources = [...allResources(snapshot)].map(({ path, resource }) => ({ path, resource, rendered: renderResource(snapshot, resource) }));
+  return { data, problems, snapshot, resources };
+}
+
+export type FeedResource = RenderedResource & { resource: Extract<Resource, { kind: 'feed' }> };
+
+export function feedResources(site: RenderedSite): FeedResource[] {
+  return site.resources.filter((r): r is FeedResource => r.resource.kind === 'feed');
+}
+
+export function pageResources(site: RenderedSite): RenderedResource[] {
+  return site.resources.filter((r) => r.rendered.contentType.startsWith('text/html'));
+}

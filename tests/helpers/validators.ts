@@ -1,0 +1,478 @@
+/**
+ * Reusable conformance checks for everything feedgen serves. Each returns a list of problems
+ * (empty = conforming), so that a test can print all of them at once.
+ *
+ * - XML well-formedness: in-process (helpers/xml.ts) and by libxml2 (xmllint-wasm), in batches.
+ * - Atom: RFC 4287's RELAX NG schema (tests/fixtures/schemas/atom.rng) by libxml2, plus the
+ *   RFC's rules the schema cannot express.
+ * - JSON Feed 1.1: a JSON Schema of the spec (tests/fixtures/schemas/jsonfeed-1.1.schema.json), ajv.
+ * - RSS 2.0: the RSS Board specification's structure, RFC 822 dates, guid semantics, atom:link self.
+ * - OPML 2.0: feedsmith's parser plus the required attributes.
+ * - HTML: no script an article could have smuggled in (parse5).
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
+import { parseOpml } from 'feedsmith';
+import { parse as parseHtml, type DefaultTreeAdapterTypes } from 'parse5';
+import { validateXML, memoryPages, type XMLFileInfo } from 'xmllint-wasm';
+import { XML_NAMESPACE, XmlSyntaxError, childElement, childElements, parseXml, textContent, type XmlElement } from './xml.js';
+
+export const ATOM_NS = 'http://www.w3.org/2005/Atom';
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
+const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';
+const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/schemas/${name}`, import.meta.url), 'utf8');
+export const ATOM_RNG = fixture('atom.rng');
+export const JSON_FEED_SCHEMA: object = JSON.parse(fixture('jsonfeed-1.1.schema.json'));
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const RFC822_ZONES: Record<string, number> = { UT: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? (UT|GMT|Z|[ECMP][SD]T|[+-]\d{4})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function civilMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number | undefined {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return valid ? date.getTime() : undefined;
+}
+
+/** An RFC 822 date-time (RSS 2.0, four-digit years) -> epoch ms; undefined if it is not one. */
+export function parseRfc822(text: string): number | undefined {
+  const m = RFC822.exec(text);
+  if (!m) return undefined;
+  const [, weekday, day, month, year, hour, minute, second = '0', zone = ''] = m;
+  const local = civilMs(Number(year), MONTHS.indexOf(month ?? '') + 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (local === undefined) return undefined;
+  if (weekday !== undefined && WEEKDAYS[new Date(local).getUTCDay()] !== weekday) return undefined;
+  const offsetMinutes = /^[+-]/.test(zone) ? (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) : RFC822_ZONES[zone];
+  if (offsetMinutes === undefined || Number(zone.slice(3, 5)) > 59) return undefined;
+  return local - offsetMinutes * 60_000;
+}
+
+/** An RFC 3339 date-time (upper-case T and Z, as Atom asks) -> epoch ms; undefined if it is not one. */
+export function parseRfc3339(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = m;
+  const local = civilMs(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+  if (local === undefined) return undefined;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const offsetMinutes = zone === 'Z' ? 0 : sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) return undefined;
+  const ms = fraction ? Math.floor(Number(`0${fraction}`) * 1000 + 1e-6) : 0;
+  return local + ms - offsetMinutes * 60_000;
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML: in-process and libxml2
+
+export interface XmlDocument {
+  /** Where the document came from, for messages (e.g. "/china/world/atom.xml"). */
+  label: string;
+  xml: string;
+}
+
+/** Well-formedness (XML 1.0 + Namespaces), in-process. */
+export function xmlProblems(xml: string): string[] {
+  try {
+    parseXml(xml);
+    return [];
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) return [`not well-formed XML: ${error.message}`];
+    throw error;
+  }
+}
+
+/**
+ * Runs libxml2 over many documents in one call (a call costs a worker start, ~40 ms): with
+ * `relaxng`, each is validated against that schema, otherwise only checked for well-formedness.
+ * Returns the problems of every document that has any, keyed by label.
+ */
+export async function libxml2Problems(documents: readonly XmlDocument[], relaxng?: string): Promise<Map<string, string[]>> {
+  const problems = new Map<string, string[]>();
+  if (documents.length === 0) return problems;
+  const names = documents.map((_, i) => `doc${i}.xml`);
+  const xml: XMLFileInfo[] = documents.map((d, i) => ({ fileName: names[i] as string, contents: d.xml }));
+  const bytes = documents.reduce((sum, d) => sum + d.xml.length * 3, 0);
+  const pages = Math.min(memoryPages.max, Math.max(memoryPages.defaultMaxMemoryPages, Math.ceil((bytes * 4) / 65536) + 512));
+  let output: string;
+  let failed = true;
+  try {
+    const result = await validateXML({
+      xml,
+      ...(relaxng ? { schema: [{ fileName: 'schema.rng', contents: relaxng }], extension: 'relaxng' as const } : { normalization: 'format' as const }),
+      maxMemoryPages: pages,
+      // Formatting output is not wanted, only its parse; --noout keeps stdout empty.
+      modifyArguments: (args) => (relaxng ? args : ['--noout', ...args.filter((a) => a !== '--format')]),
+    });
+    // Namespace errors leave the exit status at 0: the output is read in every case.
+    output = result.rawOutput;
+    failed = !result.valid;
+  } catch (error) {
+    // xmllint exits with a code the wrapper does not classify (1) when a document is not well-formed.
+    output = error instanceof Error ? error.message : String(error);
+  }
+  const byName = new Map(names.map((name, i) => [name, documents[i]?.label ?? name]));
+  for (const line of output.split('\n')) {
+    const match = /^(doc\d+\.xml)(?::(\d+))?:? (.*)$/.exec(line);
+    if (!match || match[3] === 'validates') continue;
+    const label = byName.get(match[1] as string);
+    if (label === undefined) continue;
+    if (match[3]?.endsWith('fails to validate') && problems.has(label)) continue;
+    const list = problems.get(label) ?? [];
+    list.push(`libxml2: ${match[2] ? `line ${match[2]}: ` : ''}${match[3]}`);
+    problems.set(label, list);
+  }
+  if (failed && problems.size === 0) problems.set('(libxml2)', [`libxml2 failed without naming a document: ${output.slice(0, 500)}`]);
+  return problems;
+}
+
+/** Every Atom document against RFC 4287's RELAX NG schema, by libxml2. */
+export function atomSchemaProblems(documents: readonly XmlDocument[]): Promise<Map<string, string[]>> {
+  return libxml2Problems(documents, ATOM_RNG);
+}
+
+/**
+ * Collects documents across many generated cases and hands them to libxml2 a batch at a time:
+ * Atom against the RELAX NG schema, the rest for well-formedness.
+ */
+export class Libxml2Batch {
+  private atom: XmlDocument[] = [];
+  private other: XmlDocument[] = [];
+  private size = 0;
+  checked = 0;
+
+  add(kind: 'atom' | 'xml', document: XmlDocument): void {
+    (kind === 'atom' ? this.atom : this.other).push(document);
+    this.size += document.xml.length;
+  }
+
+  get pendingBytes(): number {
+    return this.size;
+  }
+
+  /** Problems of every pending document, then forgets them. */
+  async flush(): Promise<Map<string, string[]>> {
+    const [atom, other] = await Promise.all([atomSchemaProblems(this.atom), libxml2Problems(this.other)]);
+    this.checked += this.atom.length + this.other.length;
+    this.atom = [];
+    this.other = [];
+    this.size = 0;
+    return new Map([...atom, ...other]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Atom: the RFC's rules that its RELAX NG schema leaves to Schematron or prose
+
+const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
+
+export function atomProblems(xml: string, expectedSelf?: string): string[] {
+  let feed: XmlElement;
+  try {
+    feed = parseXml(xml);
+  } catch {
+    return xmlProblems(xml);
+  }
+  const problems: string[] = [];
+  if (feed.ns !== ATOM_NS || feed.local !== 'feed') return [`root element is {${feed.ns}}${feed.local}, not atom:feed`];
+  const entries = childElements(feed, ATOM_NS, 'entry');
+  const feedHasAuthor = childElements(feed, ATOM_NS, 'author').length > 0;
+  const ids = new Set<string>();
+  const check = (element: XmlElement, where: string) => {
+    const id = childElement(element, ATOM_NS, 'id');
+    const idText = id ? textContent(id) : '';
+    if (!ABSOLUTE_IRI.test(idText)) problems.push(`${where}: atom:id "${idText}" is not an absolute IRI`);
+    for (const name of ['updated', 'published']) {
+      for (const date of childElements(element, ATOM_NS, name)) {
+        if (parseRfc3339(textContent(date)) === undefined) problems.push(`${where}: atom:${name} "${textContent(date)}" is not an RFC 3339 date-time`);
+      }
+    }
+    const alternates = childElements(element, ATOM_NS, 'link').filter((l) => (l.attributes.get('rel') ?? 'alternate') === 'alternate');
+    const keys = alternates.map((l) => `${l.attributes.get('type') ?? ''} ${l.attributes.get('hreflang') ?? ''}`);
+    if (new Set(keys).size !== keys.length) problems.push(`${where}: more than one alternate link with the same type and hreflang`);
+    for (const link of childElements(element, ATOM_NS, 'link')) {
+      const href = link.attributes.get('href') ?? '';
+      if (!isHttpUrl(href)) problems.push(`${where}: link href "${href}" is not an absolute http(s) URL`);
+    }
+    for (const name of ['title', 'subtitle', 'summary', 'rights']) {
+      for (const text of childElements(element, ATOM_NS, name)) {
+        const type = text.attributes.get('type') ?? 'text';
+        if (type !== 'xhtml' && childElements(text).length > 0) problems.push(`${where}: atom:${name} of type ${type} contains elements`);
+      }
+    }
+    return idText;
+  };
+  check(feed, 'feed');
+  const self = childElements(feed, ATOM_NS, 'link').filter((l) => l.attributes.get('rel') === 'self');
+  if (self.length !== 1) problems.push(`feed: ${self.length} links rel="self", expected 1`);
+  else if (expectedSelf !== undefined && self[0]?.attributes.get('href') !== expectedSelf) {
+    problems.push(`feed: self link ${self[0]?.attributes.get('href')} is not ${expectedSelf}`);
+  }
+  entries.forEach((entry, i) => {
+    const where = `entry ${i + 1}`;
+    const id = check(entry, where);
+    if (ids.has(id)) problems.push(`${where}: atom:id ${id} repeated within the feed`);
+    ids.add(id);
+    if (!feedHasAuthor && childElements(entry, ATOM_NS, 'author').length === 0) problems.push(`${where}: no atom:author and the feed has none`);
+    const hasAlternate = childElements(entry, ATOM_NS, 'link').some((l) => (l.attributes.get('rel') ?? 'alternate') === 'alternate');
+    const content = childElement(entry, ATOM_NS, 'content');
+    if (!hasAlternate && !content) problems.push(`${where}: neither an alternate link nor atom:content`);
+    if (content?.attributes.has('src') && !childElement(entry, ATOM_NS, 'summary')) problems.push(`${where}: out-of-line content without atom:summary`);
+    const lang = entry.attributes.get('xml:lang');
+    if (lang !== undefined && !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) problems.push(`${where}: xml:lang "${lang}" is not a language tag`);
+  });
+  if (!feed.attributes.has('xml:lang')) problems.push('feed: no xml:lang');
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSS 2.0 (https://www.rssboard.org/rss-specification)
+
+const CHANNEL_ELEMENTS = new Set([
+  'title', 'link', 'description', 'language', 'copyright', 'managingEditor', 'webMaster', 'pubDate', 'lastBuildDate',
+  'category', 'generator', 'docs', 'cloud', 'ttl', 'image', 'rating', 'textInput', 'skipHours', 'skipDays', 'item',
+]);
+const ITEM_ELEMENTS = new Set(['title', 'link', 'description', 'author', 'category', 'comments', 'enclosure', 'guid', 'pubDate', 'source']);
+const ONCE = ['title', 'link', 'description', 'language', 'copyright', 'managingEditor', 'webMaster', 'pubDate', 'lastBuildDate', 'generator', 'docs', 'ttl', 'image'];
+const EMAIL_AND_NAME = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+( \(.+\))?$/s;
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.href === text;
+  } catch {
+    return false;
+  }
+}
+
+export function rssProblems(xml: string, expectedSelf?: string): string[] {
+  let rss: XmlElement;
+  try {
+    rss = parseXml(xml);
+  } catch {
+    return xmlProblems(xml);
+  }
+  const problems: string[] = [];
+  if (rss.name !== 'rss' || rss.ns !== '') return [`root element is <${rss.name}>, not <rss>`];
+  if (rss.attributes.get('version') !== '2.0') problems.push(`rss version is "${rss.attributes.get('version')}", not "2.0"`);
+  const channels = childElements(rss, '', 'channel');
+  if (channels.length !== 1 || childElements(rss).length !== 1) return [...problems, 'rss must hold exactly one <channel> and nothing else'];
+  const channel = channels[0] as XmlElement;
+  const texts = (parent: XmlElement, name: string) => childElements(parent, '', name).map(textContent);
+
+  for (const child of childElements(channel)) {
+    if (child.ns === '' && !CHANNEL_ELEMENTS.has(child.local)) problems.push(`channel: <${child.local}> is not an RSS 2.0 channel element`);
+  }
+  for (const name of ONCE) {
+    if (childElements(channel, '', name).length > 1) problems.push(`channel: <${name}> more than once`);
+  }
+  for (const name of ['title', 'link', 'description']) {
+    if (childElements(channel, '', name).length !== 1) problems.push(`channel: required <${name}> missing`);
+  }
+  const [channelLink] = texts(channel, 'link');
+  if (channelLink !== undefined && !isHttpUrl(channelLink)) problems.push(`channel: <link> "${channelLink}" is not an absolute http(s) URL`);
+  for (const name of ['pubDate', 'lastBuildDate']) {
+    for (const date of texts(channel, name)) if (parseRfc822(date) === undefined) problems.push(`channel: <${name}> "${date}" is not an RFC 822 date`);
+  }
+  for (const language of texts(channel, 'language')) {
+    if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) problems.push(`channel: <language> "${language}" is not a language tag`);
+  }
+  for (const ttl of texts(channel, 'ttl')) if (!/^[0-9]+$/.test(ttl)) problems.push(`channel: <ttl> "${ttl}" is not a number of minutes`);
+  for (const docs of texts(channel, 'docs')) if (!isHttpUrl(docs)) problems.push(`channel: <docs> "${docs}" is not a URL`);
+
+  const atomLinks = childElements(channel, ATOM_NS, 'link');
+  const self = atomLinks.filter((l) => l.attributes.get('rel') === 'self');
+  if (self.length !== 1) problems.push(`channel: ${self.length} atom:link rel="self", expected 1`);
+  else {
+    const href = self[0]?.attributes.get('href') ?? '';
+    if (!isHttpUrl(href)) problems.push(`channel: atom:link self "${href}" is not an absolute URL`);
+    if (expectedSelf !== undefined && href !== expectedSelf) problems.push(`channel: atom:link self is ${href}, not ${expectedSelf}`);
+    if (self[0]?.attributes.get('type') !== 'application/rss+xml') problems.push('channel: atom:link self has no type application/rss+xml');
+  }
+
+  const guids = new Set<string>();
+  childElements(channel, '', 'item').forEach((item, i) => {
+    const where = `item ${i + 1}`;
+    for (const child of childElements(item)) {
+      if (child.ns === '' && !ITEM_ELEMENTS.has(child.local)) problems.push(`${where}: <${child.local}> is not an RSS 2.0 item element`);
+      if (child.ns === DC_NS && child.local !== 'creator') problems.push(`${where}: unexpected dc:${child.local}`);
+    }
+    for (const name of ['title', 'link', 'description', 'author', 'comments', 'guid', 'pubDate', 'source', 'enclosure']) {
+      if (childElements(item, '', name).length > 1) problems.push(`${where}: <${name}> more than once`);
+    }
+    const title = texts(item, 'title')[0];
+    const description = texts(item, 'description')[0];
+    if (!title && !description) problems.push(`${where}: needs a <title> or a <description>`);
+    for (const link of texts(item, 'link')) if (!isHttpUrl(link)) problems.push(`${where}: <link> "${link}" is not an absolute http(s) URL`);
+    for (const date of texts(item, 'pubDate')) if (parseRfc822(date) === undefined) problems.push(`${where}: <pubDate> "${date}" is not an RFC 822 date`);
+    for (const author of texts(item, 'author')) if (!EMAIL_AND_NAME.test(author)) problems.push(`${where}: <author> "${author}" is not "e-mail (name)"`);
+    for (const category of childElements(item, '', 'category')) {
+      if (textContent(category).trim() === '') problems.push(`${where}: empty <category>`);
+    }
+    const guid = childElement(item, '', 'guid');
+    if (guid) {
+      const value = textContent(guid);
+      const permalink = guid.attributes.get('isPermaLink') ?? 'true';
+      if (permalink !== 'true' && permalink !== 'false') problems.push(`${where}: guid isPermaLink="${permalink}" is neither true nor false`);
+      if (permalink === 'true' && !isHttpUrl(value)) problems.push(`${where}: guid "${value}" is a permalink but not an absolute http(s) URL`);
+      if (value.trim() === '') problems.push(`${where}: empty <guid>`);
+      if (guids.has(value)) problems.push(`${where}: guid ${value} repeated within the feed`);
+      guids.add(value);
+    }
+    for (const media of childElements(item, MEDIA_NS, 'content')) {
+      if (!isHttpUrl(media.attributes.get('url') ?? '')) problems.push(`${where}: media:content without an absolute url`);
+    }
+    if (childElements(item, CONTENT_NS, 'encoded').length > 1) problems.push(`${where}: content:encoded more than once`);
+  });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OPML 2.0 (http://opml.org/spec2.opml)
+
+export function opmlProblems(xml: string): string[] {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch {
+    return xmlProblems(xml);
+  }
+  const problems: string[] = [];
+  if (root.name !== 'opml' || root.attributes.get('version') !== '2.0') problems.push('root must be <opml version="2.0">');
+  const head = childElement(root, '', 'head');
+  const body = childElement(root, '', 'body');
+  if (!head || !body) return [...problems, 'OPML needs <head> and <body>'];
+  for (const date of childElements(head, '', 'dateModified')) {
+    if (parseRfc822(textContent(date)) === undefined) problems.push(`<dateModified> "${textContent(date)}" is not an RFC 822 date`);
+  }
+  const outlines = childElements(body, '', 'outline');
+  if (outlines.length === 0) problems.push('<body> has no <outline>');
+  for (const outline of outlines) {
+    const text = outline.attributes.get('text');
+    if (!text) problems.push('an <outline> without "text"');
+    for (const attribute of ['xmlUrl', 'htmlUrl']) {
+      const url = outline.attributes.get(attribute);
+      if (url === undefined || !isHttpUrl(url)) problems.push(`outline "${text}": ${attribute} "${url}" is not an absolute http(s) URL`);
+    }
+    if (outline.attributes.get('type') !== 'rss') problems.push(`outline "${text}": type is not "rss"`);
+  }
+  let parsed: ReturnType<typeof parseOpml>;
+  try {
+    parsed = parseOpml(xml);
+  } catch (error) {
+    return [...problems, `feedsmith cannot parse the OPML: ${String(error)}`];
+  }
+  const parsedOutlines = parsed.body?.outlines ?? [];
+  if (parsedOutlines.length !== outlines.length) problems.push(`feedsmith reads ${parsedOutlines.length} outlines, the document has ${outlines.length}`);
+  for (const outline of parsedOutlines) {
+    if (!outline.xmlUrl || !outline.htmlUrl) problems.push(`feedsmith: outline "${outline.text}" lacks xmlUrl or htmlUrl`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Feed 1.1
+
+let jsonFeedValidator: ValidateFunction | undefined;
+
+function compileJsonFeedSchema(): ValidateFunction {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  // ajv-formats is CommonJS: its function is the module, and also its `default`.
+  ajvFormats.default(ajv);
+  jsonFeedValidator = ajv.compile(JSON_FEED_SCHEMA);
+  return jsonFeedValidator;
+}
+
+export function jsonFeedProblems(text: string, expectedSelf?: string): string[] {
+  let feed: unknown;
+  try {
+    feed = JSON.parse(text);
+  } catch (error) {
+    return [`not JSON: ${(error as Error).message}`];
+  }
+  const validate = jsonFeedValidator ?? compileJsonFeedSchema();
+  const problems = validate(feed) ? [] : (validate.errors ?? []).map((e) => `schema: ${e.instancePath || '/'} ${e.message ?? ''}`);
+  if (typeof feed === 'object' && feed !== null) {
+    const record = feed as { feed_url?: string; next_url?: string; items?: Array<{ id?: string }> };
+    if (record.next_url !== undefined && record.next_url === record.feed_url) problems.push('next_url equals feed_url');
+    if (expectedSelf !== undefined && record.feed_url !== expectedSelf) problems.push(`feed_url is ${record.feed_url}, not ${expectedSelf}`);
+    const ids = (record.items ?? []).map((item) => item.id);
+    if (new Set(ids).size !== ids.length) problems.push('item ids repeated within the feed');
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML: nothing executable
+
+type HtmlNode = DefaultTreeAdapterTypes.Node;
+type HtmlElement = DefaultTreeAdapterTypes.Element;
+
+/** What the page templates and markdown-it (raw HTML off) produce; anything else came from an article. */
+const ALLOWED_ELEMENTS = new Set([
+  'html', 'head', 'body', 'meta', 'title', 'link', 'header', 'main', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'a',
+  'ul', 'ol', 'li', 'span', 'time', 'strong', 'em', 'code', 'pre', 'blockquote', 'hr', 'br', 'img', 'table', 'thead', 'tbody',
+  'tr', 'th', 'td', 's',
+]);
+const ALLOWED_ATTRIBUTES = new Set([
+  'href', 'src', 'alt', 'title', 'class', 'rel', 'type', 'lang', 'charset', 'name', 'content', 'datetime', 'start', 'style',
+]);
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'xlink:href', 'srcset']);
+const SAFE_DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp)[;,]/i;
+
+function isElement(node: HtmlNode): node is HtmlElement {
+  return 'tagName' in node;
+}
+
+function* walk(node: HtmlNode): Generator<HtmlNode> {
+  yield node;
+  if ('childNodes' in node) for (const child of node.childNodes) yield* walk(child);
+  if (isElement(node) && node.tagName === 'template' && 'content' in node) yield* walk(node.content as HtmlNode);
+}
+
+/** The scheme a browser would see in a URL attribute, lower case, or undefined for relative URLs. */
+export function urlScheme(value: string): string | undefined {
+  try {
+    return new URL(value, 'https://relative.invalid/').protocol.slice(0, -1).toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Problems that would let an article run script: script-capable elements, event handlers,
+ * script URLs, a <base> that moves links, a refresh, or markup the templates never write.
+ */
+export function htmlSafetyProblems(html: string): string[] {
+  const problems: string[] = [];
+  const document = parseHtml(html);
+  for (const node of walk(document)) {
+    if (node.nodeName === '#comment') continue;
+    if (!isElement(node)) continue;
+    const tag = node.tagName;
+    if (!ALLOWED_ELEMENTS.has(tag)) problems.push(`element <${tag}> in the page`);
+    if (node.namespaceURI !== 'http://www.w3.org/1999/xhtml') problems.push(`foreign element <${tag}> (${node.namespaceURI})`);
+    for (const attribute of node.attrs) {
+      const name = attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name;
+      if (/^on/i.test(name)) problems.push(`event handler ${name}="${attribute.value}" on <${tag}>`);
+      else if (!ALLOWED_ATTRIBUTES.has(name)) problems.push(`attribute ${name} on <${tag}>`);
+      if (name === 'style' && !/^text-align:(left|right|center)$/.test(attribute.value)) problems.push(`style="${attribute.value}" on <${tag}>`);
+      if (URL_ATTRIBUTES.has(name)) {
+        const scheme = urlScheme(attribute.value);
+        const dangerous = scheme === 'javascript' || scheme === 'vbscript' || (scheme === 'data' && !(tag === 'img' && SAFE_DATA_IMAGE.test(attribute.value.trim())));
+        if (dangerous) problems.push(`${scheme}: URL in ${name} of <${tag}>: ${attribute.value.slice(0, 80)}`);
+      }
+    }
+    if (tag === 'meta' && node.attrs.some((a) => a.name === 'http-equiv')) problems.push('<meta http-equiv> in the page');
+  }
+  return problems;
+}
