@@ -4,11 +4,17 @@
  *     (markdown-it), nothing else;
  *   - Hugo, when installed (Debian package `hugo`): the same corpus with the pages and per-section
  *     RSS carrying full content.
- * Prints wall time, peak memory (max RSS) and the ratios.
+ * Prints wall time, peak memory (max RSS) and the ratios; each figure is the median of
+ * BENCH_ROUNDS runs, the three measured alternately.
  *
- *   npx tsx bench/build.ts                 (BENCH_SIZES=1000,10000,100000)
+ * Output goes to BENCH_OUT (default /dev/shm when it exists): the disk of the machines this was
+ * written on takes 2-7 s for the same 620 MB depending on what it did just before, which would
+ * drown the difference between the programs. BENCH_OUT=/tmp measures with the disk.
+ *
+ *   npx tsx bench/build.ts                 (BENCH_SIZES=1000,10000,100000 BENCH_ROUNDS=3)
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +24,8 @@ import { ensureCorpus } from './corpus.js';
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OUT_ROOT = process.env.BENCH_OUT ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 
 export interface Timed {
   seconds: number;
@@ -26,10 +34,17 @@ export interface Timed {
 
 /** Runs a command under GNU time: wall seconds and max RSS of the whole command. */
 export async function timed(command: string, args: string[], cwd = ROOT): Promise<Timed> {
-  const { stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', command, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', command, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
   const match = /TIMED ([\d.]+) (\d+)/.exec(stderr);
   if (!match) throw new Error(`no timing from ${command}: ${stderr.slice(-500)}`);
-  return { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 };
+  // A command that times its own work (the floor) says so on stdout.
+  const own = /^FLOOR ([\d.]+)$/m.exec(stdout);
+  return { seconds: Number(own?.[1] ?? match[1]), peakMiB: Number(match[2]) / 1024 };
+}
+
+function median(runs: Timed[]): Timed {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)] as Timed;
 }
 
 function hugoAvailable(): boolean {
@@ -74,24 +89,30 @@ async function hugoSite(articles: string): Promise<string> {
 
 export async function benchBuild(): Promise<void> {
   const hugo = hugoAvailable();
-  console.log(`build: corpora of ${SIZES.join(', ')} articles (3-6 KB Markdown, 40 sections)${hugo ? '' : '; hugo not installed (apt-get install hugo) so no Hugo column'}\n`);
+  console.log(`build: corpora of ${SIZES.join(', ')} articles (3-6 KB Markdown, 40 sections); output in ${OUT_ROOT}; median of ${ROUNDS}${hugo ? '' : '; hugo not installed (apt-get install hugo), so no Hugo column'}\n`);
   console.log('articles   floor s  floor MiB   feedgen s  feedgen MiB   vs floor' + (hugo ? '     hugo s   hugo MiB   vs hugo' : ''));
   for (const size of SIZES) {
     const articles = await ensureCorpus(size);
-    const out = await mkdtemp(path.join(tmpdir(), 'feedgen-out-'));
-    const floor = await timed(process.execPath, ['--import', 'tsx', 'bench/floor.ts', articles]);
-    const feedgen = await timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', path.join(out, 'dist')]);
+    const site = hugo ? await hugoSite(articles) : undefined;
+    const runs: Record<'floor' | 'feedgen' | 'hugo', Timed[]> = { floor: [], feedgen: [], hugo: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const out = await mkdtemp(path.join(OUT_ROOT, 'feedgen-bench-'));
+      runs.floor.push(await timed(process.execPath, ['--import', 'tsx', 'bench/floor.ts', articles]));
+      runs.feedgen.push(await timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', path.join(out, 'dist')]));
+      if (site) runs.hugo.push(await timed('hugo', ['--quiet', '-s', site, '-d', path.join(out, 'hugo')]));
+      await rm(out, { recursive: true, force: true });
+    }
+    const floor = median(runs.floor);
+    const feedgen = median(runs.feedgen);
     let line =
       `${String(size).padStart(8)} ${floor.seconds.toFixed(2).padStart(9)} ${floor.peakMiB.toFixed(0).padStart(10)} ` +
       `${feedgen.seconds.toFixed(2).padStart(11)} ${feedgen.peakMiB.toFixed(0).padStart(12)} ${(feedgen.seconds / floor.seconds).toFixed(2).padStart(9)}x`;
-    if (hugo) {
-      const site = await hugoSite(articles);
-      const hugoRun = await timed('hugo', ['--quiet', '-s', site, '-d', path.join(out, 'hugo')]);
+    if (site) {
+      const hugoRun = median(runs.hugo);
       line += ` ${hugoRun.seconds.toFixed(2).padStart(10)} ${hugoRun.peakMiB.toFixed(0).padStart(10)} ${(feedgen.seconds / hugoRun.seconds).toFixed(2).padStart(8)}x`;
       await rm(site, { recursive: true, force: true });
     }
     console.log(line);
-    await rm(out, { recursive: true, force: true });
   }
 }
 

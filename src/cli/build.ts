@@ -1,7 +1,7 @@
 import { loadSite } from '../content/load.js';
 import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
-import { publish } from '../site/index.js';
+import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
 
 export const buildCommand: Command = {
@@ -34,7 +34,7 @@ export const buildCommand: Command = {
           if (done === total) io.err('\n');
         }
       : undefined;
-    const result = await buildStatic(publish(loaded.data), outDir, progress);
+    const result = await buildStatic(new SiteSnapshot(loaded.data), outDir, progress);
     io.err(`feedgen build: ${loaded.data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
     return 0;
   },

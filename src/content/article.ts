@@ -2,7 +2,7 @@
  * One article's front matter + body -> ArticleData, or the problems that keep it out.
  */
 import { formatOffset, formatRfc3339, normalizeTimestamp, type Adjustment, type OffsetInstant } from '../time/index.js';
-import { FieldReader, httpUrl } from './fields.js';
+import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
 import type { FrontMatter } from './frontmatter.js';
 import { renderMarkdown } from './markdown.js';
 import type { ArticleData, SiteSettings } from './model.js';
@@ -25,10 +25,13 @@ export interface ArticleContext {
   version: string;
 }
 
+/** Plain data, so that it can cross from a worker thread. */
 export interface ArticleResult {
   article?: ArticleData;
   draft: boolean;
-  fields: FieldReader;
+  problems: FieldProblem[];
+  /** Line of the `id` key (1 when there is none), for a duplicate id found later. */
+  idLine: number;
 }
 
 export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
@@ -65,7 +68,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const language = readLanguage(fields) ?? context.inherited.language;
 
   if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
-    return { draft, fields };
+    return { draft, problems: fields.problems, idLine: fields.line('id') };
   }
   const article: ArticleData = {
     source: context.source,
@@ -85,7 +88,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   if (updated) article.updated = updated;
   if (summary) article.summary = summary;
   if (image) article.image = image;
-  return { article, draft, fields };
+  return { article, draft, problems: fields.problems, idLine: fields.line('id') };
 }
 
 function readTimestamp(

@@ -6,18 +6,21 @@
  *   articles/<section>/<slug>.md        an article of that section
  *
  * Every invalid article is reported and left out; the rest are served. Parse results are kept in
- * a cache keyed by file text and inherited settings, so a reload re-renders only what changed.
+ * a cache keyed by file text and inherited settings, so a reload parses and renders only what
+ * changed; a large load parses on every core.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RESERVED_NAMES, articlePath, sectionKey } from '../site/urls.js';
-import { readArticle, type ArticleResult } from './article.js';
+import type { ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
-import type { ArticleData, Problem, SectionData, SiteData, SiteSettings } from './model.js';
+import type { ArticleData, Problem, SectionData, SiteData } from './model.js';
+import { runArticleJobs, type ParallelOptions } from './parallel.js';
+import { articleVersion, type ArticleJob } from './parse-article.js';
+import { hash, readText } from './source.js';
 import { singleLine } from './text.js';
-import { inherit, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { inherit, readSectionSettings, readSiteSettings, type SectionSettings } from './settings.js';
 
 export const INDEX_FILE = '_index.md';
 
@@ -28,6 +31,13 @@ export interface LoadOptions {
   fallbackBaseUrl?: string;
   /** The cache of an earlier load of the same folder, for incremental reloads. */
   cache?: ParseCache;
+  /**
+   * With a cache: the absolute paths that changed since it was made. Other cached articles are not
+   * even read again. Undefined: anything may have changed.
+   */
+  changed?: ReadonlySet<string>;
+  /** Parsing on worker threads (see parallel.ts). */
+  parallel?: ParallelOptions;
 }
 
 export interface LoadResult {
@@ -38,6 +48,9 @@ export interface LoadResult {
 }
 
 interface CachedParse {
+  /** Hash of the file's text. */
+  textHash: string;
+  /** Hash of the text and of everything the article inherits: equal keys parse equally. */
   key: string;
   result: ArticleResult;
 }
@@ -54,18 +67,19 @@ interface SourceFile {
 }
 
 const EMPTY_FRONT_MATTER: FrontMatter = { data: {}, keyLines: new Map(), body: '', bodyLine: 1 };
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function loadSite(articlesDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(articlesDir);
   const problems: Problem[] = [];
-  const files = await listMarkdownFiles(root, path.dirname(root));
-  const texts = await readAll(files, problems);
   const report = (file: string, list: FieldProblem[]) => {
     for (const p of list) problems.push({ file, ...p });
   };
+  const files = await listMarkdownFiles(root, path.dirname(root));
+  const indexFiles = files.filter((f) => f.name === INDEX_FILE);
+  const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
+  const texts = await readAll(indexFiles, problems);
 
-  const siteFile = files.find((f) => f.folders.length === 0 && f.name === INDEX_FILE);
+  const siteFile = indexFiles.find((f) => f.folders.length === 0);
   const siteFields = new FieldReader(siteFile ? frontMatterOf(siteFile, texts, problems) ?? EMPTY_FRONT_MATTER : EMPTY_FRONT_MATTER);
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
   report(siteFile?.display ?? `${path.basename(root)}/${INDEX_FILE}`, siteFields.problems);
@@ -73,40 +87,66 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   if (!site) return { problems: sortProblems(problems), cache };
 
   const sectionSettings = new Map<string, SectionSettings>();
-  for (const file of files) {
-    if (file.name !== INDEX_FILE || file.folders.length === 0) continue;
+  for (const file of indexFiles) {
+    if (file.folders.length === 0) continue;
     const fields = new FieldReader(frontMatterOf(file, texts, problems) ?? EMPTY_FRONT_MATTER);
     sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields));
     report(file.display, fields.problems);
   }
 
-  const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
   const sectionPaths = collectSections(files);
   const badFolders = checkFolderNames(sectionPaths, root, problems);
   const chainOf = (section: string[]) => section.map((_, i) => sectionSettings.get(sectionKey(section.slice(0, i + 1))) ?? {});
   const siteFingerprint = JSON.stringify(site);
 
+  // Decide, file by file, whether the cached parse still holds; read and parse only the rest.
+  const servable: Array<{ file: SourceFile; collision?: string }> = articleFiles
+    .filter((file) => !badFolders.has(sectionKey(file.folders)))
+    .map((file) => ({ file, collision: slugCollision(slugOf(file), file.folders, sectionPaths) }));
+  const jobs: ArticleJob[] = [];
+  for (const { file, collision } of servable) {
+    if (collision) continue;
+    const inherited = inherit(site, chainOf(file.folders));
+    const context = hash(`${siteFingerprint}\0${JSON.stringify(inherited)}\0${file.display}`);
+    const cached = options.cache?.get(file.display);
+    if (cached && options.changed && !options.changed.has(file.absolute) && articleVersion(context, cached.textHash) === cached.key) {
+      cache.set(file.display, cached);
+      continue;
+    }
+    const slug = slugOf(file);
+    const job: ArticleJob = {
+      file: file.absolute,
+      source: file.display,
+      section: file.folders,
+      slug,
+      url: `${site.baseUrl}${articlePath(file.folders, slug)}`,
+      site,
+      inherited,
+      context,
+    };
+    if (cached) job.cachedVersion = cached.key;
+    jobs.push(job);
+  }
+  const outcomes = await runArticleJobs(jobs, options.parallel);
+  outcomes.forEach((outcome, i) => {
+    const job = jobs[i] as ArticleJob;
+    if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
+    else if (outcome.kind === 'unchanged') cache.set(job.source, options.cache?.get(job.source) as CachedParse);
+    else cache.set(job.source, { textHash: outcome.textHash, key: outcome.version, result: outcome.result });
+  });
+
   const articles: ArticleData[] = [];
   const seenIds = new Map<string, string>();
   // Names are NFC, as URLs are: "é.md" written decomposed and composed would be one URL.
   const seenUrls = new Map<string, string>();
-  for (const file of articleFiles) {
-    const text = texts.get(file.absolute);
-    if (text === undefined || badFolders.has(sectionKey(file.folders))) continue;
-    const slug = file.name.slice(0, -'.md'.length);
-    const collision = slugCollision(slug, file.folders, sectionPaths);
+  for (const { file, collision } of servable) {
     if (collision) {
       problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
       continue;
     }
-    const inherited = inherit(site, chainOf(file.folders));
-    const contextKey = hash(`${siteFingerprint}\0${JSON.stringify(inherited)}\0${file.display}\0${text}`);
-    let parsed = options.cache?.get(file.display);
-    if (!parsed || parsed.key !== contextKey) {
-      parsed = { key: contextKey, result: parseArticle(text, file, slug, site, inherited, contextKey) };
-    }
-    cache.set(file.display, parsed);
-    report(file.display, parsed.result.fields.problems);
+    const parsed = cache.get(file.display);
+    if (!parsed) continue;
+    report(file.display, parsed.result.problems);
     const article = parsed.result.article;
     if (!article || parsed.result.draft) continue;
     // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
@@ -115,7 +155,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     if (urlUse || idUse) {
       problems.push({
         file: file.display,
-        line: urlUse ? 1 : parsed.result.fields.line('id'),
+        line: urlUse ? 1 : parsed.result.idLine,
         severity: 'error',
         message: urlUse
           ? `the URL ${article.url} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
@@ -134,22 +174,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   return { data: { site, sections, articles }, problems: sortProblems(problems), cache };
 }
 
-function parseArticle(
-  text: string,
-  file: SourceFile,
-  slug: string,
-  site: SiteSettings,
-  inherited: Inherited,
-  version: string,
-): ArticleResult {
-  const parsed = parseFrontMatter(text);
-  if (!parsed.ok) {
-    const fields = new FieldReader(EMPTY_FRONT_MATTER);
-    for (const p of parsed.problems) fields.problems.push({ ...p, severity: 'error' });
-    return { draft: false, fields };
-  }
-  const url = `${site.baseUrl}${articlePath(file.folders, slug)}`;
-  return readArticle(parsed.value, { source: file.display, section: file.folders, slug, url, site, inherited, version });
+function slugOf(file: SourceFile): string {
+  return file.name.slice(0, -'.md'.length);
 }
 
 function frontMatterOf(file: SourceFile, texts: Map<string, string>, problems: Problem[]): FrontMatter | undefined {
@@ -246,25 +272,14 @@ async function listMarkdownFiles(root: string, displayBase: string): Promise<Sou
 
 async function readAll(files: SourceFile[], problems: Problem[]): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
-  const concurrency = 64;
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++] as SourceFile;
-      try {
-        texts.set(file.absolute, utf8.decode(await readFile(file.absolute)));
-      } catch (error) {
-        const message = error instanceof TypeError ? 'file is not valid UTF-8' : `cannot read file: ${(error as Error).message}`;
-        problems.push({ file: file.display, line: 1, severity: 'error', message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  await Promise.all(
+    files.map(async (file) => {
+      const read = await readText(file.absolute);
+      if (read.ok) texts.set(file.absolute, read.text);
+      else problems.push({ file: file.display, line: 1, severity: 'error', message: read.message });
+    }),
+  );
   return texts;
-}
-
-function hash(text: string): string {
-  return createHash('sha1').update(text).digest('base64url');
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

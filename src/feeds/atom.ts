@@ -1,8 +1,9 @@
 /** FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links and a WebSub hub link. */
 import type { ArticleData, Person } from '../content/model.js';
+import type { Chunk } from './chunks.js';
 import { formatRfc3339 } from '../time/index.js';
 import { GENERATOR, type FeedDocument } from './document.js';
-import { XML_DECLARATION, element, emptyElement, stylesheetInstruction } from './xml.js';
+import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const IMAGE_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
@@ -18,34 +19,35 @@ function imageType(url: string): string | undefined {
   return extension ? IMAGE_TYPES[extension] : undefined;
 }
 
-export function renderAtomEntry(item: ArticleData, feedLanguage: string): string {
+/** One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts). */
+export function atomEntryParts<C extends Chunk>(item: ArticleData, feedLanguage: string, escapedHtml: C): Array<string | C> {
   const lang = item.language === feedLanguage ? '' : ` xml:lang="${item.language}"`;
-  return (
+  return [
     `<entry${lang}>` +
-    element('id', item.id) +
-    element('title', item.title, { type: 'text' }) +
-    emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.link }) +
-    element('published', formatRfc3339(item.published)) +
-    element('updated', formatRfc3339(item.updated ?? item.published)) +
-    item.authors.map((a) => person('author', a)).join('') +
-    item.tags.map((term) => emptyElement('category', { term })).join('') +
-    element('summary', item.summary, { type: 'text' }) +
-    element('content', item.html, { type: 'html' }) +
-    (item.image ? emptyElement('link', { rel: 'enclosure', type: imageType(item.image), href: item.image }) : '') +
-    '</entry>\n'
-  );
+      element('id', item.id) +
+      element('title', item.title, { type: 'text' }) +
+      emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.link }) +
+      element('published', formatRfc3339(item.published)) +
+      element('updated', formatRfc3339(item.updated ?? item.published)) +
+      item.authors.map((a) => person('author', a)).join('') +
+      item.tags.map((term) => emptyElement('category', { term })).join('') +
+      element('summary', item.summary, { type: 'text' }) +
+      '<content type="html">',
+    escapedHtml,
+    `</content>${item.image ? emptyElement('link', { rel: 'enclosure', type: imageType(item.image), href: item.image }) : ''}</entry>\n`,
+  ];
 }
 
 export function renderAtom(
   feed: FeedDocument,
-  renderEntry: (item: ArticleData) => string = (item) => renderAtomEntry(item, feed.language),
-): string {
+  entryParts: (item: ArticleData) => readonly Chunk[] = (item) => atomEntryParts(item, feed.language, escapeText(item.html)),
+): Chunk[] {
   const { links } = feed;
   const link = (rel: string, href: string | undefined, type?: string) =>
     href === undefined ? '' : emptyElement('link', { rel, type, href });
   // Atom needs an author for every entry: the feed's stands in for entries without one.
   const authors = feed.authors.length > 0 ? feed.authors : [{ name: feed.siteTitle }];
-  return (
+  const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">\n` +
@@ -62,8 +64,9 @@ export function renderAtom(
     link('next', links.next, 'application/atom+xml') +
     link('hub', links.hub) +
     element('generator', GENERATOR) +
-    '\n' +
-    feed.items.map(renderEntry).join('') +
-    '</feed>\n'
-  );
+    '\n',
+  ];
+  for (const item of feed.items) parts.push(...entryParts(item));
+  parts.push('</feed>\n');
+  return parts;
 }

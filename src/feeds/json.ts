@@ -1,5 +1,6 @@
 /** FeedDocument -> JSON Feed 1.1. */
 import type { ArticleData, Person } from '../content/model.js';
+import type { Chunk } from './chunks.js';
 import { formatRfc3339 } from '../time/index.js';
 import type { FeedDocument } from './document.js';
 
@@ -20,28 +21,24 @@ function mailtoUrl(email: string): string {
   return `mailto:${encodeURIComponent(email.slice(0, at))}@${encodeURIComponent(email.slice(at + 1))}`;
 }
 
-export function jsonFeedItem(item: ArticleData): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: item.id,
-    url: item.link,
-    title: item.title,
-    content_html: item.html,
-  };
-  if (item.summary) out.summary = item.summary;
-  if (item.image) out.image = item.image;
-  out.date_published = formatRfc3339(item.published);
-  out.date_modified = formatRfc3339(item.updated ?? item.published);
-  if (item.authors.length > 0) out.authors = item.authors.map(author);
-  if (item.tags.length > 0) out.tags = item.tags;
-  out.language = item.language;
-  return out;
+/**
+ * One item as JSON text in parts, `jsonHtml` (JSON.stringify of the article's HTML) among them by
+ * reference (see rssItemParts). Keys in the order of the JSON Feed spec.
+ */
+export function jsonItemParts<C extends Chunk>(item: ArticleData, jsonHtml: C): Array<string | C> {
+  const rest: Record<string, unknown> = {};
+  if (item.summary) rest.summary = item.summary;
+  if (item.image) rest.image = item.image;
+  rest.date_published = formatRfc3339(item.published);
+  rest.date_modified = formatRfc3339(item.updated ?? item.published);
+  if (item.authors.length > 0) rest.authors = item.authors.map(author);
+  if (item.tags.length > 0) rest.tags = item.tags;
+  rest.language = item.language;
+  const head = JSON.stringify({ id: item.id, url: item.link, title: item.title }).slice(0, -1);
+  return [`${head},"content_html":`, jsonHtml, `,${JSON.stringify(rest).slice(1)}`];
 }
 
-export function renderJsonFeedItem(item: ArticleData): string {
-  return JSON.stringify(jsonFeedItem(item));
-}
-
-export function renderJsonFeed(feed: FeedDocument, renderItem: (item: ArticleData) => string = renderJsonFeedItem): string {
+export function renderJsonFeed(feed: FeedDocument, itemParts: (item: ArticleData) => readonly Chunk[] = (item) => jsonItemParts(item, JSON.stringify(item.html))): Chunk[] {
   const { links } = feed;
   const head: Record<string, unknown> = {
     version: 'https://jsonfeed.org/version/1.1',
@@ -54,7 +51,9 @@ export function renderJsonFeed(feed: FeedDocument, renderItem: (item: ArticleDat
   if (links.next) head.next_url = links.next;
   if (feed.authors.length > 0) head.authors = feed.authors.map(author);
   if (links.hub) head.hubs = [{ type: 'WebSub', url: links.hub }];
-  // The items are spliced in as already-rendered JSON so that a cached rendering can be reused.
-  const opening = JSON.stringify(head).slice(0, -1);
-  return `${opening},"items":[\n${feed.items.map(renderItem).join(',\n')}\n]}\n`;
+  // Items are spliced in as JSON text, so that entries rendered once serve every feed they are in.
+  const parts: Chunk[] = [`${JSON.stringify(head).slice(0, -1)},"items":[\n`];
+  feed.items.forEach((item, i) => parts.push(i === 0 ? '' : ',\n', ...itemParts(item)));
+  parts.push('\n]}\n');
+  return parts;
 }

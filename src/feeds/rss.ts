@@ -1,19 +1,24 @@
 /** FeedDocument -> RSS 2.0, with atom:link for self, paging (RFC 5005) and WebSub hub. */
 import type { ArticleData } from '../content/model.js';
+import type { Chunk } from './chunks.js';
 import { escapeHtml } from '../pages/html.js';
 import { formatRfc2822 } from '../time/index.js';
 import { GENERATOR, type FeedDocument } from './document.js';
-import { XML_DECLARATION, element, emptyElement, stylesheetInstruction } from './xml.js';
+import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
   'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
   'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"';
 
-export function renderRssItem(item: ArticleData): string {
+/**
+ * One item as parts to be joined, `escapedHtml` (the article's HTML, XML-escaped) among them by
+ * reference, so that a cached item shares the article's body instead of copying it.
+ */
+export function rssItemParts<C extends Chunk>(item: ArticleData, escapedHtml: C): Array<string | C> {
   // RSS <author> is an e-mail address; everyone else is named with dc:creator.
   const withEmail = item.authors.find((a) => a.email);
   const creators = item.authors.filter((a) => a !== withEmail);
-  return (
+  const head =
     '<item>' +
     element('title', item.title) +
     element('link', item.link) +
@@ -21,20 +26,20 @@ export function renderRssItem(item: ArticleData): string {
     element('pubDate', formatRfc2822(item.published)) +
     (withEmail ? element('author', `${withEmail.email} (${withEmail.name})`) : '') +
     creators.map((a) => element('dc:creator', a.name)).join('') +
-    item.tags.map((tag) => element('category', tag)).join('') +
-    // <description> is HTML to readers: a plain-text summary is escaped so that it stays text.
-    element('description', item.summary === undefined ? item.html : escapeHtml(item.summary)) +
-    element('content:encoded', item.html) +
-    (item.image ? emptyElement('media:content', { url: item.image, medium: 'image' }) : '') +
-    '</item>\n'
-  );
+    item.tags.map((tag) => element('category', tag)).join('');
+  const tail = `</content:encoded>${item.image ? emptyElement('media:content', { url: item.image, medium: 'image' }) : ''}</item>\n`;
+  // <description> is HTML to readers: a plain-text summary is escaped so that it stays text.
+  if (item.summary !== undefined) {
+    return [`${head}${element('description', escapeHtml(item.summary))}<content:encoded>`, escapedHtml, tail];
+  }
+  return [`${head}<description>`, escapedHtml, '</description><content:encoded>', escapedHtml, tail];
 }
 
-export function renderRss(feed: FeedDocument, renderItem: (item: ArticleData) => string = renderRssItem): string {
+export function renderRss(feed: FeedDocument, itemParts: (item: ArticleData) => readonly Chunk[] = (item) => rssItemParts(item, escapeText(item.html))): Chunk[] {
   const { links } = feed;
   const atomLink = (rel: string, href: string | undefined, type?: string) =>
     href === undefined ? '' : emptyElement('atom:link', { href, rel, type });
-  return (
+  const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
     `<rss version="2.0" ${NAMESPACES}>\n<channel>\n` +
@@ -52,8 +57,9 @@ export function renderRss(feed: FeedDocument, renderItem: (item: ArticleData) =>
     atomLink('previous', links.previous, 'application/rss+xml') +
     atomLink('next', links.next, 'application/rss+xml') +
     atomLink('hub', links.hub) +
-    '\n' +
-    feed.items.map(renderItem).join('') +
-    '</channel>\n</rss>\n'
-  );
+    '\n',
+  ];
+  for (const item of feed.items) parts.push(...itemParts(item));
+  parts.push('</channel>\n</rss>\n');
+  return parts;
 }

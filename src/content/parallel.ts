@@ -1,0 +1,75 @@
+/**
+ * Reads and parses many articles on all cores. Markdown rendering is most of a large load, and each
+ * article is independent: batches go to worker threads and to this thread alike, whichever is
+ * free, and outcomes come back in order. Small loads, and runs from TypeScript sources (tests), stay on this
+ * thread: starting workers costs more than it saves there.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runArticleJob, type ArticleJob, type JobOutcome } from './parse-article.js';
+
+const WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
+const BATCH = 32;
+
+export interface ParallelOptions {
+  /** Below this many articles, parse on this thread only. */
+  threshold?: number;
+  /** Worker threads besides this one (default: one fewer than the cores). */
+  workers?: number;
+}
+
+export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}): Promise<JobOutcome[]> {
+  const workers = Math.min(options.workers ?? availableParallelism() - 1, Math.floor(jobs.length / BATCH));
+  const canUseWorkers = WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT));
+  if (jobs.length < (options.threshold ?? 256) || workers < 1 || !canUseWorkers) return jobs.map(runArticleJob);
+
+  const results = new Array<JobOutcome>(jobs.length);
+  let next = 0;
+  const take = (): [number, ArticleJob[]] | undefined => {
+    if (next >= jobs.length) return undefined;
+    const start = next;
+    next = Math.min(jobs.length, next + BATCH);
+    return [start, jobs.slice(start, next)];
+  };
+
+  // Two batches outstanding per worker: it starts the next while this thread is busy with its own.
+  const runWorker = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const sent: Array<[number, ArticleJob[]]> = [];
+      const send = () => {
+        const batch = take();
+        if (batch) {
+          sent.push(batch);
+          worker.postMessage(batch[1]);
+        } else if (sent.length === 0) resolve();
+      };
+      worker.on('message', (outcomes: JobOutcome[]) => {
+        const [start] = sent.shift() as [number, ArticleJob[]];
+        outcomes.forEach((outcome, i) => (results[start + i] = outcome));
+        send();
+      });
+      worker.once('error', reject);
+      worker.once('online', () => {
+        send();
+        send();
+      });
+    });
+
+  // A larger young generation: parsing allocates many short-lived objects (measured: about 5% faster).
+  const pool = Array.from({ length: workers }, () => new Worker(WORKER_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
+  try {
+    const done = Promise.all(pool.map(runWorker));
+    // This thread takes batches too, yielding between them so that worker messages get through.
+    for (let batch = take(); batch; batch = take()) {
+      const [start, slice] = batch;
+      slice.forEach((job, i) => (results[start + i] = runArticleJob(job)));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await done;
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+  }
+  return results;
+}

@@ -1,0 +1,62 @@
+/**
+ * Each article's entry in each format, rendered and encoded once and shared by every feed page it
+ * is on: an article appears in the site's feed and in the feed of every section above it. The
+ * escaped body is encoded once per article and the cached entries point to it, so caching them
+ * copies no body.
+ */
+import type { ArticleData } from '../content/model.js';
+import { atomEntryParts } from './atom.js';
+import { encodeChunk, type Chunk } from './chunks.js';
+import { jsonItemParts } from './json.js';
+import { rssItemParts } from './rss.js';
+import { escapeText } from './xml.js';
+
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly capacity: number) {
+    super();
+  }
+
+  /** The value for `key`, made by `make` on a miss; the oldest entries go first when over capacity. */
+  obtain(key: K, make: () => V): V {
+    let value = this.get(key);
+    if (value === undefined) {
+      value = make();
+      this.set(key, value);
+      if (this.size > this.capacity) this.delete(this.keys().next().value as K);
+    }
+    return value;
+  }
+}
+
+export class EntryCache {
+  private readonly escaped: BoundedMap<ArticleData, Uint8Array>;
+  private readonly rssParts: BoundedMap<ArticleData, readonly Chunk[]>;
+  private readonly atomParts: BoundedMap<string, BoundedMap<ArticleData, readonly Chunk[]>>;
+  private readonly jsonParts: BoundedMap<ArticleData, readonly Chunk[]>;
+
+  /** `capacity`: articles kept per format (a static build keeps all; a server, its hot ones). */
+  constructor(private readonly capacity = Infinity) {
+    this.escaped = new BoundedMap(capacity);
+    this.rssParts = new BoundedMap(capacity);
+    this.atomParts = new BoundedMap(16);
+    this.jsonParts = new BoundedMap(capacity);
+  }
+
+  private escapedHtml(item: ArticleData): Uint8Array {
+    return this.escaped.obtain(item, () => encodeChunk(escapeText(item.html)));
+  }
+
+  rss(item: ArticleData): readonly Chunk[] {
+    return this.rssParts.obtain(item, () => rssItemParts(item, this.escapedHtml(item)).map(encodeChunk));
+  }
+
+  /** Atom entries depend on the feed's language (an entry in another one says so with xml:lang). */
+  atom(item: ArticleData, feedLanguage: string): readonly Chunk[] {
+    const byLanguage = this.atomParts.obtain(feedLanguage, () => new BoundedMap(this.capacity));
+    return byLanguage.obtain(item, () => atomEntryParts(item, feedLanguage, this.escapedHtml(item)).map(encodeChunk));
+  }
+
+  json(item: ArticleData): readonly Chunk[] {
+    return this.jsonParts.obtain(item, () => jsonItemParts(item, JSON.stringify(item.html)).map(encodeChunk));
+  }
+}

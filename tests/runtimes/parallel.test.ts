@@ -1,0 +1,61 @@
+/**
+ * Large loads parse on worker threads (src/content/parallel.ts), which only run from the compiled
+ * lib/: the CLI on 320 articles must report and write exactly what the in-process, single-thread
+ * load and render of the same folder give.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadSite } from '../../src/content/load.js';
+import { formatProblem } from '../../src/content/model.js';
+import { fileForPath } from '../../src/runtimes/static.js';
+import { article, writeArticles } from '../helpers/articles.js';
+import { renderSite } from '../helpers/site.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/feedgen.js', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return failure;
+  }
+}
+
+function corpus(count: number, broken: (i: number) => boolean): Record<string, string> {
+  const files: Record<string, string> = { 'world/_index.md': '---\ntitle: World\ntimezone: Europe/Berlin\n---\n' };
+  for (let i = 0; i < count; i++) {
+    const section = ['world', 'world/trade', 'asia', 'asia/south'][i % 4] as string;
+    const date = broken(i) ? `2020-02-${30 + (i % 2)} 10:00` : `2020-0${1 + (i % 9)}-1${i % 10} 0${i % 10}:30`;
+    files[`${section}/story-${i}.md`] = article(`title: Story ${i}\ndate: ${date}\ntags: [t${i % 7}]`, `Paragraph **${i}** with [a link](../) and ![img](p${i}.png).\n\n- one\n- two`);
+  }
+  return files;
+}
+
+describe('worker-thread loads', () => {
+  it('report the same problems as a single-thread load', async () => {
+    const dir = await writeArticles(corpus(320, (i) => i % 37 === 0));
+    const checked = await cli(['check', '--articles', dir]);
+    expect(checked.code).toBe(1);
+    const inProcess = await loadSite(dir, { parallel: { threshold: Infinity } });
+    expect(inProcess.problems.filter((p) => p.severity === 'error')).toHaveLength(9);
+    expect(checked.stdout.trim().split('\n')).toEqual(inProcess.problems.map(formatProblem));
+  });
+
+  it('build the same bytes as a single-thread render', async () => {
+    const dir = await writeArticles(corpus(320, () => false));
+    const out = path.join(path.dirname(dir), 'dist');
+    const built = await cli(['build', '--articles', dir, '--out', out]);
+    expect(built.code, built.stderr).toBe(0);
+    const site = await renderSite(dir);
+    expect(site.data.articles).toHaveLength(320);
+    for (const { path: urlPath, rendered } of site.resources) {
+      expect(await readFile(path.join(out, fileForPath(urlPath)), 'utf8'), urlPath).toBe(rendered.body);
+    }
+  });
+});
