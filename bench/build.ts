@@ -25,6 +25,8 @@ const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Rounds at 100k articles and more, which take minutes each. */
+const LARGE_ROUNDS = Number(process.env.BENCH_LARGE_ROUNDS ?? 1);
 const OUT_ROOT = process.env.BENCH_OUT ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 
 export interface Timed {
@@ -89,18 +91,25 @@ async function hugoSite(articles: string): Promise<string> {
 
 export async function benchBuild(): Promise<void> {
   const hugo = hugoAvailable();
-  console.log(`build: corpora of ${SIZES.join(', ')} articles (3-6 KB Markdown, 40 sections); output in ${OUT_ROOT}; median of ${ROUNDS}${hugo ? '' : '; hugo not installed (apt-get install hugo), so no Hugo column'}\n`);
+  console.log(`build: corpora of ${SIZES.join(', ')} articles (3-6 KB Markdown, 40 sections); output in ${OUT_ROOT}; median of ${ROUNDS} (${LARGE_ROUNDS} at 100k)${hugo ? '' : '; hugo not installed (apt-get install hugo), so no Hugo column'}\n`);
   console.log('articles   floor s  floor MiB   feedgen s  feedgen MiB   vs floor' + (hugo ? '     hugo s   hugo MiB   vs hugo' : ''));
   for (const size of SIZES) {
     const articles = await ensureCorpus(size);
     const site = hugo ? await hugoSite(articles) : undefined;
     const runs: Record<'floor' | 'feedgen' | 'hugo', Timed[]> = { floor: [], feedgen: [], hugo: [] };
-    for (let round = 0; round < ROUNDS; round++) {
+    // Each output is removed before the next program runs: at 100k articles they are gigabytes.
+    const inFreshDir = async (measure: (out: string) => Promise<Timed>): Promise<Timed> => {
       const out = await mkdtemp(path.join(OUT_ROOT, 'feedgen-bench-'));
+      try {
+        return await measure(path.join(out, 'site'));
+      } finally {
+        await rm(out, { recursive: true, force: true });
+      }
+    };
+    for (let round = 0; round < (size >= 100_000 ? LARGE_ROUNDS : ROUNDS); round++) {
       runs.floor.push(await timed(process.execPath, ['--import', 'tsx', 'bench/floor.ts', articles]));
-      runs.feedgen.push(await timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', path.join(out, 'dist')]));
-      if (site) runs.hugo.push(await timed('hugo', ['--quiet', '-s', site, '-d', path.join(out, 'hugo')]));
-      await rm(out, { recursive: true, force: true });
+      runs.feedgen.push(await inFreshDir((out) => timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', out])));
+      if (site) runs.hugo.push(await inFreshDir((out) => timed('hugo', ['--quiet', '-s', site, '-d', out])));
     }
     const floor = median(runs.floor);
     const feedgen = median(runs.feedgen);

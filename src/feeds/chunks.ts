@@ -12,6 +12,30 @@ export function encodeChunk(chunk: Chunk): Uint8Array {
   return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
 }
 
+/**
+ * Encodes text into large shared slabs instead of one new buffer per string: allocating a buffer
+ * per string cost a third of a 100k-article build (allocation, and the garbage collections that
+ * external memory triggers). For bytes kept as long as the arena is (the entry cache).
+ */
+export class ByteArena {
+  private slab = new Uint8Array(0);
+  private used = 0;
+
+  constructor(private readonly slabSize = 8 * 1024 * 1024) {}
+
+  encode(text: string): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (this.slab.byteLength - this.used < text.length * 3) {
+      this.slab = new Uint8Array(Math.max(this.slabSize, text.length * 3));
+      this.used = 0;
+    }
+    const { written } = encoder.encodeInto(text, this.slab.subarray(this.used));
+    const bytes = this.slab.subarray(this.used, this.used + written);
+    this.used += written;
+    return bytes;
+  }
+}
+
 export function chunksToBytes(chunks: readonly Chunk[]): Uint8Array {
   if (chunks.length === 1) return encodeChunk(chunks[0] as Chunk);
   const encoded = chunks.map(encodeChunk);

@@ -6,7 +6,7 @@
  */
 import type { ArticleData } from '../content/model.js';
 import { atomEntryParts } from './atom.js';
-import { encodeChunk, type Chunk } from './chunks.js';
+import { ByteArena, type Chunk } from './chunks.js';
 import { jsonItemParts } from './json.js';
 import { rssItemParts } from './rss.js';
 import { escapeText } from './xml.js';
@@ -33,6 +33,8 @@ export class EntryCache {
   private readonly rssParts: BoundedMap<ArticleData, readonly Chunk[]>;
   private readonly atomParts: BoundedMap<string, BoundedMap<ArticleData, readonly Chunk[]>>;
   private readonly jsonParts: BoundedMap<ArticleData, readonly Chunk[]>;
+  private readonly bytes = new ByteArena();
+  private readonly encode = (chunk: Chunk): Uint8Array => (typeof chunk === 'string' ? this.bytes.encode(chunk) : chunk);
 
   /** `capacity`: articles kept per format (a static build keeps all; a server, its hot ones). */
   constructor(private readonly capacity = Infinity) {
@@ -43,20 +45,20 @@ export class EntryCache {
   }
 
   private escapedHtml(item: ArticleData): Uint8Array {
-    return this.escaped.obtain(item, () => encodeChunk(escapeText(item.html)));
+    return this.escaped.obtain(item, () => this.bytes.encode(escapeText(item.html)));
   }
 
   rss(item: ArticleData): readonly Chunk[] {
-    return this.rssParts.obtain(item, () => rssItemParts(item, this.escapedHtml(item)).map(encodeChunk));
+    return this.rssParts.obtain(item, () => rssItemParts(item, this.escapedHtml(item)).map(this.encode));
   }
 
   /** Atom entries depend on the feed's language (an entry in another one says so with xml:lang). */
   atom(item: ArticleData, feedLanguage: string): readonly Chunk[] {
     const byLanguage = this.atomParts.obtain(feedLanguage, () => new BoundedMap(this.capacity));
-    return byLanguage.obtain(item, () => atomEntryParts(item, feedLanguage, this.escapedHtml(item)).map(encodeChunk));
+    return byLanguage.obtain(item, () => atomEntryParts(item, feedLanguage, this.escapedHtml(item)).map(this.encode));
   }
 
   json(item: ArticleData): readonly Chunk[] {
-    return this.jsonParts.obtain(item, () => jsonItemParts(item, JSON.stringify(item.html)).map(encodeChunk));
+    return this.jsonParts.obtain(item, () => jsonItemParts(item, JSON.stringify(item.html)).map(this.encode));
   }
 }
