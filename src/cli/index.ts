@@ -1,21 +1,27 @@
 /** `feedgen <command>`: the CLI entry point. */
 import { UsageError, type Command, type CommandIO } from './args.js';
-import { buildCommand } from './build.js';
-import { checkCommand } from './check.js';
-import { serveCommand } from './serve.js';
-import { timeCommand } from './time.js';
-import { workerDataCommand } from './worker-data.js';
 
-const COMMANDS: Command[] = [serveCommand, buildCommand, checkCommand, timeCommand, workerDataCommand];
+/**
+ * Each command is loaded when it runs: `feedgen time` need not load the Markdown renderer, nor
+ * `feedgen build` the HTTP server.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).serveCommand,
+  build: async () => (await import('./build.js')).buildCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  time: async () => (await import('./time.js')).timeCommand,
+  'worker-data': async () => (await import('./worker-data.js')).workerDataCommand,
+};
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function overview(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `feedgen: RSS 2.0, Atom 1.0 and JSON Feed 1.1 from a folder of Markdown articles.
 
 Usage: feedgen <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run "feedgen <command> --help" for a command's options.
 `;
@@ -24,14 +30,15 @@ Run "feedgen <command> --help" for a command's options.
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(overview());
+    io.out(await overview());
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.err(`feedgen: unknown command "${name}"\n\n${overview()}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    io.err(`feedgen: unknown command "${name}"\n\n${await overview()}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(rest, io);
   } catch (error) {

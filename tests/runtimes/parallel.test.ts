@@ -1,7 +1,7 @@
 /**
  * Large loads parse on worker threads (src/content/parallel.ts), which only run from the compiled
- * lib/: the CLI on 320 articles must report and write exactly what the in-process, single-thread
- * load and render of the same folder give.
+ * lib/: the CLI on more articles than PARALLEL_THRESHOLD must report and write exactly what the
+ * in-process, single-thread load and render of the same folder give.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
+import { PARALLEL_THRESHOLD } from '../../src/content/parallel.js';
 import { formatProblem } from '../../src/content/model.js';
 import { fileForPath } from '../../src/runtimes/static.js';
 import { article, writeArticles } from '../helpers/articles.js';
@@ -16,6 +17,7 @@ import { renderSite } from '../helpers/site.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
+const COUNT = PARALLEL_THRESHOLD + 100;
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -39,21 +41,21 @@ function corpus(count: number, broken: (i: number) => boolean): Record<string, s
 
 describe('worker-thread loads', () => {
   it('report the same problems as a single-thread load', async () => {
-    const dir = await writeArticles(corpus(320, (i) => i % 37 === 0));
+    const dir = await writeArticles(corpus(COUNT, (i) => i % 37 === 0));
     const checked = await cli(['check', '--articles', dir]);
     expect(checked.code).toBe(1);
     const inProcess = await loadSite(dir, { parallel: { threshold: Infinity } });
-    expect(inProcess.problems.filter((p) => p.severity === 'error')).toHaveLength(9);
+    expect(inProcess.problems.filter((p) => p.severity === 'error')).toHaveLength(Math.ceil(COUNT / 37));
     expect(checked.stdout.trim().split('\n')).toEqual(inProcess.problems.map(formatProblem));
   });
 
   it('build the same bytes as a single-thread render', async () => {
-    const dir = await writeArticles(corpus(320, () => false));
+    const dir = await writeArticles(corpus(COUNT, () => false));
     const out = path.join(path.dirname(dir), 'dist');
     const built = await cli(['build', '--articles', dir, '--out', out]);
     expect(built.code, built.stderr).toBe(0);
     const site = await renderSite(dir);
-    expect(site.data.articles).toHaveLength(320);
+    expect(site.data.articles).toHaveLength(COUNT);
     for (const { path: urlPath, rendered } of site.resources) {
       expect(await readFile(path.join(out, fileForPath(urlPath)), 'utf8'), urlPath).toBe(rendered.body);
     }
