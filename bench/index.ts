@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES: Array<{ name: string; args: string[]; what: string }> = [
   { name: 'time', args: ['bench/time.ts'], what: 'timestamp normalizations per second (batch path)' },
+  { name: 'render', args: ['bench/render.ts'], what: 'one 50-item feed page per format vs the npm feed package' },
   { name: 'build', args: ['bench/build.ts'], what: 'static build of 1k/10k/100k articles vs the single-thread floor and Hugo' },
   { name: 'serve', args: ['bench/serve.ts'], what: 'cached 50-item feed, 200 and 304 paths, vs bare node:http' },
   { name: 'start', args: ['bench/start.ts'], what: 'serve start-up and --watch incremental update on 10k articles' },

@@ -20,13 +20,14 @@ export function encodeChunk(chunk: Chunk): Uint8Array {
 export class ByteArena {
   private slab = new Uint8Array(0);
   private used = 0;
-
-  constructor(private readonly slabSize = 8 * 1024 * 1024) {}
+  /** Slabs start small and double up to 8 MiB, so that a small or short-lived arena stays small. */
+  private nextSlabSize = 64 * 1024;
 
   encode(text: string): Uint8Array {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (this.slab.byteLength - this.used < text.length * 3) {
-      this.slab = new Uint8Array(Math.max(this.slabSize, text.length * 3));
+      this.slab = new Uint8Array(Math.max(this.nextSlabSize, text.length * 3));
+      this.nextSlabSize = Math.min(this.nextSlabSize * 2, 8 * 1024 * 1024);
       this.used = 0;
     }
     const { written } = encoder.encodeInto(text, this.slab.subarray(this.used));
