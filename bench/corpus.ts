@@ -6,6 +6,7 @@
  */
 import { mkdir, rm, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { random } from './random.js';
 
 const REGIONS: Array<{ name: string; zone: string; subsections: string[] }> = [
   { name: 'world', zone: 'UTC', subsections: ['diplomacy', 'trade', 'conflict', 'aid'] },
@@ -33,18 +34,6 @@ const WORDS = (
   'region province capital border security talks summit leaders press statement weekly analysts'
 ).split(' ');
 const CJK = '经济增长政策城市交通铁路能源气候市场报告政府官员表示今年第一季度数据显示发展合作协议'.split('');
-
-/** mulberry32: small, fast and seeded, so every run writes the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sectionPaths(): string[] {
   return REGIONS.flatMap((r) => r.subsections.map((s) => `${r.name}/${s}`));

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Temporal } from '@js-temporal/polyfill';
 import { DISAMBIGUATIONS, formatUtc, normalizeTimestamp, type Disambiguation } from '../src/time/index.js';
+import { random } from './random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/feedgen.js');
@@ -26,18 +27,6 @@ interface Request {
   input: string;
   tz: string;
   disambiguation: Disambiguation;
-}
-
-/** mulberry32, so that every run converts the same inputs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Local times 1970-2037 in every zone the runtime lists, all four rules; the newsroom case. */

@@ -1,8 +1,7 @@
-import { loadSite } from '../content/load.js';
-import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
+import { loadValidSite } from './site.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -21,10 +20,8 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'] });
-    for (const problem of loaded.problems) io.err(`${formatProblem(problem)}\n`);
-    const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-    if (!loaded.data || errors > 0) {
+    const { data, errors } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
+    if (!data) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
       return 1;
     }
@@ -34,8 +31,8 @@ export const buildCommand: Command = {
           if (done === total) io.err('\n');
         }
       : undefined;
-    const result = await buildStatic(new SiteSnapshot(loaded.data), outDir, progress);
-    io.err(`feedgen build: ${loaded.data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
+    const result = await buildStatic(new SiteSnapshot(data), outDir, progress);
+    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
     return 0;
   },
 };

@@ -1,7 +1,6 @@
-import { loadSite } from '../content/load.js';
-import { formatProblem } from '../content/model.js';
 import { WORKER_DATA_FILE, writeWorkerData } from '../runtimes/worker-data.js';
 import { helpText, parse, type Command } from './args.js';
+import { loadValidSite } from './site.js';
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
@@ -19,16 +18,14 @@ export const workerDataCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
-    const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'] });
-    for (const problem of loaded.problems) io.err(`${formatProblem(problem)}\n`);
-    const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-    if (!loaded.data || errors > 0) {
+    const { data, errors } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
+    if (!data) {
       io.err(`feedgen worker-data: ${errors} errors; the Worker's data was not written\n`);
       return 1;
     }
     const out = values.out ?? WORKER_DATA_FILE;
-    const { bytes, version } = await writeWorkerData(loaded.data, out);
-    io.err(`feedgen worker-data: ${loaded.data.articles.length} articles, ${(bytes / 1024).toFixed(0)} KiB, version ${version} -> ${out}\n`);
+    const { bytes, version } = await writeWorkerData(data, out);
+    io.err(`feedgen worker-data: ${data.articles.length} articles, ${(bytes / 1024).toFixed(0)} KiB, version ${version} -> ${out}\n`);
     return 0;
   },
 };

@@ -3,23 +3,14 @@
  * fields, time zones, Markdown) with everything it depends on passed in. Self-contained, so the
  * loader can run it on worker threads, where the reading happens too.
  */
-import { readArticle, type ArticleResult } from './article.js';
+import { readArticle, type ArticleContext, type ArticleResult } from './article.js';
 import { parseFrontMatter } from './frontmatter.js';
-import type { SiteSettings } from './model.js';
-import type { Inherited } from './settings.js';
 import { hash, readTextSync } from './source.js';
 
-export interface ArticleJob {
+/** What the per-article work needs: the article's context, less its version, plus its file. */
+export interface ArticleJob extends Omit<ArticleContext, 'version'> {
   /** Absolute path of the file. */
   file: string;
-  /** Relative to the articles folder's parent, as messages name it. */
-  source: string;
-  section: string[];
-  slug: string;
-  /** The article's page URL on this site. */
-  url: string;
-  site: SiteSettings;
-  inherited: Inherited;
   /** Hash of everything the article inherits: its version is this and its text's hash. */
   context: string;
   /** The version of an earlier parse: if it still holds, the article is not parsed again. */

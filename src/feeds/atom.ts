@@ -2,7 +2,7 @@
 import type { ArticleData, Person } from '../content/model.js';
 import type { Chunk } from './chunks.js';
 import { formatRfc3339 } from '../time/index.js';
-import { GENERATOR, type FeedDocument } from './document.js';
+import { GENERATOR, pageLinks, type FeedDocument } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -43,8 +43,6 @@ export function renderAtom(
   entryParts: (item: ArticleData) => readonly Chunk[] = (item) => atomEntryParts(item, feed.language, escapeText(item.html)),
 ): Chunk[] {
   const { links } = feed;
-  const link = (rel: string, href: string | undefined, type?: string) =>
-    href === undefined ? '' : emptyElement('link', { rel, type, href });
   // Atom needs an author for every entry: the feed's stands in for entries without one.
   const authors = feed.authors.length > 0 ? feed.authors : [{ name: feed.siteTitle }];
   const parts: Chunk[] = [
@@ -56,13 +54,9 @@ export function renderAtom(
     element('subtitle', feed.description, { type: 'text' }) +
     element('updated', formatRfc3339(feed.updated)) +
     authors.map((a) => person('author', a)).join('') +
-    link('self', links.self, 'application/atom+xml') +
-    link('alternate', links.html, 'text/html') +
-    link('first', links.first, 'application/atom+xml') +
-    link('last', links.last, 'application/atom+xml') +
-    link('previous', links.previous, 'application/atom+xml') +
-    link('next', links.next, 'application/atom+xml') +
-    link('hub', links.hub) +
+    emptyElement('link', { rel: 'alternate', type: 'text/html', href: links.html }) +
+    pageLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
+    (links.hub ? emptyElement('link', { rel: 'hub', href: links.hub }) : '') +
     element('generator', GENERATOR) +
     '\n',
   ];

@@ -37,6 +37,18 @@ export interface FeedDocument {
   items: ArticleData[];
 }
 
+/** The feed's links to itself and to its pages (RFC 5005), those that exist, in a fixed order. */
+export function pageLinks(links: FeedLinks): Array<[rel: string, href: string]> {
+  const all: Array<[string, string | undefined]> = [
+    ['self', links.self],
+    ['first', links.first],
+    ['last', links.last],
+    ['previous', links.previous],
+    ['next', links.next],
+  ];
+  return all.filter((link): link is [string, string] => link[1] !== undefined);
+}
+
 const EPOCH: OffsetInstant = { epochMs: 0, offsetSeconds: 0 };
 
 export function feedTitle(snapshot: SiteSnapshot, scope: FeedScope): string {

@@ -3,7 +3,7 @@ import type { ArticleData } from '../content/model.js';
 import type { Chunk } from './chunks.js';
 import { escapeHtml } from '../pages/html.js';
 import { formatRfc2822 } from '../time/index.js';
-import { GENERATOR, type FeedDocument } from './document.js';
+import { GENERATOR, pageLinks, type FeedDocument } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
@@ -37,8 +37,6 @@ export function rssItemParts<C extends Chunk>(item: ArticleData, escapedHtml: C)
 
 export function renderRss(feed: FeedDocument, itemParts: (item: ArticleData) => readonly Chunk[] = (item) => rssItemParts(item, escapeText(item.html))): Chunk[] {
   const { links } = feed;
-  const atomLink = (rel: string, href: string | undefined, type?: string) =>
-    href === undefined ? '' : emptyElement('atom:link', { href, rel, type });
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
@@ -51,12 +49,8 @@ export function renderRss(feed: FeedDocument, itemParts: (item: ArticleData) => 
     element('generator', GENERATOR) +
     element('docs', 'https://www.rssboard.org/rss-specification') +
     element('ttl', String(feed.ttlMinutes)) +
-    atomLink('self', links.self, 'application/rss+xml') +
-    atomLink('first', links.first, 'application/rss+xml') +
-    atomLink('last', links.last, 'application/rss+xml') +
-    atomLink('previous', links.previous, 'application/rss+xml') +
-    atomLink('next', links.next, 'application/rss+xml') +
-    atomLink('hub', links.hub) +
+    pageLinks(links).map(([rel, href]) => emptyElement('atom:link', { href, rel, type: 'application/rss+xml' })).join('') +
+    (links.hub ? emptyElement('atom:link', { href: links.hub, rel: 'hub' }) : '') +
     '\n',
   ];
   for (const item of feed.items) parts.push(...itemParts(item));

@@ -1,0 +1,15 @@
+/** Loading the articles folder for commands that write output. */
+import { loadSite } from '../content/load.js';
+import { formatProblem, type SiteData } from '../content/model.js';
+import type { CommandIO } from './args.js';
+
+/**
+ * Loads an articles folder for a command that must not go on with an invalid article (build,
+ * worker-data): every problem goes to stderr, and undefined comes back unless there were none.
+ */
+export async function loadValidSite(articlesDir: string, baseUrl: string | undefined, io: CommandIO): Promise<{ data?: SiteData; errors: number }> {
+  const loaded = await loadSite(articlesDir, { baseUrl });
+  for (const problem of loaded.problems) io.err(`${formatProblem(problem)}\n`);
+  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+  return loaded.data && errors === 0 ? { data: loaded.data, errors } : { errors: Math.max(errors, 1) };
+}
