@@ -20,7 +20,7 @@ import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import { articleVersion, type ArticleJob } from './parse-article.js';
 import { hash, readText } from './source.js';
 import { singleLine } from './text.js';
-import { inherit, readSectionSettings, readSiteSettings, type SectionSettings } from './settings.js';
+import { inherit, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
 
 export const INDEX_FILE = '_index.md';
 
@@ -103,11 +103,23 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const servable: Array<{ file: SourceFile; collision?: string }> = articleFiles
     .filter((file) => !badFolders.has(sectionKey(file.folders)))
     .map((file) => ({ file, collision: slugCollision(slugOf(file), file.folders, sectionPaths) }));
+  // What an article inherits depends only on its folder: worked out once per section.
+  const inheritance = new Map<string, { inherited: Inherited; fingerprint: string }>();
+  const inheritedBy = (folders: string[]) => {
+    const key = sectionKey(folders);
+    let entry = inheritance.get(key);
+    if (!entry) {
+      const inherited = inherit(site, chainOf(folders));
+      entry = { inherited, fingerprint: `${siteFingerprint}\0${JSON.stringify(inherited)}` };
+      inheritance.set(key, entry);
+    }
+    return entry;
+  };
   const jobs: ArticleJob[] = [];
   for (const { file, collision } of servable) {
     if (collision) continue;
-    const inherited = inherit(site, chainOf(file.folders));
-    const context = hash(`${siteFingerprint}\0${JSON.stringify(inherited)}\0${file.display}`);
+    const { inherited, fingerprint } = inheritedBy(file.folders);
+    const context = hash(`${fingerprint}\0${file.display}`);
     const cached = options.cache?.get(file.display);
     if (cached && options.changed && !options.changed.has(file.absolute) && articleVersion(context, cached.textHash) === cached.key) {
       cache.set(file.display, cached);
