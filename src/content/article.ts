@@ -1,7 +1,15 @@
 /**
  * One article's front matter + body -> ArticleData, or the problems that keep it out.
  */
-import { formatOffset, formatRfc3339, normalizeTimestamp, type Adjustment, type OffsetInstant } from '../time/index.js';
+import {
+  MAX_DISPLAY_OFFSET_SECONDS,
+  displayOffset,
+  formatOffset,
+  formatRfc3339,
+  normalizeTimestamp,
+  type Adjustment,
+  type OffsetInstant,
+} from '../time/index.js';
 import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
 import type { FrontMatter } from './frontmatter.js';
 import { renderMarkdown } from './markdown.js';
@@ -104,10 +112,9 @@ function readTimestamp(
     fields.error(key, `"${key}": ${result.error}`);
     return undefined;
   }
-  let instant = result.instant;
-  if (Math.abs(instant.offsetSeconds) > MAX_FEED_OFFSET_SECONDS) {
+  const { instant } = result;
+  if (Math.abs(instant.offsetSeconds) > MAX_DISPLAY_OFFSET_SECONDS) {
     fields.warn(key, `"${key}": the offset ${formatOffset(instant.offsetSeconds)} is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC`);
-    instant = { epochMs: instant.epochMs, offsetSeconds: 0 };
   }
   if (!withinFeedYears(instant)) {
     fields.error(key, `"${key}": ${formatRfc3339(instant)} is outside the years 0001 to 9999 that feed dates can carry`);
@@ -118,9 +125,6 @@ function readTimestamp(
   }
   return instant;
 }
-
-/** XML Schema's dateTime (the type of Atom's dates) allows time zone offsets up to ±14:00. */
-const MAX_FEED_OFFSET_SECONDS = 14 * 3600;
 
 function describeAdjustment(key: string, text: string, zone: string, instant: OffsetInstant, adjustment: Adjustment): string {
   const before = formatOffset(adjustment.offsetBefore);
@@ -135,13 +139,13 @@ function describeAdjustment(key: string, text: string, zone: string, instant: Of
 
 /**
  * Atom dates are xsd:dateTime, which has no year 0000, and RFC 3339 has four-digit years: both the
- * date as written (its own offset) and in UTC must stay within 0001-9999.
+ * date as feeds show it (see displayOffset) and in UTC must stay within 0001-9999.
  */
 const FIRST_FEED_MS = Date.parse('0001-01-01T00:00:00Z');
 const LAST_FEED_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 function withinFeedYears(instant: OffsetInstant): boolean {
-  const written = instant.epochMs + instant.offsetSeconds * 1000;
+  const written = instant.epochMs + displayOffset(instant) * 1000;
   return [instant.epochMs, written].every((ms) => ms >= FIRST_FEED_MS && ms <= LAST_FEED_MS);
 }
 

@@ -20,12 +20,17 @@ function timePart(w: WallTime): string {
   return `${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}${fraction}`;
 }
 
+/** XML Schema's dateTime (the type of Atom's dates) allows offsets up to ±14:00. */
+export const MAX_DISPLAY_OFFSET_SECONDS = 14 * 3600;
+
 /**
- * RFC 3339 offsets have no seconds: an instant written in an offset with seconds (LMT, before
- * about 1900) is shown in UTC so that it stays exact.
+ * The offset an instant is shown in. RFC 3339 offsets have no seconds, and Atom's dates go no
+ * further than ±14:00: an instant written in an offset with seconds (LMT, before about 1900) or
+ * beyond ±14:00 is shown in UTC, which keeps it exact.
  */
-function displayOffset(instant: OffsetInstant): number {
-  return instant.offsetSeconds % 60 === 0 ? instant.offsetSeconds : 0;
+export function displayOffset(instant: OffsetInstant): number {
+  const { offsetSeconds } = instant;
+  return offsetSeconds % 60 === 0 && Math.abs(offsetSeconds) <= MAX_DISPLAY_OFFSET_SECONDS ? offsetSeconds : 0;
 }
 
 /** `2019-09-11T23:47:00Z`; milliseconds only when non-zero. */

@@ -16,7 +16,7 @@ export type { Adjustment, Disambiguation } from './resolve.js';
 export type { WallTime } from './calendar.js';
 export { DISAMBIGUATIONS, isDisambiguation, formatOffset } from './resolve.js';
 export { checkZone } from './zone.js';
-export { formatHttpDate, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
+export { MAX_DISPLAY_OFFSET_SECONDS, displayOffset, formatHttpDate, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
 export { ACCEPTED_FORMS, parseTimestamp } from './parse.js';
 
 export interface NormalizeOptions {
