@@ -8,7 +8,7 @@ export type Chunk = string | Uint8Array;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function encodeChunk(chunk: Chunk): Uint8Array {
+function encodeChunk(chunk: Chunk): Uint8Array {
   return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
 }
 
