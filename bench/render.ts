@@ -8,11 +8,11 @@
 import { Feed } from 'feed';
 import { loadSite } from '../src/content/load.js';
 import { chunksToBytes } from '../src/feeds/chunks.js';
-import { buildFeedDocument } from '../src/feeds/document.js';
 import { EntryCache } from '../src/feeds/entries.js';
-import { renderFeed } from '../src/site/render.js';
+import type { FeedFormat } from '../src/feeds/formats.js';
+import { renderFeed } from '../src/publish/render.js';
+import { buildFeedDocument } from '../src/site/feed-document.js';
 import { SiteSnapshot } from '../src/site/snapshot.js';
-import type { FeedFormat } from '../src/site/urls.js';
 import { ensureCorpus } from './corpus.js';
 
 const ROUNDS = 200;

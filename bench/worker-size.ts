@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadSite } from '../src/content/load.js';
 import type { SiteData } from '../src/content/model.js';
-import { publish } from '../src/site/index.js';
+import { publish } from '../src/publish/index.js';
 import { WORKER_DATA_FILE, writeWorkerData } from '../src/runtimes/worker-data.js';
 import { ensureCorpus } from './corpus.js';
 

@@ -1,26 +1,23 @@
+import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
-import { loadValidSite } from './site.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. Exits 1 if any article is invalid.',
   usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL]',
-  options: [
-    '--articles DIR   the articles folder (default ./articles)',
-    '--out DIR        output folder, replaced only when the build succeeds (default dist)',
-    '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
-    '-h, --help       show this help',
-  ],
+  options: [...SITE_OPTION_HELP, '--out DIR        output folder, replaced only when the build succeeds (default dist)', '-h, --help       show this help'],
   async run(argv, io) {
-    const { values } = parse(argv, { articles: { type: 'string' }, out: { type: 'string' }, 'base-url': { type: 'string' } });
+    const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
       io.out(helpText(this));
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const { data, errors } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
+    const { data, problems, errors } = await loadPublishable(values);
+    for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
     if (!data) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
       return 1;

@@ -1,15 +1,27 @@
-/** Loading the articles folder for commands that write output. */
+/** Loading the articles folder the way every command that publishes it does, with one set of rules. */
 import { loadSite } from '../content/load.js';
-import { formatProblem, type SiteData } from '../content/model.js';
-import type { CommandIO } from './args.js';
+import type { Problem, SiteData } from '../content/model.js';
+
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' } } as const;
+export const SITE_OPTION_HELP = [
+  '--articles DIR   the articles folder (default ./articles)',
+  '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+];
+
+export interface PublishableSite {
+  /** Only when there is no error: nothing is published from an invalid folder. */
+  data?: SiteData;
+  problems: Problem[];
+  errors: number;
+}
 
 /**
- * Loads an articles folder for a command that must not go on with an invalid article (build,
- * worker-data): every problem goes to stderr, and undefined comes back unless there were none.
+ * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
+ * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadValidSite(articlesDir: string, baseUrl: string | undefined, io: CommandIO): Promise<{ data?: SiteData; errors: number }> {
-  const loaded = await loadSite(articlesDir, { baseUrl });
-  for (const problem of loaded.problems) io.err(`${formatProblem(problem)}\n`);
+export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
+  const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'], displayFrom: process.cwd() });
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  return loaded.data && errors === 0 ? { data: loaded.data, errors } : { errors: Math.max(errors, 1) };
+  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1) };
+  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors } : { problems: loaded.problems, errors };
 }

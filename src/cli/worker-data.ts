@@ -1,24 +1,21 @@
 import { WORKER_DATA_FILE, writeWorkerData } from '../runtimes/worker-data.js';
+import { formatProblem } from '../content/model.js';
 import { helpText, parse, type Command } from './args.js';
-import { loadValidSite } from './site.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
   summary: "Prepare the module the Cloudflare Worker imports (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
   usage: 'feedgen worker-data [--articles DIR] [--out FILE] [--base-url URL]',
-  options: [
-    '--articles DIR   the articles folder (default ./articles)',
-    `--out FILE       the module to write (default ${WORKER_DATA_FILE})`,
-    '--base-url URL   absolute URL the Worker is published at (default: base_url of articles/_index.md)',
-    '-h, --help       show this help',
-  ],
+  options: [...SITE_OPTION_HELP, `--out FILE       the module to write (default ${WORKER_DATA_FILE})`, '-h, --help       show this help'],
   async run(argv, io) {
-    const { values } = parse(argv, { articles: { type: 'string' }, out: { type: 'string' }, 'base-url': { type: 'string' } });
+    const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
       io.out(helpText(this));
       return 0;
     }
-    const { data, errors } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
+    const { data, problems, errors } = await loadPublishable(values);
+    for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
     if (!data) {
       io.err(`feedgen worker-data: ${errors} errors; the Worker's data was not written\n`);
       return 1;

@@ -11,7 +11,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { RESERVED_NAMES, articlePath, sectionKey } from '../site/urls.js';
+import { RESERVED_NAMES, articlePath, sectionKey } from '../urls/paths.js';
 import type { ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
@@ -38,6 +38,12 @@ export interface LoadOptions {
   changed?: ReadonlySet<string>;
   /** Parsing on worker threads (see parallel.ts). */
   parallel?: ParallelOptions;
+  /**
+   * The folder whose relative paths name files in messages (the CLI: where it runs, so that a
+   * terminal opens them); files outside it are named by absolute path. Default: the articles
+   * folder's parent, so that messages read `articles/us/x.md`.
+   */
+  displayFrom?: string;
 }
 
 export interface LoadResult {
@@ -61,7 +67,7 @@ interface SourceFile {
   /** Folder names from the articles folder down to the file's folder. */
   folders: string[];
   name: string;
-  /** Relative to the articles folder's parent, with "/" separators: how messages name it. */
+  /** How messages name it (see LoadOptions.displayFrom), with "/" separators. */
   display: string;
   absolute: string;
 }
@@ -74,7 +80,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const report = (file: string, list: FieldProblem[]) => {
     for (const p of list) problems.push({ file, ...p });
   };
-  const files = await listMarkdownFiles(root, path.dirname(root));
+  const displayOf = displayNamer(options.displayFrom ?? path.dirname(root));
+  const files = await listMarkdownFiles(root, displayOf);
   const indexFiles = files.filter((f) => f.name === INDEX_FILE);
   const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
   const texts = await readAll(indexFiles, problems);
@@ -82,7 +89,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const siteFile = indexFiles.find((f) => f.folders.length === 0);
   const siteFields = new FieldReader(siteFile ? frontMatterOf(siteFile, texts, problems) ?? EMPTY_FRONT_MATTER : EMPTY_FRONT_MATTER);
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
-  report(siteFile?.display ?? `${path.basename(root)}/${INDEX_FILE}`, siteFields.problems);
+  report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
   const cache: ParseCache = new Map();
   if (!site) return { problems: sortProblems(problems), cache };
 
@@ -95,7 +102,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   }
 
   const sectionPaths = collectSections(files);
-  const badFolders = checkFolderNames(sectionPaths, root, problems);
+  const badFolders = checkFolderNames(sectionPaths, (section) => displayOf(path.join(root, ...section)), problems);
   const chainOf = (section: string[]) => section.map((_, i) => sectionSettings.get(sectionKey(section.slice(0, i + 1))) ?? {});
   const siteFingerprint = JSON.stringify(site);
 
@@ -226,7 +233,7 @@ function collectSections(files: SourceFile[]): Map<string, string[]> {
 }
 
 /** Reports folders whose name no URL can carry; returns the keys of those left out. */
-function checkFolderNames(sections: Map<string, string[]>, root: string, problems: Problem[]): Set<string> {
+function checkFolderNames(sections: Map<string, string[]>, displayOf: (section: string[]) => string, problems: Problem[]): Set<string> {
   const bad = new Set<string>();
   for (const [key, section] of sections) {
     const name = section[section.length - 1] ?? '';
@@ -235,7 +242,7 @@ function checkFolderNames(sections: Map<string, string[]>, root: string, problem
     if (parentBad || problem) {
       bad.add(key);
       if (problem) {
-        problems.push({ file: `${path.basename(root)}/${key}`, line: 1, severity: 'error', message: `${problem}; its articles are left out (rename the folder)` });
+        problems.push({ file: displayOf(section), line: 1, severity: 'error', message: `${problem}; its articles are left out (rename the folder)` });
       }
     }
   }
@@ -263,7 +270,17 @@ function slugCollision(slug: string, folders: string[], sections: Map<string, st
   return undefined;
 }
 
-async function listMarkdownFiles(root: string, displayBase: string): Promise<SourceFile[]> {
+/** Absolute path -> how messages name it: relative to `base` with "/" separators, or absolute outside it. */
+function displayNamer(base: string): (absolute: string) => string {
+  const from = path.resolve(base);
+  return (absolute) => {
+    const relative = path.relative(from, absolute);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+    return shown.split(path.sep).join('/');
+  };
+}
+
+async function listMarkdownFiles(root: string, displayOf: (absolute: string) => string): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
   const walk = async (dir: string, folders: string[]): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -274,7 +291,7 @@ async function listMarkdownFiles(root: string, displayBase: string): Promise<Sou
       if (entry.isDirectory()) {
         if (!name.startsWith('_')) await walk(absolute, [...folders, name]);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
-        files.push({ folders, name, absolute, display: path.relative(displayBase, absolute).split(path.sep).join('/') });
+        files.push({ folders, name, absolute, display: displayOf(absolute) });
       }
     }
   };

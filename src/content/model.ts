@@ -2,13 +2,10 @@
  * The content model: what loading a folder of articles produces. Plain, serializable data, so that
  * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
  */
-import type { Disambiguation, OffsetInstant } from '../time/index.js';
+import type { FeedItem, Person } from '../feeds/document.js';
+import type { Disambiguation } from '../time/index.js';
 
-export interface Person {
-  name: string;
-  email?: string;
-  url?: string;
-}
+export type { Person } from '../feeds/document.js';
 
 export interface SiteSettings {
   title: string;
@@ -32,25 +29,12 @@ export interface SectionData {
   language: string;
 }
 
-export interface ArticleData {
-  /** Source file, relative to the articles folder's parent (as in messages). */
+/** An article: what its feed entries show (FeedItem), and where it comes from. */
+export interface ArticleData extends FeedItem {
+  /** Source file, as messages name it. */
   source: string;
   section: string[];
   slug: string;
-  id: string;
-  title: string;
-  /** The article's own page on this site. */
-  url: string;
-  /** Canonical link: `link` from the front matter, else `url`. */
-  link: string;
-  published: OffsetInstant;
-  updated?: OffsetInstant;
-  authors: Person[];
-  summary?: string;
-  tags: string[];
-  language: string;
-  image?: string;
-  html: string;
   /** Changes whenever anything the article renders from changes. */
   version: string;
 }

@@ -1,8 +1,7 @@
 /** FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links and a WebSub hub link. */
-import type { ArticleData, Person } from '../content/model.js';
-import type { Chunk } from './chunks.js';
 import { formatRfc3339 } from '../time/index.js';
-import { GENERATOR, pageLinks, type FeedDocument } from './document.js';
+import type { Chunk } from './chunks.js';
+import { GENERATOR, pageLinks, type FeedDocument, type FeedItem, type Person } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -20,7 +19,7 @@ function imageType(url: string): string | undefined {
 }
 
 /** One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts). */
-export function atomEntryParts<C extends Chunk>(item: ArticleData, feedLanguage: string, escapedHtml: C): Array<string | C> {
+export function atomEntryParts<C extends Chunk>(item: FeedItem, feedLanguage: string, escapedHtml: C): Array<string | C> {
   const lang = item.language === feedLanguage ? '' : ` xml:lang="${item.language}"`;
   return [
     `<entry${lang}>` +
@@ -40,7 +39,7 @@ export function atomEntryParts<C extends Chunk>(item: ArticleData, feedLanguage:
 
 export function renderAtom(
   feed: FeedDocument,
-  entryParts: (item: ArticleData) => readonly Chunk[] = (item) => atomEntryParts(item, feed.language, escapeText(item.html)),
+  entryParts: (item: FeedItem) => readonly Chunk[] = (item) => atomEntryParts(item, feed.language, escapeText(item.html)),
 ): Chunk[] {
   const { links } = feed;
   // Atom needs an author for every entry: the feed's stands in for entries without one.

@@ -1,14 +1,35 @@
 /**
- * The one model every feed format renders: a page of one scope's items plus everything the feed
- * says about itself (links for paging, hub, self, updated time). Built from the snapshot; the
- * renderers never look at the snapshot or the URL layout themselves.
+ * The one model every feed format renders: the items of one feed document plus everything the feed
+ * says about itself (links, hub, updated time). The renderers know nothing of the site, its scopes
+ * or its URL layout: the site builds this model and hands it over.
  */
-import type { ArticleData, Person } from '../content/model.js';
 import type { OffsetInstant } from '../time/index.js';
-import { lastModified, type FeedScope, type SiteSnapshot } from '../site/snapshot.js';
-import { FEED_STYLESHEET_FILE, feedPath, sectionPath, type FeedFormat } from '../site/urls.js';
 
 export const GENERATOR = 'feedgen';
+
+export interface Person {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+/** What a feed shows of one article. */
+export interface FeedItem {
+  id: string;
+  title: string;
+  /** The article's own page on the site. */
+  url: string;
+  /** Canonical link (the page, unless the article names another). */
+  link: string;
+  published: OffsetInstant;
+  updated?: OffsetInstant;
+  authors: Person[];
+  summary?: string;
+  tags: string[];
+  language: string;
+  image?: string;
+  html: string;
+}
 
 export interface FeedLinks {
   self: string;
@@ -24,7 +45,7 @@ export interface FeedLinks {
   stylesheet: string;
 }
 
-export interface FeedDocument {
+export interface FeedDocument<Item extends FeedItem = FeedItem> {
   title: string;
   description: string;
   language: string;
@@ -34,7 +55,7 @@ export interface FeedDocument {
   siteTitle: string;
   ttlMinutes: number;
   links: FeedLinks;
-  items: ArticleData[];
+  items: Item[];
 }
 
 /** The feed's links to itself and to its pages (RFC 5005), those that exist, in a fixed order. */
@@ -47,39 +68,4 @@ export function pageLinks(links: FeedLinks): Array<[rel: string, href: string]> 
     ['next', links.next],
   ];
   return all.filter((link): link is [string, string] => link[1] !== undefined);
-}
-
-const EPOCH: OffsetInstant = { epochMs: 0, offsetSeconds: 0 };
-
-export function feedTitle(snapshot: SiteSnapshot, scope: FeedScope): string {
-  return scope.titles.length === 0 ? snapshot.site.title : `${scope.titles.join(' / ')} | ${snapshot.site.title}`;
-}
-
-export function buildFeedDocument(snapshot: SiteSnapshot, scope: FeedScope, format: FeedFormat, page: number): FeedDocument {
-  const { site } = snapshot;
-  const pages = snapshot.pageCount(scope);
-  const items = snapshot.pageItems(scope, page);
-  const absolute = (p: string) => `${site.baseUrl}${p}`;
-  const links: FeedLinks = {
-    self: absolute(feedPath(scope.section, format, page)),
-    first: absolute(feedPath(scope.section, format, 1)),
-    last: absolute(feedPath(scope.section, format, pages)),
-    html: absolute(sectionPath(scope.section)),
-    stylesheet: `${new URL(site.baseUrl).pathname.replace(/\/$/, '')}/${FEED_STYLESHEET_FILE}`,
-  };
-  if (page > 1) links.previous = absolute(feedPath(scope.section, format, page - 1));
-  if (page < pages) links.next = absolute(feedPath(scope.section, format, page + 1));
-  if (site.hub) links.hub = site.hub;
-  return {
-    title: feedTitle(snapshot, scope),
-    description: scope.description || site.description || feedTitle(snapshot, scope),
-    language: scope.language,
-    // Deterministic: the newest change among the page's items, else the site's; never "now".
-    updated: lastModified(items) ?? lastModified(snapshot.root.items) ?? EPOCH,
-    authors: site.authors,
-    siteTitle: site.title,
-    ttlMinutes: Math.max(1, Math.ceil(site.cacheMaxAge / 60)),
-    links,
-    items,
-  };
 }

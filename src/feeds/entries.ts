@@ -4,9 +4,9 @@
  * escaped body is encoded once per article and the cached entries point to it, so caching them
  * copies no body.
  */
-import type { ArticleData } from '../content/model.js';
 import { atomEntryParts } from './atom.js';
 import { ByteArena, type Chunk } from './chunks.js';
+import type { FeedItem } from './document.js';
 import { jsonItemParts } from './json.js';
 import { rssItemParts } from './rss.js';
 import { escapeText } from './xml.js';
@@ -29,10 +29,10 @@ class BoundedMap<K, V> extends Map<K, V> {
 }
 
 export class EntryCache {
-  private readonly escaped: BoundedMap<ArticleData, Uint8Array>;
-  private readonly rssParts: BoundedMap<ArticleData, readonly Chunk[]>;
-  private readonly atomParts: BoundedMap<string, BoundedMap<ArticleData, readonly Chunk[]>>;
-  private readonly jsonParts: BoundedMap<ArticleData, readonly Chunk[]>;
+  private readonly escaped: BoundedMap<FeedItem, Uint8Array>;
+  private readonly rssParts: BoundedMap<FeedItem, readonly Chunk[]>;
+  private readonly atomParts: BoundedMap<string, BoundedMap<FeedItem, readonly Chunk[]>>;
+  private readonly jsonParts: BoundedMap<FeedItem, readonly Chunk[]>;
   private readonly bytes = new ByteArena();
   private readonly encode = (chunk: Chunk): Uint8Array => (typeof chunk === 'string' ? this.bytes.encode(chunk) : chunk);
 
@@ -44,21 +44,21 @@ export class EntryCache {
     this.jsonParts = new BoundedMap(capacity);
   }
 
-  private escapedHtml(item: ArticleData): Uint8Array {
+  private escapedHtml(item: FeedItem): Uint8Array {
     return this.escaped.obtain(item, () => this.bytes.encode(escapeText(item.html)));
   }
 
-  rss(item: ArticleData): readonly Chunk[] {
+  rss(item: FeedItem): readonly Chunk[] {
     return this.rssParts.obtain(item, () => rssItemParts(item, this.escapedHtml(item)).map(this.encode));
   }
 
   /** Atom entries depend on the feed's language (an entry in another one says so with xml:lang). */
-  atom(item: ArticleData, feedLanguage: string): readonly Chunk[] {
+  atom(item: FeedItem, feedLanguage: string): readonly Chunk[] {
     const byLanguage = this.atomParts.obtain(feedLanguage, () => new BoundedMap(this.capacity));
     return byLanguage.obtain(item, () => atomEntryParts(item, feedLanguage, this.escapedHtml(item)).map(this.encode));
   }
 
-  json(item: ArticleData): readonly Chunk[] {
+  json(item: FeedItem): readonly Chunk[] {
     return this.jsonParts.obtain(item, () => jsonItemParts(item, JSON.stringify(item.html)).map(this.encode));
   }
 }

@@ -1,8 +1,7 @@
 /** FeedDocument -> JSON Feed 1.1. */
-import type { ArticleData, Person } from '../content/model.js';
-import type { Chunk } from './chunks.js';
 import { formatRfc3339 } from '../time/index.js';
-import type { FeedDocument } from './document.js';
+import type { Chunk } from './chunks.js';
+import type { FeedDocument, FeedItem, Person } from './document.js';
 
 interface JsonAuthor {
   name: string;
@@ -25,7 +24,7 @@ function mailtoUrl(email: string): string {
  * One item as JSON text in parts, `jsonHtml` (JSON.stringify of the article's HTML) among them by
  * reference (see rssItemParts). Keys in the order of the JSON Feed spec.
  */
-export function jsonItemParts<C extends Chunk>(item: ArticleData, jsonHtml: C): Array<string | C> {
+export function jsonItemParts<C extends Chunk>(item: FeedItem, jsonHtml: C): Array<string | C> {
   const rest: Record<string, unknown> = {};
   if (item.summary) rest.summary = item.summary;
   if (item.image) rest.image = item.image;
@@ -38,7 +37,7 @@ export function jsonItemParts<C extends Chunk>(item: ArticleData, jsonHtml: C): 
   return [`${head},"content_html":`, jsonHtml, `,${JSON.stringify(rest).slice(1)}`];
 }
 
-export function renderJsonFeed(feed: FeedDocument, itemParts: (item: ArticleData) => readonly Chunk[] = (item) => jsonItemParts(item, JSON.stringify(item.html))): Chunk[] {
+export function renderJsonFeed(feed: FeedDocument, itemParts: (item: FeedItem) => readonly Chunk[] = (item) => jsonItemParts(item, JSON.stringify(item.html))): Chunk[] {
   const { links } = feed;
   const head: Record<string, unknown> = {
     version: 'https://jsonfeed.org/version/1.1',

@@ -2,6 +2,8 @@
 import { formatRfc2822, type OffsetInstant } from '../time/index.js';
 import { XML_DECLARATION, element, emptyElement } from './xml.js';
 
+export const OPML_MEDIA_TYPE = 'text/x-opml';
+
 export interface OpmlEntry {
   title: string;
   description: string;

@@ -1,10 +1,8 @@
 /** FeedDocument -> RSS 2.0, with atom:link for self, paging (RFC 5005) and WebSub hub. */
-import type { ArticleData } from '../content/model.js';
-import type { Chunk } from './chunks.js';
-import { escapeHtml } from '../pages/html.js';
 import { formatRfc2822 } from '../time/index.js';
-import { GENERATOR, pageLinks, type FeedDocument } from './document.js';
-import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
+import type { Chunk } from './chunks.js';
+import { GENERATOR, pageLinks, type FeedDocument, type FeedItem } from './document.js';
+import { XML_DECLARATION, element, emptyElement, escapeHtml, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
   'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
@@ -14,7 +12,7 @@ const NAMESPACES =
  * One item as parts to be joined, `escapedHtml` (the article's HTML, XML-escaped) among them by
  * reference, so that a cached item shares the article's body instead of copying it.
  */
-export function rssItemParts<C extends Chunk>(item: ArticleData, escapedHtml: C): Array<string | C> {
+export function rssItemParts<C extends Chunk>(item: FeedItem, escapedHtml: C): Array<string | C> {
   // RSS <author> is an e-mail address; everyone else is named with dc:creator.
   const withEmail = item.authors.find((a) => a.email);
   const creators = item.authors.filter((a) => a !== withEmail);
@@ -35,7 +33,7 @@ export function rssItemParts<C extends Chunk>(item: ArticleData, escapedHtml: C)
   return [`${head}<description>`, escapedHtml, '</description><content:encoded>', escapedHtml, tail];
 }
 
-export function renderRss(feed: FeedDocument, itemParts: (item: ArticleData) => readonly Chunk[] = (item) => rssItemParts(item, escapeText(item.html))): Chunk[] {
+export function renderRss(feed: FeedDocument, itemParts: (item: FeedItem) => readonly Chunk[] = (item) => rssItemParts(item, escapeText(item.html))): Chunk[] {
   const { links } = feed;
   const parts: Chunk[] = [
     XML_DECLARATION +

@@ -20,6 +20,14 @@ export function escapeText(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+const HTML_SPECIALS = /[&<>"']/g;
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text and attribute values of HTML alike (quotes included). */
+export function escapeHtml(text: string): string {
+  return text.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c] ?? c);
+}
+
 export function escapeAttribute(text: string): string {
   return text.replace(ATTRIBUTE_SPECIALS, replaceEntity);
 }

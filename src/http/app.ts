@@ -1,15 +1,13 @@
 /**
  * The one Hono app every runtime serves. The route resolves a request path to a resource of the
- * current site; middleware does the HTTP around it (405, caching and conditional GET).
+ * current site; middleware does the HTTP around it (caching and conditional GET).
  */
 import { Hono } from 'hono';
-import { lookup, type Resource } from '../site/resources.js';
-import type { RepresentationStore } from '../site/store.js';
-import { parseRequestPath } from '../site/urls.js';
-import { errorResponse, redirectResponse } from './headers.js';
+import type { RepresentationStore } from '../publish/store.js';
+import { lookup, type Lookup } from '../site/resources.js';
+import { routeOf } from '../urls/routes.js';
+import { errorResponse, redirectResponse, refuseRequest } from './headers.js';
 import { serveRepresentations, type RepresentationOptions } from './middleware/representation/index.js';
-
-export const MAX_URL_LENGTH = 2048;
 
 export interface AppOptions extends RepresentationOptions {
   /** The current site; called per request, so a reload swaps it without a restart. */
@@ -20,13 +18,10 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use(serveRepresentations(options));
 
-  const resolvers = new WeakMap<RepresentationStore, Map<string, Resolution>>();
+  const resolvers = new WeakMap<RepresentationStore, Map<string, Lookup>>();
   app.all('*', async (c) => {
-    // Hono answers HEAD through the GET route; everything else has nothing to act on.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      return errorResponse(405, 'only GET and HEAD are served', { allow: 'GET, HEAD' });
-    }
-    if (c.req.url.length > MAX_URL_LENGTH) return errorResponse(414, `URLs longer than ${MAX_URL_LENGTH} characters are not served`);
+    const refused = refuseRequest(c.req.raw);
+    if (refused) return refused;
     const store = await options.site();
     let resolved = resolvers.get(store);
     if (!resolved) resolvers.set(store, (resolved = new Map()));
@@ -42,7 +37,7 @@ export function createApp(options: AppOptions): Hono {
       case 'error':
         return errorResponse(resolution.status, resolution.reason);
       case 'redirect':
-        return redirectResponse(resolution.location);
+        return redirectResponse(`${store.basePath}${resolution.location}`);
       case 'found':
         return c.render(store.peek(resolution.path) ?? (await store.get(resolution.path, resolution.resource)));
     }
@@ -56,23 +51,13 @@ export function createApp(options: AppOptions): Hono {
   return app;
 }
 
-type Resolution =
-  | { kind: 'found'; path: string; resource: Resource }
-  | { kind: 'redirect'; location: string }
-  | { kind: 'error'; status: 400 | 404; reason: string };
-
 /** A raw request path -> what it names on this site (pure, so it is cached per site version). */
-function resolve(store: RepresentationStore, rawPath: string): Resolution {
+function resolve(store: RepresentationStore, rawPath: string): Lookup {
   const { basePath } = store;
   if (basePath && !(rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
     return { kind: 'error', status: 404, reason: `this site lives under ${basePath}/` };
   }
-  const parsed = parseRequestPath(rawPath.slice(basePath.length) || '/');
-  if (!parsed.ok) return { kind: 'error', status: parsed.reason.startsWith('malformed') ? 400 : 404, reason: parsed.reason };
-  const found = lookup(store.snapshot, parsed.segments, parsed.trailingSlash);
-  if (found.kind === 'not-found') return { kind: 'error', status: 404, reason: found.reason };
-  if (found.kind === 'redirect') return { kind: 'redirect', location: `${basePath}${found.location}` };
-  return found;
+  return lookup(store.snapshot, routeOf(rawPath.slice(basePath.length) || '/'));
 }
 
 /** The path exactly as sent (still percent-encoded), without query or fragment. */

@@ -1,9 +1,14 @@
 /**
- * Headers every response carries, so that nothing an article says can become active content: no
- * MIME sniffing, and a Content-Security-Policy that allows no script at all (pages are static HTML
- * and CSS). Built into each response as a plain record: mutating a response's headers afterwards
- * would cost the Node adapter its fast path.
+ * The header policy: every header a client sees, decided in one place for the Node server, the
+ * Worker and the static build's `_headers`. Nothing an article says can become active content (no
+ * MIME sniffing, a Content-Security-Policy that allows no script); feeds are readable by web-based
+ * readers on other origins; WebSub feeds name their hub and themselves. Headers are plain records:
+ * mutating a response's headers afterwards would cost the Node adapter its fast path.
  */
+import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
+import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
+import type { ResponseFacts } from '../publish/store.js';
+
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src * data:; media-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -13,9 +18,46 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
-/** Feeds are public and read by web-based readers on other origins. */
-export function isFeedType(contentType: string): boolean {
-  return /^(application\/(rss|atom)\+xml|application\/feed\+json|text\/x-opml)/.test(contentType);
+const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE]);
+
+/** Feeds and the OPML list are public and read by web-based readers on other origins. */
+export function isCrossOriginReadable(contentType: string): boolean {
+  return CROSS_ORIGIN_TYPES.has(contentType.split(';')[0]?.trim() ?? '');
+}
+
+
+/**
+ * The headers of a 200 response, less `etag`, `last-modified`, `content-length` and
+ * `content-encoding`. Every representation may be sent compressed (by the Node server, by
+ * Cloudflare's edge or a static host), hence `Vary` on all.
+ */
+export function representationHeaders(representation: ResponseFacts): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    'content-type': representation.contentType,
+    'cache-control': `public, max-age=${representation.maxAge}`,
+    vary: 'Accept-Encoding',
+  };
+  if (isCrossOriginReadable(representation.contentType)) headers['access-control-allow-origin'] = '*';
+  if (representation.hub) {
+    headers.link = representation.self ? `<${representation.hub}>; rel="hub", <${representation.self}>; rel="self"` : `<${representation.hub}>; rel="hub"`;
+  }
+  return headers;
+}
+
+/**
+ * A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
+ * aggregators poll far more 304s than 200s.
+ */
+const NOT_MODIFIED_HEADERS = ['etag', 'cache-control', 'last-modified', 'vary', 'access-control-allow-origin'];
+
+export function notModifiedHeaders(okHeader: (name: string) => string | null | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of NOT_MODIFIED_HEADERS) {
+    const value = okHeader(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
 }
 
 export type ErrorStatus = 400 | 404 | 405 | 412 | 414 | 500;
@@ -40,6 +82,17 @@ export function errorResponse(status: ErrorStatus, reason: string, extra: Record
 export function redirectResponse(location: string): Response {
   return new Response(null, {
     status: 301,
-    headers: { ...SECURITY_HEADERS, location, 'cache-control': 'public, max-age=3600' },
+    // Stated, since workerd states it for an empty body and Node would not.
+    headers: { ...SECURITY_HEADERS, location, 'cache-control': 'public, max-age=3600', 'content-length': '0' },
   });
+}
+
+export const MAX_URL_LENGTH = 2048;
+
+/** What no resource is served for, whatever the path: answered before routing, in every runtime. */
+export function refuseRequest(request: Request): Response | undefined {
+  // Hono answers HEAD through the GET route; everything else has nothing to act on.
+  if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(405, 'only GET and HEAD are served', { allow: 'GET, HEAD' });
+  if (request.url.length > MAX_URL_LENGTH) return errorResponse(414, `URLs longer than ${MAX_URL_LENGTH} characters are not served`);
+  return undefined;
 }

@@ -4,6 +4,8 @@
  * removing, CSS on XML keeps working, and validators ignore the processing instruction).
  */
 
+export const CSS_MEDIA_TYPE = 'text/css';
+
 export const PAGE_STYLESHEET = `body{font:16px/1.6 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1b1b1b;background:#fff}
 header{border-bottom:1px solid #ddd;margin-bottom:1.5rem;padding-bottom:.5rem}
 a{color:#0b5cad}a.site{font-weight:700;text-decoration:none;color:#1b1b1b}

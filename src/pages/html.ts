@@ -1,12 +1,5 @@
-/** HTML escaping and the page frame shared by the index, section and article pages. */
-
-const HTML_SPECIALS = /[&<>"']/g;
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text and attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c] ?? c);
-}
+/** The page frame shared by the index, scope and article pages. */
+import { escapeHtml } from '../feeds/xml.js';
 
 export interface AlternateLink {
   type: string;

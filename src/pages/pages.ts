@@ -1,36 +1,29 @@
-/** The HTML pages: the site index, one page per section, one per article. */
+/** The HTML pages: the site index, one page per scope, one per article. */
 import type { ArticleData } from '../content/model.js';
-import { feedTitle } from '../feeds/document.js';
-import type { FeedScope, SiteSnapshot } from '../site/snapshot.js';
-import { FEED_FORMATS, articlePath, feedPath, sectionPath, OPML_FILE, type FeedFormat } from '../site/urls.js';
+import { FEED_FORMATS, FORMATS, type FeedFormatSpec } from '../feeds/formats.js';
+import { escapeHtml } from '../feeds/xml.js';
+import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
+import type { Scope, SiteSnapshot } from '../site/snapshot.js';
 import { formatRfc3339, type OffsetInstant } from '../time/index.js';
-import { escapeHtml, renderPage, type AlternateLink } from './html.js';
+import { OPML_FILE, articlePath, basePathOf, feedPath, scopePath } from '../urls/paths.js';
+import { renderPage, type AlternateLink } from './html.js';
 
-export const FEED_MEDIA_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml',
-  atom: 'application/atom+xml',
-  json: 'application/feed+json',
-};
-const FORMAT_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
+export const HTML_MEDIA_TYPE = 'text/html';
 
-function basePath(snapshot: SiteSnapshot): string {
-  return new URL(snapshot.site.baseUrl).pathname.replace(/\/$/, '');
+/** A scope's subscription feeds, one per format, with their site-relative hrefs. */
+function scopeFeeds(snapshot: SiteSnapshot, scope: Scope): Array<{ spec: FeedFormatSpec; href: string }> {
+  const base = basePathOf(snapshot.site.baseUrl);
+  return FEED_FORMATS.map((format) => ({ spec: FORMATS[format], href: `${base}${feedPath(scope.ref, format)}` }));
 }
 
-function alternatesFor(snapshot: SiteSnapshot, scope: FeedScope): AlternateLink[] {
-  const title = feedTitle(snapshot, scope);
-  return FEED_FORMATS.map((format) => ({
-    type: FEED_MEDIA_TYPES[format],
-    title: `${title} (${FORMAT_NAMES[format]})`,
-    href: `${basePath(snapshot)}${feedPath(scope.section, format)}`,
-  }));
+function alternatesFor(snapshot: SiteSnapshot, scope: Scope): AlternateLink[] {
+  const title = snapshot.feedTitle(scope);
+  return scopeFeeds(snapshot, scope).map(({ spec, href }) => ({ type: spec.mediaType, title: `${title} (${spec.label})`, href }));
 }
 
-function feedLinks(snapshot: SiteSnapshot, scope: FeedScope): string {
-  const links = alternatesFor(snapshot, scope)
-    .map((a, i) => `<a href="${escapeHtml(a.href)}" type="${escapeHtml(a.type)}">${FORMAT_NAMES[FEED_FORMATS[i] ?? 'rss']}</a>`)
-    .join('');
-  return `<span class="feeds">${links}</span>`;
+function feedLinks(snapshot: SiteSnapshot, scope: Scope): string {
+  const links = scopeFeeds(snapshot, scope).map(({ spec, href }) => `<a href="${escapeHtml(href)}" type="${escapeHtml(spec.mediaType)}">${spec.label}</a>`);
+  return `<span class="feeds">${links.join('')}</span>`;
 }
 
 function time(instant: OffsetInstant): string {
@@ -40,29 +33,32 @@ function time(instant: OffsetInstant): string {
 
 function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[]): string {
   if (items.length === 0) return '<p>No articles yet.</p>';
+  const base = basePathOf(snapshot.site.baseUrl);
   const rows = items.map(
     (item) =>
-      `<li><a href="${escapeHtml(basePath(snapshot) + articlePath(item.section, item.slug))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
+      `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
   );
   return `<ul class="items">\n${rows.join('\n')}\n</ul>`;
 }
 
+function scopeLink(snapshot: SiteSnapshot, scope: Scope): string {
+  return `<a href="${escapeHtml(basePathOf(snapshot.site.baseUrl) + scopePath(scope.ref))}">${escapeHtml(scope.titles[scope.titles.length - 1] ?? '')}</a>`;
+}
+
 export function renderIndexPage(snapshot: SiteSnapshot): string {
-  const base = basePath(snapshot);
-  const sectionTree = (scope: FeedScope): string => {
+  const base = basePathOf(snapshot.site.baseUrl);
+  const scopeTree = (scope: Scope): string => {
     if (scope.children.length === 0) return '';
     const rows = scope.children.map(
-      (child) =>
-        `<li><a href="${escapeHtml(base + sectionPath(child.section))}">${escapeHtml(child.titles[child.titles.length - 1] ?? '')}</a> ` +
-        `<span class="meta">${child.items.length} articles</span> ${feedLinks(snapshot, child)}${sectionTree(child)}</li>`,
+      (child) => `<li>${scopeLink(snapshot, child)} <span class="meta">${child.items.length} articles</span> ${feedLinks(snapshot, child)}${scopeTree(child)}</li>`,
     );
     return `<ul class="sections">\n${rows.join('\n')}\n</ul>`;
   };
   const { root, site } = snapshot;
   const body = `<h1>${escapeHtml(site.title)}</h1>
-${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everything: ${feedLinks(snapshot, root)} <span class="feeds"><a href="${escapeHtml(`${base}/${OPML_FILE}`)}" type="text/x-opml">OPML (all feeds)</a></span></p>
+${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everything: ${feedLinks(snapshot, root)} <span class="feeds"><a href="${escapeHtml(`${base}/${OPML_FILE}`)}" type="${OPML_MEDIA_TYPE}">OPML (all feeds)</a></span></p>
 <h2>Sections</h2>
-${sectionTree(root)}
+${scopeTree(root)}
 <h2>Latest</h2>
 ${itemList(snapshot, snapshot.pageItems(root, 1))}`;
   return renderPage({
@@ -75,20 +71,17 @@ ${itemList(snapshot, snapshot.pageItems(root, 1))}`;
   });
 }
 
-export function renderSectionPage(snapshot: SiteSnapshot, scope: FeedScope): string {
-  const base = basePath(snapshot);
+export function renderScopePage(snapshot: SiteSnapshot, scope: Scope): string {
   const title = scope.titles.join(' / ');
-  const children = scope.children
-    .map((child) => `<li><a href="${escapeHtml(base + sectionPath(child.section))}">${escapeHtml(child.titles[child.titles.length - 1] ?? '')}</a> ${feedLinks(snapshot, child)}</li>`)
-    .join('\n');
+  const children = scope.children.map((child) => `<li>${scopeLink(snapshot, child)} ${feedLinks(snapshot, child)}</li>`).join('\n');
   const body = `<h1>${escapeHtml(title)}</h1>
 ${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}<p>${feedLinks(snapshot, scope)}</p>
 ${children ? `<h2>Sections</h2>\n<ul class="sections">\n${children}\n</ul>\n` : ''}<h2>Latest</h2>
 ${itemList(snapshot, snapshot.pageItems(scope, 1))}`;
   return renderPage({
-    title: feedTitle(snapshot, scope),
+    title: snapshot.feedTitle(scope),
     language: scope.language,
-    basePath: base,
+    basePath: basePathOf(snapshot.site.baseUrl),
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     body,
@@ -96,7 +89,8 @@ ${itemList(snapshot, snapshot.pageItems(scope, 1))}`;
 }
 
 export function renderArticlePage(snapshot: SiteSnapshot, article: ArticleData): string {
-  const scope = snapshot.scope(article.section.join('/')) ?? snapshot.root;
+  const scope = snapshot.homeOf(article);
+  const base = basePathOf(snapshot.site.baseUrl);
   const authors = article.authors.map((a) => escapeHtml(a.name)).join(', ');
   const updated = article.updated ? ` · updated ${time(article.updated)}` : '';
   const tags = article.tags.length ? `<p class="tags">${article.tags.map(escapeHtml).join(' · ')}</p>\n` : '';
@@ -104,11 +98,11 @@ export function renderArticlePage(snapshot: SiteSnapshot, article: ArticleData):
 <h1>${escapeHtml(article.title)}</h1>
 <p class="meta">${authors ? `${authors} · ` : ''}${time(article.published)}${updated}</p>
 ${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` : ''}${article.html}${tags}</article>
-<p class="meta">In <a href="${escapeHtml(basePath(snapshot) + sectionPath(scope.section))}">${escapeHtml(scope.titles.join(' / ') || snapshot.site.title)}</a> ${feedLinks(snapshot, scope)}</p>`;
+<p class="meta">In <a href="${escapeHtml(base + scopePath(scope.ref))}">${escapeHtml(scope.titles.join(' / ') || snapshot.site.title)}</a> ${feedLinks(snapshot, scope)}</p>`;
   return renderPage({
     title: `${article.title} | ${snapshot.site.title}`,
     language: article.language,
-    basePath: basePath(snapshot),
+    basePath: base,
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     canonical: article.link,

@@ -4,6 +4,7 @@
  * version, so a new deployment never serves the old site. Conditional GET is answered from the
  * cached response by the same rules as everywhere else.
  */
+import { refuseRequest } from '../http/headers.js';
 import { answerFromStored } from '../http/middleware/representation/index.js';
 
 export interface EdgeCache {
@@ -22,7 +23,8 @@ export async function serveThroughEdgeCache(
   version: string,
   origin: (request: Request) => Promise<Response>,
 ): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return origin(request);
+  // Refused requests never reach the cache: a long query must not be answered from a shorter key.
+  if (refuseRequest(request)) return origin(request);
   const url = new URL(request.url);
   // The query is ignored by the app, so it must not split the cache either.
   const key = new Request(`${url.origin}${url.pathname}?feedgen-version=${version}`, { method: 'GET' });

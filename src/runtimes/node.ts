@@ -14,8 +14,8 @@ import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js'
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
-import { publish } from '../site/index.js';
-import type { RepresentationStore } from '../site/store.js';
+import { publish } from '../publish/index.js';
+import type { RepresentationStore } from '../publish/store.js';
 
 export interface NodeServerOptions {
   articlesDir: string;

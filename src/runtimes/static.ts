@@ -8,11 +8,12 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
-import { renderResource } from '../site/render.js';
-import { allResources } from '../site/resources.js';
+import { representationHeaders } from '../http/headers.js';
+import { renderResource } from '../publish/render.js';
+import { responseFacts } from '../publish/store.js';
+import { allResources, firstPageAliases } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { FEED_FORMATS, PAGE_SEGMENT, feedPath } from '../site/urls.js';
-import { CONTENT_SECURITY_POLICY } from '../http/headers.js';
+import { INDEX_HTML, basePathOf } from '../urls/paths.js';
 
 export interface BuildProgress {
   (written: number, total: number): void;
@@ -26,7 +27,7 @@ export interface BuildResult {
 /** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
 export function fileForPath(urlPath: string): string {
   const segments = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
-  if (urlPath.endsWith('/')) segments.push('index.html');
+  if (urlPath.endsWith('/')) segments.push(INDEX_HTML);
   return segments.join('/');
 }
 
@@ -44,17 +45,21 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progre
   // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
   const entries = new EntryCache();
   const writer = new ChunkWriter();
+  const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
   let bytes = 0;
   try {
     await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
     for (let i = 0; i < resources.length; i++) {
+      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
       // The same bytes the server sends; no ETags are needed on disk, so none are computed.
-      bytes += writer.write(files[i] as string, renderResource(snapshot, (resources[i] as (typeof resources)[number]).resource, entries).chunks);
+      const rendered = renderResource(snapshot, resource, entries);
+      bytes += writer.write(files[i] as string, rendered.chunks);
+      headerRules.add(urlPath, representationHeaders(responseFacts(snapshot, rendered)));
       progress?.(i + 1, resources.length);
     }
-    await writeFile(path.join(staging, '_headers'), headersFile(snapshot));
+    await writeFile(path.join(staging, '_headers'), headerRules.toString());
     await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -119,31 +124,45 @@ function writeAll(fd: number, views: Uint8Array[]): number {
   return total;
 }
 
-function headersFile(snapshot: SiteSnapshot): string {
-  const { site } = snapshot;
-  const cache = `public, max-age=${site.cacheMaxAge}`;
-  const rules: Array<[string, string[]]> = [
-    ['/*', ['X-Content-Type-Options: nosniff', `Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`, `Cache-Control: ${cache}`]],
-    ['/*/rss.xml', ['Content-Type: application/rss+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/rss.xml', ['Content-Type: application/rss+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/*/atom.xml', ['Content-Type: application/atom+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/atom.xml', ['Content-Type: application/atom+xml; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/*/feed.json', ['Content-Type: application/feed+json; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/feed.json', ['Content-Type: application/feed+json; charset=utf-8', 'Access-Control-Allow-Origin: *']],
-    ['/opml.xml', ['Content-Type: text/x-opml; charset=utf-8']],
-  ];
-  if (site.hub) rules.push(['/*', [`Link: <${site.hub}>; rel="hub"`]]);
-  return rules.map(([pattern, headers]) => `${pattern}\n${headers.map((h) => `  ${h}`).join('\n')}\n`).join('');
+/**
+ * `_headers` for hosts that read it (Cloudflare Pages and Workers assets, Netlify), from the same
+ * header policy as the servers: one rule per kind of path under the base path. The patterns never
+ * overlap, since hosts join the values of a header that two matching rules set.
+ */
+class HeaderRules {
+  private readonly rules = new Map<string, Record<string, string>>();
+
+  constructor(private readonly basePath: string) {}
+
+  /** `path`: site-relative and percent-encoded, as served. */
+  add(path: string, headers: Record<string, string>): void {
+    const { pattern, splat } = patternOf(path);
+    // The self link names the path: the host fills in the part the splat matched.
+    const template = splat === undefined ? headers : Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value.replaceAll(`/${splat}/`, '/:splat/')]));
+    const known = this.rules.get(pattern);
+    if (!known) this.rules.set(pattern, template);
+    else if (JSON.stringify(known) !== JSON.stringify(template)) {
+      throw new Error(`the header policy gives ${path} other headers than the rest of ${pattern}, which _headers cannot express`);
+    }
+  }
+
+  toString(): string {
+    return [...this.rules]
+      .map(([pattern, headers]) => `${this.basePath}${pattern}\n${Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`).join('\n')}\n`)
+      .join('');
+  }
+}
+
+/** `/` and files at the top stand for themselves; deeper paths become a splat and their last segment. */
+function patternOf(path: string): { pattern: string; splat?: string } {
+  const slash = path.lastIndexOf('/');
+  if (slash === 0) return { pattern: path };
+  const name = path.slice(slash + 1);
+  return { pattern: `/*/${name}`, splat: path.slice(1, slash) };
 }
 
 function redirectsFile(snapshot: SiteSnapshot): string {
-  const lines: string[] = [];
-  for (const scope of snapshot.allScopes()) {
-    for (const format of FEED_FORMATS) {
-      const plainPath = feedPath(scope.section, format);
-      const firstPage = plainPath.replace(/[^/]+$/, `${PAGE_SEGMENT}/1/$&`);
-      lines.push(`${firstPage} ${plainPath} 301`);
-    }
-  }
+  const base = basePathOf(snapshot.site.baseUrl);
+  const lines = [...firstPageAliases(snapshot)].map(({ alias, path }) => `${base}${alias} ${base}${path} 301`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 import data, { version } from '../../.generated/site-data.js';
 import { createApp } from '../http/app.js';
-import { publish } from '../site/index.js';
+import { publish } from '../publish/index.js';
 import { serveThroughEdgeCache } from './edge-cache.js';
 
 const store = publish(data);

@@ -1,46 +1,38 @@
 /**
- * SiteData -> an immutable snapshot of the site: every feed scope (the whole site and each section
- * with its subsections) with its items newest first, split into pages. Items are shared by
- * reference between scopes; nothing is copied per feed.
+ * SiteData -> an immutable snapshot of the site: every feed scope (the whole site, each section with
+ * its subsections) with its items newest first, split into pages. Items are shared by reference
+ * between scopes; nothing is copied per feed.
  */
 import type { ArticleData, SectionData, SiteData, SiteSettings } from '../content/model.js';
-import { sectionKey } from './urls.js';
+import type { FeedItem } from '../feeds/document.js';
+import type { OffsetInstant } from '../time/index.js';
+import { SITE_SCOPE, scopeKey, sectionKey, type ScopeRef } from '../urls/paths.js';
 
-export interface FeedScope {
-  /** [] for the whole site. */
-  section: string[];
-  /** sectionKey(section); "" for the whole site. */
+export interface Scope {
+  ref: ScopeRef;
+  /** scopeKey(ref). */
   key: string;
-  /** Section title chain from the top, e.g. ["China", "World"]; [] for the whole site. */
+  /** Title chain from the top, e.g. ["China", "World"]; [] for the whole site. */
   titles: string[];
   description: string;
   language: string;
   /** Newest first by `date` (ties: by id). */
   items: ArticleData[];
-  /** Child sections, sorted by folder name. */
-  children: FeedScope[];
+  /** Scopes listed under this one on its page (subsections), sorted by key. */
+  children: Scope[];
 }
 
 export class SiteSnapshot {
   readonly site: SiteSettings;
-  readonly root: FeedScope;
-  private readonly scopes = new Map<string, FeedScope>();
+  readonly root: Scope;
+  private readonly scopes = new Map<string, Scope>();
   private readonly articles = new Map<string, ArticleData>();
 
   constructor(data: SiteData) {
     this.site = data.site;
-    this.root = {
-      section: [],
-      key: '',
-      titles: [],
-      description: data.site.description,
-      language: data.site.language,
-      items: [],
-      children: [],
-    };
-    this.scopes.set('', this.root);
+    this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
     const sections = [...data.sections].sort((a, b) => compareKeys(sectionKey(a.path), sectionKey(b.path)));
-    for (const section of sections) this.addScope(section);
+    for (const section of sections) this.addSection(section);
 
     const newestFirst = [...data.articles].sort(newestFirstOrder);
     for (const article of newestFirst) {
@@ -51,30 +43,32 @@ export class SiteSnapshot {
     }
   }
 
-  private addScope(section: SectionData): void {
-    const parent = this.scopes.get(sectionKey(section.path.slice(0, -1)));
-    if (!parent) throw new Error(`section ${sectionKey(section.path)} listed before its parent`);
-    const scope: FeedScope = {
-      section: section.path,
-      key: sectionKey(section.path),
-      titles: [...parent.titles, section.title],
-      description: section.description ?? '',
-      language: section.language,
-      items: [],
-      children: [],
-    };
-    parent.children.push(scope);
+  private addScope(ref: ScopeRef, titles: string[], description: string, language: string): Scope {
+    const scope: Scope = { ref, key: scopeKey(ref), titles, description, language, items: [], children: [] };
     this.scopes.set(scope.key, scope);
+    return scope;
   }
 
-  scope(key: string): FeedScope | undefined {
-    return this.scopes.get(key);
+  private addSection(section: SectionData): void {
+    const parent = this.scopes.get(sectionKey(section.path.slice(0, -1)));
+    if (!parent) throw new Error(`section ${sectionKey(section.path)} listed before its parent`);
+    const ref: ScopeRef = { kind: 'section', section: section.path };
+    parent.children.push(this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language));
+  }
+
+  scope(ref: ScopeRef): Scope | undefined {
+    return this.scopes.get(scopeKey(ref));
+  }
+
+  /** The scope an article's page names as its home: its own section. */
+  homeOf(article: ArticleData): Scope {
+    return this.scopes.get(sectionKey(article.section)) ?? this.root;
   }
 
   /** Every scope, the whole site first, then sections depth-first. */
-  allScopes(): FeedScope[] {
-    const list: FeedScope[] = [];
-    const visit = (scope: FeedScope) => {
+  allScopes(): Scope[] {
+    const list: Scope[] = [];
+    const visit = (scope: Scope) => {
       list.push(scope);
       scope.children.forEach(visit);
     };
@@ -90,20 +84,25 @@ export class SiteSnapshot {
     return this.articles.values();
   }
 
+  /** `China / World | World Desk`; the site's own title for the site. */
+  feedTitle(scope: Scope): string {
+    return scope.titles.length === 0 ? this.site.title : `${scope.titles.join(' / ')} | ${this.site.title}`;
+  }
+
   /** At least 1: an empty scope still has its (empty) first page. */
-  pageCount(scope: FeedScope): number {
+  pageCount(scope: Scope): number {
     return Math.max(1, Math.ceil(scope.items.length / this.site.feedLimit));
   }
 
-  pageItems(scope: FeedScope, page: number): ArticleData[] {
+  pageItems(scope: Scope, page: number): ArticleData[] {
     const start = (page - 1) * this.site.feedLimit;
     return scope.items.slice(start, start + this.site.feedLimit);
   }
 }
 
 /** The latest instant anything in `items` was published or updated. */
-export function lastModified(items: readonly ArticleData[]): ArticleData['published'] | undefined {
-  let newest: ArticleData['published'] | undefined;
+export function lastModified(items: ReadonlyArray<Pick<FeedItem, 'published' | 'updated'>>): OffsetInstant | undefined {
+  let newest: OffsetInstant | undefined;
   for (const item of items) {
     const changed = item.updated ?? item.published;
     if (!newest || changed.epochMs > newest.epochMs) newest = changed;

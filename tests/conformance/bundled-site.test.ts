@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUtc } from '../../src/time/index.js';
-import { feedPath, sectionPath } from '../../src/site/urls.js';
+import { feedPath, scopePath } from '../../src/urls/paths.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { feedResources, pageResources, renderSite, type FeedResource, type RenderedSite } from '../helpers/site.js';
@@ -65,8 +65,8 @@ describe('the bundled site', () => {
     expect(opmlProblems(opml)).toEqual([]);
     const outlines = childElements(childElement(parseXml(opml), '', 'body')!, '', 'outline');
     const base = site.data.site.baseUrl;
-    expect(outlines.map((o) => o.attributes.get('xmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${feedPath(s.section, 'rss')}`));
-    expect(outlines.map((o) => o.attributes.get('htmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${sectionPath(s.section)}`));
+    expect(outlines.map((o) => o.attributes.get('xmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${feedPath(s.ref, 'rss')}`));
+    expect(outlines.map((o) => o.attributes.get('htmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${scopePath(s.ref)}`));
   });
 
   it('puts the seed article in the China / World Atom feed, updated 2019-09-11T23:47:00Z written as +08:00', () => {

@@ -12,8 +12,8 @@ import { parseFeed as rowanmanningParse } from '@rowanmanning/feed-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import type { ArticleData } from '../../src/content/model.js';
-import { buildFeedDocument, feedTitle } from '../../src/feeds/document.js';
-import { escapeHtml } from '../../src/pages/html.js';
+import { escapeHtml } from '../../src/feeds/xml.js';
+import { buildFeedDocument } from '../../src/site/feed-document.js';
 import { formatRfc2822, formatRfc3339, type OffsetInstant } from '../../src/time/index.js';
 import type { FeedResource, RenderedSite } from './site.js';
 import { atomProblems, jsonFeedProblems, parseRfc3339, parseRfc822, rssProblems, xmlProblems } from './validators.js';
@@ -145,7 +145,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     const [a, b] = [expected[i - 1] as ArticleData, expected[i] as ArticleData];
     if (a.published.epochMs < b.published.epochMs) problems.push(`${feed.path}: item ${i + 1} is newer than item ${i}`);
   }
-  const title = feedTitle(site.snapshot, scope);
+  const title = site.snapshot.feedTitle(scope);
   // The newest change among the page's items; an empty page shows the site's newest.
   const updated = newest(expected) ?? newest(site.snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
   if (updated.epochMs !== doc.updated.epochMs) problems.push(`${feed.path}: feed updated ${formatRfc3339(doc.updated)} is not the newest change ${formatRfc3339(updated)}`);

@@ -3,7 +3,7 @@ import { loadSite, type LoadOptions } from '../../src/content/load.js';
 import type { Problem, SiteData } from '../../src/content/model.js';
 import { chunksToText } from '../../src/feeds/chunks.js';
 import { EntryCache } from '../../src/feeds/entries.js';
-import { renderResource, type Rendered } from '../../src/site/render.js';
+import { renderResource, type Rendered } from '../../src/publish/render.js';
 import { allResources, type Resource } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 

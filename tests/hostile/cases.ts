@@ -14,7 +14,8 @@ import fc from 'fast-check';
 import type { ArticleData } from '../../src/content/model.js';
 import { formatProblem } from '../../src/content/model.js';
 import { lookup } from '../../src/site/resources.js';
-import { articlePath, parseRequestPath } from '../../src/site/urls.js';
+import { articlePath } from '../../src/urls/paths.js';
+import { routeOf } from '../../src/urls/routes.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { feedResources, pageResources, renderSite, type RenderedSite } from '../helpers/site.js';
 import { htmlSafetyProblems, opmlProblems, type Libxml2Batch } from '../helpers/validators.js';
@@ -514,10 +515,9 @@ function outputProblems(rendered: RenderedSite, batch: Libxml2Batch, caseLabel: 
   for (const page of pageResources(rendered)) problems.push(...htmlSafetyProblems(page.rendered.body).map((p) => `${page.path}: ${p}`));
   // Every URL the site links to leads back to its resource, as the server resolves request paths.
   for (const { path: p, resource } of rendered.resources) {
-    const parsed = parseRequestPath(p);
-    const found = parsed.ok ? lookup(rendered.snapshot, parsed.segments, parsed.trailingSlash) : undefined;
-    if (found?.kind !== 'found' || found.path !== p || found.resource.kind !== resource.kind) {
-      problems.push(`${p}: the request path does not lead back to its ${resource.kind} (${parsed.ok ? found?.kind : parsed.reason})`);
+    const found = lookup(rendered.snapshot, routeOf(p));
+    if (found.kind !== 'found' || found.path !== p || found.resource.kind !== resource.kind) {
+      problems.push(`${p}: the request path does not lead back to its ${resource.kind} (${found.kind === 'error' ? found.reason : found.kind})`);
     }
   }
   return problems;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import { formatProblem } from '../../src/content/model.js';
-import { articlePath, sectionPath } from '../../src/site/urls.js';
+import { articlePath, scopePath } from '../../src/urls/paths.js';
 import { article, writeArticles as writeArticleFiles } from '../helpers/articles.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { startServer } from '../helpers/server.js';
@@ -214,7 +214,7 @@ describe('folder and file names that URLs must carry, over the real Node server'
     expect(site.problems).toEqual([]);
     expect(site.data.articles).toHaveLength(NAMES.length);
     for (const a of site.data.articles) {
-      for (const p of [articlePath(a.section, a.slug), sectionPath(a.section), `${sectionPath(a.section)}atom.xml`, `${sectionPath(a.section)}feed.json`]) {
+      for (const p of [articlePath(a.section, a.slug), scopePath({ kind: 'section', section: a.section }), `${scopePath({ kind: 'section', section: a.section })}atom.xml`, `${scopePath({ kind: 'section', section: a.section })}feed.json`]) {
         const response = await fetch(`${server.url}${p}`);
         expect(response.status, p).toBe(200);
         expect(await response.text(), p).toBe(site.resources.find((r) => r.path === p)?.rendered.body);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/parse-article.js';
 import type { ArticleData, SiteData, SiteSettings } from '../../src/content/model.js';
 import { chunksToText } from '../../src/feeds/chunks.js';
-import { renderResource } from '../../src/site/render.js';
+import { renderResource } from '../../src/publish/render.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { htmlSafetyProblems, jsonFeedProblems, Libxml2Batch, rssProblems, atomProblems } from '../helpers/validators.js';
 import { firstForbiddenChar } from '../helpers/xml.js';
@@ -138,7 +138,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
 
   const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en' }], articles: [article] };
   const snapshot = new SiteSnapshot(data);
-  const scope = snapshot.scope('news');
+  const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];
   for (const format of ['rss', 'atom', 'json'] as const) {
     const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format, page: 1 }).chunks);

@@ -17,9 +17,10 @@ interface Check {
   summary: string;
 }
 
+/** Runs `feedgen check` from the articles folder's parent, as an editor in a site's checkout would. */
 function check(articlesDir: string): Promise<Check> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'check', '--articles', articlesDir], { cwd: ROOT });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'check', '--articles', path.basename(articlesDir)], { cwd: path.dirname(articlesDir) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -5,10 +5,10 @@
  * `return c.render(representation)`.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { Representation } from '../../../site/store.js';
+import type { Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
 import { evaluatePreconditions, parseHttpDate, type PreconditionOutcome } from '../../conditional.js';
-import { SECURITY_HEADERS, errorResponse, isFeedType } from '../../headers.js';
+import { errorResponse, notModifiedHeaders, representationHeaders } from '../../headers.js';
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -100,42 +100,18 @@ export class Responder {
     let variant = prepared.variants.get(key);
     if (!variant) {
       const body = coding && this.options.compress ? this.options.compress(representation.body, coding) : representation.body;
-      const validators: Record<string, string> = {
-        etag: coding ? codedEtag(representation.etag, coding) : representation.etag,
-        'cache-control': representation.cacheControl,
-      };
-      if (representation.lastModified !== undefined) validators['last-modified'] = formatHttpDate(representation.lastModified);
-      if (this.options.compress) validators.vary = 'Accept-Encoding';
-      const cors: Record<string, string> = isFeedType(representation.contentType) ? { 'access-control-allow-origin': '*' } : {};
       const ok: Record<string, string> = {
-        ...SECURITY_HEADERS,
-        ...cors,
-        'content-type': representation.contentType,
-        ...validators,
+        ...representationHeaders(representation),
+        etag: coding ? codedEtag(representation.etag, coding) : representation.etag,
         'content-length': String(body.byteLength),
       };
-      if (representation.links.length > 0) ok.link = representation.links.join(', ');
+      if (representation.lastModified !== undefined) ok['last-modified'] = formatHttpDate(representation.lastModified);
       if (coding) ok['content-encoding'] = coding;
       variant = { body, ok, notModified: notModifiedHeaders((name) => ok[name]) };
       prepared.variants.set(key, variant);
     }
     return variant;
   }
-}
-
-/**
- * A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
- * aggregators poll far more 304s than 200s.
- */
-const NOT_MODIFIED_HEADERS = ['etag', 'cache-control', 'last-modified', 'vary', 'access-control-allow-origin'];
-
-function notModifiedHeaders(okHeader: (name: string) => string | null | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of NOT_MODIFIED_HEADERS) {
-    const value = okHeader(name);
-    if (value) headers[name] = value;
-  }
-  return headers;
 }
 
 function preconditionFailed(): Response {
@@ -155,8 +131,13 @@ export function answerFromStored(request: Request, stored: Response): Response {
   });
   if (outcome === 'precondition-failed') return preconditionFailed();
   if (outcome === 'not-modified') return new Response(null, { status: 304, headers: notModifiedHeaders((name) => stored.headers.get(name)) });
-  return request.method === 'HEAD' ? new Response(null, stored) : stored;
+  // The cache's own headers (Age, CF-Cache-Status) describe the store, not the resource.
+  const headers = new Headers(stored.headers);
+  for (const name of STORE_HEADERS) headers.delete(name);
+  return new Response(request.method === 'HEAD' ? null : stored.body, { status: stored.status, headers });
 }
+
+const STORE_HEADERS = ['age', 'cf-cache-status'];
 
 function codedEtag(etag: string, coding: ContentCoding): string {
   return `${etag.slice(0, -1)}-${coding}"`;

@@ -2,18 +2,18 @@
  * A resource -> its bytes and what HTTP needs to know about them. The same function serves the
  * Node server, the Worker and the static build, which is why their bytes are identical.
  */
-import { renderAtom } from '../feeds/atom.js';
-import { buildFeedDocument, feedTitle, type FeedDocument } from '../feeds/document.js';
+import type { ArticleData } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
+import type { FeedDocument } from '../feeds/document.js';
 import { EntryCache } from '../feeds/entries.js';
-import { renderJsonFeed } from '../feeds/json.js';
-import { renderOpml } from '../feeds/opml.js';
-import { renderRss } from '../feeds/rss.js';
-import { FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
-import { FEED_MEDIA_TYPES, renderArticlePage, renderIndexPage, renderSectionPage } from '../pages/pages.js';
-import type { Resource } from './resources.js';
-import { lastModified, type SiteSnapshot } from './snapshot.js';
-import { FEED_STYLESHEET_FILE, feedPath, sectionPath, type FeedFormat } from './urls.js';
+import { FORMATS, type FeedFormat } from '../feeds/formats.js';
+import { OPML_MEDIA_TYPE, renderOpml } from '../feeds/opml.js';
+import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
+import { HTML_MEDIA_TYPE, renderArticlePage, renderIndexPage, renderScopePage } from '../pages/pages.js';
+import type { Resource } from '../site/resources.js';
+import { buildFeedDocument } from '../site/feed-document.js';
+import { lastModified, type SiteSnapshot } from '../site/snapshot.js';
+import { FEED_STYLESHEET_FILE, feedPath, scopePath } from '../urls/paths.js';
 
 export interface Rendered {
   /** Full Content-Type, charset included. */
@@ -27,8 +27,10 @@ export interface Rendered {
   self?: string;
 }
 
-const UTF8 = '; charset=utf-8';
-export const HTML_TYPE = `text/html${UTF8}`;
+/** Everything the site serves is UTF-8 text. */
+export function utf8(mediaType: string): string {
+  return `${mediaType}; charset=utf-8`;
+}
 
 /** `entries`: entries already rendered, shared across calls (see feeds/entries.ts). */
 export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0)): Rendered {
@@ -37,41 +39,35 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
     case 'feed':
       return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format, entries);
     case 'opml': {
-      const entries = snapshot.allScopes().map((scope) => ({
-        title: feedTitle(snapshot, scope),
+      const outlines = snapshot.allScopes().map((scope) => ({
+        title: snapshot.feedTitle(scope),
         description: scope.description,
         language: scope.language,
-        xmlUrl: `${site.baseUrl}${feedPath(scope.section, 'rss')}`,
-        htmlUrl: `${site.baseUrl}${sectionPath(scope.section)}`,
+        xmlUrl: `${site.baseUrl}${feedPath(scope.ref, 'rss')}`,
+        htmlUrl: `${site.baseUrl}${scopePath(scope.ref)}`,
       }));
       const modified = lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
       return {
-        contentType: `text/x-opml${UTF8}`,
-        chunks: [renderOpml({ title: `${site.title}: all feeds`, modified, entries })],
+        contentType: utf8(OPML_MEDIA_TYPE),
+        chunks: [renderOpml({ title: `${site.title}: all feeds`, modified, entries: outlines })],
         lastModified: modified.epochMs,
       };
     }
     case 'index':
-      return { contentType: HTML_TYPE, chunks: [renderIndexPage(snapshot)], ...modifiedAt(snapshot.root.items) };
-    case 'section':
-      return { contentType: HTML_TYPE, chunks: [renderSectionPage(snapshot, resource.scope)], ...modifiedAt(resource.scope.items) };
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderIndexPage(snapshot)], ...modifiedAt(snapshot.root.items) };
+    case 'scope-page':
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderScopePage(snapshot, resource.scope)], ...modifiedAt(resource.scope.items) };
     case 'article':
-      return { contentType: HTML_TYPE, chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
     case 'stylesheet':
-      return { contentType: `text/css${UTF8}`, chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
+      return { contentType: utf8(CSS_MEDIA_TYPE), chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
   }
 }
 
 export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat, entries = new EntryCache(0)): Rendered {
-  const chunks =
-    format === 'rss'
-      ? renderRss(doc, (item) => entries.rss(item))
-      : format === 'atom'
-        ? renderAtom(doc, (item) => entries.atom(item, doc.language))
-        : renderJsonFeed(doc, (item) => entries.json(item));
   const rendered: Rendered = {
-    contentType: `${FEED_MEDIA_TYPES[format]}${UTF8}`,
-    chunks,
+    contentType: utf8(FORMATS[format].mediaType),
+    chunks: FORMATS[format].render(doc, entries),
     lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
     self: doc.links.self,
   };
@@ -84,7 +80,7 @@ export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: Fe
  * representations, so a reloaded site reuses every feed an edit did not touch. Articles enter by
  * their version (a hash of their file and everything they inherit).
  */
-export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat): string {
+export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<ArticleData>, format: FeedFormat): string {
   const { items, ...feed } = doc;
   const { cacheMaxAge, hub } = snapshot.site;
   return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub })}\n${items.map((item) => item.version).join('\n')}`;
@@ -94,4 +90,3 @@ function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?:
   const newest = lastModified(items);
   return newest ? { lastModified: newest.epochMs } : {};
 }
-

@@ -4,22 +4,36 @@
  * in every runtime that serves the same content.
  */
 import { chunksToBytes } from '../feeds/chunks.js';
-import { buildFeedDocument } from '../feeds/document.js';
 import { EntryCache } from '../feeds/entries.js';
-import type { Resource } from './resources.js';
+import { buildFeedDocument } from '../site/feed-document.js';
+import type { Resource } from '../site/resources.js';
+import type { SiteSnapshot } from '../site/snapshot.js';
+import { basePathOf } from '../urls/paths.js';
 import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
-import type { SiteSnapshot } from './snapshot.js';
 
-export interface Representation {
-  body: Uint8Array;
+/** What the header policy (http/headers.ts) decides a response's headers from. */
+export interface ResponseFacts {
   contentType: string;
+  /** Seconds a cache may keep it without asking again. */
+  maxAge: number;
+  /** WebSub: the hub and the canonical self URL. */
+  hub?: string;
+  self?: string;
+}
+
+export interface Representation extends ResponseFacts {
+  body: Uint8Array;
   /** Strong, quoted: `"…"`. */
   etag: string;
   /** Epoch ms, whole seconds (HTTP dates have no finer resolution). */
   lastModified?: number;
-  cacheControl: string;
-  /** `Link` header values (WebSub hub and self). */
-  links: string[];
+}
+
+export function responseFacts(snapshot: SiteSnapshot, rendered: Rendered): ResponseFacts {
+  const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: snapshot.site.cacheMaxAge };
+  if (rendered.hub) facts.hub = rendered.hub;
+  if (rendered.self) facts.self = rendered.self;
+  return facts;
 }
 
 export async function strongEtag(bytes: Uint8Array): Promise<string> {
@@ -31,16 +45,7 @@ export async function strongEtag(bytes: Uint8Array): Promise<string> {
 
 export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
   const body = chunksToBytes(rendered.chunks);
-  const links: string[] = [];
-  if (rendered.hub) links.push(`<${rendered.hub}>; rel="hub"`);
-  if (rendered.hub && rendered.self) links.push(`<${rendered.self}>; rel="self"`);
-  const representation: Representation = {
-    body,
-    contentType: rendered.contentType,
-    etag: await strongEtag(body),
-    cacheControl: `public, max-age=${snapshot.site.cacheMaxAge}`,
-    links,
-  };
+  const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag: await strongEtag(body) };
   if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
   return representation;
 }
@@ -85,7 +90,7 @@ export class RepresentationStore {
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
-    this.basePath = new URL(snapshot.site.baseUrl).pathname.replace(/\/$/, '');
+    this.basePath = basePathOf(snapshot.site.baseUrl);
   }
 
   /** The representation if it is already in memory (the hot path: no promise, no render). */

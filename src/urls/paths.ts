@@ -1,0 +1,74 @@
+/**
+ * The URL layout (CONTRACT "URLs"): the path of every scope, feed, article and fixed file. Paths
+ * are site-relative and start with "/"; folder and file names may be any UTF-8 and are
+ * percent-encoded segment by segment. routes.ts maps request paths back.
+ */
+import { FEED_FORMATS, FORMATS, type FeedFormat } from '../feeds/formats.js';
+
+/**
+ * What a feed covers. Every kind has its own subscription feeds and HTML page; adding a kind means
+ * adding it here (its path), in routes.ts (its path back) and in the site snapshot (its items).
+ */
+export type ScopeRef = { kind: 'site' } | { kind: 'section'; section: readonly string[] };
+export type ScopeKind = ScopeRef['kind'];
+
+export const OPML_FILE = 'opml.xml';
+export const FEED_STYLESHEET_FILE = 'feed.css';
+export const PAGE_STYLESHEET_FILE = 'style.css';
+export const PAGE_SEGMENT = 'page';
+export const INDEX_HTML = 'index.html';
+
+/** Names a section folder or article slug cannot take: they would collide with generated URLs. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  PAGE_SEGMENT, ...FEED_FORMATS.map((format) => FORMATS[format].file), OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE, INDEX_HTML,
+]);
+
+export const SITE_SCOPE: ScopeRef = { kind: 'site' };
+
+/** A folder path as one string: `china/world`; "" for the articles folder itself. */
+export function sectionKey(section: readonly string[]): string {
+  return section.join('/');
+}
+
+/** The decoded path segments of a scope's page: [] for the site. */
+export function scopeSegments(scope: ScopeRef): readonly string[] {
+  switch (scope.kind) {
+    case 'site':
+      return [];
+    case 'section':
+      return scope.section;
+  }
+}
+
+/** One key per scope, unique across kinds (the segments of its path). */
+export function scopeKey(scope: ScopeRef): string {
+  return sectionKey(scopeSegments(scope));
+}
+
+function encodeSegments(segments: readonly string[]): string {
+  return segments.map((s) => `${encodeURIComponent(s)}/`).join('');
+}
+
+/** `/china/world/`, or `/` for the whole site. */
+export function scopePath(scope: ScopeRef): string {
+  return `/${encodeSegments(scopeSegments(scope))}`;
+}
+
+export function articlePath(section: readonly string[], slug: string): string {
+  return `/${encodeSegments(section)}${encodeURIComponent(slug)}/`;
+}
+
+/** Page 1 is the plain feed URL; older items live at `<scope>/page/<n>/<file>`. */
+export function feedPath(scope: ScopeRef, format: FeedFormat, page = 1): string {
+  return page === 1 ? `${scopePath(scope)}${FORMATS[format].file}` : pagedFeedPath(scope, format, page);
+}
+
+/** The paged form, which page 1 has too: `/page/1/...` redirects to the plain URL. */
+export function pagedFeedPath(scope: ScopeRef, format: FeedFormat, page: number): string {
+  return `${scopePath(scope)}${PAGE_SEGMENT}/${page}/${FORMATS[format].file}`;
+}
+
+/** The path part of a base URL, without trailing slash: "" or e.g. "/news". */
+export function basePathOf(baseUrl: string): string {
+  return new URL(baseUrl).pathname.replace(/\/$/, '');
+}

@@ -1,0 +1,81 @@
+/**
+ * The route table: a request path -> what it names in the URL layout of paths.ts, before any look at
+ * the site's content (whether that section or article exists is the snapshot's business).
+ */
+import { formatOfFile, type FeedFormat } from '../feeds/formats.js';
+import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_SEGMENT, PAGE_STYLESHEET_FILE, SITE_SCOPE, feedPath, type ScopeRef } from './paths.js';
+
+export type FixedFile = typeof OPML_FILE | typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
+const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE]);
+
+export type Route =
+  | { kind: 'index' }
+  | { kind: 'file'; name: FixedFile }
+  | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; page: number }
+  /** A scope's page or an article's page, `/a/b/`: which one, the site knows. */
+  | { kind: 'page'; segments: string[]; trailingSlash: boolean }
+  | { kind: 'redirect'; location: string }
+  | RouteError;
+
+/** 400: the path is not a well-formed path at all; 404: it is, but names nothing. */
+export type RouteError = { kind: 'error'; status: 400 | 404; reason: string };
+
+const PAGE_NUMBER = /^[1-9][0-9]{0,8}$/;
+
+/** The scope whose page is at these decoded segments. */
+export function scopeAt(segments: readonly string[]): ScopeRef {
+  return segments.length === 0 ? SITE_SCOPE : { kind: 'section', section: segments };
+}
+
+/** A raw (percent-encoded, site-relative) request path -> its route. */
+export function routeOf(rawPath: string): Route {
+  const parsed = parseRequestPath(rawPath);
+  if (parsed.kind === 'error') return parsed;
+  const { segments, trailingSlash } = parsed;
+  if (segments.length === 0) return { kind: 'index' };
+  const last = segments[segments.length - 1] as string;
+  if (!trailingSlash) {
+    if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+    const format = formatOfFile(last);
+    if (format) return feedRoute(segments.slice(0, -1), format);
+  }
+  return { kind: 'page', segments, trailingSlash };
+}
+
+function feedRoute(before: string[], format: FeedFormat): Route {
+  const pageAt = before.length - 2;
+  if (before.length < 2 || before[pageAt] !== PAGE_SEGMENT) return { kind: 'feed', scope: scopeAt(before), format, page: 1 };
+  const scope = scopeAt(before.slice(0, pageAt));
+  const number = before[pageAt + 1] as string;
+  if (!PAGE_NUMBER.test(number)) return { kind: 'error', status: 404, reason: `page "${number}" is not a page number (2, 3, ...)` };
+  if (number === '1') return { kind: 'redirect', location: feedPath(scope, format) };
+  return { kind: 'feed', scope, format, page: Number(number) };
+}
+
+export type PathParse = { kind: 'path'; segments: string[]; trailingSlash: boolean } | RouteError;
+
+/**
+ * Splits a raw (percent-encoded) request path into decoded segments. An encoded slash, a dot
+ * segment, an empty segment or bad percent-encoding is refused: no resource has one.
+ */
+export function parseRequestPath(rawPath: string): PathParse {
+  if (!rawPath.startsWith('/')) return { kind: 'error', status: 400, reason: 'path must start with "/"' };
+  const trailingSlash = rawPath.endsWith('/');
+  const body = rawPath.slice(1, trailingSlash ? -1 : undefined);
+  if (body === '') return { kind: 'path', segments: [], trailingSlash: true };
+  const segments: string[] = [];
+  for (const raw of body.split('/')) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return { kind: 'error', status: 400, reason: 'malformed percent-encoding in path' };
+    }
+    if (segment === '' || segment === '.' || segment === '..') return { kind: 'error', status: 404, reason: 'empty or dot segment in path' };
+    if (segment.includes('/') || segment.includes('\\') || segment.includes('\0')) {
+      return { kind: 'error', status: 404, reason: 'encoded slash or NUL in path' };
+    }
+    segments.push(segment.normalize('NFC'));
+  }
+  return { kind: 'path', segments, trailingSlash };
+}

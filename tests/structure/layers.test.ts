@@ -1,0 +1,54 @@
+/** scripts/layers.ts: src/ has no import loop between folders, and the script does catch one. */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { importGraph, layerOrder } from '../../scripts/layers.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-layers-'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('the folders of src/', () => {
+  it('import each other without a loop, time at the bottom and cli at the top', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts'], { cwd: ROOT });
+    const order = /layers, bottom up: (.+)/.exec(stdout)?.[1]?.split(' < ');
+    expect(order?.[0]).toBe('time');
+    expect(order?.at(-1)).toBe('cli');
+    expect(order).toHaveLength(importGraph(path.join(ROOT, 'src')).folders.length);
+  });
+});
+
+describe('scripts/layers.ts', () => {
+  it('finds a loop through static, re-exported and dynamic imports, and exits 1', async () => {
+    const dir = await tree({
+      'a/one.ts': "import { two } from '../b/two.js';\nexport const one = two;\n",
+      'b/two.ts': "export { three as two } from '../c/three.js';\n",
+      'c/three.ts': "export const three = () => import('../a/one.js');\n",
+      'd/leaf.ts': "import type { X } from 'hono';\nexport type Y = X;\n",
+    });
+    expect(layerOrder(importGraph(dir))).toEqual({ loop: ['a', 'b', 'c', 'a'] });
+    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts', dir], { cwd: ROOT }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('import loop: a -> b -> c -> a');
+    expect(failed?.stderr).toContain('a -> b (a/one.ts)');
+  });
+
+  it('orders folders that import only downwards', () => {
+    const graph = { folders: ['a', 'b', 'c'], edges: new Map([['c', new Map([['b', 'c/x.ts']])], ['b', new Map([['a', 'b/y.ts']])]]) };
+    expect(layerOrder(graph)).toEqual({ order: ['a', 'b', 'c'] });
+  });
+});
