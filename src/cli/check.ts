@@ -13,10 +13,10 @@ export const checkCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
-    const { data, problems, errors } = await loadPublishable(values);
+    const { problems, errors, valid } = await loadPublishable(values);
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
-    io.err(`${data?.articles.length ?? 0} articles valid; ${errors} errors, ${warnings} warnings\n`);
+    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings\n`);
     return errors > 0 ? 1 : 0;
   },
 };

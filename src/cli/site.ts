@@ -13,6 +13,8 @@ export interface PublishableSite {
   data?: SiteData;
   problems: Problem[];
   errors: number;
+  /** Articles that passed, errors elsewhere or not. */
+  valid: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export interface PublishableSite {
 export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
   const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'], displayFrom: process.cwd() });
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1) };
-  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors } : { problems: loaded.problems, errors };
+  const valid = loaded.data?.articles.length ?? 0;
+  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1), valid };
+  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors, valid } : { problems: loaded.problems, errors, valid };
 }
