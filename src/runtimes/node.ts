@@ -96,12 +96,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
 
   let watcher: FSWatcher | undefined;
   let waiters: Array<() => void> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let closed = false;
   if (options.watch) {
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> = Promise.resolve();
     // Paths reported since the last reload; undefined when a report named no file.
     let changed: Set<string> | undefined = new Set();
     const reload = () => {
+      if (closed) return;
       const paths = changed;
       changed = new Set();
       running = running.then(async () => {
@@ -128,11 +130,13 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url: `http://${host}:${port}`,
     store: () => site.store,
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        watcher?.close();
-        waiters = [];
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: async () => {
+      closed = true;
+      clearTimeout(timer);
+      watcher?.close();
+      waiters = [];
+      await running;
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 }
