@@ -1,7 +1,7 @@
 import { buildStatic } from '../runtimes/static.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
-import { loadValidSite } from './site.js';
+import { loadValidSite, parsedOn } from './site.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -20,7 +20,7 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const { data, errors } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
+    const { data, errors, threads } = await loadValidSite(values.articles ?? 'articles', values['base-url'], io);
     if (!data) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
       return 1;
@@ -32,7 +32,7 @@ export const buildCommand: Command = {
         }
       : undefined;
     const result = await buildStatic(new SiteSnapshot(data), outDir, progress);
-    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
+    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 import { loadSite } from '../content/load.js';
 import { formatProblem } from '../content/model.js';
 import { helpText, parse, type Command } from './args.js';
+import { parsedOn } from './site.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -19,7 +20,7 @@ export const checkCommand: Command = {
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     const warnings = result.problems.length - errors;
     const articles = result.data?.articles.length ?? 0;
-    io.err(`${articles} articles valid; ${errors} errors, ${warnings} warnings\n`);
+    io.err(`${articles} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(result.threads)}\n`);
     return errors > 0 ? 1 : 0;
   },
 };
