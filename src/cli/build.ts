@@ -2,7 +2,7 @@ import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
-import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './site.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -16,7 +16,7 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const { data, problems, errors } = await loadPublishable(values);
+    const { data, problems, errors, threads } = await loadPublishable(values);
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
     if (!data) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
@@ -29,7 +29,7 @@ export const buildCommand: Command = {
         }
       : undefined;
     const result = await buildStatic(new SiteSnapshot(data), outDir, progress);
-    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}\n`);
+    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
     return 0;
   },
 };

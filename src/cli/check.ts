@@ -1,6 +1,6 @@
 import { formatProblem } from '../content/model.js';
 import { helpText, parse, type Command } from './args.js';
-import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './site.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -13,10 +13,10 @@ export const checkCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
-    const { problems, errors, valid } = await loadPublishable(values);
+    const { problems, errors, valid, threads } = await loadPublishable(values);
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
-    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings\n`);
+    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(threads)}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

@@ -31,6 +31,7 @@ export const serveCommand: Command = {
       host: values.host ?? '127.0.0.1',
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
+      displayFrom: process.cwd(),
       log: (line) => io.err(`${line}\n`),
     });
     const stop = () => {

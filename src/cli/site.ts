@@ -15,6 +15,8 @@ export interface PublishableSite {
   errors: number;
   /** Articles that passed, errors elsewhere or not. */
   valid: number;
+  /** Threads that parsed articles. */
+  threads: number;
 }
 
 /**
@@ -24,7 +26,12 @@ export interface PublishableSite {
 export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
   const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'], displayFrom: process.cwd() });
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  const valid = loaded.data?.articles.length ?? 0;
-  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1), valid };
-  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors, valid } : { problems: loaded.problems, errors, valid };
+  const counts = { valid: loaded.data?.articles.length ?? 0, threads: loaded.threads };
+  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1), ...counts };
+  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors, ...counts } : { problems: loaded.problems, errors, ...counts };
+}
+
+/** The end of a command's summary line: "parsed on 3 threads". */
+export function parsedOn(threads: number): string {
+  return `parsed on ${threads} thread${threads === 1 ? '' : 's'}`;
 }

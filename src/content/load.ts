@@ -51,6 +51,8 @@ export interface LoadResult {
   data?: SiteData;
   problems: Problem[];
   cache: ParseCache;
+  /** How many threads parsed articles (see parallel.ts); 0 when none was parsed. */
+  threads: number;
 }
 
 interface CachedParse {
@@ -91,7 +93,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
   report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0 };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -146,7 +148,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     if (cached) job.cachedVersion = cached.key;
     jobs.push(job);
   }
-  const outcomes = await runArticleJobs(jobs, options.parallel);
+  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
     if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
@@ -190,7 +192,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, sectionSettings.get(sectionKey(section)) ?? {}, inherit(site, chainOf(section)).language));
-  return { data: { site, sections, articles }, problems: sortProblems(problems), cache };
+  return { data: { site, sections, articles }, problems: sortProblems(problems), cache, threads };
 }
 
 function slugOf(file: SourceFile): string {

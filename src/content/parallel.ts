@@ -25,10 +25,19 @@ export interface ParallelOptions {
   workers?: number;
 }
 
-export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}): Promise<JobOutcome[]> {
+export interface JobResults {
+  /** In the order of the jobs. */
+  outcomes: JobOutcome[];
+  /** How many threads parsed at least one article: this one, plus the worker threads that did. */
+  threads: number;
+}
+
+export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}): Promise<JobResults> {
   const workers = Math.min(options.workers ?? availableParallelism() - 1, Math.floor(jobs.length / BATCH));
   const canUseWorkers = WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT));
-  if (jobs.length < (options.threshold ?? PARALLEL_THRESHOLD) || workers < 1 || !canUseWorkers) return jobs.map(runArticleJob);
+  if (jobs.length < (options.threshold ?? PARALLEL_THRESHOLD) || workers < 1 || !canUseWorkers) {
+    return { outcomes: jobs.map(runArticleJob), threads: jobs.length > 0 ? 1 : 0 };
+  }
 
   const results = new Array<JobOutcome>(jobs.length);
   let next = 0;
@@ -40,19 +49,22 @@ export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOption
   };
 
   // Two batches outstanding per worker: it starts the next while this thread is busy with its own.
+  // Resolves with whether the worker parsed anything: it may come online after the last batch is taken.
   const runWorker = (worker: Worker) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<boolean>((resolve, reject) => {
       const sent: Array<[number, ArticleJob[]]> = [];
+      let parsed = false;
       const send = () => {
         const batch = take();
         if (batch) {
           sent.push(batch);
           worker.postMessage(batch[1]);
-        } else if (sent.length === 0) resolve();
+        } else if (sent.length === 0) resolve(parsed);
       };
       worker.on('message', (outcomes: JobOutcome[]) => {
         const [start] = sent.shift() as [number, ArticleJob[]];
         outcomes.forEach((outcome, i) => (results[start + i] = outcome));
+        parsed = true;
         send();
       });
       worker.once('error', reject);
@@ -64,17 +76,20 @@ export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOption
 
   // A larger young generation: parsing allocates many short-lived objects (measured: about 5% faster).
   const pool = Array.from({ length: workers }, () => new Worker(WORKER_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
+  let parsedHere = false;
+  let workersThatParsed: boolean[];
   try {
     const done = Promise.all(pool.map(runWorker));
     // This thread takes batches too, yielding between them so that worker messages get through.
     for (let batch = take(); batch; batch = take()) {
       const [start, slice] = batch;
       slice.forEach((job, i) => (results[start + i] = runArticleJob(job)));
+      parsedHere = true;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await done;
+    workersThatParsed = await done;
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
-  return results;
+  return { outcomes: results, threads: [parsedHere, ...workersThatParsed].filter(Boolean).length };
 }

@@ -23,6 +23,8 @@ export interface NodeServerOptions {
   host: string;
   baseUrl?: string;
   watch?: boolean;
+  /** Messages name files relative to this folder (see LoadOptions.displayFrom). */
+  displayFrom?: string;
   /** Where problems and status lines go (stderr by default). */
   log?: (line: string) => void;
 }
@@ -80,10 +82,12 @@ class LiveSite {
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const site = new LiveSite(options.articlesDir, { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${options.port}` }, log);
-  const first = await site.load();
-  if (!first.ok) throw new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
-  const app = createApp({ site: () => site.store, compress: compressWithZlib });
+  // Without a base URL the site links to this server, whose port (--port 0) is known only once it
+  // listens: the first load comes after, and requests that arrive before it wait for it.
+  let serveFirstStore: (store: RepresentationStore) => void = () => {};
+  const firstStore = new Promise<RepresentationStore>((resolve) => (serveFirstStore = resolve));
+  let currentStore = (): RepresentationStore | Promise<RepresentationStore> => firstStore;
+  const app = createApp({ site: () => currentStore(), compress: compressWithZlib });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
@@ -91,17 +95,30 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
+  const site = new LiveSite(options.articlesDir, loadOptions, log);
+  const first = await site.load().catch((error: Error) => error);
+  if (first instanceof Error || !first.ok) {
+    // Requests still waiting for the first load are cut off: there is no site to answer them from.
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close();
+    throw first instanceof Error ? first : new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
+  }
+  serveFirstStore(site.store);
+  currentStore = () => site.store;
   const errors = first.problems.filter((p) => p.severity === 'error').length;
   log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/`);
 
   let watcher: FSWatcher | undefined;
   let waiters: Array<() => void> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let closed = false;
   if (options.watch) {
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> = Promise.resolve();
     // Paths reported since the last reload; undefined when a report named no file.
     let changed: Set<string> | undefined = new Set();
     const reload = () => {
+      if (closed) return;
       const paths = changed;
       changed = new Set();
       running = running.then(async () => {
@@ -128,11 +145,13 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url: `http://${host}:${port}`,
     store: () => site.store,
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        watcher?.close();
-        waiters = [];
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: async () => {
+      closed = true;
+      clearTimeout(timer);
+      watcher?.close();
+      waiters = [];
+      await running;
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Large loads parse on worker threads (src/content/parallel.ts), which only run from the compiled
- * lib/: the CLI on more articles than PARALLEL_THRESHOLD must report and write exactly what the
- * in-process, single-thread load and render of the same folder give.
+ * lib/: the CLI on more articles than PARALLEL_THRESHOLD must parse on more than one thread (its
+ * summary says how many), and report and write exactly what the in-process, single-thread load and
+ * render of the same folder give.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,13 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+/** The thread count the CLI's summary line reports ("… parsed on 3 threads"). */
+function threadsParsing(stderr: string): number {
+  const reported = /parsed on (\d+) threads?$/m.exec(stderr)?.[1];
+  if (reported === undefined) throw new Error(`no thread count in: ${stderr}`);
+  return Number(reported);
+}
+
 function corpus(count: number, broken: (i: number) => boolean): Record<string, string> {
   const files: Record<string, string> = { 'world/_index.md': '---\ntitle: World\ntimezone: Europe/Berlin\n---\n' };
   for (let i = 0; i < count; i++) {
@@ -39,12 +48,14 @@ function corpus(count: number, broken: (i: number) => boolean): Record<string, s
   return files;
 }
 
-describe('worker-thread loads', () => {
+// Worker threads number one fewer than the cores: a single-core host starts none.
+describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
   it('report the same problems as a single-thread load', async () => {
     const dir = await writeArticles(corpus(COUNT, (i) => i % 37 === 0));
     const checked = await cli(['check', '--articles', dir]);
     expect(checked.code).toBe(1);
-    const inProcess = await loadSite(dir, { parallel: { threshold: Infinity } });
+    expect(threadsParsing(checked.stderr)).toBeGreaterThan(1);
+    const inProcess = await loadSite(dir, { parallel: { threshold: Infinity }, displayFrom: ROOT });
     expect(inProcess.problems.filter((p) => p.severity === 'error')).toHaveLength(Math.ceil(COUNT / 37));
     expect(checked.stdout.trim().split('\n')).toEqual(inProcess.problems.map(formatProblem));
   });
@@ -54,6 +65,7 @@ describe('worker-thread loads', () => {
     const out = path.join(path.dirname(dir), 'dist');
     const built = await cli(['build', '--articles', dir, '--out', out]);
     expect(built.code, built.stderr).toBe(0);
+    expect(threadsParsing(built.stderr)).toBeGreaterThan(1);
     const site = await renderSite(dir);
     expect(site.data.articles).toHaveLength(COUNT);
     for (const { path: urlPath, rendered } of site.resources) {

@@ -69,3 +69,22 @@ describe('serve --watch', () => {
     expect(await text('/rss.xml')).not.toContain('<title>Four</title>');
   });
 });
+
+describe('serve --watch, closed', () => {
+  it('runs no reload after close() resolves, even with a change still settling', async () => {
+    const folder = await writeArticles({ 'news/one.md': article('title: One\ndate: 2020-01-01 10:00') });
+    const lines: string[] = [];
+    const watching = await startNodeServer({ articlesDir: folder, port: 0, host: '127.0.0.1', watch: true, log: (l) => lines.push(l) });
+    const reloadedLines = () => lines.filter((l) => l.startsWith('feedgen: reloaded'));
+
+    await writeFile(path.join(folder, 'news/two.md'), article('title: Two\ndate: 2020-01-02 10:00'));
+    // The watch event arrives within a millisecond or two: close inside the 50 ms the server settles for.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reloadedLines()).toEqual([]);
+    await watching.close();
+    const reloadsWhenClosed = reloadedLines().length;
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(reloadedLines()).toHaveLength(reloadsWhenClosed);
+  });
+});

@@ -59,7 +59,7 @@ describe('under the compatible rule (the default)', () => {
       'articles/us/overlap.md:3: warning: "date" 2019-11-03 01:30 happens twice in America/New_York (-04:00, then -05:00); read as the earlier, 2019-11-03T01:30:00-04:00, by the "compatible" rule: write the offset to say what you mean',
       'articles/us/overlap.md:4: warning: "updated" 2019-11-03 01:45 happens twice in America/New_York (-04:00, then -05:00); read as the earlier, 2019-11-03T01:45:00-04:00, by the "compatible" rule: write the offset to say what you mean',
     ]);
-    expect(summary).toBe('4 articles valid; 0 errors, 5 warnings');
+    expect(summary).toBe('4 articles valid; 0 errors, 5 warnings; parsed on 1 thread');
     expect(code).toBe(0);
   });
 
@@ -73,7 +73,7 @@ describe('under the compatible rule (the default)', () => {
     });
     const { code, lines, summary } = await check(dir);
     expect(lines).toEqual([]);
-    expect(summary).toBe('4 articles valid; 0 errors, 0 warnings');
+    expect(summary).toBe('4 articles valid; 0 errors, 0 warnings; parsed on 1 thread');
     expect(code).toBe(0);
   });
 });
@@ -91,7 +91,7 @@ describe('under the reject rule', () => {
       'articles/us/gap.md:3: "date": 2019-03-10 02:30 does not exist in America/New_York: clocks jumped from -05:00 to -04:00, skipping 1 hour; write the offset, or choose disambiguation compatible, earlier or later',
       'articles/us/overlap.md:4: "date": 2019-11-03 01:30 happens twice in America/New_York: clocks were set back from -04:00 to -05:00, so it is either 2019-11-03 01:30-04:00 (earlier) or 2019-11-03 01:30-05:00 (later); write the offset, or choose disambiguation earlier or later',
     ]);
-    expect(summary).toBe('1 articles valid; 2 errors, 0 warnings');
+    expect(summary).toBe('1 articles valid; 2 errors, 0 warnings; parsed on 1 thread');
     expect(code).toBe(1);
   });
 });
