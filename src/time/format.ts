@@ -44,14 +44,14 @@ export function formatRfc3339(instant: OffsetInstant): string {
   const offset = displayOffset(instant);
   if (offset === 0) return formatUtc(instant.epochMs);
   const w = epochMsToWall(instant.epochMs, offset);
-  return `${datePart(w)}T${timePart(w)}${offsetText(offset, ':')}`;
+  return `${datePart(w)}T${timePart(w)}${formatOffset(offset)}`;
 }
 
 /** `Thu, 12 Sep 2019 07:47:00 +0800` (RFC 822/2822, as RSS wants). */
 export function formatRfc2822(instant: OffsetInstant): string {
   const offset = displayOffset(instant);
   const w = epochMsToWall(instant.epochMs, offset);
-  return `${weekdayOf(instant.epochMs, offset)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${offsetText(offset, '')}`;
+  return `${weekdayOf(instant.epochMs, offset)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${formatOffset(offset, 'basic')}`;
 }
 
 /** IMF-fixdate for HTTP headers: `Wed, 11 Sep 2019 23:47:00 GMT` (whole seconds). */
@@ -65,8 +65,17 @@ function weekdayOf(epochMs: number, offsetSeconds: number): string {
   return WEEKDAY_NAMES[(((days + 4) % 7) + 7) % 7] ?? '';
 }
 
-function offsetText(offsetSeconds: number, separator: string): string {
+/**
+ * `+08:00` (extended: RFC 3339 and messages) or `+0800` (basic: RFC 2822). Seconds are shown only
+ * when the offset has some (`+08:05:43`, LMT), which happens only in messages: displayOffset keeps
+ * such offsets out of feeds.
+ */
+export function formatOffset(offsetSeconds: number, form: 'extended' | 'basic' = 'extended'): string {
+  const separator = form === 'extended' ? ':' : '';
   const sign = offsetSeconds < 0 ? '-' : '+';
-  const minutes = Math.abs(offsetSeconds) / 60;
-  return `${sign}${pad2(Math.floor(minutes / 60))}${separator}${pad2(minutes % 60)}`;
+  const abs = Math.abs(offsetSeconds);
+  const hours = Math.floor(abs / 3600);
+  const minutes = Math.floor((abs % 3600) / 60);
+  const seconds = abs % 60;
+  return `${sign}${pad2(hours)}${separator}${pad2(minutes)}${seconds ? `${separator}${pad2(seconds)}` : ''}`;
 }
