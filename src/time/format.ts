@@ -1,5 +1,5 @@
 /** Instants -> the text forms feeds and HTTP need. */
-import { epochMsToWall, pad, pad2, type WallTime } from './calendar.js';
+import { dayOfWeek, epochMsToWall, pad, pad2, type WallTime } from './calendar.js';
 
 /** An exact instant together with the UTC offset it was written in, for display. */
 export interface OffsetInstant {
@@ -51,18 +51,17 @@ export function formatRfc3339(instant: OffsetInstant): string {
 export function formatRfc2822(instant: OffsetInstant): string {
   const offset = displayOffset(instant);
   const w = epochMsToWall(instant.epochMs, offset);
-  return `${weekdayOf(instant.epochMs, offset)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${formatOffset(offset, 'basic')}`;
+  return `${weekdayName(w)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${formatOffset(offset, 'basic')}`;
 }
 
 /** IMF-fixdate for HTTP headers: `Wed, 11 Sep 2019 23:47:00 GMT` (whole seconds). */
 export function formatHttpDate(epochMs: number): string {
   const w = epochMsToWall(epochMs, 0);
-  return `${weekdayOf(epochMs, 0)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} GMT`;
+  return `${weekdayName(w)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} GMT`;
 }
 
-function weekdayOf(epochMs: number, offsetSeconds: number): string {
-  const days = Math.floor((epochMs + offsetSeconds * 1000) / 86_400_000);
-  return WEEKDAY_NAMES[(((days + 4) % 7) + 7) % 7] ?? '';
+function weekdayName(w: WallTime): string {
+  return WEEKDAY_NAMES[dayOfWeek(w.year, w.month, w.day)] ?? '';
 }
 
 /**

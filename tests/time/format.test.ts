@@ -38,6 +38,22 @@ describe('formatRfc2822 and formatHttpDate', () => {
   });
 });
 
+describe('weekday names', () => {
+  it('agree with Date across the years 0001-9999, in the offset shown', () => {
+    const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const from = Date.UTC(1, 0, 1);
+    const to = Date.UTC(9999, 11, 31);
+    for (let step = 0; step <= 2000; step++) {
+      const epochMs = from + Math.floor(((to - from) / 2000) * step);
+      expect(formatHttpDate(epochMs).slice(0, 3)).toBe(names[new Date(epochMs).getUTCDay()]);
+      for (const offsetSeconds of [-14 * 3600, 14 * 3600]) {
+        const shownDay = new Date(epochMs + offsetSeconds * 1000).getUTCDay();
+        expect(formatRfc2822({ epochMs, offsetSeconds }).slice(0, 3)).toBe(names[shownDay]);
+      }
+    }
+  });
+});
+
 describe('formatOffset', () => {
   it('extended form (RFC 3339, messages): shows seconds only when there are some', () => {
     expect(formatOffset(0)).toBe('+00:00');
