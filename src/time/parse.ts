@@ -130,7 +130,7 @@ const MISTAKES: [RegExp, string | ((text: string) => string | undefined)][] = [
   [/^\d{8}(T\d{4,6})?/, 'write the date with dashes and the time with colons, as YYYY-MM-DD HH:mm'],
   [/^\d{4}-W\d{2}/i, 'ISO week dates are not accepted; write YYYY-MM-DD'],
   [/^\d{4}-\d{3}$/, 'ISO ordinal dates (day of the year) are not accepted; write YYYY-MM-DD'],
-  [/^[+-]\d{5,}-/, 'years beyond 0000-9999 are not accepted'],
+  [/^[+-]\d{5,}-/, 'years outside 0001-9999 are not accepted'],
   [/^\d{1,2}-\d{1,2}-\d{4}/, 'write the date as YYYY-MM-DD (year first)'],
   [/^\d{1,3}-\d{1,2}-\d{1,2}/, 'the year needs four digits'],
   [/^\d{4}-\d{1,2}-\d{1,2}/, (text) => (/^\d{4}-\d{2}-\d{2}/.test(text) ? isoTail(text) : 'month and day need two digits')],
