@@ -227,15 +227,16 @@ describe('everything else is rejected, naming the accepted forms', () => {
 });
 
 describe('parseTimestamp', () => {
-  it('tells date-only inputs apart and keeps the wall fields exact', () => {
+  it('keeps the wall fields exact, and reads a date-only input as midnight with no offset', () => {
     const parsed = parseTimestamp('2019-09-12T07:47:05.678+05:45');
     expect(parsed).toEqual({
       ok: true,
-      value: { wall: { year: 2019, month: 9, day: 12, hour: 7, minute: 47, second: 5, millisecond: 678 }, offsetSeconds: 20_700, dateOnly: false },
+      value: { wall: { year: 2019, month: 9, day: 12, hour: 7, minute: 47, second: 5, millisecond: 678 }, offsetSeconds: 20_700 },
     });
-    const date = parseTimestamp('2019-09-12');
-    expect(date.ok && date.value.dateOnly).toBe(true);
-    expect(date.ok && date.value.offsetSeconds).toBeUndefined();
+    expect(parseTimestamp('2019-09-12')).toEqual({
+      ok: true,
+      value: { wall: { year: 2019, month: 9, day: 12, hour: 0, minute: 0, second: 0, millisecond: 0 } },
+    });
   });
 });
 
