@@ -3,7 +3,6 @@
  */
 import {
   MAX_DISPLAY_OFFSET_SECONDS,
-  displayOffset,
   formatOffset,
   formatRfc3339,
   normalizeTimestamp,
@@ -116,10 +115,6 @@ function readTimestamp(
   if (Math.abs(instant.offsetSeconds) > MAX_DISPLAY_OFFSET_SECONDS) {
     fields.warn(key, `"${key}": the offset ${formatOffset(instant.offsetSeconds)} is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC`);
   }
-  if (!withinFeedYears(instant)) {
-    fields.error(key, `"${key}": ${formatRfc3339(instant)} is outside the years 0001 to 9999 that feed dates can carry`);
-    return undefined;
-  }
   if (result.adjustment && options?.disambiguation === 'compatible') {
     fields.warn(key, describeAdjustment(key, text, options.zone ?? '', instant, result.adjustment));
   }
@@ -135,18 +130,6 @@ function describeAdjustment(key: string, text: string, zone: string, instant: Of
     return `"${key}" ${wall} does not exist in ${zone} (clocks jumped from ${before} to ${after}); read as ${readAs} by the "compatible" rule: write the offset to say what you mean`;
   }
   return `"${key}" ${wall} happens twice in ${zone} (${before}, then ${after}); read as the earlier, ${readAs}, by the "compatible" rule: write the offset to say what you mean`;
-}
-
-/**
- * Atom dates are xsd:dateTime, which has no year 0000, and RFC 3339 has four-digit years: both the
- * date as feeds show it (see displayOffset) and in UTC must stay within 0001-9999.
- */
-const FIRST_FEED_MS = Date.parse('0001-01-01T00:00:00Z');
-const LAST_FEED_MS = Date.parse('9999-12-31T23:59:59.999Z');
-
-function withinFeedYears(instant: OffsetInstant): boolean {
-  const written = instant.epochMs + displayOffset(instant) * 1000;
-  return [instant.epochMs, written].every((ms) => ms >= FIRST_FEED_MS && ms <= LAST_FEED_MS);
 }
 
 /** Schemes a reader may execute if it ever treats the id as a link (an RSS guid, say). */

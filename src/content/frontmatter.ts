@@ -19,8 +19,6 @@ export interface FrontMatter {
   /** 1-based line in the file of each top-level key (a merged key: the line of its `<<`). */
   keyLines: Map<string, number>;
   body: string;
-  /** 1-based line in the file where the body starts. */
-  bodyLine: number;
 }
 
 export interface SourceProblem {
@@ -85,7 +83,6 @@ export function parseFrontMatter(text: string): FrontMatterResult {
       data: yaml?.data ?? {},
       keyLines: yaml?.keyLines ?? new Map(),
       body: file.content.replace(/^[ \t]+\n/, ''),
-      bodyLine: closing + 2,
     },
   };
 }

@@ -6,7 +6,6 @@
 export type Chunk = string | Uint8Array;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function encodeChunk(chunk: Chunk): Uint8Array {
   return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
@@ -47,8 +46,4 @@ export function chunksToBytes(chunks: readonly Chunk[]): Uint8Array {
     offset += part.byteLength;
   }
   return bytes;
-}
-
-export function chunksToText(chunks: readonly Chunk[]): string {
-  return chunks.map((chunk) => (typeof chunk === 'string' ? chunk : decoder.decode(chunk))).join('');
 }

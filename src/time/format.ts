@@ -1,5 +1,5 @@
 /** Instants -> the text forms feeds and HTTP need. */
-import { epochMsToWall, pad, pad2, type WallTime } from './calendar.js';
+import { dayOfWeek, epochMsToWall, pad, pad2, type WallTime } from './calendar.js';
 
 /** An exact instant together with the UTC offset it was written in, for display. */
 export interface OffsetInstant {
@@ -44,29 +44,37 @@ export function formatRfc3339(instant: OffsetInstant): string {
   const offset = displayOffset(instant);
   if (offset === 0) return formatUtc(instant.epochMs);
   const w = epochMsToWall(instant.epochMs, offset);
-  return `${datePart(w)}T${timePart(w)}${offsetText(offset, ':')}`;
+  return `${datePart(w)}T${timePart(w)}${formatOffset(offset)}`;
 }
 
 /** `Thu, 12 Sep 2019 07:47:00 +0800` (RFC 822/2822, as RSS wants). */
 export function formatRfc2822(instant: OffsetInstant): string {
   const offset = displayOffset(instant);
   const w = epochMsToWall(instant.epochMs, offset);
-  return `${weekdayOf(instant.epochMs, offset)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${offsetText(offset, '')}`;
+  return `${weekdayName(w)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${formatOffset(offset, 'basic')}`;
 }
 
 /** IMF-fixdate for HTTP headers: `Wed, 11 Sep 2019 23:47:00 GMT` (whole seconds). */
 export function formatHttpDate(epochMs: number): string {
   const w = epochMsToWall(epochMs, 0);
-  return `${weekdayOf(epochMs, 0)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} GMT`;
+  return `${weekdayName(w)}, ${pad2(w.day)} ${MONTH_NAMES[w.month - 1]} ${pad(w.year, 4)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} GMT`;
 }
 
-function weekdayOf(epochMs: number, offsetSeconds: number): string {
-  const days = Math.floor((epochMs + offsetSeconds * 1000) / 86_400_000);
-  return WEEKDAY_NAMES[(((days + 4) % 7) + 7) % 7] ?? '';
+function weekdayName(w: WallTime): string {
+  return WEEKDAY_NAMES[dayOfWeek(w.year, w.month, w.day)] ?? '';
 }
 
-function offsetText(offsetSeconds: number, separator: string): string {
+/**
+ * `+08:00` (extended: RFC 3339 and messages) or `+0800` (basic: RFC 2822). Seconds are shown only
+ * when the offset has some (`+08:05:43`, LMT), which happens only in messages: displayOffset keeps
+ * such offsets out of feeds.
+ */
+export function formatOffset(offsetSeconds: number, form: 'extended' | 'basic' = 'extended'): string {
+  const separator = form === 'extended' ? ':' : '';
   const sign = offsetSeconds < 0 ? '-' : '+';
-  const minutes = Math.abs(offsetSeconds) / 60;
-  return `${sign}${pad2(Math.floor(minutes / 60))}${separator}${pad2(minutes % 60)}`;
+  const abs = Math.abs(offsetSeconds);
+  const hours = Math.floor(abs / 3600);
+  const minutes = Math.floor((abs % 3600) / 60);
+  const seconds = abs % 60;
+  return `${sign}${pad2(hours)}${separator}${pad2(minutes)}${seconds ? `${separator}${pad2(seconds)}` : ''}`;
 }

@@ -4,8 +4,8 @@
  * An explicit offset in the text (`Z`, `+08:00`, RFC 2822 `+0800`/`GMT`) wins over the zone and over
  * `reject`; otherwise the text is a wall time in `zone`, resolved by `resolveWallTime`.
  */
-import type { OffsetInstant } from './format.js';
 import { wallToEpochMs } from './calendar.js';
+import { displayOffset, type OffsetInstant } from './format.js';
 import { parseTimestamp } from './parse.js';
 import { quote } from './quote.js';
 import { resolveWallTime, type Adjustment, type Disambiguation } from './resolve.js';
@@ -14,9 +14,9 @@ import { checkZone } from './zone.js';
 export type { OffsetInstant } from './format.js';
 export type { Adjustment, Disambiguation } from './resolve.js';
 export type { WallTime } from './calendar.js';
-export { DISAMBIGUATIONS, isDisambiguation, formatOffset } from './resolve.js';
+export { DISAMBIGUATIONS, isDisambiguation } from './resolve.js';
 export { checkZone } from './zone.js';
-export { MAX_DISPLAY_OFFSET_SECONDS, displayOffset, formatHttpDate, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
+export { MAX_DISPLAY_OFFSET_SECONDS, displayOffset, formatHttpDate, formatOffset, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
 export { ACCEPTED_FORMS, parseTimestamp } from './parse.js';
 
 export interface NormalizeOptions {
@@ -28,9 +28,23 @@ export type Normalized =
   | { ok: true; instant: OffsetInstant; adjustment?: Adjustment }
   | { ok: false; error: string };
 
-/** RFC 3339 has four-digit years: instants must lie in 0000-9999 both in UTC and in their own offset. */
-const MIN_EPOCH_MS = wallToEpochMs({ year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 });
-const MAX_EPOCH_MS = wallToEpochMs({ year: 10_000, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 }) - 1;
+/**
+ * Feed dates can carry the years 0001-9999: RFC 3339 has four-digit years and Atom's xsd:dateTime
+ * has no year 0000. An instant must fit both in UTC and in the offset feeds show it in.
+ */
+const FIRST_FEED_MS = wallToEpochMs({ year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 });
+const LAST_FEED_MS = wallToEpochMs({ year: 10_000, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 }) - 1;
+
+function withinFeedYears(epochMs: number): boolean {
+  return epochMs >= FIRST_FEED_MS && epochMs <= LAST_FEED_MS;
+}
+
+function feedYearsError(input: string, instant: OffsetInstant): string | undefined {
+  const { epochMs, offsetSeconds } = instant;
+  if (withinFeedYears(epochMs) && withinFeedYears(epochMs + displayOffset(instant) * 1000)) return undefined;
+  const writtenWithin = withinFeedYears(epochMs + offsetSeconds * 1000);
+  return `${quote(input.trim())} falls outside the years 0001-9999${writtenWithin ? ' once converted to UTC' : ''}, the only years feed dates can carry`;
+}
 
 export function normalizeTimestamp(input: string, options: NormalizeOptions = {}): Normalized {
   let zone: string | undefined;
@@ -56,9 +70,6 @@ export function normalizeTimestamp(input: string, options: NormalizeOptions = {}
     const instant = { epochMs: resolved.epochMs, offsetSeconds: resolved.offsetSeconds };
     result = resolved.adjustment ? { ok: true, instant, adjustment: resolved.adjustment } : { ok: true, instant };
   }
-  const { epochMs, offsetSeconds: shown } = result.instant;
-  if (epochMs < MIN_EPOCH_MS || epochMs > MAX_EPOCH_MS || epochMs + shown * 1000 < MIN_EPOCH_MS || epochMs + shown * 1000 > MAX_EPOCH_MS) {
-    return { ok: false, error: `${quote(input.trim())} falls outside the years 0000-9999 once converted to UTC` };
-  }
-  return result;
+  const error = feedYearsError(input, result.instant);
+  return error === undefined ? result : { ok: false, error };
 }

@@ -11,7 +11,6 @@ export interface ParsedTimestamp {
   wall: WallTime;
   /** Seconds east of UTC when the text names its own offset (`Z`, `+08:00`, `+0800`, `GMT`). */
   offsetSeconds?: number;
-  dateOnly: boolean;
 }
 
 export type ParseResult = { ok: true; value: ParsedTimestamp } | { ok: false; error: string };
@@ -60,10 +59,10 @@ function fromIso(text: string, m: RegExpExecArray): ParseResult {
   };
   const invalid = checkWall(wall);
   if (invalid) return fail(`${invalid} in ${quote(text)}`);
-  if (zone === undefined) return { ok: true, value: { wall, dateOnly } };
+  if (zone === undefined) return { ok: true, value: { wall } };
   const offset = zone === 'Z' ? 0 : parseOffset(zone.slice(0, 3), zone.slice(4, 6));
   if (typeof offset === 'string') return fail(`${offset} in ${quote(text)}`);
-  return { ok: true, value: { wall, offsetSeconds: offset, dateOnly } };
+  return { ok: true, value: { wall, offsetSeconds: offset } };
 }
 
 function fromRfc2822(text: string, m: RegExpExecArray): ParseResult {
@@ -94,7 +93,7 @@ function fromRfc2822(text: string, m: RegExpExecArray): ParseResult {
   else if (zone === 'GMT' || zone === 'UT') offset = 0;
   else offset = `zone "${zone}" is not accepted in RFC 2822 dates: write a numeric offset such as +0800, or GMT or UT`;
   if (typeof offset === 'string') return fail(`${offset} in ${quote(text)}`);
-  return { ok: true, value: { wall, offsetSeconds: offset, dateOnly: false } };
+  return { ok: true, value: { wall, offsetSeconds: offset } };
 }
 
 /** `signedHours` is like "+08"; returns seconds east of UTC, or a message. */
@@ -130,7 +129,7 @@ const MISTAKES: [RegExp, string | ((text: string) => string | undefined)][] = [
   [/^\d{8}(T\d{4,6})?/, 'write the date with dashes and the time with colons, as YYYY-MM-DD HH:mm'],
   [/^\d{4}-W\d{2}/i, 'ISO week dates are not accepted; write YYYY-MM-DD'],
   [/^\d{4}-\d{3}$/, 'ISO ordinal dates (day of the year) are not accepted; write YYYY-MM-DD'],
-  [/^[+-]\d{5,}-/, 'years beyond 0000-9999 are not accepted'],
+  [/^[+-]\d{5,}-/, 'years outside 0001-9999 are not accepted'],
   [/^\d{1,2}-\d{1,2}-\d{4}/, 'write the date as YYYY-MM-DD (year first)'],
   [/^\d{1,3}-\d{1,2}-\d{1,2}/, 'the year needs four digits'],
   [/^\d{4}-\d{1,2}-\d{1,2}/, (text) => (/^\d{4}-\d{2}-\d{2}/.test(text) ? isoTail(text) : 'month and day need two digits')],

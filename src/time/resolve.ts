@@ -7,6 +7,7 @@
  * forward by the gap's length, `earlier` back by it; `reject` refuses both.
  */
 import { MS_PER_DAY, pad, pad2, wallToEpochMs, type WallTime } from './calendar.js';
+import { formatOffset } from './format.js';
 import { offsetAt } from './zone.js';
 
 export const DISAMBIGUATIONS = ['compatible', 'earlier', 'later', 'reject'] as const;
@@ -81,15 +82,6 @@ export function resolveWallTime(wall: WallTime, zone: string, rule: Disambiguati
     return { ok: false, error: `${describeWall(wall)} cannot be resolved in ${zone}: the zone changed its offset more than once within two days; write the offset` };
   }
   return { ok: true, ...chosen, adjustment: { kind: 'gap', offsetBefore: before, offsetAfter: after } };
-}
-
-export function formatOffset(offsetSeconds: number): string {
-  const sign = offsetSeconds < 0 ? '-' : '+';
-  const abs = Math.abs(offsetSeconds);
-  const hours = Math.floor(abs / 3600);
-  const minutes = Math.floor((abs % 3600) / 60);
-  const seconds = abs % 60;
-  return `${sign}${pad2(hours)}:${pad2(minutes)}${seconds ? `:${pad2(seconds)}` : ''}`;
 }
 
 function formatDuration(seconds: number): string {

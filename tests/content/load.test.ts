@@ -98,6 +98,19 @@ describe('validation', () => {
     expect(lines.find((l) => l.startsWith('articles/us/gap.md:4: warning: unknown key "tittle"'))).toBeDefined();
   });
 
+  it('refuses a date whose year is 0000 in UTC, with one error on the "date" line', async () => {
+    const dir = await writeArticles({
+      // Asia/Shanghai kept its LMT, +08:05:43, until 1901: this is 0000-12-31T16:24:17Z.
+      'news/year-0.md': article('title: Year 0\ndate: 0001-01-01 00:30\ntimezone: Asia/Shanghai'),
+      'news/good.md': article('title: Good\ndate: 2020-01-01 10:00'),
+    });
+    const { data, problems } = await loadSite(dir);
+    expect(data!.articles.map((a) => a.slug)).toEqual(['good']);
+    expect(messages(problems)).toEqual([
+      'articles/news/year-0.md:3: "date": "0001-01-01 00:30" falls outside the years 0001-9999 once converted to UTC, the only years feed dates can carry',
+    ]);
+  });
+
   it('refuses duplicate ids and slugs that collide with a section folder', async () => {
     const dir = await writeArticles({
       'a/one.md': article('title: One\ndate: 2020-01-01 10:00\nid: tag:example.com,2020:same'),

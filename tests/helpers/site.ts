@@ -1,11 +1,11 @@
 /** Loads an articles folder and renders every resource of the site in-process, as the build does. */
 import { loadSite, type LoadOptions } from '../../src/content/load.js';
 import type { Problem, SiteData } from '../../src/content/model.js';
-import { chunksToText } from '../../src/feeds/chunks.js';
 import { EntryCache } from '../../src/feeds/entries.js';
 import { renderResource, type Rendered } from '../../src/publish/render.js';
 import { allResources, type Resource } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { chunksToText } from './chunks.js';
 
 export interface RenderedResource {
   path: string;

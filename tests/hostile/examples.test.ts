@@ -123,7 +123,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/complex-key.md:4: YAML: a key must be plain text, not a list or a mapping',
       'articles/r/custom-tag.md:4: YAML: Unresolved tag: !shout',
       'articles/r/date-number.md:3: "date" must be text, not the number 20190912 (put it in quotes)',
-      'articles/r/date-year-0.md:3: "date": 0000-06-01T10:00:00Z is outside the years 0001 to 9999 that feed dates can carry',
+      'articles/r/date-year-0.md:3: "date": "0000-06-01 10:00Z" falls outside the years 0001-9999, the only years feed dates can carry',
       'articles/r/dots.md:1: front matter is not closed: add a line "---" after the last key',
       'articles/r/draft-yes.md:4: "draft" must be true or false, not "yes"',
       'articles/r/dup-b.md:4: id "tag:example.com,2020:same" is already used by articles/r/dup-a.md',

@@ -38,12 +38,44 @@ describe('formatRfc2822 and formatHttpDate', () => {
   });
 });
 
-describe('formatOffset (messages)', () => {
-  it('shows seconds only when there are some', () => {
+describe('weekday names', () => {
+  it('agree with Date across the years 0001-9999, in the offset shown', () => {
+    const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const from = Date.UTC(1, 0, 1);
+    const to = Date.UTC(9999, 11, 31);
+    for (let step = 0; step <= 2000; step++) {
+      const epochMs = from + Math.floor(((to - from) / 2000) * step);
+      expect(formatHttpDate(epochMs).slice(0, 3)).toBe(names[new Date(epochMs).getUTCDay()]);
+      for (const offsetSeconds of [-14 * 3600, 14 * 3600]) {
+        const shownDay = new Date(epochMs + offsetSeconds * 1000).getUTCDay();
+        expect(formatRfc2822({ epochMs, offsetSeconds }).slice(0, 3)).toBe(names[shownDay]);
+      }
+    }
+  });
+});
+
+describe('formatOffset', () => {
+  it('extended form (RFC 3339, messages): shows seconds only when there are some', () => {
     expect(formatOffset(0)).toBe('+00:00');
     expect(formatOffset(-18_000)).toBe('-05:00');
     expect(formatOffset(20_700)).toBe('+05:45');
     expect(formatOffset(29_143)).toBe('+08:05:43');
     expect(formatOffset(-17_762)).toBe('-04:56:02');
+    expect(formatOffset(8 * 3600, 'extended')).toBe('+08:00');
+  });
+
+  it('basic form (RFC 2822): no colon', () => {
+    expect(formatOffset(8 * 3600, 'basic')).toBe('+0800');
+    expect(formatOffset(-9000, 'basic')).toBe('-0230');
+    expect(formatOffset(0, 'basic')).toBe('+0000');
+    expect(formatOffset(-14 * 3600, 'basic')).toBe('-1400');
+  });
+
+  it('is the offset the feed formats write', () => {
+    for (const offsetSeconds of [-14 * 3600, -9000, 3600, 20_700, 14 * 3600]) {
+      const instant = { epochMs: SEED_INSTANT, offsetSeconds };
+      expect(formatRfc3339(instant).endsWith(formatOffset(offsetSeconds))).toBe(true);
+      expect(formatRfc2822(instant).endsWith(` ${formatOffset(offsetSeconds, 'basic')}`)).toBe(true);
+    }
   });
 });

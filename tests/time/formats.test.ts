@@ -186,7 +186,7 @@ describe('everything else is rejected, naming the accepted forms', () => {
     ['20190912T0747', 'with dashes'],
     ['2019-W37-4', 'ISO week dates are not accepted'],
     ['2019-255', 'ISO ordinal dates'],
-    ['+012019-09-12', 'years beyond 0000-9999'],
+    ['+012019-09-12', 'years outside 0001-9999 are not accepted'],
     ['07:47', 'a time needs its date'],
     ['now', 'relative dates are not accepted'],
     ['yesterday', 'relative dates are not accepted'],
@@ -227,15 +227,16 @@ describe('everything else is rejected, naming the accepted forms', () => {
 });
 
 describe('parseTimestamp', () => {
-  it('tells date-only inputs apart and keeps the wall fields exact', () => {
+  it('keeps the wall fields exact, and reads a date-only input as midnight with no offset', () => {
     const parsed = parseTimestamp('2019-09-12T07:47:05.678+05:45');
     expect(parsed).toEqual({
       ok: true,
-      value: { wall: { year: 2019, month: 9, day: 12, hour: 7, minute: 47, second: 5, millisecond: 678 }, offsetSeconds: 20_700, dateOnly: false },
+      value: { wall: { year: 2019, month: 9, day: 12, hour: 7, minute: 47, second: 5, millisecond: 678 }, offsetSeconds: 20_700 },
     });
-    const date = parseTimestamp('2019-09-12');
-    expect(date.ok && date.value.dateOnly).toBe(true);
-    expect(date.ok && date.value.offsetSeconds).toBeUndefined();
+    expect(parseTimestamp('2019-09-12')).toEqual({
+      ok: true,
+      value: { wall: { year: 2019, month: 9, day: 12, hour: 0, minute: 0, second: 0, millisecond: 0 } },
+    });
   });
 });
 
@@ -247,17 +248,36 @@ describe('without an offset, a zone is needed', () => {
   });
 });
 
-describe('the years 0000-9999', () => {
+describe('the years 0001-9999, the only years feed dates can carry', () => {
   it('are all accepted, LMT included', () => {
-    expect(utc('0000-01-01 00:00', 'UTC')).toBe('0000-01-01T00:00:00Z');
+    expect(utc('0001-01-01 00:00', 'UTC')).toBe('0001-01-01T00:00:00Z');
     expect(utc('0001-01-01 12:00', 'UTC')).toBe('0001-01-01T12:00:00Z');
     expect(utc('9999-12-31 23:59:59.999', 'UTC')).toBe('9999-12-31T23:59:59.999Z');
     expect(utc('1500-06-01 12:00', 'Europe/London')).toBe('1500-06-01T12:01:15Z');
   });
 
-  it('refuse an instant that would leave them in UTC, rather than print a five-digit or negative year', () => {
-    expect(error('0000-01-01T00:00+01:00')).toContain('outside the years 0000-9999');
-    expect(error('9999-12-31T23:00-02:00')).toContain('outside the years 0000-9999');
-    expect(error('0000-01-01 00:00', 'Asia/Tokyo')).toContain('outside the years 0000-9999');
+  it('refuse the year 0000, which RFC 3339 could write but Atom\'s xsd:dateTime cannot', () => {
+    const result = normalizeTimestamp('0000-06-01 12:00', { zone: 'UTC' });
+    expect(result).toEqual({ ok: false, error: '"0000-06-01 12:00" falls outside the years 0001-9999, the only years feed dates can carry' });
+    expect(error('0000-12-31 23:59:59.999', 'UTC')).toContain('falls outside the years 0001-9999');
+  });
+
+  it('refuse an instant that would leave them in UTC, rather than print year 0000 or a five-digit year', () => {
+    expect(error('0000-01-01T00:00+01:00')).toContain('falls outside the years 0001-9999,');
+    expect(error('0001-01-01T00:30+01:00')).toBe('"0001-01-01T00:30+01:00" falls outside the years 0001-9999 once converted to UTC, the only years feed dates can carry');
+    expect(error('9999-12-31T23:00-02:00')).toContain('falls outside the years 0001-9999 once converted to UTC');
+    // LMT +08:05:43: 0000-12-31T16:24:17Z.
+    expect(error('0001-01-01 00:30', 'Asia/Shanghai')).toContain('falls outside the years 0001-9999 once converted to UTC');
+  });
+
+  it('refuse an instant that would leave them in the offset feeds show it in', () => {
+    // 0001-01-01T00:00Z in UTC, but feeds would write 0000-12-31T23:00:00-01:00.
+    expect(error('0000-12-31T23:00-01:00')).toContain('falls outside the years 0001-9999');
+  });
+
+  it('judge a time written in year 0000 as feeds show it: in UTC when its offset has seconds or is beyond ±14:00', () => {
+    // New York's LMT was -04:56:02.
+    expect(own('0000-12-31 23:00', 'America/New_York')).toBe('0001-01-01T03:56:02Z');
+    expect(own('0000-12-31T20:00-15:00')).toBe('0001-01-01T11:00:00Z');
   });
 });
