@@ -1,6 +1,11 @@
 /**
  * A deterministic synthetic newsroom in the CONTRACT layout: N articles of 3-6 KB Markdown across
  * 40 nested sections, several zones (30/45-minute offsets and DST among them), some in Chinese.
+ * Nine editions (one per region, each region's sections in it, and a Chinese one); one article in
+ * twenty names editions of its own; one tag in ten is capitalized (so `Trade` and `trade` are one
+ * tag, spelled two ways); one pair of articles in forty are translations (`translation_key`, the
+ * second in French). These depend on the article's number only: the random draws, and so every
+ * other byte of the corpus, are as they were before.
  *
  *   npx tsx bench/corpus.ts 10000            -> bench/.corpus/10000/articles
  */
@@ -55,6 +60,17 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+const EDITIONS = [...REGIONS.map((r) => ({ key: r.name, title: r.name.toUpperCase(), language: 'en', timezone: r.zone })), { key: 'zh', title: '中文', language: 'zh-CN', timezone: 'Asia/Shanghai' }];
+
+/** Front-matter lines that depend on the article's number only (see the top of this file). */
+function numberedLines(index: number): string[] {
+  const lines: string[] = [];
+  if (index % 20 === 7) lines.push(`editions: [${(EDITIONS[index % EDITIONS.length] as { key: string }).key}, zh]`);
+  if (index % 40 === 0) lines.push(`translation_key: story-${index}`);
+  if (index % 40 === 1) lines.push(`translation_key: story-${index - 1}`, 'language: fr');
+  return lines;
+}
+
 function articleText(next: () => number, index: number, chineseText: boolean): string {
   const year = 2015 + Math.floor(next() * 11);
   const date = `${year}-${pad(1 + Math.floor(next() * 12))}-${pad(1 + Math.floor(next() * 28))} ${pad(Math.floor(next() * 24))}:${pad(Math.floor(next() * 60))}`;
@@ -80,31 +96,37 @@ function articleText(next: () => number, index: number, chineseText: boolean): s
     next() < 0.3 ? `updated: ${year + 1}-01-15 09:30` : '',
     `author: [${chineseText ? '李明' : `Reporter ${index % 97}`}]`,
     `summary: "${chineseText ? chinese(next, 30) : words(next, 20)}"`,
-    `tags: [${words(next, 2).replace(' ', ', ')}]`,
+    `tags: [${(index % 10 === 3 ? capitalized(words(next, 2)) : words(next, 2)).replace(' ', ', ')}]`,
+    ...numberedLines(index),
     '---',
   ].filter(Boolean);
   return `${frontMatter.join('\n')}\n\n${paragraphs.join('\n\n')}\n`;
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Writes the corpus (unless it is already there) and returns its articles folder. */
 export async function ensureCorpus(count: number, root = new URL('./.corpus/', import.meta.url).pathname): Promise<string> {
   const articles = path.join(root, String(count), 'articles');
-  const marker = path.join(root, String(count), '.complete');
+  // Named by the corpus's version: a corpus written by an older generator is written again.
+  const marker = path.join(root, String(count), '.complete-2');
   if (await stat(marker).then(() => true, () => false)) return articles;
   await rm(path.join(root, String(count)), { recursive: true, force: true });
   await mkdir(articles, { recursive: true });
   await writeFile(
     path.join(articles, '_index.md'),
-    '---\ntitle: Bench Newsroom\nbase_url: https://news.example.com\ntimezone: UTC\nfeed_limit: 50\n---\n',
+    `---\ntitle: Bench Newsroom\nbase_url: https://news.example.com\ntimezone: UTC\nfeed_limit: 50\neditions:\n${EDITIONS.map((e) => `  - { key: ${e.key}, title: ${e.title}, language: ${e.language}, timezone: ${e.timezone} }\n`).join('')}---\n`,
   );
   for (const region of REGIONS) {
     await mkdir(path.join(articles, region.name), { recursive: true });
-    await writeFile(path.join(articles, region.name, '_index.md'), `---\ntitle: ${region.name}\ntimezone: ${region.zone}\n---\n`);
+    await writeFile(path.join(articles, region.name, '_index.md'), `---\ntitle: ${region.name}\ntimezone: ${region.zone}\neditions: [${region.name}]\n---\n`);
     for (const sub of region.subsections) {
       const key = `${region.name}/${sub}`;
       await mkdir(path.join(articles, key), { recursive: true });
       const zone = SUBSECTION_ZONES[key];
-      const language = sub === '中文' ? 'language: zh-Hans\n' : '';
+      const language = sub === '中文' ? 'language: zh-Hans\neditions: [zh]\n' : '';
       await writeFile(path.join(articles, key, '_index.md'), `---\ntitle: ${sub}\n${zone ? `timezone: ${zone}\n` : ''}${language}---\n`);
     }
   }

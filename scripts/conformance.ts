@@ -1,7 +1,9 @@
 /**
- * Polling conformance, from the outside: discovers every feed of a running site from its index
- * page's autodiscovery links and checks what an aggregator relies on: content types, strong ETag,
- * Last-Modified, 304 with an empty body on both validators, HEAD, and 404 for unknown feeds.
+ * Polling conformance, from the outside: discovers every feed of a running site from the
+ * autodiscovery links of its index page and of every page its OPML lists name (the OPML lists the
+ * index links to: the main one, tags, authors), and checks what an aggregator relies on: content
+ * types, strong ETag, Last-Modified, 304 with an empty body on both validators, HEAD, and 404 for
+ * unknown feeds.
  *
  *   npx tsx scripts/conformance.ts http://127.0.0.1:8787
  */
@@ -17,12 +19,22 @@ export interface ConformanceReport {
   failures: string[];
 }
 
+const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1]?.replace(/&amp;/g, '&');
+
+/** Feed autodiscovery links (`<link rel="alternate">` of a feed type; language versions are not feeds). */
 function discoverFeeds(html: string): Array<{ href: string; type: string }> {
   const links = html.match(/<link rel="alternate"[^>]*>/g) ?? [];
-  return links.map((tag) => ({
-    href: /href="([^"]*)"/.exec(tag)?.[1]?.replace(/&amp;/g, '&') ?? '',
-    type: /type="([^"]*)"/.exec(tag)?.[1] ?? '',
-  }));
+  return links.map((tag) => ({ href: attribute(tag, 'href') ?? '', type: attribute(tag, 'type') ?? '' })).filter((link) => link.type in CONTENT_TYPES);
+}
+
+/** The pages an OPML list names (its outlines' htmlUrl), moved to `origin`: the list names them by base_url. */
+function opmlPages(xml: string, origin: string): string[] {
+  return (xml.match(/<outline [^>]*>/g) ?? []).flatMap((tag) => {
+    const page = attribute(tag, 'htmlUrl');
+    if (!page) return [];
+    const url = new URL(page);
+    return [`${origin}${url.pathname}${url.search}`];
+  });
 }
 
 export async function runConformance(origin: string): Promise<ConformanceReport> {
@@ -30,11 +42,27 @@ export async function runConformance(origin: string): Promise<ConformanceReport>
   const fail = (url: string, message: string) => failures.push(`${url}: ${message}`);
   const index = await fetch(`${origin}/`);
   if (index.status !== 200) fail('/', `index answered ${index.status}`);
-  const feeds = discoverFeeds(await index.text());
-  if (feeds.length === 0) fail('/', 'no autodiscovery links');
+  const indexHtml = await index.text();
+  const found = discoverFeeds(indexHtml).map((feed) => ({ ...feed, url: new URL(feed.href, `${origin}/`).href }));
+  if (found.length === 0) fail('/', 'no autodiscovery links');
+  // Every page an OPML list of the index names, and the feeds its autodiscovery links name.
+  const opmlLinks = [...indexHtml.matchAll(/<a href="([^"]*)" type="text\/x-opml"/g)].map((m) => new URL((m[1] as string).replace(/&amp;/g, '&'), `${origin}/`).href);
+  const pages = new Set<string>();
+  for (const opml of opmlLinks) {
+    const response = await fetch(opml);
+    if (response.status !== 200) fail(opml, `OPML answered ${response.status}`);
+    for (const page of opmlPages(await response.text(), origin)) pages.add(page);
+  }
+  for (const page of pages) {
+    const response = await fetch(page);
+    if (response.status !== 200) fail(page, `page answered ${response.status}`);
+    const discovered = discoverFeeds(await response.text());
+    if (discovered.length === 0) fail(page, 'no autodiscovery links');
+    for (const feed of discovered) found.push({ ...feed, url: new URL(feed.href, page).href });
+  }
+  const feeds = [...new Map(found.map((feed) => [feed.url, feed])).values()];
 
-  for (const { href, type } of feeds) {
-    const url = new URL(href, `${origin}/`).href;
+  for (const { url, type } of feeds) {
     const response = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
     const body = new Uint8Array(await response.arrayBuffer());
     if (response.status !== 200) {
@@ -72,7 +100,7 @@ export async function runConformance(origin: string): Promise<ConformanceReport>
     if (missing.status !== 404) fail(path, `unknown feed answered ${missing.status}`);
     await missing.arrayBuffer();
   }
-  return { feeds: feeds.map((f) => f.href), failures };
+  return { feeds: feeds.map((f) => f.url), failures };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

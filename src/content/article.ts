@@ -13,12 +13,12 @@ import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
 import type { FrontMatter } from './frontmatter.js';
 import { renderMarkdown } from './markdown.js';
 import type { ArticleData, SiteSettings } from './model.js';
-import { readDisambiguation, readLanguage, readZone, type Inherited } from './settings.js';
+import { readDisambiguation, readEditionKeys, readLanguage, readZone, type Inherited } from './settings.js';
 import { cleanText, singleLine } from './text.js';
 
 export const ARTICLE_KEYS = [
   'title', 'date', 'updated', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
-  'language', 'image', 'draft',
+  'language', 'image', 'draft', 'editions', 'translation_key',
 ] as const;
 
 export interface ArticleContext {
@@ -32,14 +32,24 @@ export interface ArticleContext {
   version: string;
 }
 
+/** Lines of the keys that problems found across articles point to (1 when there is none). */
+export interface ArticleLines {
+  id: number;
+  tags: number;
+  author: number;
+  translationKey: number;
+}
+
 /** Plain data, so that it can cross from a worker thread. */
 export interface ArticleResult {
   article?: ArticleData;
   draft: boolean;
   problems: FieldProblem[];
-  /** Line of the `id` key (1 when there is none), for a duplicate id found later. */
-  idLine: number;
+  /** For problems found later: a duplicate id, tags spelled two ways, a translation alone. */
+  lines: ArticleLines;
 }
+
+export const NO_LINES: ArticleLines = { id: 1, tags: 1, author: 1, translationKey: 1 };
 
 export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
   const fields = new FieldReader(frontMatter);
@@ -73,9 +83,12 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const summary = fields.text('summary');
   const tags = fields.textList('tags') ?? [];
   const language = readLanguage(fields) ?? context.inherited.language;
+  const editions = readEditionKeys(fields, context.site.editions) ?? context.inherited.editions;
+  const translationKey = fields.text('translation_key', singleLine);
+  const lines: ArticleLines = { id: fields.line('id'), tags: fields.line('tags'), author: fields.line('author'), translationKey: fields.line('translation_key') };
 
   if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
-    return { draft, problems: fields.problems, idLine: fields.line('id') };
+    return { draft, problems: fields.problems, lines };
   }
   const article: ArticleData = {
     source: context.source,
@@ -90,12 +103,14 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     tags,
     language,
     html: renderMarkdown(cleanText(frontMatter.body), context.url),
+    editions,
     version: context.version,
   };
   if (updated) article.updated = updated;
   if (summary) article.summary = summary;
   if (image) article.image = image;
-  return { article, draft, problems: fields.problems, idLine: fields.line('id') };
+  if (translationKey) article.translationKey = translationKey;
+  return { article, draft, problems: fields.problems, lines };
 }
 
 function readTimestamp(

@@ -1,7 +1,7 @@
 /**
  * Typed reading of front-matter values, each problem pinned to the line of its key.
  */
-import type { FrontMatter } from './frontmatter.js';
+import { innerPath, type FrontMatter } from './frontmatter.js';
 import type { Person } from './model.js';
 import { cleanText, singleLine } from './text.js';
 
@@ -11,13 +11,24 @@ export interface FieldProblem {
   message: string;
 }
 
+interface Parent {
+  reader: FieldReader;
+  /** Put before every message, to say where in the parent's value the problem is. */
+  prefix: string;
+}
+
 export class FieldReader {
   readonly problems: FieldProblem[] = [];
 
-  constructor(private readonly frontMatter: FrontMatter) {}
+  /** `defaultLine`: the line of a key that is not there (a missing required key). */
+  constructor(
+    private readonly frontMatter: FrontMatter,
+    private readonly parent?: Parent,
+    private readonly defaultLine = 1,
+  ) {}
 
   line(key: string): number {
-    return this.frontMatter.keyLines.get(key) ?? 1;
+    return this.frontMatter.keyLines.get(key) ?? this.defaultLine;
   }
 
   has(key: string): boolean {
@@ -25,12 +36,34 @@ export class FieldReader {
     return value !== undefined && value !== null;
   }
 
+  /** The value as the YAML says it, for readers of structured values. */
+  value(key: string): unknown {
+    return this.frontMatter.data[key];
+  }
+
   error(key: string, message: string): void {
-    this.problems.push({ line: this.line(key), severity: 'error', message });
+    this.push({ line: this.line(key), severity: 'error', message });
   }
 
   warn(key: string, message: string): void {
-    this.problems.push({ line: this.line(key), severity: 'warning', message });
+    this.push({ line: this.line(key), severity: 'warning', message });
+  }
+
+  private push(problem: FieldProblem): void {
+    this.problems.push(problem);
+    this.parent?.reader.push({ ...problem, message: `${this.parent.prefix}${problem.message}` });
+  }
+
+  /**
+   * A reader of the mapping at `path` inside this one's values (an item of a list of mappings, an
+   * entry of `_authors.yml`). Its problems are this reader's too, each message after `prefix`, on
+   * the line of its own key where known, else of the item, else of the top-level key.
+   */
+  nested(path: [string, ...Array<string | number>], data: Record<string, unknown>, prefix: string): FieldReader {
+    const inner = this.frontMatter.innerLines;
+    const itemLine = inner?.get(innerPath(...path)) ?? this.line(path[0]);
+    const keyLines = new Map(Object.keys(data).map((key): [string, number] => [key, inner?.get(innerPath(...path, key)) ?? itemLine]));
+    return new FieldReader({ data, keyLines, body: '' }, { reader: this, prefix }, itemLine);
   }
 
   get hasErrors(): boolean {
@@ -204,7 +237,7 @@ function isScalar(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'boolean';
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -18,7 +18,17 @@ export interface FrontMatter {
   data: Record<string, unknown>;
   /** 1-based line in the file of each top-level key (a merged key: the line of its `<<`). */
   keyLines: Map<string, number>;
+  /**
+   * Lines inside top-level values, two levels deep: of each list item and each key of a mapping,
+   * by path (`innerPath('editions', 0, 'title')`). Values brought in by `<<` or an alias are absent.
+   */
+  innerLines?: Map<string, number>;
   body: string;
+}
+
+/** The key of a place inside a value in `FrontMatter.innerLines`. */
+export function innerPath(...parts: Array<string | number>): string {
+  return parts.join('\0');
 }
 
 export interface SourceProblem {
@@ -31,6 +41,7 @@ export type FrontMatterResult = { ok: true; value: FrontMatter } | { ok: false; 
 interface YamlResult {
   data: Record<string, unknown>;
   keyLines: Map<string, number>;
+  innerLines: Map<string, number>;
   problems: SourceProblem[];
 }
 
@@ -82,9 +93,21 @@ export function parseFrontMatter(text: string): FrontMatterResult {
     value: {
       data: yaml?.data ?? {},
       keyLines: yaml?.keyLines ?? new Map(),
+      innerLines: yaml?.innerLines ?? new Map(),
       body: file.content.replace(/^[ \t]+\n/, ''),
     },
   };
+}
+
+/**
+ * A file that is all YAML (`_authors.yml`) -> its top-level mapping, read by the rules of front
+ * matter (core schema, no custom tags, unique keys); the body is empty.
+ */
+export function parseYamlFile(text: string): FrontMatterResult {
+  const source = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const yaml = readYaml(source);
+  if (yaml.problems.length > 0) return { ok: false, problems: yaml.problems };
+  return { ok: true, value: { data: yaml.data, keyLines: yaml.keyLines, innerLines: yaml.innerLines, body: '' } };
 }
 
 /** The delimiter check above leaves no way to name another language; this is the second lock. */
@@ -107,15 +130,16 @@ function readYaml(yamlText: string): YamlResult {
     message: `YAML: ${e.message.split('\n')[0]}`,
   }));
   const keyLines = new Map<string, number>();
-  if (problems.length > 0) return { data: {}, keyLines, problems };
+  const innerLines = new Map<string, number>();
+  if (problems.length > 0) return { data: {}, keyLines, innerLines, problems };
   problems.push(...unsupportedNodes(doc, fileLine));
-  if (problems.length > 0) return { data: {}, keyLines, problems };
+  if (problems.length > 0) return { data: {}, keyLines, innerLines, problems };
 
   const contents = doc.contents;
-  if (contents === null || (isScalar(contents) && contents.value === null)) return { data: {}, keyLines, problems };
+  if (contents === null || (isScalar(contents) && contents.value === null)) return { data: {}, keyLines, innerLines, problems };
   if (!isMap(contents)) {
     const line = contents.range ? fileLine(contents.range[0]) : 2;
-    return { data: {}, keyLines, problems: [{ line, message: 'front matter must be YAML "key: value" lines, not a list or a single value' }] };
+    return { data: {}, keyLines, innerLines, problems: [{ line, message: 'front matter must be YAML "key: value" lines, not a list or a single value' }] };
   }
   const merged: Array<[Node, number]> = [];
   for (const pair of contents.items) {
@@ -123,7 +147,10 @@ function readYaml(yamlText: string): YamlResult {
     const line = fileLine(pair.key.range[0]);
     // With merging on, the parser gives a `<<` key a symbol as its value.
     if (typeof pair.key.value === 'symbol') merged.push([pair.value as Node, line]);
-    else keyLines.set(String(pair.key.value), line);
+    else {
+      keyLines.set(String(pair.key.value), line);
+      recordInnerLines(pair.value, [String(pair.key.value)], 2, fileLine, innerLines);
+    }
   }
   // Keys brought in by `<<` are reported at the `<<` line; keys written out win, as in YAML.
   for (const [value, line] of merged) {
@@ -140,9 +167,28 @@ function readYaml(yamlText: string): YamlResult {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { data: {}, keyLines, problems: [{ line: 2, message: `YAML: ${(error as Error).message}` }] };
+    return { data: {}, keyLines, innerLines, problems: [{ line: 2, message: `YAML: ${(error as Error).message}` }] };
   }
-  return { data: data as Record<string, unknown>, keyLines, problems };
+  return { data: data as Record<string, unknown>, keyLines, innerLines, problems };
+}
+
+/** The line of each list item and mapping key in `value`, `depth` levels down (see FrontMatter.innerLines). */
+function recordInnerLines(value: unknown, path: Array<string | number>, depth: number, fileLine: (offset: number) => number, lines: Map<string, number>): void {
+  if (depth === 0) return;
+  if (isSeq(value)) {
+    value.items.forEach((item, i) => {
+      const range = isScalar(item) || isCollection(item) ? item.range : undefined;
+      if (range) lines.set(innerPath(...path, i), fileLine(range[0]));
+      recordInnerLines(item, [...path, i], depth - 1, fileLine, lines);
+    });
+  } else if (isMap(value)) {
+    for (const pair of value.items) {
+      if (!isScalar(pair.key) || !pair.key.range || typeof pair.key.value === 'symbol') continue;
+      const key = String(pair.key.value);
+      lines.set(innerPath(...path, key), fileLine(pair.key.range[0]));
+      recordInnerLines(pair.value, [...path, key], depth - 1, fileLine, lines);
+    }
+  }
 }
 
 /** Explicit tags outside the core schema, and keys that are lists or mappings. */

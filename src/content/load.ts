@@ -4,18 +4,21 @@
  *   articles/_index.md                  site settings
  *   articles/<section>/_index.md        section settings (any depth)
  *   articles/<section>/<slug>.md        an article of that section
+ *   articles/_authors.yml               author profiles (optional; see profiles.ts)
  *
  * Every invalid article is reported and left out; the rest are served. Parse results are kept in
  * a cache keyed by file text and inherited settings, so a reload parses and renders only what
  * changed; a large load parses on every core.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { RESERVED_NAMES, articlePath, sectionKey } from '../urls/paths.js';
-import type { ArticleResult } from './article.js';
+import { RESERVED_NAMES, RESERVED_TOP_LEVEL_NAMES, articlePath, sectionKey } from '../urls/paths.js';
+import { checkNames, linkTranslations, unusedProfiles } from './across.js';
+import type { ArticleLines, ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
-import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
+import { parseFrontMatter, parseYamlFile, type FrontMatter } from './frontmatter.js';
 import type { ArticleData, Problem, SectionData, SiteData } from './model.js';
+import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import { articleVersion, type ArticleJob } from './parse-article.js';
 import { hash, readText } from './source.js';
@@ -99,7 +102,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   for (const file of indexFiles) {
     if (file.folders.length === 0) continue;
     const fields = new FieldReader(frontMatterOf(file, texts, problems) ?? EMPTY_FRONT_MATTER);
-    sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields));
+    sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields, site));
     report(file.display, fields.problems);
   }
 
@@ -156,7 +159,11 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     else cache.set(job.source, { textHash: outcome.textHash, key: outcome.version, result: outcome.result });
   });
 
+  const authorsFile = path.join(root, AUTHORS_FILE);
+  const { profiles: authorProfiles, lines: profileLines } = await readProfiles(authorsFile, displayOf, site.baseUrl, problems);
+
   const articles: ArticleData[] = [];
+  const lines = new Map<ArticleData, ArticleLines>();
   const seenIds = new Map<string, string>();
   // Names are NFC, as URLs are: "é.md" written decomposed and composed would be one URL.
   const seenUrls = new Map<string, string>();
@@ -176,7 +183,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     if (urlUse || idUse) {
       problems.push({
         file: file.display,
-        line: urlUse ? 1 : parsed.result.idLine,
+        line: urlUse ? 1 : parsed.result.lines.id,
         severity: 'error',
         message: urlUse
           ? `the URL ${article.url} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
@@ -187,12 +194,40 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     seenUrls.set(article.url, file.display);
     seenIds.set(article.id, file.display);
     articles.push(article);
+    lines.set(article, parsed.result.lines);
   }
+
+  // Across articles: translations linked, names spelled two ways, profiles nobody uses.
+  const linesOf = (article: ArticleData) => lines.get(article) as ArticleLines;
+  const add = (problem: Problem) => problems.push(problem);
+  checkNames(articles, linesOf, site, add);
+  for (const profile of unusedProfiles(articles, authorProfiles)) {
+    problems.push({ file: displayOf(authorsFile), line: profileLines.get(profile) ?? 1, severity: 'warning', message: `no article lists the author "${profile.name}": a misspelt name?` });
+  }
+  const linked = linkTranslations(articles, linesOf, add);
 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
-    .map((section) => sectionData(section, sectionSettings.get(sectionKey(section)) ?? {}, inherit(site, chainOf(section)).language));
-  return { data: { site, sections, articles }, problems: sortProblems(problems), cache, threads };
+    .map((section) => sectionData(section, sectionSettings.get(sectionKey(section)) ?? {}, inherit(site, chainOf(section))));
+  return { data: { site, sections, articles: linked, authorProfiles }, problems: sortProblems(problems), cache, threads };
+}
+
+/** `_authors.yml`, if there is one. */
+async function readProfiles(file: string, displayOf: (absolute: string) => string, baseUrl: string, problems: Problem[]): Promise<Omit<ProfilesRead, 'problems'>> {
+  const none = { profiles: [], lines: new Map() };
+  const read = await readText(file);
+  if (!read.ok) {
+    if (await stat(file).then(() => true, () => false)) problems.push({ file: displayOf(file), line: 1, severity: 'error', message: read.message });
+    return none;
+  }
+  const parsed = parseYamlFile(read.text);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) problems.push({ file: displayOf(file), severity: 'error', ...p });
+    return none;
+  }
+  const { problems: found, ...profiles } = readAuthorProfiles(parsed.value, baseUrl);
+  for (const p of found) problems.push({ file: displayOf(file), ...p });
+  return profiles;
 }
 
 function slugOf(file: SourceFile): string {
@@ -208,8 +243,9 @@ function frontMatterOf(file: SourceFile, texts: Map<string, string>, problems: P
   return undefined;
 }
 
-function sectionData(section: string[], settings: SectionSettings, language: string): SectionData {
-  const data: SectionData = { path: section, title: settings.title ?? folderTitle(section[section.length - 1] ?? ''), language };
+function sectionData(section: string[], settings: SectionSettings, inherited: Inherited): SectionData {
+  const { language, editions } = inherited;
+  const data: SectionData = { path: section, title: settings.title ?? folderTitle(section[section.length - 1] ?? ''), language, editions };
   if (settings.description) data.description = settings.description;
   return data;
 }
@@ -240,7 +276,7 @@ function checkFolderNames(sections: Map<string, string[]>, displayOf: (section: 
   for (const [key, section] of sections) {
     const name = section[section.length - 1] ?? '';
     const parentBad = bad.has(sectionKey(section.slice(0, -1)));
-    const problem = parentBad ? undefined : nameProblem(name, 'folder');
+    const problem = parentBad ? undefined : nameProblem(name, 'folder', section.length === 1);
     if (parentBad || problem) {
       bad.add(key);
       if (problem) {
@@ -255,16 +291,17 @@ function checkFolderNames(sections: Map<string, string[]>, displayOf: (section: 
  * Why a folder or file name cannot become a URL segment: it would collide with a generated URL,
  * or it holds a backslash, which request paths may not carry (encoded or not).
  */
-function nameProblem(name: string, kind: 'folder' | 'file'): string | undefined {
+function nameProblem(name: string, kind: 'folder' | 'file', topLevel: boolean): string | undefined {
   const shown = kind === 'folder' ? name : `${name}.md`;
   if (RESERVED_NAMES.has(name)) return `${kind} name "${shown}" is reserved for generated URLs`;
+  if (topLevel && RESERVED_TOP_LEVEL_NAMES.has(name)) return `${kind} name "${shown}" is reserved at the top of the articles folder for the URLs /${name}/…`;
   if (name.includes('\\')) return `${kind} name "${shown}" contains a backslash, which URLs cannot carry`;
   return undefined;
 }
 
 function slugCollision(slug: string, folders: string[], sections: Map<string, string[]>): string | undefined {
   if (slug === '') return 'an article file needs a name before ".md"';
-  const problem = nameProblem(slug, 'file');
+  const problem = nameProblem(slug, 'file', folders.length === 0);
   if (problem) return `${problem}: rename the file`;
   if (sections.has(sectionKey([...folders, slug]))) {
     return `"${slug}.md" and the folder "${slug}" would share the URL ${articlePath(folders, slug)}: rename one of them`;

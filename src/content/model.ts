@@ -7,6 +7,18 @@ import type { Disambiguation } from '../time/index.js';
 
 export type { Person } from '../feeds/document.js';
 
+/** An edition the site declares (`editions` of the site's `_index.md`). */
+export interface Edition {
+  /** Its URL segment, `/editions/<key>/`: a slug (see urls/paths.ts slugOf). */
+  key: string;
+  title: string;
+  /** BCP 47: the language of its pages and feeds. */
+  language: string;
+  description?: string;
+  /** IANA zone its page shows times in (feeds keep each article's own offset). */
+  timezone?: string;
+}
+
 export interface SiteSettings {
   title: string;
   description: string;
@@ -19,6 +31,10 @@ export interface SiteSettings {
   feedLimit: number;
   cacheMaxAge: number;
   hub?: string;
+  /** Declared editions, in the order written. */
+  editions: Edition[];
+  /** `tag_feeds: false` turns the tag feeds and pages off. */
+  tagFeeds: boolean;
 }
 
 export interface SectionData {
@@ -27,6 +43,18 @@ export interface SectionData {
   title: string;
   description?: string;
   language: string;
+  /** Keys of the editions it belongs to, inherited from its parents unless it names its own. */
+  editions: string[];
+}
+
+/** What `_authors.yml` says about an author, who is named by the key articles use. */
+export interface AuthorProfile {
+  /** The name as `_authors.yml` writes it; it matches the articles' names by slug. */
+  name: string;
+  displayName?: string;
+  bio?: string;
+  url?: string;
+  avatar?: string;
 }
 
 /** An article: what its feed entries show (FeedItem), and where it comes from. */
@@ -35,7 +63,11 @@ export interface ArticleData extends FeedItem {
   source: string;
   section: string[];
   slug: string;
-  /** Changes whenever anything the article renders from changes. */
+  /** Keys of the editions it belongs to: its own `editions`, else its section's. */
+  editions: string[];
+  /** Articles sharing it are translations of one another (FeedItem.translations links them). */
+  translationKey?: string;
+  /** Changes whenever anything the article renders from changes (its translations included). */
   version: string;
 }
 
@@ -43,6 +75,8 @@ export interface SiteData {
   site: SiteSettings;
   sections: SectionData[];
   articles: ArticleData[];
+  /** From `_authors.yml`, in the order written. */
+  authorProfiles: AuthorProfile[];
 }
 
 export interface Problem {

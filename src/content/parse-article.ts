@@ -3,7 +3,7 @@
  * fields, time zones, Markdown) with everything it depends on passed in. Self-contained, so the
  * loader can run it on worker threads, where the reading happens too.
  */
-import { readArticle, type ArticleContext, type ArticleResult } from './article.js';
+import { NO_LINES, readArticle, type ArticleContext, type ArticleResult } from './article.js';
 import { parseFrontMatter } from './frontmatter.js';
 import { hash, readTextSync } from './source.js';
 
@@ -39,7 +39,7 @@ export function runArticleJob(job: ArticleJob): JobOutcome {
 export function parseArticle(text: string, job: Omit<ArticleJob, 'file' | 'context' | 'cachedVersion'>, version: string): ArticleResult {
   const parsed = parseFrontMatter(text);
   if (!parsed.ok) {
-    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), idLine: 1 };
+    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), lines: NO_LINES };
   }
   const { source, section, slug, url, site, inherited } = job;
   return readArticle(parsed.value, { source, section, slug, url, site, inherited, version });

@@ -4,15 +4,17 @@
  * sections -> site.
  */
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
-import { FieldReader, httpUrl, languageTag } from './fields.js';
+import { slugOf } from '../urls/paths.js';
+import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
 import { singleLine } from './text.js';
-import type { SiteSettings } from './model.js';
+import type { Edition, SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'editions', 'tag_feeds',
 ] as const;
-export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
+export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions'] as const;
+export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;
@@ -24,6 +26,8 @@ export interface SectionSettings {
   timezone?: string;
   language?: string;
   disambiguation?: Disambiguation;
+  /** Edition keys; [] says "in none", undefined "as the parent section". */
+  editions?: string[];
 }
 
 /** The settings an article inherits from its section chain and the site. */
@@ -31,6 +35,7 @@ export interface Inherited {
   timezone?: string;
   language: string;
   disambiguation: Disambiguation;
+  editions: string[];
 }
 
 export function readZone(fields: FieldReader, key = 'timezone'): string | undefined {
@@ -92,13 +97,15 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     authors: fields.people('author') ?? [],
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+    editions: readEditionDeclarations(fields),
+    tagFeeds: fields.boolean('tag_feeds') ?? true,
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;
   return baseUrl ? settings : undefined;
 }
 
-export function readSectionSettings(fields: FieldReader): SectionSettings {
+export function readSectionSettings(fields: FieldReader, site: SiteSettings): SectionSettings {
   fields.checkKnownKeys(SECTION_KEYS);
   const settings: SectionSettings = {};
   const title = fields.text('title', singleLine);
@@ -106,24 +113,90 @@ export function readSectionSettings(fields: FieldReader): SectionSettings {
   const timezone = readZone(fields);
   const language = readLanguage(fields);
   const disambiguation = readDisambiguation(fields);
+  const editions = readEditionKeys(fields, site.editions);
   if (title) settings.title = title;
   if (description) settings.description = description;
   if (timezone) settings.timezone = timezone;
   if (language) settings.language = language;
   if (disambiguation) settings.disambiguation = disambiguation;
+  if (editions) settings.editions = editions;
   return settings;
 }
 
 /** `chain` runs from the top-level section down to the article's own section. */
 export function inherit(site: SiteSettings, chain: SectionSettings[]): Inherited {
-  const inherited: Inherited = { language: site.language, disambiguation: site.disambiguation };
+  const inherited: Inherited = { language: site.language, disambiguation: site.disambiguation, editions: [] };
   if (site.timezone) inherited.timezone = site.timezone;
   for (const section of chain) {
     if (section.timezone) inherited.timezone = section.timezone;
     if (section.language) inherited.language = section.language;
     if (section.disambiguation) inherited.disambiguation = section.disambiguation;
+    if (section.editions) inherited.editions = section.editions;
   }
   return inherited;
+}
+
+/**
+ * The site's `editions`: a list of `{key, title, language, description?, timezone?}`. An edition
+ * with a problem is reported and left out; so is a second edition with the same key.
+ */
+function readEditionDeclarations(fields: FieldReader): Edition[] {
+  if (!fields.has('editions')) return [];
+  const value = fields.value('editions');
+  if (!Array.isArray(value)) {
+    fields.error('editions', `"editions" must be a list of {key, title, language, description, timezone}, not ${describe(value)}`);
+    return [];
+  }
+  const editions: Edition[] = [];
+  value.forEach((item: unknown, i) => {
+    const record = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
+    const entry = fields.nested(['editions', i], record ?? {}, `"editions" item ${i + 1}: `);
+    if (!record) {
+      entry.error('key', `must be a mapping {key, title, language, description, timezone}, not ${describe(item)}`);
+      return;
+    }
+    entry.checkKnownKeys(EDITION_KEYS);
+    const key = entry.required('key', singleLine);
+    if (key !== undefined && slugOf(key) !== key) {
+      entry.error('key', `"key" is the edition's URL segment: write it as a slug, such as "${slugOf(key) || 'us'}", not "${key}"`);
+    } else if (key !== undefined && editions.some((e) => e.key === key)) {
+      entry.error('key', `the key "${key}" is already used by another edition`);
+    }
+    const title = entry.required('title', singleLine);
+    const language = entry.has('language') ? readLanguage(entry) : entry.required('language');
+    const description = entry.text('description');
+    const timezone = readZone(entry);
+    if (entry.hasErrors || key === undefined || title === undefined || language === undefined) return;
+    const edition: Edition = { key, title, language };
+    if (description) edition.description = description;
+    if (timezone) edition.timezone = timezone;
+    editions.push(edition);
+  });
+  return editions;
+}
+
+/**
+ * `editions` of a section or an article: keys of editions the site declares, matched by slug
+ * (`US` names the edition `us`). Undefined when absent or wrong (reported).
+ */
+export function readEditionKeys(fields: FieldReader, editions: readonly Edition[]): string[] | undefined {
+  const names = fields.textList('editions');
+  if (names === undefined) return undefined;
+  const keys: string[] = [];
+  for (const name of names) {
+    const key = slugOf(name);
+    if (!editions.some((edition) => edition.key === key)) {
+      fields.error(
+        'editions',
+        editions.length === 0
+          ? `"editions" names "${name}", but the site declares no editions (list them under "editions" in the site's _index.md)`
+          : `"editions": the site has no edition "${name}" (its editions: ${editions.map((e) => e.key).join(', ')})`,
+      );
+      return undefined;
+    }
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }
 
 /** `https://Example.com/news/` -> `https://example.com/news`; undefined unless absolute http(s). */

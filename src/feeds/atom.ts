@@ -18,7 +18,10 @@ function imageType(url: string): string | undefined {
   return extension ? IMAGE_TYPES[extension] : undefined;
 }
 
-/** One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts). */
+/**
+ * One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts). Its
+ * translations are further `alternate` links, each with its `hreflang` (RFC 4287 4.2.7.4).
+ */
 export function atomEntryParts<C extends Chunk>(item: FeedItem, feedLanguage: string, escapedHtml: C): Array<string | C> {
   const lang = item.language === feedLanguage ? '' : ` xml:lang="${item.language}"`;
   return [
@@ -26,6 +29,7 @@ export function atomEntryParts<C extends Chunk>(item: FeedItem, feedLanguage: st
       element('id', item.id) +
       element('title', item.title, { type: 'text' }) +
       emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.link }) +
+      (item.translations ?? []).map((t) => emptyElement('link', { rel: 'alternate', type: 'text/html', hreflang: t.language, title: t.title, href: t.url })).join('') +
       element('published', formatRfc3339(item.published)) +
       element('updated', formatRfc3339(item.updated ?? item.published)) +
       item.authors.map((a) => person('author', a)).join('') +
@@ -53,6 +57,7 @@ export function renderAtom(
     element('subtitle', feed.description, { type: 'text' }) +
     element('updated', formatRfc3339(feed.updated)) +
     authors.map((a) => person('author', a)).join('') +
+    element('icon', feed.image) +
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: links.html }) +
     pageLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
     (links.hub ? emptyElement('link', { rel: 'hub', href: links.hub }) : '') +

@@ -11,6 +11,17 @@ export interface Person {
   name: string;
   email?: string;
   url?: string;
+  /** An image of the person (JSON Feed `avatar`). */
+  avatar?: string;
+}
+
+/** Another language version of an item (`translation_key`). */
+export interface Translation {
+  /** BCP 47. */
+  language: string;
+  /** Its canonical link. */
+  url: string;
+  title: string;
 }
 
 /** What a feed shows of one article. */
@@ -29,6 +40,8 @@ export interface FeedItem {
   language: string;
   image?: string;
   html: string;
+  /** The item in other languages, by language; never itself. */
+  translations?: Translation[];
 }
 
 export interface FeedLinks {
@@ -52,6 +65,8 @@ export interface FeedDocument<Item extends FeedItem = FeedItem> {
   updated: OffsetInstant;
   /** Site authors; Atom falls back to the site title so every entry has an author. */
   authors: Person[];
+  /** A square image for the feed (an author's avatar): Atom icon, RSS image, JSON Feed icon. */
+  image?: string;
   siteTitle: string;
   ttlMinutes: number;
   links: FeedLinks;

@@ -6,12 +6,15 @@ import type { FeedDocument, FeedItem, Person } from './document.js';
 interface JsonAuthor {
   name: string;
   url?: string;
+  avatar?: string;
 }
 
 function author(p: Person): JsonAuthor {
   // JSON Feed authors have no e-mail field; a mailto: URL carries it when there is no other URL.
   const url = p.url ?? (p.email ? mailtoUrl(p.email) : undefined);
-  return url ? { name: p.name, url } : { name: p.name };
+  const json: JsonAuthor = url ? { name: p.name, url } : { name: p.name };
+  if (p.avatar) json.avatar = p.avatar;
+  return json;
 }
 
 /** RFC 6068: the address percent-encoded, so that `%`, `?` or `#` in it cannot change the URL. */
@@ -22,7 +25,9 @@ function mailtoUrl(email: string): string {
 
 /**
  * One item as JSON text in parts, `jsonHtml` (JSON.stringify of the article's HTML) among them by
- * reference (see rssItemParts). Keys in the order of the JSON Feed spec.
+ * reference (see rssItemParts). Keys in the order of the JSON Feed spec; then the extension
+ * `_translations` (JSON Feed 1.1 names extensions with a leading underscore): the item in other
+ * languages, `{"zh-Hans": {"url": …, "title": …}}`, each language once.
  */
 export function jsonItemParts<C extends Chunk>(item: FeedItem, jsonHtml: C): Array<string | C> {
   const rest: Record<string, unknown> = {};
@@ -33,6 +38,9 @@ export function jsonItemParts<C extends Chunk>(item: FeedItem, jsonHtml: C): Arr
   if (item.authors.length > 0) rest.authors = item.authors.map(author);
   if (item.tags.length > 0) rest.tags = item.tags;
   rest.language = item.language;
+  if (item.translations && item.translations.length > 0) {
+    rest._translations = Object.fromEntries(item.translations.map((t) => [t.language, { url: t.url, title: t.title }]));
+  }
   const head = JSON.stringify({ id: item.id, url: item.link, title: item.title }).slice(0, -1);
   return [`${head},"content_html":`, jsonHtml, `,${JSON.stringify(rest).slice(1)}`];
 }
@@ -48,6 +56,7 @@ export function renderJsonFeed(feed: FeedDocument, itemParts: (item: FeedItem) =
     language: feed.language,
   };
   if (links.next) head.next_url = links.next;
+  if (feed.image) head.icon = feed.image;
   if (feed.authors.length > 0) head.authors = feed.authors.map(author);
   if (links.hub) head.hubs = [{ type: 'WebSub', url: links.hub }];
   // Items are spliced in as JSON text, so that entries rendered once serve every feed they are in.

@@ -47,6 +47,7 @@ export function renderRss(feed: FeedDocument, itemParts: (item: FeedItem) => rea
     element('generator', GENERATOR) +
     element('docs', 'https://www.rssboard.org/rss-specification') +
     element('ttl', String(feed.ttlMinutes)) +
+    (feed.image ? `<image>${element('url', feed.image)}${element('title', feed.title)}${element('link', links.html)}</image>` : '') +
     pageLinks(links).map(([rel, href]) => emptyElement('atom:link', { href, rel, type: 'application/rss+xml' })).join('') +
     (links.hub ? emptyElement('atom:link', { href: links.hub, rel: 'hub' }) : '') +
     '\n',

@@ -13,6 +13,8 @@ a{color:#0b5cad}a.site{font-weight:700;text-decoration:none;color:#1b1b1b}
 ul.items{padding-left:1.1rem}ul.sections{padding-left:1.1rem}
 article img{max-width:100%;height:auto}pre{overflow:auto;background:#f5f5f5;padding:.6rem}
 .tags{font-size:.85rem;color:#555}
+.translations{font-size:.95rem}
+img.avatar{float:right;width:6rem;height:6rem;object-fit:cover;border-radius:50%;margin:0 0 1rem 1rem}
 `;
 
 export const FEED_STYLESHEET = `rss,feed{display:block;font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1b1b1b}

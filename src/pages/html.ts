@@ -7,6 +7,12 @@ export interface AlternateLink {
   href: string;
 }
 
+/** The same page in another language (`hreflang`). */
+export interface LanguageVersion {
+  language: string;
+  href: string;
+}
+
 export interface PageFrame {
   title: string;
   language: string;
@@ -15,6 +21,8 @@ export interface PageFrame {
   siteTitle: string;
   alternates: AlternateLink[];
   canonical?: string;
+  /** Every language version of the page, itself included (none when it has no translation). */
+  languageVersions?: LanguageVersion[];
   /** Trusted HTML: built by the page modules from escaped parts. */
   body: string;
 }
@@ -23,6 +31,7 @@ export function renderPage(frame: PageFrame): string {
   const alternates = frame.alternates
     .map((a) => `<link rel="alternate" type="${escapeHtml(a.type)}" title="${escapeHtml(a.title)}" href="${escapeHtml(a.href)}">`)
     .join('\n');
+  const versions = (frame.languageVersions ?? []).map((v) => `<link rel="alternate" hreflang="${escapeHtml(v.language)}" href="${escapeHtml(v.href)}">\n`).join('');
   return `<!doctype html>
 <html lang="${escapeHtml(frame.language)}">
 <head>
@@ -30,7 +39,7 @@ export function renderPage(frame: PageFrame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(frame.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(frame.basePath)}/style.css">
-${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${alternates}
+${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${versions}${alternates}
 </head>
 <body>
 <header><a class="site" href="${escapeHtml(frame.basePath)}/">${escapeHtml(frame.siteTitle)}</a></header>

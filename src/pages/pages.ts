@@ -1,11 +1,11 @@
-/** The HTML pages: the site index, one page per scope, one per article. */
+/** The HTML pages: the site index, one page per scope, one per collection (`/tags/`), one per article. */
 import type { ArticleData } from '../content/model.js';
 import { FEED_FORMATS, FORMATS, type FeedFormatSpec } from '../feeds/formats.js';
 import { escapeHtml } from '../feeds/xml.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
-import type { Scope, SiteSnapshot } from '../site/snapshot.js';
-import { formatRfc3339, type OffsetInstant } from '../time/index.js';
-import { OPML_FILE, articlePath, basePathOf, feedPath, scopePath } from '../urls/paths.js';
+import { COLLECTION_TITLES, type Scope, type SiteSnapshot } from '../site/snapshot.js';
+import { formatRfc3339, inZone, type OffsetInstant } from '../time/index.js';
+import { articlePath, basePathOf, collectedKindOf, collectionPath, feedPath, opmlPath, scopePath, type CollectedKind, type OpmlRef } from '../urls/paths.js';
 import { renderPage, type AlternateLink } from './html.js';
 
 export const HTML_MEDIA_TYPE = 'text/html';
@@ -21,8 +21,15 @@ function alternatesFor(snapshot: SiteSnapshot, scope: Scope): AlternateLink[] {
   return scopeFeeds(snapshot, scope).map(({ spec, href }) => ({ type: spec.mediaType, title: `${title} (${spec.label})`, href }));
 }
 
-function feedLinks(snapshot: SiteSnapshot, scope: Scope): string {
+function opmlLink(snapshot: SiteSnapshot, ref: OpmlRef, text: string): string {
+  const href = `${basePathOf(snapshot.site.baseUrl)}${opmlPath(ref)}`;
+  return `<a href="${escapeHtml(href)}" type="${OPML_MEDIA_TYPE}">${escapeHtml(text)}</a>`;
+}
+
+/** The scope's three feeds, and its OPML list when it has one. */
+function feedLinks(snapshot: SiteSnapshot, scope: Scope, withOpml = false): string {
   const links = scopeFeeds(snapshot, scope).map(({ spec, href }) => `<a href="${escapeHtml(href)}" type="${escapeHtml(spec.mediaType)}">${spec.label}</a>`);
+  if (withOpml && scope.opml) links.push(opmlLink(snapshot, { kind: 'scope', scope: scope.ref }, scope === snapshot.root ? 'OPML (all feeds)' : 'OPML'));
   return `<span class="feeds">${links.join('')}</span>`;
 }
 
@@ -31,18 +38,33 @@ function time(instant: OffsetInstant): string {
   return `<time datetime="${text}">${text.replace('T', ' ')}</time>`;
 }
 
-function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[]): string {
+/**
+ * `language`: the page's (a title in another one says so); `zone`: show the times as that zone's
+ * clocks do (an edition's), else each in its article's own offset.
+ */
+function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[], language: string, zone?: string): string {
   if (items.length === 0) return '<p>No articles yet.</p>';
   const base = basePathOf(snapshot.site.baseUrl);
-  const rows = items.map(
-    (item) =>
-      `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
-  );
+  const rows = items.map((item) => {
+    const published = zone ? inZone(item.published.epochMs, zone) : item.published;
+    const lang = item.language === language ? '' : ` lang="${escapeHtml(item.language)}"`;
+    return `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}"${lang}>${escapeHtml(item.title)}</a> <span class="meta">${time(published)}</span></li>`;
+  });
   return `<ul class="items">\n${rows.join('\n')}\n</ul>`;
 }
 
-function scopeLink(snapshot: SiteSnapshot, scope: Scope): string {
-  return `<a href="${escapeHtml(basePathOf(snapshot.site.baseUrl) + scopePath(scope.ref))}">${escapeHtml(scope.titles[scope.titles.length - 1] ?? '')}</a>`;
+function scopeHref(snapshot: SiteSnapshot, scope: Scope): string {
+  return basePathOf(snapshot.site.baseUrl) + scopePath(scope.ref);
+}
+
+/** A link to a scope's page, named by its own title (the last of its chain). */
+function scopeLink(snapshot: SiteSnapshot, scope: Scope, text = scope.titles[scope.titles.length - 1] ?? ''): string {
+  const lang = scope.language === snapshot.site.language ? '' : ` lang="${escapeHtml(scope.language)}"`;
+  return `<a href="${escapeHtml(scopeHref(snapshot, scope))}"${lang}>${escapeHtml(text)}</a>`;
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 export function renderIndexPage(snapshot: SiteSnapshot): string {
@@ -50,55 +72,128 @@ export function renderIndexPage(snapshot: SiteSnapshot): string {
   const scopeTree = (scope: Scope): string => {
     if (scope.children.length === 0) return '';
     const rows = scope.children.map(
-      (child) => `<li>${scopeLink(snapshot, child)} <span class="meta">${child.items.length} articles</span> ${feedLinks(snapshot, child)}${scopeTree(child)}</li>`,
+      (child) => `<li>${scopeLink(snapshot, child)} <span class="meta">${count(child.items.length, 'article')}</span> ${feedLinks(snapshot, child)}${scopeTree(child)}</li>`,
     );
     return `<ul class="sections">\n${rows.join('\n')}\n</ul>`;
   };
   const { root, site } = snapshot;
+  const editions = snapshot.collection('edition');
+  const editionList = editions.length
+    ? `<h2>Editions</h2>
+<ul class="sections">
+${editions.map((e) => `<li>${scopeLink(snapshot, e)} <span class="meta">${escapeHtml(e.language)} · ${count(e.items.length, 'article')}</span> ${feedLinks(snapshot, e, true)}</li>`).join('\n')}
+</ul>
+`
+    : '';
+  const collections = (['tag', 'author'] as const).filter((kind) => snapshot.collection(kind).length > 0);
+  const collectionList = collections.length
+    ? `<h2>Tags and authors</h2>
+<ul class="sections">
+${collections
+  .map((kind) => {
+    const scopes = snapshot.collection(kind);
+    const href = `${base}${collectionPath(kind)}`;
+    return `<li><a href="${escapeHtml(href)}">${COLLECTION_TITLES[kind]}</a> <span class="meta">${count(scopes.length, kind)}, a feed each</span> <span class="feeds">${opmlLink(snapshot, { kind: 'collection', collection: kind }, `OPML (${kind} feeds)`)}</span></li>`;
+  })
+  .join('\n')}
+</ul>
+`
+    : '';
   const body = `<h1>${escapeHtml(site.title)}</h1>
-${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everything: ${feedLinks(snapshot, root)} <span class="feeds"><a href="${escapeHtml(`${base}/${OPML_FILE}`)}" type="${OPML_MEDIA_TYPE}">OPML (all feeds)</a></span></p>
-<h2>Sections</h2>
+${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everything: ${feedLinks(snapshot, root, true)}</p>
+${editionList}<h2>Sections</h2>
 ${scopeTree(root)}
-<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(root, 1))}`;
+${collectionList}<h2>Latest</h2>
+${itemList(snapshot, snapshot.pageItems(root, 1), site.language)}`;
   return renderPage({
     title: site.title,
     language: site.language,
     basePath: base,
     siteTitle: site.title,
-    alternates: snapshot.allScopes().flatMap((scope) => alternatesFor(snapshot, scope)),
+    // The feeds the site's OPML lists: the site, its sections and editions (tags and authors: on their pages).
+    alternates: (root.opml ?? [root]).flatMap((scope) => alternatesFor(snapshot, scope)),
     body,
   });
 }
 
 export function renderScopePage(snapshot: SiteSnapshot, scope: Scope): string {
-  const title = scope.titles.join(' / ');
-  const children = scope.children.map((child) => `<li>${scopeLink(snapshot, child)} ${feedLinks(snapshot, child)}</li>`).join('\n');
-  const body = `<h1>${escapeHtml(title)}</h1>
-${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}<p>${feedLinks(snapshot, scope)}</p>
+  const base = basePathOf(snapshot.site.baseUrl);
+  const collection = collectedKindOf(scope.ref);
+  // A section is named by its chain (`China / World`); a tag, an author or an edition by its own
+  // title, under a link to the list of its kind.
+  const title = collection ? (scope.titles[scope.titles.length - 1] ?? '') : scope.titles.join(' / ');
+  // Subsections are named by their own title; an edition's sections, by their whole chain.
+  const children = scope.children.map((child) => `<li>${scopeLink(snapshot, child, collection ? child.titles.join(' / ') : undefined)} ${feedLinks(snapshot, child)}</li>`).join('\n');
+  const up = collection ? `<p class="meta"><a href="${escapeHtml(base + collectionPath(collection))}">${COLLECTION_TITLES[collection]}</a></p>\n` : '';
+  const image = scope.image ? `<img class="avatar" src="${escapeHtml(scope.image)}" alt="">\n` : '';
+  const link = scope.link ? `<p><a href="${escapeHtml(scope.link)}">${escapeHtml(scope.link)}</a></p>\n` : '';
+  const body = `${up}${image}<h1>${escapeHtml(title)}</h1>
+${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}${link}<p>${feedLinks(snapshot, scope, true)}</p>
 ${children ? `<h2>Sections</h2>\n<ul class="sections">\n${children}\n</ul>\n` : ''}<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(scope, 1))}`;
+${itemList(snapshot, snapshot.pageItems(scope, 1), scope.language, scope.timezone)}`;
   return renderPage({
     title: snapshot.feedTitle(scope),
     language: scope.language,
-    basePath: basePathOf(snapshot.site.baseUrl),
+    basePath: base,
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     body,
   });
 }
 
+/** `/tags/`, `/authors/`, `/editions/`: each scope with its article count and feeds. */
+export function renderCollectionPage(snapshot: SiteSnapshot, collection: CollectedKind, scopes: readonly Scope[]): string {
+  const { site } = snapshot;
+  const title = COLLECTION_TITLES[collection];
+  const rows = scopes.map((scope) => {
+    const meta = collection === 'edition' ? `${escapeHtml(scope.language)} · ${count(scope.items.length, 'article')}` : count(scope.items.length, 'article');
+    return `<li>${scopeLink(snapshot, scope)} <span class="meta">${meta}</span> ${feedLinks(snapshot, scope)}</li>`;
+  });
+  const body = `<h1>${title}</h1>
+<p>${count(scopes.length, collection)}, each with its own feeds. <span class="feeds">${opmlLink(snapshot, { kind: 'collection', collection }, 'OPML (all of them)')}</span></p>
+<ul class="sections">
+${rows.join('\n')}
+</ul>`;
+  return renderPage({
+    title: `${title} | ${site.title}`,
+    language: site.language,
+    basePath: basePathOf(site.baseUrl),
+    siteTitle: site.title,
+    alternates: [],
+    body,
+  });
+}
+
+/** Names as links to their scope's page, where they have one. */
+function nameLinks(snapshot: SiteSnapshot, kind: 'tag' | 'author', names: readonly string[]): string[] {
+  return names.map((name) => {
+    const scope = snapshot.scopeOfName(kind, name);
+    return scope ? `<a href="${escapeHtml(scopeHref(snapshot, scope))}">${escapeHtml(name)}</a>` : escapeHtml(name);
+  });
+}
+
 export function renderArticlePage(snapshot: SiteSnapshot, article: ArticleData): string {
   const scope = snapshot.homeOf(article);
   const base = basePathOf(snapshot.site.baseUrl);
-  const authors = article.authors.map((a) => escapeHtml(a.name)).join(', ');
+  const authors = nameLinks(snapshot, 'author', article.authors.map((a) => a.name)).join(', ');
   const updated = article.updated ? ` · updated ${time(article.updated)}` : '';
-  const tags = article.tags.length ? `<p class="tags">${article.tags.map(escapeHtml).join(' · ')}</p>\n` : '';
+  const tags = article.tags.length ? `<p class="tags">${nameLinks(snapshot, 'tag', article.tags).join(' · ')}</p>\n` : '';
+  const translations = article.translations ?? [];
+  const languages = translations.length
+    ? `<p class="translations">Also in: ${translations
+        .map((t) => `<a href="${escapeHtml(t.url)}" hreflang="${escapeHtml(t.language)}" lang="${escapeHtml(t.language)}">${escapeHtml(t.title)}</a> <span class="meta">(${escapeHtml(t.language)})</span>`)
+        .join(' · ')}</p>\n`
+    : '';
+  const editions = article.editions.flatMap((key) => {
+    const edition = snapshot.scope({ kind: 'edition', slug: key });
+    return edition ? [scopeLink(snapshot, edition)] : [];
+  });
   const body = `<article>
 <h1>${escapeHtml(article.title)}</h1>
 <p class="meta">${authors ? `${authors} · ` : ''}${time(article.published)}${updated}</p>
-${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` : ''}${article.html}${tags}</article>
-<p class="meta">In <a href="${escapeHtml(base + scopePath(scope.ref))}">${escapeHtml(scope.titles.join(' / ') || snapshot.site.title)}</a> ${feedLinks(snapshot, scope)}</p>`;
+${languages}${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` : ''}${article.html}${tags}</article>
+<p class="meta">In <a href="${escapeHtml(base + scopePath(scope.ref))}">${escapeHtml(scope.titles.join(' / ') || snapshot.site.title)}</a> ${feedLinks(snapshot, scope)}</p>
+${editions.length ? `<p class="meta">Editions: ${editions.join(' · ')}</p>\n` : ''}`;
   return renderPage({
     title: `${article.title} | ${snapshot.site.title}`,
     language: article.language,
@@ -106,6 +201,9 @@ ${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` :
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     canonical: article.link,
+    ...(translations.length
+      ? { languageVersions: [{ language: article.language, href: article.link }, ...translations.map((t) => ({ language: t.language, href: t.url }))] }
+      : {}),
     body,
   });
 }

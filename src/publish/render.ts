@@ -9,10 +9,11 @@ import { EntryCache } from '../feeds/entries.js';
 import { FORMATS, type FeedFormat } from '../feeds/formats.js';
 import { OPML_MEDIA_TYPE, renderOpml } from '../feeds/opml.js';
 import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
-import { HTML_MEDIA_TYPE, renderArticlePage, renderIndexPage, renderScopePage } from '../pages/pages.js';
+import { HTML_MEDIA_TYPE, renderArticlePage, renderCollectionPage, renderIndexPage, renderScopePage } from '../pages/pages.js';
 import type { Resource } from '../site/resources.js';
 import { buildFeedDocument } from '../site/feed-document.js';
-import { lastModified, type SiteSnapshot } from '../site/snapshot.js';
+import { lastModified, type Scope, type SiteSnapshot } from '../site/snapshot.js';
+import type { OffsetInstant } from '../time/index.js';
 import { FEED_STYLESHEET_FILE, feedPath, scopePath } from '../urls/paths.js';
 
 export interface Rendered {
@@ -39,17 +40,17 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
     case 'feed':
       return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format, entries);
     case 'opml': {
-      const outlines = snapshot.allScopes().map((scope) => ({
+      const outlines = resource.scopes.map((scope) => ({
         title: snapshot.feedTitle(scope),
         description: scope.description,
         language: scope.language,
         xmlUrl: `${site.baseUrl}${feedPath(scope.ref, 'rss')}`,
         htmlUrl: `${site.baseUrl}${scopePath(scope.ref)}`,
       }));
-      const modified = lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
+      const modified = newestIn(resource.scopes) ?? lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
       return {
         contentType: utf8(OPML_MEDIA_TYPE),
-        chunks: [renderOpml({ title: `${site.title}: all feeds`, modified, entries: outlines })],
+        chunks: [renderOpml({ title: resource.title, modified, entries: outlines })],
         lastModified: modified.epochMs,
       };
     }
@@ -57,6 +58,10 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderIndexPage(snapshot)], ...modifiedAt(snapshot.root.items) };
     case 'scope-page':
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderScopePage(snapshot, resource.scope)], ...modifiedAt(resource.scope.items) };
+    case 'collection-page': {
+      const newest = newestIn(resource.scopes);
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderCollectionPage(snapshot, resource.collection, resource.scopes)], ...(newest ? { lastModified: newest.epochMs } : {}) };
+    }
     case 'article':
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
     case 'stylesheet':
@@ -84,6 +89,16 @@ export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<Article
   const { items, ...feed } = doc;
   const { cacheMaxAge, hub } = snapshot.site;
   return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub })}\n${items.map((item) => item.version).join('\n')}`;
+}
+
+/** The newest change among the items of any of `scopes`. */
+function newestIn(scopes: readonly Scope[]): OffsetInstant | undefined {
+  let newest: OffsetInstant | undefined;
+  for (const scope of scopes) {
+    const changed = lastModified(scope.items);
+    if (changed && (!newest || changed.epochMs > newest.epochMs)) newest = changed;
+  }
+  return newest;
 }
 
 function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?: number } {

@@ -24,16 +24,18 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
   if (page < pages) links.next = absolute(feedPath(scope.ref, format, page + 1));
   if (site.hub) links.hub = site.hub;
   const title = snapshot.feedTitle(scope);
-  return {
+  const doc: FeedDocument<ArticleData> = {
     title,
     description: scope.description || site.description || title,
     language: scope.language,
     // Deterministic: the newest change among the page's items, else the site's; never "now".
     updated: lastModified(items) ?? lastModified(snapshot.root.items) ?? EPOCH,
-    authors: site.authors,
+    authors: scope.authors ?? site.authors,
     siteTitle: site.title,
     ttlMinutes: Math.max(1, Math.ceil(site.cacheMaxAge / 60)),
     links,
     items,
   };
+  if (scope.image) doc.image = scope.image;
+  return doc;
 }

@@ -9,7 +9,7 @@ import { displayOffset, type OffsetInstant } from './format.js';
 import { parseTimestamp } from './parse.js';
 import { quote } from './quote.js';
 import { resolveWallTime, type Adjustment, type Disambiguation } from './resolve.js';
-import { checkZone } from './zone.js';
+import { checkZone, offsetAt } from './zone.js';
 
 export type { OffsetInstant } from './format.js';
 export type { Adjustment, Disambiguation } from './resolve.js';
@@ -72,4 +72,9 @@ export function normalizeTimestamp(input: string, options: NormalizeOptions = {}
   }
   const error = feedYearsError(input, result.instant);
   return error === undefined ? result : { ok: false, error };
+}
+
+/** The instant with the offset `zone` (a name checkZone accepted) has then: how its clocks show it. */
+export function inZone(epochMs: number, zone: string): OffsetInstant {
+  return { epochMs, offsetSeconds: offsetAt(zone, epochMs) };
 }

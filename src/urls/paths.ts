@@ -5,11 +5,22 @@
  */
 import { FEED_FORMATS, FORMATS, type FeedFormat } from '../feeds/formats.js';
 
+/** Kinds of scope that live in a top-level folder of their own: `/tags/<slug>/`. */
+export const COLLECTED_KINDS = ['tag', 'author', 'edition'] as const;
+export type CollectedKind = (typeof COLLECTED_KINDS)[number];
+
+/** The top-level folder of each collected kind; it also holds the list page and its OPML. */
+export const COLLECTION_FOLDERS: Readonly<Record<CollectedKind, string>> = { tag: 'tags', author: 'authors', edition: 'editions' };
+
 /**
  * What a feed covers. Every kind has its own subscription feeds and HTML page; adding a kind means
  * adding it here (its path), in routes.ts (its path back) and in the site snapshot (its items).
+ * A tag or an author is named by the slug of its name (`slugOf`), an edition by its key.
  */
-export type ScopeRef = { kind: 'site' } | { kind: 'section'; section: readonly string[] };
+export type ScopeRef =
+  | { kind: 'site' }
+  | { kind: 'section'; section: readonly string[] }
+  | { kind: CollectedKind; slug: string };
 export type ScopeKind = ScopeRef['kind'];
 
 export const OPML_FILE = 'opml.xml';
@@ -22,6 +33,9 @@ export const INDEX_HTML = 'index.html';
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   PAGE_SEGMENT, ...FEED_FORMATS.map((format) => FORMATS[format].file), OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE, INDEX_HTML,
 ]);
+
+/** Names a top-level folder cannot take: the collections' own folders. */
+export const RESERVED_TOP_LEVEL_NAMES: ReadonlySet<string> = new Set(Object.values(COLLECTION_FOLDERS));
 
 export const SITE_SCOPE: ScopeRef = { kind: 'site' };
 
@@ -37,6 +51,10 @@ export function scopeSegments(scope: ScopeRef): readonly string[] {
       return [];
     case 'section':
       return scope.section;
+    case 'tag':
+    case 'author':
+    case 'edition':
+      return [COLLECTION_FOLDERS[scope.kind], scope.slug];
   }
 }
 
@@ -52,6 +70,24 @@ function encodeSegments(segments: readonly string[]): string {
 /** `/china/world/`, or `/` for the whole site. */
 export function scopePath(scope: ScopeRef): string {
   return `/${encodeSegments(scopeSegments(scope))}`;
+}
+
+/** The collected kind of a scope, if it is one (a tag, an author, an edition). */
+export function collectedKindOf(scope: ScopeRef): CollectedKind | undefined {
+  return scope.kind === 'site' || scope.kind === 'section' ? undefined : scope.kind;
+}
+
+/** `/tags/`: the page listing every scope of a collected kind. */
+export function collectionPath(kind: CollectedKind): string {
+  return `/${encodeSegments([COLLECTION_FOLDERS[kind]])}`;
+}
+
+/** What an OPML document lists: the feeds of a scope (the site, an edition) or of a whole collection. */
+export type OpmlRef = { kind: 'scope'; scope: ScopeRef } | { kind: 'collection'; collection: CollectedKind };
+
+/** `/opml.xml`, `/editions/<key>/opml.xml`, `/tags/opml.xml`. */
+export function opmlPath(ref: OpmlRef): string {
+  return `${ref.kind === 'scope' ? scopePath(ref.scope) : collectionPath(ref.collection)}${OPML_FILE}`;
 }
 
 export function articlePath(section: readonly string[], slug: string): string {
@@ -71,4 +107,45 @@ export function pagedFeedPath(scope: ScopeRef, format: FeedFormat, page: number)
 /** The path part of a base URL, without trailing slash: "" or e.g. "/news". */
 export function basePathOf(baseUrl: string): string {
   return new URL(baseUrl).pathname.replace(/\/$/, '');
+}
+
+/** Letters, combining marks and digits of any script: what a slug keeps. */
+const SLUG_WORD = /[\p{L}\p{M}\p{N}]+/gu;
+/** A slug is one path segment, and a folder name in a static build: file systems allow 255 bytes. */
+const MAX_SLUG_BYTES = 200;
+
+/**
+ * The URL segment of a tag or an author: the name in Unicode NFC (so that `Café` typed composed or
+ * decomposed is one tag; not NFKC, which would also fold `²` into `2` and full-width letters into
+ * ASCII), lower-cased by the Unicode rules with no regard to any locale (`toLowerCase`, never
+ * `toLocaleLowerCase`: a Turkish host must not make `I` into `ı`), and every run of anything but
+ * letters, marks and digits (spaces, punctuation, symbols) made one `-`, none at either end. Any
+ * script is kept: `中国` stays `中国` (percent-encoded in URLs), `Café` becomes `café`,
+ * `Daylight  Saving-Time!` becomes `daylight-saving-time`. At most 200 bytes of UTF-8, cut at a
+ * character. "" when nothing is left (a tag of only punctuation or emoji has no feed).
+ */
+export function slugOf(name: string): string {
+  const words = name.normalize('NFC').toLowerCase().normalize('NFC').match(SLUG_WORD);
+  if (!words) return '';
+  let slug = words.join('-');
+  if (utf8Length(slug) > MAX_SLUG_BYTES) {
+    let bytes = 0;
+    let cut = 0;
+    for (const character of slug) {
+      bytes += utf8Length(character);
+      if (bytes > MAX_SLUG_BYTES) break;
+      cut += character.length;
+    }
+    slug = slug.slice(0, cut).replace(/-+$/, '');
+  }
+  return slug;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) as number;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }

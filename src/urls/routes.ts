@@ -3,15 +3,31 @@
  * the site's content (whether that section or article exists is the snapshot's business).
  */
 import { formatOfFile, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_SEGMENT, PAGE_STYLESHEET_FILE, SITE_SCOPE, feedPath, type ScopeRef } from './paths.js';
+import {
+  COLLECTED_KINDS,
+  COLLECTION_FOLDERS,
+  FEED_STYLESHEET_FILE,
+  OPML_FILE,
+  PAGE_SEGMENT,
+  PAGE_STYLESHEET_FILE,
+  SITE_SCOPE,
+  feedPath,
+  type CollectedKind,
+  type OpmlRef,
+  type ScopeRef,
+} from './paths.js';
 
-export type FixedFile = typeof OPML_FILE | typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
-const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE]);
+export type FixedFile = typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
+const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE]);
 
 export type Route =
   | { kind: 'index' }
   | { kind: 'file'; name: FixedFile }
   | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; page: number }
+  /** `<scope>/opml.xml` or `/tags/opml.xml`: which scopes have one, the site knows. */
+  | { kind: 'opml'; of: OpmlRef }
+  /** `/tags/`: the list of every scope of a kind. */
+  | { kind: 'collection'; collection: CollectedKind; trailingSlash: boolean }
   /** A scope's page or an article's page, `/a/b/`: which one, the site knows. */
   | { kind: 'page'; segments: string[]; trailingSlash: boolean }
   | { kind: 'redirect'; location: string }
@@ -22,9 +38,20 @@ export type RouteError = { kind: 'error'; status: 400 | 404; reason: string };
 
 const PAGE_NUMBER = /^[1-9][0-9]{0,8}$/;
 
-/** The scope whose page is at these decoded segments. */
+/** The collected kind whose folder is this top-level name, if any. */
+function collectionNamed(name: string | undefined): CollectedKind | undefined {
+  return COLLECTED_KINDS.find((kind) => COLLECTION_FOLDERS[kind] === name);
+}
+
+/**
+ * The scope whose page is at these decoded segments: `/tags/<slug>/` and the like are collected
+ * scopes (no section can have those top-level names: they are reserved), anything else a section.
+ */
 export function scopeAt(segments: readonly string[]): ScopeRef {
-  return segments.length === 0 ? SITE_SCOPE : { kind: 'section', section: segments };
+  if (segments.length === 0) return SITE_SCOPE;
+  const collected = segments.length === 2 ? collectionNamed(segments[0]) : undefined;
+  if (collected) return { kind: collected, slug: segments[1] as string };
+  return { kind: 'section', section: segments };
 }
 
 /** A raw (percent-encoded, site-relative) request path -> its route. */
@@ -38,8 +65,16 @@ export function routeOf(rawPath: string): Route {
     if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
+    if (last === OPML_FILE) return opmlRoute(segments.slice(0, -1));
   }
+  const collection = segments.length === 1 ? collectionNamed(last) : undefined;
+  if (collection) return { kind: 'collection', collection, trailingSlash };
   return { kind: 'page', segments, trailingSlash };
+}
+
+function opmlRoute(before: string[]): Route {
+  const collection = before.length === 1 ? collectionNamed(before[0]) : undefined;
+  return { kind: 'opml', of: collection ? { kind: 'collection', collection } : { kind: 'scope', scope: scopeAt(before) } };
 }
 
 function feedRoute(before: string[], format: FeedFormat): Route {

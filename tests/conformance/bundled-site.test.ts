@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUtc } from '../../src/time/index.js';
+import type { Scope } from '../../src/site/snapshot.js';
 import { feedPath, scopePath } from '../../src/urls/paths.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
@@ -30,11 +31,16 @@ const bodyOf = (p: string) => {
 };
 
 describe('the bundled site', () => {
-  it('has every section in three formats and nothing invalid', () => {
-    expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  it('has every section, edition, tag and author in three formats, and no problem at all', () => {
+    expect(site.problems).toEqual([]);
     const scopes = site.snapshot.allScopes();
     expect(scopes.length).toBeGreaterThanOrEqual(10);
     expect(feeds).toHaveLength(scopes.length * 3);
+    const kinds = new Set(scopes.map((s) => s.ref.kind));
+    expect([...kinds].sort()).toEqual(['author', 'edition', 'section', 'site', 'tag']);
+    expect(site.snapshot.collection('edition').map((e) => [e.titles[0], e.language])).toEqual([
+      ['US', 'en-US'], ['EUROPE', 'en-GB'], ['AFRICA', 'en'], ['ASIA', 'en'], ['中文', 'zh-CN'],
+    ]);
   });
 
   it('serves every feed valid and read back by two parsers, field by field', () => {
@@ -48,7 +54,7 @@ describe('the bundled site', () => {
     expect(Object.fromEntries(await atomSchemaProblems(atom))).toEqual({});
   });
 
-  it('has every RSS feed and the OPML well-formed for libxml2 too', async () => {
+  it('has every RSS feed and every OPML well-formed for libxml2 too', async () => {
     const documents = site.resources
       .filter((r) => /rss\+xml|x-opml/.test(r.rendered.contentType))
       .map((r) => ({ label: r.path, xml: r.rendered.body }));
@@ -60,13 +66,31 @@ describe('the bundled site', () => {
     expect(json.flatMap((f) => jsonFeedProblems(f.rendered.body).map((p) => `${f.path}: ${p}`))).toEqual([]);
   });
 
-  it('lists every feed once in the OPML, with its RSS and page URLs', () => {
-    const opml = bodyOf('/opml.xml');
-    expect(opmlProblems(opml)).toEqual([]);
-    const outlines = childElements(childElement(parseXml(opml), '', 'body')!, '', 'outline');
+  it('lists the site, every section and every edition once in /opml.xml, tags and authors in OPMLs of their own', () => {
     const base = site.data.site.baseUrl;
-    expect(outlines.map((o) => o.attributes.get('xmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${feedPath(s.ref, 'rss')}`));
-    expect(outlines.map((o) => o.attributes.get('htmlUrl'))).toEqual(site.snapshot.allScopes().map((s) => `${base}${scopePath(s.ref)}`));
+    const outlinesOf = (p: string) => {
+      const opml = bodyOf(p);
+      expect(opmlProblems(opml), p).toEqual([]);
+      return childElements(childElement(parseXml(opml), '', 'body')!, '', 'outline');
+    };
+    const expectOutlines = (p: string, scopes: readonly Scope[]) => {
+      const outlines = outlinesOf(p);
+      expect(outlines.map((o) => o.attributes.get('xmlUrl')), p).toEqual(scopes.map((s) => `${base}${feedPath(s.ref, 'rss')}`));
+      expect(outlines.map((o) => o.attributes.get('htmlUrl')), p).toEqual(scopes.map((s) => `${base}${scopePath(s.ref)}`));
+    };
+    const { snapshot } = site;
+    const main = [...snapshot.sectionTree(), ...snapshot.collection('edition')];
+    expect(main.map((s) => s.ref.kind)).not.toContain('tag');
+    expectOutlines('/opml.xml', main);
+    expectOutlines('/tags/opml.xml', snapshot.collection('tag'));
+    expectOutlines('/authors/opml.xml', snapshot.collection('author'));
+    expectOutlines('/editions/opml.xml', snapshot.collection('edition'));
+    // An edition's own: its feed, then the feeds of the sections in it.
+    const zh = snapshot.scope({ kind: 'edition', slug: 'zh' })!;
+    expectOutlines('/editions/zh/opml.xml', [zh, snapshot.scope({ kind: 'section', section: ['中文'] })!]);
+    const asia = snapshot.scope({ kind: 'edition', slug: 'asia' })!;
+    expect(asia.children.map((s) => s.key)).toEqual(['asia', 'asia/south', 'china', 'china/world']);
+    expect(outlinesOf('/editions/asia/opml.xml')).toHaveLength(5);
   });
 
   it('puts the seed article in the China / World Atom feed, updated 2019-09-11T23:47:00Z written as +08:00', () => {
@@ -90,7 +114,7 @@ describe('the bundled site', () => {
     const json = parseJsonFeed(JSON.parse(bodyOf('/%E4%B8%AD%E6%96%87/feed.json')));
     expect(json.title).toBe('中文新闻 | World Desk');
     expect(json.feed_url).toBe('http://127.0.0.1:8787/%E4%B8%AD%E6%96%87/feed.json');
-    expect(json.items?.map((i) => i.title)).toEqual(['春节假期出行迎来高峰', '高铁新线开通运营 两地通行时间缩短一半']);
+    expect(json.items?.map((i) => i.title)).toEqual(['春节假期出行迎来高峰', '高铁新线开通运营 两地通行时间缩短一半', '华为总裁表示愿与美方谈判', '欧洲再议取消季节性调时']);
     const whole = parseAtomFeed(bodyOf('/atom.xml'));
     expect(whole.title?.value).toBe('World Desk');
     expect(whole.entries?.length).toBe(site.data.articles.length);
@@ -104,10 +128,19 @@ describe('the bundled site', () => {
 
   it('has HTML pages with no script, autodiscovery for every feed of the page', () => {
     const pages = pageResources(site);
-    expect(pages.length).toBe(1 + (site.snapshot.allScopes().length - 1) + site.data.articles.length);
+    // The index, one page per scope but the site, one per article, and /tags/, /authors/, /editions/.
+    expect(pages.length).toBe(1 + (site.snapshot.allScopes().length - 1) + site.data.articles.length + 3);
     expect(pages.flatMap((p) => htmlSafetyProblems(p.rendered.body).map((m) => `${p.path}: ${m}`))).toEqual([]);
+    // The index: the feeds of the main OPML (site, sections, editions); each scope's page: its own.
     const index = bodyOf('/');
-    for (const feed of feeds.filter((f) => f.resource.page === 1)) expect(index).toContain(`href="${feed.path}"`);
+    const discovered = (html: string) => [...html.matchAll(/<link rel="alternate" type="[^"]+" title="[^"]*" href="([^"]+)">/g)].map((m) => m[1]);
+    const firstPages = (scopes: readonly Scope[]) => scopes.flatMap((s) => (['rss', 'atom', 'json'] as const).map((f) => feedPath(s.ref, f)));
+    expect(discovered(index)).toEqual(firstPages(site.snapshot.root.opml!));
+    for (const scope of site.snapshot.allScopes().slice(1)) expect(discovered(bodyOf(scopePath(scope.ref))), scope.key).toEqual(firstPages([scope]));
+    // ...and links to the lists of tags and authors and to every edition.
+    for (const href of ['/tags/', '/authors/', '/tags/opml.xml', '/authors/opml.xml', ...site.snapshot.collection('edition').map((e) => scopePath(e.ref))]) {
+      expect(index).toContain(`href="${href}"`);
+    }
   });
 });
 
@@ -163,7 +196,11 @@ describe('the bundled site over the real Node server', () => {
   });
   afterAll(() => server.close());
 
-  const PATHS = ['/rss.xml', '/china/world/atom.xml', '/%E4%B8%AD%E6%96%87/feed.json', '/asia/south/rss.xml', '/opml.xml', '/', '/china/world/huawei-ceo-proposes-negotiations-with-washington/'];
+  const PATHS = [
+    '/rss.xml', '/china/world/atom.xml', '/%E4%B8%AD%E6%96%87/feed.json', '/asia/south/rss.xml', '/opml.xml', '/', '/china/world/huawei-ceo-proposes-negotiations-with-washington/',
+    '/tags/', '/tags/5g/', '/tags/5g/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/rss.xml', '/tags/opml.xml', '/authors/', '/authors/ai-heping/feed.json', '/authors/opml.xml',
+    '/editions/', '/editions/zh/', '/editions/zh/atom.xml', '/editions/us/rss.xml', '/editions/zh/opml.xml',
+  ];
 
   it.each(PATHS)('%s has the same bytes as the in-process rendering, and validates', async (p) => {
     const response = await fetch(`${server.url}${p}`);

@@ -28,6 +28,8 @@ interface Text {
 interface Link {
   href?: string;
   rel?: string;
+  hreflang?: string;
+  title?: string;
 }
 interface ParsedJson {
   title?: string;
@@ -166,9 +168,12 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     check('next_url', parsed.next_url, doc.links.next);
     const items = parsed.items ?? [];
     check('item count', items.length, expected.length);
+    // The translations extension, as the JSON says it (feedsmith keeps only what the spec names).
+    const raw = (JSON.parse(body) as { items: Array<{ _translations?: unknown }> }).items;
     expected.forEach((a, i) => {
       const item = items[i];
       const c = at(`item ${i + 1} (feedsmith)`);
+      c('_translations', raw[i]?._translations, a.translations ? Object.fromEntries(a.translations.map((t) => [t.language, { url: t.url, title: t.title }])) : undefined);
       c('id', item?.id, a.id);
       c('title', item?.title, a.title);
       c('url', item?.url, a.link);
@@ -286,6 +291,11 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
       c('id', entry?.id, a.id);
       c('title', entry?.title?.value, a.title);
       c('alternate', entry?.links?.find((l) => l.rel === 'alternate')?.href, a.link);
+      c(
+        'translations (alternate links with hreflang)',
+        (entry?.links ?? []).filter((l) => l.rel === 'alternate' && l.hreflang !== undefined).map((l) => [l.hreflang, l.href, l.title]),
+        (a.translations ?? []).map((t) => [t.language, t.url, t.title]),
+      );
       c('published', entry?.published, formatRfc3339(a.published));
       c('published instant', parseRfc3339(entry?.published ?? ''), a.published.epochMs);
       c('updated', entry?.updated, formatRfc3339(changed(a)));

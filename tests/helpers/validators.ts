@@ -289,6 +289,14 @@ export function rssProblems(xml: string, expectedSelf?: string): string[] {
   for (const ttl of texts(channel, 'ttl')) if (!/^[0-9]+$/.test(ttl)) problems.push(`channel: <ttl> "${ttl}" is not a number of minutes`);
   for (const docs of texts(channel, 'docs')) if (!isHttpUrl(docs)) problems.push(`channel: <docs> "${docs}" is not a URL`);
 
+  for (const image of childElements(channel, '', 'image')) {
+    for (const name of ['url', 'title', 'link']) if (childElements(image, '', name).length !== 1) problems.push(`channel: <image> needs one <${name}>`);
+    for (const name of ['url', 'link']) for (const url of texts(image, name)) if (!isHttpUrl(url)) problems.push(`channel: <image> <${name}> "${url}" is not an absolute http(s) URL`);
+    const [imageTitle] = texts(image, 'title');
+    const [title] = texts(channel, 'title');
+    // The RSS Board's profile: an image's title and link are the channel's.
+    if (imageTitle !== title || texts(image, 'link')[0] !== channelLink) problems.push('channel: <image> title and link differ from the channel\'s');
+  }
   const atomLinks = childElements(channel, ATOM_NS, 'link');
   const self = atomLinks.filter((l) => l.attributes.get('rel') === 'self');
   if (self.length !== 1) problems.push(`channel: ${self.length} atom:link rel="self", expected 1`);
@@ -424,7 +432,7 @@ const ALLOWED_ELEMENTS = new Set([
   'tr', 'th', 'td', 's',
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
-  'href', 'src', 'alt', 'title', 'class', 'rel', 'type', 'lang', 'charset', 'name', 'content', 'datetime', 'start', 'style',
+  'href', 'src', 'alt', 'title', 'class', 'rel', 'type', 'lang', 'hreflang', 'charset', 'name', 'content', 'datetime', 'start', 'style',
 ]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'xlink:href', 'srcset']);
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp)[;,]/i;

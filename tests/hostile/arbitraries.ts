@@ -94,11 +94,11 @@ const NAME_PIECES = [
   '\u0001', '\u001B', '\n', '\t', '\r', '\u0085', '\u2028', '\uFEFF', '\uFFFE',
 ];
 
-/** A folder or file name: anything a file system allows that must reach a URL and back. */
+/** A folder or file name: anything a file system allows that must reach a URL and back (reserved names aside). */
 export const hostileName: fc.Arbitrary<string> = fc
   .array(fc.constantFrom(...NAME_PIECES), { minLength: 1, maxLength: 5 })
   .map((parts) => parts.join(''))
-  .filter((name) => !/^[._]/.test(name) && name.trim() !== '' && Buffer.byteLength(`${name}.md`) < 200 && !['page', 'rss.xml', 'atom.xml', 'feed.json', 'opml.xml', 'feed.css', 'style.css', 'index.html'].includes(name));
+  .filter((name) => !/^[._]/.test(name) && name.trim() !== '' && Buffer.byteLength(`${name}.md`) < 200 && !['page', 'rss.xml', 'atom.xml', 'feed.json', 'opml.xml', 'feed.css', 'style.css', 'index.html', 'tags', 'authors', 'editions'].includes(name));
 
 // ---------------------------------------------------------------------------------------------
 // Dates

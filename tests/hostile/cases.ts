@@ -142,6 +142,10 @@ const articleDraft = fc
     link: sometimes(oddUrl),
     image: sometimes(oddUrl),
     language: mostly(fc.constantFrom(undefined, undefined, 'zh-Hans', 'ar', 'he-IL', 'EN-us'), fc.constantFrom('xx_YY', 'x-private')),
+    // A few keys, so that groups form (same language or not); now and then hostile text.
+    translationKey: sometimes(mostly(fc.constantFrom('story', 'story', 'other'), hostileText)),
+    // The generated sites declare no editions: naming one is refused.
+    editions: mostly(fc.constant(undefined), fc.constant('[us]')),
     draft: mostly<boolean | undefined | 'yes'>(fc.constantFrom(undefined, undefined, undefined, true, false), fc.constant('yes')),
     unknownKey: fc.boolean(),
     body: fc.array(fc.oneof(hostileText, fc.constantFrom(...MARKDOWN)), { maxLength: 8 }).map((parts) => parts.join('\n')),
@@ -194,6 +198,8 @@ const articleDraft = fc
     }
     if (g.language !== undefined) fields.push({ key: 'language', lines: [`language: ${g.language}`], bad: g.language === 'xx_YY' || g.language === 'x-private' });
     if (g.draft !== undefined) fields.push({ key: 'draft', lines: [`draft: ${g.draft}`], bad: g.draft === 'yes' });
+    if (g.translationKey !== undefined) fields.push({ key: 'translation_key', lines: yamlEntry('translation_key', g.translationKey, 'double'), bad: cleanedLine(g.translationKey).trim() === '' });
+    if (g.editions !== undefined) fields.push({ key: 'editions', lines: [`editions: ${g.editions}`], bad: true });
     if (g.unknownKey) fields.push({ key: 'tittle', lines: ['tittle: a typo, warned about'], bad: false });
     const updatedMs = g.updated?.epochMs;
     return {
@@ -507,10 +513,9 @@ function outputProblems(rendered: RenderedSite, batch: Libxml2Batch, caseLabel: 
     problems.push(...feedRoundTripProblems(rendered, feed));
     if (feed.resource.format !== 'json') batch.add(feed.resource.format === 'atom' ? 'atom' : 'xml', { label: `${caseLabel} ${feed.path}`, xml: feed.rendered.body });
   }
-  const opml = rendered.resources.find((r) => r.resource.kind === 'opml');
-  if (opml) {
-    problems.push(...opmlProblems(opml.rendered.body).map((p) => `/opml.xml: ${p}`));
-    batch.add('xml', { label: `${caseLabel} /opml.xml`, xml: opml.rendered.body });
+  for (const opml of rendered.resources.filter((r) => r.resource.kind === 'opml')) {
+    problems.push(...opmlProblems(opml.rendered.body).map((p) => `${opml.path}: ${p}`));
+    batch.add('xml', { label: `${caseLabel} ${opml.path}`, xml: opml.rendered.body });
   }
   for (const page of pageResources(rendered)) problems.push(...htmlSafetyProblems(page.rendered.body).map((p) => `${page.path}: ${p}`));
   // Every URL the site links to leads back to its resource, as the server resolves request paths.

@@ -33,12 +33,12 @@ async function everythingValid(dir: string): Promise<string[]> {
   const site = await renderSite(dir);
   const feeds = feedResources(site);
   const xml = (format: string) => feeds.filter((f) => f.resource.format === format).map((f) => ({ label: f.path, xml: f.rendered.body }));
-  const opml = site.resources.find((r) => r.resource.kind === 'opml')?.rendered.body ?? '';
-  const [atom, rss] = await Promise.all([atomSchemaProblems(xml('atom')), libxml2Problems([...xml('rss'), { label: '/opml.xml', xml: opml }])]);
+  const opml = site.resources.filter((r) => r.resource.kind === 'opml').map((r) => ({ label: r.path, xml: r.rendered.body }));
+  const [atom, rss] = await Promise.all([atomSchemaProblems(xml('atom')), libxml2Problems([...xml('rss'), ...opml])]);
   return [
     ...feeds.flatMap((f) => feedRoundTripProblems(site, f)),
     ...[...atom, ...rss].map(([label, p]) => `${label}: ${p.join('; ')}`),
-    ...opmlProblems(opml),
+    ...opml.flatMap((o) => opmlProblems(o.xml).map((p) => `${o.label}: ${p}`)),
     ...pageResources(site).flatMap((p) => htmlSafetyProblems(p.rendered.body).map((m) => `${p.path}: ${m}`)),
   ];
 }
@@ -150,7 +150,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
       'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
-      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key)',
     ]);
     expect(data!.articles.map((a) => a.source).sort()).toEqual(['articles/r/cafe\u0301.md', 'articles/r/dup-a.md', 'articles/w/offset.md', 'articles/w/unknown.md']);
     expect(await everythingValid(dir)).toEqual([]);
@@ -183,7 +183,7 @@ describe('what is refused, and how check says it', () => {
     expect(title('crlf-title')).toBe('one two three four');
     expect(data!.articles.find((a) => a.slug === 'crlf-title')?.summary).toBe('line\nline');
     expect(problems.map(formatProblem)).toContain(
-      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key)',
     );
     expect(await everythingValid(dir)).toEqual([]);
   });
@@ -262,7 +262,8 @@ describe('every script vector at once', () => {
     const site = await renderSite(dir);
     expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const pages = pageResources(site);
-    expect(pages).toHaveLength(3);
+    // The index, the section, the article, its tag's and its author's pages, and the lists of tags and authors.
+    expect(pages).toHaveLength(7);
     for (const page of pages) {
       expect(htmlSafetyProblems(page.rendered.body), page.path).toEqual([]);
       expect(page.rendered.body, page.path).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

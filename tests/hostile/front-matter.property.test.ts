@@ -28,6 +28,8 @@ const SITE: SiteSettings = {
   authors: [],
   feedLimit: 50,
   cacheMaxAge: 300,
+  editions: [],
+  tagFeeds: true,
 };
 const URL_OF_ARTICLE = 'https://feeds.example.com/news/a/';
 
@@ -115,7 +117,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
     slug: 'a',
     url: URL_OF_ARTICLE,
     site: SITE,
-    inherited: { language: 'en', timezone: 'Asia/Shanghai', disambiguation: 'compatible' },
+    inherited: { language: 'en', timezone: 'Asia/Shanghai', disambiguation: 'compatible', editions: [] },
   }, 'v');
   const reported = result.problems;
   for (const p of reported) {
@@ -136,7 +138,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   if (article.title === '' || /[\n\t]/.test(article.title)) problems.push(`title ${JSON.stringify(article.title)} is empty or not one line`);
   if (result.draft) return problems;
 
-  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en' }], articles: [article] };
+  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en', editions: [] }], articles: [article], authorProfiles: [] };
   const snapshot = new SiteSnapshot(data);
   const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];

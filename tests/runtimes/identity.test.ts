@@ -73,6 +73,18 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
     [`${b}/rss.xml`, { headers: { 'if-modified-since': 'Wed, 01 Jan 2031 00:00:00 GMT' } }],
     [`${b}/rss.xml`, { headers: { 'if-none-match': '"stale"' } }],
     [`${b}/rss.xml`, { headers: { 'if-match': '"stale"' } }],
+    // Tags, authors and editions: lists without their slash, unknown or upper-case slugs, first pages.
+    [`${b}/tags`],
+    [`${b}/editions/zh`],
+    [`${b}/tags/no-such-tag/`],
+    [`${b}/tags/5G/rss.xml`],
+    [`${b}/authors/nobody/feed.json`],
+    [`${b}/tags/5g/page/1/atom.xml`],
+    [`${b}/tags/5g/page/2/atom.xml`],
+    [`${b}/china/opml.xml`],
+    [`${b}/tags/5g/opml.xml`],
+    [`${b}/editions/mars/opml.xml`],
+    [`${b}/editions/zh/opml.xml`, { headers: { 'if-none-match': '"stale"' } }],
     ...(b ? ([['/rss.xml'], ['/']] as Array<[string]>) : []),
   ];
 }
@@ -105,6 +117,10 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
     const runtimes = site.runtimes as Runtimes;
     const paths = [...allResources(new SiteSnapshot(runtimes.data))].map((r) => `${runtimes.basePath}${r.path}`);
     expect(paths.length).toBeGreaterThan(40);
+    // The URLs of tags, authors and editions are among them, in every form they take.
+    for (const p of ['/tags/', '/tags/opml.xml', '/tags/5g/', '/tags/5g/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/feed.json', '/authors/', '/authors/opml.xml', '/authors/ai-heping/rss.xml', '/authors/%E7%8E%8B%E8%8A%B3/', '/editions/', '/editions/opml.xml', '/editions/zh/', '/editions/zh/opml.xml', '/editions/us/feed.json']) {
+      expect(paths).toContain(`${runtimes.basePath}${p}`);
+    }
     for (const urlPath of paths) {
       const { worker, node } = await exchange(runtimes, urlPath);
       expect(node.status, urlPath).toBe(200);
