@@ -6,9 +6,10 @@
 import { chunksToBytes } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
 import { buildFeedDocument } from '../site/feed-document.js';
-import type { Resource } from '../site/resources.js';
+import { lookup, type Resource } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
+import { routeOf, type RouteError } from '../urls/routes.js';
 import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
 
 /** What the header policy (http/headers.ts) decides a response's headers from. */
@@ -49,6 +50,15 @@ export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Pro
   if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
   return representation;
 }
+
+/**
+ * What a site-relative request path names, ready to answer: the representation (made on demand),
+ * a redirect (site-relative) or an error. Pure for one version of a site, so servers cache it.
+ */
+export type Resolution =
+  | { kind: 'found'; representation: () => Representation | Promise<Representation> }
+  | { kind: 'redirect'; location: string }
+  | RouteError;
 
 export interface StoreOptions {
   /** Bodies kept in memory at most (least recently used go first). */
@@ -91,6 +101,14 @@ export class RepresentationStore {
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
     this.basePath = basePathOf(snapshot.site.baseUrl);
+  }
+
+  /** `sitePath`: raw (percent-encoded), relative to the base path. */
+  resolve(sitePath: string): Resolution {
+    const found = lookup(this.snapshot, routeOf(sitePath));
+    if (found.kind !== 'found') return found;
+    const { path, resource } = found;
+    return { kind: 'found', representation: () => this.peek(path) ?? this.get(path, resource) };
   }
 
   /** The representation if it is already in memory (the hot path: no promise, no render). */

@@ -76,7 +76,8 @@ export class SiteSnapshot {
     return list;
   }
 
-  article(section: readonly string[], slug: string): ArticleData | undefined {
+  /** The article whose page is at this section and slug. */
+  articlePage(section: readonly string[], slug: string): ArticleData | undefined {
     return this.articles.get(sectionKey([...section, slug]));
   }
 
