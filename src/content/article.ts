@@ -62,12 +62,19 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     fields.warn('updated', `"updated" (${formatRfc3339(updated)}) is before "date" (${formatRfc3339(published)})`);
   }
 
+  // The default id is the page URL even on a site without article pages: it stays put when `link` moves.
   const id = readId(fields) ?? context.url;
+  const { articlePages } = context.site;
+  if (!articlePages && !fields.has('link')) {
+    fields.error('link', '"link" is required: this site has no article pages (article_pages: false), so each article names its own');
+  }
   const linkText = fields.text('link');
   const link = linkText === undefined ? context.url : httpUrl(linkText, `${context.site.baseUrl}/`);
   if (linkText !== undefined && !link) fields.error('link', `"link" must be an http(s) URL, not "${linkText}"`);
+  // Without a page here, the article lives at its link: relative links and images resolve against it.
+  const url = articlePages ? context.url : (link ?? context.url);
   const imageText = fields.text('image');
-  const image = imageText === undefined ? undefined : httpUrl(imageText, context.url);
+  const image = imageText === undefined ? undefined : httpUrl(imageText, url);
   if (imageText !== undefined && !image) fields.error('image', `"image" must be an http(s) URL or a path, not "${imageText}"`);
   const authors = fields.people('author') ?? context.site.authors;
   const summary = fields.text('summary');
@@ -83,13 +90,13 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     slug: context.slug,
     id,
     title,
-    url: context.url,
+    url,
     link,
     published,
     authors,
     tags,
     language,
-    html: renderMarkdown(cleanText(frontMatter.body), context.url),
+    html: renderMarkdown(cleanText(frontMatter.body), url),
     version: context.version,
   };
   if (updated) article.updated = updated;

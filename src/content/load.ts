@@ -171,7 +171,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     const article = parsed.result.article;
     if (!article || parsed.result.draft) continue;
     // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
-    const urlUse = seenUrls.get(article.url);
+    const pageUrl = `${site.baseUrl}${articlePath(file.folders, slugOf(file))}`;
+    const urlUse = seenUrls.get(pageUrl);
     const idUse = seenIds.get(article.id);
     if (urlUse || idUse) {
       problems.push({
@@ -179,12 +180,12 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
         line: urlUse ? 1 : parsed.result.idLine,
         severity: 'error',
         message: urlUse
-          ? `the URL ${article.url} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
+          ? `the URL ${pageUrl} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
           : `id "${article.id}" is already used by ${idUse}`,
       });
       continue;
     }
-    seenUrls.set(article.url, file.display);
+    seenUrls.set(pageUrl, file.display);
     seenIds.set(article.id, file.display);
     articles.push(article);
   }

@@ -18,6 +18,8 @@ export interface SiteSettings {
   authors: Person[];
   feedLimit: number;
   cacheMaxAge: number;
+  /** false: the site publishes feeds and index pages only; every article names its own page (`link`). */
+  articlePages: boolean;
   hub?: string;
 }
 

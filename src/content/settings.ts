@@ -10,7 +10,7 @@ import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'article_pages',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
 
@@ -92,6 +92,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     authors: fields.people('author') ?? [],
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+    articlePages: fields.boolean('article_pages') ?? true,
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;

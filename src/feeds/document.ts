@@ -17,7 +17,7 @@ export interface Person {
 export interface FeedItem {
   id: string;
   title: string;
-  /** The article's own page on the site. */
+  /** The article's own page: on the site, or its `link` when the site has no article pages. */
   url: string;
   /** Canonical link (the page, unless the article names another). */
   link: string;

@@ -34,9 +34,10 @@ function time(instant: OffsetInstant): string {
 function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[]): string {
   if (items.length === 0) return '<p>No articles yet.</p>';
   const base = basePathOf(snapshot.site.baseUrl);
+  const href = (item: ArticleData) => (snapshot.site.articlePages ? base + articlePath(item.section, item.slug) : item.link);
   const rows = items.map(
     (item) =>
-      `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
+      `<li><a href="${escapeHtml(href(item))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
   );
   return `<ul class="items">\n${rows.join('\n')}\n</ul>`;
 }

@@ -111,6 +111,7 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
       }
     }
   }
+  if (!snapshot.site.articlePages) return;
   for (const article of snapshot.allArticles()) {
     yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
   }

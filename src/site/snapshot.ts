@@ -76,9 +76,9 @@ export class SiteSnapshot {
     return list;
   }
 
-  /** The article whose page is at this section and slug. */
+  /** The article whose page is at this section and slug; none when the site has no article pages. */
   articlePage(section: readonly string[], slug: string): ArticleData | undefined {
-    return this.articles.get(sectionKey([...section, slug]));
+    return this.site.articlePages ? this.articles.get(sectionKey([...section, slug])) : undefined;
   }
 
   allArticles(): IterableIterator<ArticleData> {

@@ -28,6 +28,7 @@ const SITE: SiteSettings = {
   authors: [],
   feedLimit: 50,
   cacheMaxAge: 300,
+  articlePages: true,
 };
 const URL_OF_ARTICLE = 'https://feeds.example.com/news/a/';
 
