@@ -13,7 +13,7 @@ import { renderResource } from '../publish/render.js';
 import { responseFacts } from '../publish/store.js';
 import { allResources, firstPageAliases } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { INDEX_HTML, basePathOf } from '../urls/paths.js';
+import { basePathOf, servedFilePath } from '../urls/paths.js';
 
 export interface BuildProgress {
   (written: number, total: number): void;
@@ -26,41 +26,20 @@ export interface BuildResult {
 
 /** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
 export function fileForPath(urlPath: string): string {
-  const segments = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
-  if (urlPath.endsWith('/')) segments.push(INDEX_HTML);
-  return segments.join('/');
+  return servedFilePath(urlPath).split('/').filter(Boolean).map(decodeURIComponent).join('/');
 }
 
-/*
- * Files are written synchronously, one after the other, from a reused scratch buffer. Measured on
- * 10k and 100k articles: allocating a buffer per file (and the garbage collections that external
- * memory triggers) cost more than a second thread rendering or 32 asynchronous writes in flight
- * ever gained, and a second thread rendering half the files made 10k articles slower (it has to
- * receive the whole site first, and the other core is already busy writing).
+/**
+ * Fills a new folder beside `outDir` and swaps it in at the end: if `fill` fails, `outDir` stays
+ * as it was.
  */
-export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progress?: BuildProgress): Promise<BuildResult> {
+export async function replaceFolder<T>(outDir: string, fill: (staging: string) => Promise<T>): Promise<T> {
   const out = path.resolve(outDir);
   const staging = `${out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
-  const entries = new EntryCache();
-  const writer = new ChunkWriter();
-  const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
-  const resources = [...allResources(snapshot)];
-  const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
-  let bytes = 0;
+  let result: T;
   try {
-    await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
-    for (let i = 0; i < resources.length; i++) {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      // The same bytes the server sends; no ETags are needed on disk, so none are computed.
-      const rendered = renderResource(snapshot, resource, entries);
-      bytes += writer.write(files[i] as string, rendered.chunks);
-      headerRules.add(urlPath, representationHeaders(responseFacts(snapshot, rendered)));
-      progress?.(i + 1, resources.length);
-    }
-    await writeFile(path.join(staging, '_headers'), headerRules.toString());
-    await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
+    result = await fill(staging);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -71,7 +50,43 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progre
   });
   await rename(staging, out);
   await rm(previous, { recursive: true, force: true });
-  return { files: resources.length + 2, bytes };
+  return result;
+}
+
+/** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
+export async function makeFolders(files: readonly string[]): Promise<void> {
+  await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
+}
+
+/*
+ * Files are written synchronously, one after the other, from a reused scratch buffer. Measured on
+ * 10k and 100k articles: allocating a buffer per file (and the garbage collections that external
+ * memory triggers) cost more than a second thread rendering or 32 asynchronous writes in flight
+ * ever gained, and a second thread rendering half the files made 10k articles slower (it has to
+ * receive the whole site first, and the other core is already busy writing).
+ */
+export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progress?: BuildProgress): Promise<BuildResult> {
+  return replaceFolder(outDir, async (staging) => {
+    // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
+    const entries = new EntryCache();
+    const writer = new ChunkWriter();
+    const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
+    const resources = [...allResources(snapshot)];
+    const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
+    let bytes = 0;
+    await makeFolders(files);
+    for (let i = 0; i < resources.length; i++) {
+      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+      // The same bytes the server sends; no ETags are needed on disk, so none are computed.
+      const rendered = renderResource(snapshot, resource, entries);
+      bytes += writer.write(files[i] as string, rendered.chunks);
+      headerRules.add(urlPath, representationHeaders(responseFacts(snapshot, rendered)));
+      progress?.(i + 1, resources.length);
+    }
+    await writeFile(path.join(staging, '_headers'), headerRules.toString());
+    await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
+    return { files: resources.length + 2, bytes };
+  });
 }
 
 /**

@@ -68,6 +68,11 @@ export function pagedFeedPath(scope: ScopeRef, format: FeedFormat, page: number)
   return `${scopePath(scope)}${PAGE_SEGMENT}/${page}/${FORMATS[format].file}`;
 }
 
+/** `/china/world/` -> `/china/world/index.html`: the file a static host serves for a path (still percent-encoded). */
+export function servedFilePath(urlPath: string): string {
+  return urlPath.endsWith('/') ? `${urlPath}${INDEX_HTML}` : urlPath;
+}
+
 /** The path part of a base URL, without trailing slash: "" or e.g. "/news". */
 export function basePathOf(baseUrl: string): string {
   return new URL(baseUrl).pathname.replace(/\/$/, '');

@@ -1,0 +1,60 @@
+/**
+ * The Worker over the static assets of a generated 2,000-article site (bench/corpus.ts: 40 nested
+ * sections, several zones, some Chinese): every URL answered by the Worker, the Node server and the
+ * static build alike, and the edges of paging too. The slowest test file (about a minute here).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCorpus } from '../../bench/corpus.js';
+import { allResources } from '../../src/site/resources.js';
+import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
+
+const ARTICLES = 2000;
+let runtimes: Runtimes;
+
+beforeAll(async () => {
+  const articles = await ensureCorpus(ARTICLES, await mkdtemp(path.join(tmpdir(), 'feedgen-corpus-')));
+  runtimes = await runtimesFor(articles, true);
+}, 120_000);
+
+afterAll(async () => {
+  await runtimes?.close();
+});
+
+describe(`Worker, Node server and static build on a generated site of ${ARTICLES} articles`, () => {
+  it('answer every URL with identical statuses, bodies and headers', async () => {
+    expect(runtimes.data.articles.length).toBe(ARTICLES);
+    const paths = [...allResources(new SiteSnapshot(runtimes.data))].map((r) => r.path);
+    expect(paths.length).toBeGreaterThan(ARTICLES + 300);
+    for (const urlPath of paths) await expectIdenticalEverywhere(runtimes, urlPath);
+  }, 120_000);
+
+  it('answer paging edges, redirects and conditional requests alike', async () => {
+    const snapshot = new SiteSnapshot(runtimes.data);
+    const last = snapshot.pageCount(snapshot.root);
+    expect(last).toBeGreaterThan(10);
+    const { node: newest } = await exchange(runtimes, `/asia/south/page/2/atom.xml`);
+    const cases: Array<[string, RequestInit?]> = [
+      [`/page/${last}/rss.xml`],
+      [`/page/${last + 1}/rss.xml`],
+      [`/asia/south/page/1/feed.json`],
+      [`/asia/south`],
+      [`/asia/south/article-0`],
+      [`/asia/south/no-such-article/`],
+      [`/asia/south/page/2/atom.xml`, { headers: { 'if-none-match': newest.headers.etag as string } }],
+      [`/asia/south/page/2/atom.xml`, { headers: { 'if-modified-since': newest.headers['last-modified'] as string } }],
+      [`/asia/south/page/2/atom.xml`, { headers: { 'if-match': '"stale"' } }],
+    ];
+    for (const [urlPath, init] of cases) {
+      const label = `${urlPath} ${JSON.stringify(init?.headers ?? {})}`;
+      const { worker, node } = await exchange(runtimes, urlPath, init);
+      expect(node.status, label).not.toBe(500);
+      expect(worker.status, label).toBe(node.status);
+      expect(worker.headers, label).toEqual(node.headers);
+      expect(worker.body.equals(node.body), label).toBe(true);
+    }
+  });
+});
