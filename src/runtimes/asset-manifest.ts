@@ -71,9 +71,16 @@ export class ScopeManifestBuilder {
   }
 }
 
+/** The facts an entry refers to. */
+export function factsOf(manifest: ScopeManifest, entry: ManifestEntry): ResponseFacts {
+  const facts = manifest.facts[entry[2]];
+  if (!facts) throw new Error(`the manifest of scope "${manifest.scope}" has no facts #${entry[2]}`);
+  return facts;
+}
+
 /** The representation an entry describes, with the bytes read from its asset. */
-export function representationOf(manifest: ScopeManifest, [etag, lastModified, facts]: ManifestEntry, body: Uint8Array): Representation {
-  const representation: Representation = { ...(manifest.facts[facts] as ResponseFacts), body, etag };
+export function representationOf(facts: ResponseFacts, [etag, lastModified]: ManifestEntry, body: Uint8Array): Representation {
+  const representation: Representation = { ...facts, body, etag };
   if (lastModified !== null) representation.lastModified = lastModified;
   return representation;
 }

@@ -5,11 +5,11 @@
  * manifest once per isolate, the manifests of the scopes it concerns, and one asset.
  */
 import type { ServedSite } from '../http/app.js';
-import type { Representation, Resolution } from '../publish/store.js';
+import type { Representation, Resolution, ResponseFacts } from '../publish/store.js';
 import { homeScope, lookup, type ArticleHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
 import { articlePath, scopeKey, servedFilePath, type ScopeRef } from '../urls/paths.js';
 import { routeOf, scopeAt } from '../urls/routes.js';
-import { SITE_MANIFEST_PATH, representationOf, scopeManifestPath, type ManifestEntry, type ScopeManifest, type SiteManifest } from './asset-manifest.js';
+import { SITE_MANIFEST_PATH, factsOf, representationOf, scopeManifestPath, type ManifestEntry, type ScopeManifest, type SiteManifest } from './asset-manifest.js';
 
 /** The Workers Static Assets binding (`env.ASSETS`), or anything that answers the same way. */
 export interface AssetFetcher {
@@ -18,8 +18,13 @@ export interface AssetFetcher {
 
 /** The binding ignores the host; a URL needs one. */
 const ASSET_ORIGIN = 'https://assets.invalid';
-/** Manifest text an isolate keeps parsed, at most (oldest scopes go first). */
+/** Manifest text an isolate keeps parsed, by default at most (oldest scopes go first). */
 const MANIFEST_BUDGET = 16 * 1024 * 1024;
+
+export interface AssetSiteOptions {
+  /** Bytes of manifest text kept parsed across requests. */
+  manifestBudget?: number;
+}
 
 interface ManifestScope extends ScopeHandle {
   manifest: ScopeManifest;
@@ -36,13 +41,14 @@ export class AssetSite implements ServedSite {
   private constructor(
     private readonly assets: AssetFetcher,
     readonly basePath: string,
+    private readonly manifestBudget: number,
   ) {}
 
-  static async open(assets: AssetFetcher): Promise<AssetSite> {
+  static async open(assets: AssetFetcher, options: AssetSiteOptions = {}): Promise<AssetSite> {
     const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${SITE_MANIFEST_PATH}`));
     if (!response.ok) throw new Error(`the Worker's assets have no ${SITE_MANIFEST_PATH} (${response.status}): run feedgen worker-data`);
     const site = (await response.json()) as SiteManifest;
-    return new AssetSite(assets, site.basePath);
+    return new AssetSite(assets, site.basePath, options.manifestBudget ?? MANIFEST_BUDGET);
   }
 
   /**
@@ -63,7 +69,9 @@ export class AssetSite implements ServedSite {
       if (found.kind !== 'found') return found;
       const entry = home?.resources[found.path];
       if (!home || !entry) throw new Error(`the Worker's asset manifest does not list ${found.path}: run feedgen worker-data again`);
-      return { kind: 'found', representation: () => this.representation(found.path, home, entry) };
+      // What the resolution keeps (servers cache it) is small: not the scope's whole manifest.
+      const facts = factsOf(home, entry);
+      return { kind: 'found', representation: () => this.representation(found.path, facts, entry) };
     }
   }
 
@@ -124,15 +132,15 @@ export class AssetSite implements ServedSite {
     this.manifests.set(key, { manifest, size });
     this.manifestBytes += size;
     for (const [oldest, { size: oldSize }] of this.manifests) {
-      if (this.manifestBytes <= MANIFEST_BUDGET || oldest === key) break;
+      if (this.manifestBytes <= this.manifestBudget || oldest === key) break;
       this.manifests.delete(oldest);
       this.manifestBytes -= oldSize;
     }
   }
 
-  private async representation(path: string, manifest: ScopeManifest, entry: ManifestEntry): Promise<Representation> {
+  private async representation(path: string, facts: ResponseFacts, entry: ManifestEntry): Promise<Representation> {
     const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${servedFilePath(path)}`));
     if (!response.ok) throw new Error(`the Worker's asset for ${path} is missing (${response.status}): run feedgen worker-data again`);
-    return representationOf(manifest, entry, new Uint8Array(await response.arrayBuffer()));
+    return representationOf(facts, entry, new Uint8Array(await response.arrayBuffer()));
   }
 }
