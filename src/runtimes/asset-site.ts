@@ -118,7 +118,8 @@ export class AssetSite implements ServedSite {
     const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${await scopeManifestPath(key)}`));
     if (response.status === 404) {
       await response.body?.cancel();
-      this.keep(key, null, 0);
+      // Counted too: a flood of paths naming no scope must not grow memory.
+      this.keep(key, null, key.length + 64);
       return null;
     }
     if (!response.ok) throw new Error(`reading the manifest of scope "${key}" failed: ${response.status}`);

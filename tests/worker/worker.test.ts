@@ -1,3 +1,9 @@
+/**
+ * The Worker inside workerd (vitest-pool-workers), with the ASSETS binding over the folder
+ * wrangler.toml names (`npm test` writes it first). The pool calls the Worker itself, not through
+ * Cloudflare's asset router: that wrangler.toml runs the Worker first is checked by
+ * tests/runtimes/identity.test.ts, whose Miniflare takes the routing from wrangler.toml.
+ */
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
