@@ -6,7 +6,7 @@
  * scope manifest, which is what a cold isolate parses at most), and how many asset files change
  * when one article is published (wrangler uploads only those).
  *
- *   npx tsx bench/worker-size.ts            (BENCH_SIZES=500,2000,10000)
+ *   npx tsx bench/worker-size.ts            (BENCH_SIZES=500,2000,10000; BENCH_CORPUS=<folder> keeps corpora elsewhere)
  */
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,7 +83,7 @@ async function measure(label: string, articlesDir: string, withPublish: boolean)
 }
 
 const results: Measurement[] = [await measure('bundled articles/ (baseline)', path.join(ROOT, 'articles'), false)];
-for (const n of SIZES) results.push(await measure(`corpus of ${n}`, await ensureCorpus(n), true));
+for (const n of SIZES) results.push(await measure(`corpus of ${n}`, await ensureCorpus(n, process.env.BENCH_CORPUS ?? undefined), true));
 
 const baseline = results[0] as Measurement;
 console.log('site                          articles  script KiB  gzip KiB  vs baseline  asset files  asset MiB  largest manifest KiB  files changed by one publish');
