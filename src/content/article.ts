@@ -30,6 +30,8 @@ export interface ArticleContext {
   site: SiteSettings;
   inherited: Inherited;
   version: string;
+  /** Hash of the file's text. */
+  contentHash: string;
 }
 
 /** Plain data, so that it can cross from a worker thread. */
@@ -91,6 +93,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     language,
     html: renderMarkdown(cleanText(frontMatter.body), context.url),
     version: context.version,
+    contentHash: context.contentHash,
   };
   if (updated) article.updated = updated;
   if (summary) article.summary = summary;

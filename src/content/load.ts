@@ -82,7 +82,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const report = (file: string, list: FieldProblem[]) => {
     for (const p of list) problems.push({ file, ...p });
   };
-  const displayOf = displayNamer(options.displayFrom ?? path.dirname(root));
+  const displayOf = displayPathsFrom(options.displayFrom ?? path.dirname(root));
   const files = await listMarkdownFiles(root, displayOf);
   const indexFiles = files.filter((f) => f.name === INDEX_FILE);
   const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
@@ -273,7 +273,7 @@ function slugCollision(slug: string, folders: string[], sections: Map<string, st
 }
 
 /** Absolute path -> how messages name it: relative to `base` with "/" separators, or absolute outside it. */
-function displayNamer(base: string): (absolute: string) => string {
+export function displayPathsFrom(base: string): (absolute: string) => string {
   const from = path.resolve(base);
   return (absolute) => {
     const relative = path.relative(from, absolute);

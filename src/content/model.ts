@@ -18,6 +18,10 @@ export interface SiteSettings {
   authors: Person[];
   feedLimit: number;
   cacheMaxAge: number;
+  /** Items per RFC 5005 archive document. */
+  archiveSize: number;
+  /** Days a deleted article is announced in Atom feeds (RFC 6721). */
+  tombstoneDays: number;
   hub?: string;
 }
 
@@ -37,6 +41,8 @@ export interface ArticleData extends FeedItem {
   slug: string;
   /** Changes whenever anything the article renders from changes. */
   version: string;
+  /** Hash of the file's text: the publish ledger knows a renamed file by it. */
+  contentHash: string;
 }
 
 export interface SiteData {

@@ -10,12 +10,14 @@ import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'archive_size', 'tombstone_days',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;
+export const DEFAULT_ARCHIVE_SIZE = 100;
+export const DEFAULT_TOMBSTONE_DAYS = 30;
 
 /** What a section's `_index.md` may set; unset values are inherited. */
 export interface SectionSettings {
@@ -92,6 +94,8 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     authors: fields.people('author') ?? [],
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+    archiveSize: fields.integer('archive_size', 1, 10_000) ?? DEFAULT_ARCHIVE_SIZE,
+    tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;

@@ -1,7 +1,7 @@
 /** FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links and a WebSub hub link. */
 import { formatRfc3339 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
-import { GENERATOR, pageLinks, type FeedDocument, type FeedItem, type Person } from './document.js';
+import { FEED_HISTORY_NS, GENERATOR, TOMBSTONES_NS, feedLinks, type FeedDocument, type FeedItem, type Person } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -47,17 +47,19 @@ export function renderAtom(
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
-    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">\n` +
-    element('id', links.first) +
+    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.archive ? ` xmlns:fh="${FEED_HISTORY_NS}"` : ''}${feed.tombstones.length > 0 ? ` xmlns:at="${TOMBSTONES_NS}"` : ''} xml:lang="${feed.language}">\n` +
+    element('id', links.current) +
     element('title', feed.title, { type: 'text' }) +
     element('subtitle', feed.description, { type: 'text' }) +
     element('updated', formatRfc3339(feed.updated)) +
     authors.map((a) => person('author', a)).join('') +
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: links.html }) +
-    pageLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
+    feedLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
     (links.hub ? emptyElement('link', { rel: 'hub', href: links.hub }) : '') +
     element('generator', GENERATOR) +
-    '\n',
+    (feed.archive ? '<fh:archive/>' : '') +
+    '\n' +
+    feed.tombstones.map(({ id, deleted }) => `${emptyElement('at:deleted-entry', { ref: id, when: formatRfc3339(deleted) })}\n`).join(''),
   ];
   for (const item of feed.items) parts.push(...entryParts(item));
   parts.push('</feed>\n');

@@ -33,11 +33,11 @@ export interface FeedItem {
 
 export interface FeedLinks {
   self: string;
-  /** The feed's identity: its first page. */
-  first: string;
-  last: string;
-  previous?: string;
-  next?: string;
+  /** The subscription document: the feed's identity, which its archives share. */
+  current: string;
+  /** RFC 5005 archives: the next older and the next newer archive document. */
+  prevArchive?: string;
+  nextArchive?: string;
   /** The HTML page of the scope. */
   html: string;
   hub?: string;
@@ -55,17 +55,23 @@ export interface FeedDocument<Item extends FeedItem = FeedItem> {
   siteTitle: string;
   ttlMinutes: number;
   links: FeedLinks;
+  /** An RFC 5005 archive document (fh:archive), not the subscription document. */
+  archive: boolean;
+  /** Entries deleted lately (RFC 6721), announced in Atom. */
+  tombstones: Array<{ id: string; deleted: OffsetInstant }>;
   items: Item[];
 }
 
-/** The feed's links to itself and to its pages (RFC 5005), those that exist, in a fixed order. */
-export function pageLinks(links: FeedLinks): Array<[rel: string, href: string]> {
+/** The feed's links to itself and along its archives (RFC 5005), those that exist, in a fixed order. */
+export function feedLinks(links: FeedLinks): Array<[rel: string, href: string]> {
   const all: Array<[string, string | undefined]> = [
     ['self', links.self],
-    ['first', links.first],
-    ['last', links.last],
-    ['previous', links.previous],
-    ['next', links.next],
+    ['current', links.self === links.current ? undefined : links.current],
+    ['prev-archive', links.prevArchive],
+    ['next-archive', links.nextArchive],
   ];
   return all.filter((link): link is [string, string] => link[1] !== undefined);
 }
+
+export const FEED_HISTORY_NS = 'http://purl.org/syndication/history/1.0';
+export const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0';

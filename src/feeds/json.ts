@@ -47,7 +47,8 @@ export function renderJsonFeed(feed: FeedDocument, itemParts: (item: FeedItem) =
     description: feed.description,
     language: feed.language,
   };
-  if (links.next) head.next_url = links.next;
+  // JSON Feed pages backwards in time: from the subscription document along the older archives.
+  if (links.prevArchive) head.next_url = links.prevArchive;
   if (feed.authors.length > 0) head.authors = feed.authors.map(author);
   if (links.hub) head.hubs = [{ type: 'WebSub', url: links.hub }];
   // Items are spliced in as JSON text, so that entries rendered once serve every feed they are in.

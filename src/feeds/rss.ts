@@ -1,7 +1,7 @@
 /** FeedDocument -> RSS 2.0, with atom:link for self, paging (RFC 5005) and WebSub hub. */
 import { formatRfc2822 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
-import { GENERATOR, pageLinks, type FeedDocument, type FeedItem } from './document.js';
+import { FEED_HISTORY_NS, GENERATOR, feedLinks, type FeedDocument, type FeedItem } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeHtml, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
@@ -38,7 +38,7 @@ export function renderRss(feed: FeedDocument, itemParts: (item: FeedItem) => rea
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
-    `<rss version="2.0" ${NAMESPACES}>\n<channel>\n` +
+    `<rss version="2.0" ${NAMESPACES}${feed.archive ? ` xmlns:fh="${FEED_HISTORY_NS}"` : ''}>\n<channel>\n` +
     element('title', feed.title) +
     element('link', links.html) +
     element('description', feed.description) +
@@ -47,8 +47,9 @@ export function renderRss(feed: FeedDocument, itemParts: (item: FeedItem) => rea
     element('generator', GENERATOR) +
     element('docs', 'https://www.rssboard.org/rss-specification') +
     element('ttl', String(feed.ttlMinutes)) +
-    pageLinks(links).map(([rel, href]) => emptyElement('atom:link', { href, rel, type: 'application/rss+xml' })).join('') +
+    feedLinks(links).map(([rel, href]) => emptyElement('atom:link', { href, rel, type: 'application/rss+xml' })).join('') +
     (links.hub ? emptyElement('atom:link', { href: links.hub, rel: 'hub' }) : '') +
+    (feed.archive ? '<fh:archive/>' : '') +
     '\n',
   ];
   for (const item of feed.items) parts.push(...itemParts(item));

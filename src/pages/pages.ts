@@ -60,7 +60,7 @@ ${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everythi
 <h2>Sections</h2>
 ${scopeTree(root)}
 <h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(root, 1))}`;
+${itemList(snapshot, snapshot.currentItems(root))}`;
   return renderPage({
     title: site.title,
     language: site.language,
@@ -77,7 +77,7 @@ export function renderScopePage(snapshot: SiteSnapshot, scope: Scope): string {
   const body = `<h1>${escapeHtml(title)}</h1>
 ${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}<p>${feedLinks(snapshot, scope)}</p>
 ${children ? `<h2>Sections</h2>\n<ul class="sections">\n${children}\n</ul>\n` : ''}<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(scope, 1))}`;
+${itemList(snapshot, snapshot.currentItems(scope))}`;
   return renderPage({
     title: snapshot.feedTitle(scope),
     language: scope.language,

@@ -25,7 +25,12 @@ export interface Rendered {
   /** WebSub: the hub and the canonical self URL, for `Link` headers. */
   hub?: string;
   self?: string;
+  /** Seconds caches may keep it, when not the site's cache_max_age. */
+  maxAge?: number;
 }
+
+/** A full archive's items never change; its bytes do only when one of them is edited. */
+export const FULL_ARCHIVE_MAX_AGE = 86_400;
 
 /** Everything the site serves is UTF-8 text. */
 export function utf8(mediaType: string): string {
@@ -37,7 +42,7 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
-      return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format, entries);
+      return renderFeed(snapshot, resource, buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive), entries);
     case 'opml': {
       const outlines = snapshot.allScopes().map((scope) => ({
         title: snapshot.feedTitle(scope),
@@ -64,7 +69,11 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
   }
 }
 
-export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat, entries = new EntryCache(0)): Rendered {
+export type FeedResource = Extract<Resource, { kind: 'feed' }>;
+
+/** `doc`: the resource's document (buildFeedDocument), passed in by callers that already built it. */
+export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: FeedDocument, entries = new EntryCache(0)): Rendered {
+  const { format, archive, scope } = resource;
   const rendered: Rendered = {
     contentType: utf8(FORMATS[format].mediaType),
     chunks: FORMATS[format].render(doc, entries),
@@ -72,6 +81,7 @@ export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: Fe
     self: doc.links.self,
   };
   if (snapshot.site.hub) rendered.hub = snapshot.site.hub;
+  if (archive !== undefined && snapshot.isFullArchive(scope, archive)) rendered.maxAge = FULL_ARCHIVE_MAX_AGE;
   return rendered;
 }
 

@@ -2,12 +2,12 @@
  * The Cloudflare Worker: the shared app over the site prepared at build time (`feedgen worker-data`,
  * run by wrangler.toml's build step), behind the Workers Cache API.
  */
-import data, { version } from '../../.generated/site-data.js';
+import prepared, { version } from '../../.generated/site-data.js';
 import { createApp } from '../http/app.js';
-import { publish } from '../publish/index.js';
+import { publishPrepared } from '../publish/index.js';
 import { serveThroughEdgeCache } from './edge-cache.js';
 
-const store = publish(data);
+const store = publishPrepared(prepared);
 const app = createApp({ site: () => store });
 
 export default {

@@ -4,7 +4,7 @@
  */
 import type { ArticleData } from '../content/model.js';
 import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, pagedFeedPath, scopeKey, scopePath } from '../urls/paths.js';
+import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, scopeKey, scopePath } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
@@ -14,7 +14,8 @@ export type Resource =
   | { kind: 'index' }
   | { kind: 'opml' }
   | { kind: 'stylesheet'; name: StylesheetName }
-  | { kind: 'feed'; scope: Scope; format: FeedFormat; page: number }
+  /** `archive`: undefined for the subscription document. */
+  | { kind: 'feed'; scope: Scope; format: FeedFormat; archive?: number }
   | { kind: 'scope-page'; scope: Scope }
   | { kind: 'article'; article: ArticleData };
 
@@ -44,9 +45,10 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
     case 'feed': {
       const scope = snapshot.scope(route.scope);
       if (!scope) return notFound(`no section "${scopeKey(route.scope)}"`);
-      const pages = snapshot.pageCount(scope);
-      if (route.page > pages) return notFound(`page ${route.page} is beyond the last page (${pages})`);
-      return { kind: 'found', path: feedPath(scope.ref, route.format, route.page), resource: { kind: 'feed', scope, format: route.format, page: route.page } };
+      const { format, archive } = route;
+      const archives = snapshot.archiveCount(scope);
+      if (archive !== undefined && archive > archives) return notFound(`archive ${archive} does not exist (the newest is ${archives})`);
+      return { kind: 'found', path: feedPath(scope.ref, format, archive), resource: archive === undefined ? { kind: 'feed', scope, format } : { kind: 'feed', scope, format, archive } };
     }
     case 'page': {
       const { segments } = route;
@@ -57,6 +59,8 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
         : article
           ? { kind: 'found', path: articlePath(article.section, article.slug), resource: { kind: 'article', article } }
           : undefined;
+      const moved = found ? undefined : snapshot.redirects.get(articlePath(segments.slice(0, -1), segments[segments.length - 1] as string));
+      if (moved) return { kind: 'redirect', location: moved };
       if (!found) return notFound('no such page or feed');
       return route.trailingSlash ? found : { kind: 'redirect', location: found.path };
     }
@@ -71,23 +75,15 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   yield { path: `/${PAGE_STYLESHEET_FILE}`, resource: { kind: 'stylesheet', name: PAGE_STYLESHEET_FILE } };
   for (const scope of snapshot.allScopes()) {
     if (scope !== snapshot.root) yield { path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } };
-    const pages = snapshot.pageCount(scope);
+    const archives = snapshot.archiveCount(scope);
     for (const format of FEED_FORMATS) {
-      for (let page = 1; page <= pages; page++) {
-        yield { path: feedPath(scope.ref, format, page), resource: { kind: 'feed', scope, format, page } };
+      yield { path: feedPath(scope.ref, format), resource: { kind: 'feed', scope, format } };
+      for (let archive = 1; archive <= archives; archive++) {
+        yield { path: feedPath(scope.ref, format, archive), resource: { kind: 'feed', scope, format, archive } };
       }
     }
   }
   for (const article of snapshot.allArticles()) {
     yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
-  }
-}
-
-/** Every page-1 feed path with its `/page/1/` alias, which redirects to it. */
-export function* firstPageAliases(snapshot: SiteSnapshot): Generator<{ alias: string; path: string }> {
-  for (const scope of snapshot.allScopes()) {
-    for (const format of FEED_FORMATS) {
-      yield { alias: pagedFeedPath(scope.ref, format, 1), path: feedPath(scope.ref, format) };
-    }
   }
 }

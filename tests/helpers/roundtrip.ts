@@ -133,8 +133,8 @@ export interface RoundTripOptions {
 
 /** Validates one feed and compares what both parsers read with the snapshot's items. */
 export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, options: RoundTripOptions = {}): string[] {
-  const { scope, format, page } = feed.resource;
-  const doc = buildFeedDocument(site.snapshot, scope, format, page);
+  const { scope, format, archive } = feed.resource;
+  const doc = buildFeedDocument(site.snapshot, scope, format, archive);
   const expected = doc.items;
   const body = feed.rendered.body;
   const problems: string[] = [];
@@ -146,7 +146,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     if (a.published.epochMs < b.published.epochMs) problems.push(`${feed.path}: item ${i + 1} is newer than item ${i}`);
   }
   const title = site.snapshot.feedTitle(scope);
-  // The newest change among the page's items; an empty page shows the site's newest.
+  // The newest change among the document's items; an empty one shows the site's newest.
   const updated = newest(expected) ?? newest(site.snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
   if (updated.epochMs !== doc.updated.epochMs) problems.push(`${feed.path}: feed updated ${formatRfc3339(doc.updated)} is not the newest change ${formatRfc3339(updated)}`);
 
@@ -163,7 +163,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     check('feed_url', parsed.feed_url, doc.links.self);
     check('home_page_url', parsed.home_page_url, doc.links.html);
     check('language', parsed.language, scope.language);
-    check('next_url', parsed.next_url, doc.links.next);
+    check('next_url', parsed.next_url, doc.links.prevArchive);
     const items = parsed.items ?? [];
     check('item count', items.length, expected.length);
     expected.forEach((a, i) => {
@@ -238,7 +238,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     check('language', fs.language, scope.language);
     check('lastBuildDate', fs.lastBuildDate, formatRfc2822(updated));
     check('self', fs.atom?.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
-    check('next', fs.atom?.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    check('prev-archive', fs.atom?.links?.find((l) => l.rel === 'prev-archive')?.href, doc.links.prevArchive);
     const items = fs.items ?? [];
     check('item count', items.length, expected.length);
     const elements = childElements(childElement(parseXml(body), '', 'channel') as XmlElement, '', 'item');
@@ -273,11 +273,11 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     }
     const check = at('(feedsmith)');
     check('title', fs.title?.value, title);
-    check('id', fs.id, doc.links.first);
+    check('id', fs.id, doc.links.current);
     check('updated', fs.updated, formatRfc3339(updated));
     check('xml:lang', fs.xml?.lang, scope.language);
     check('self', fs.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
-    check('next', fs.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    check('prev-archive', fs.links?.find((l) => l.rel === 'prev-archive')?.href, doc.links.prevArchive);
     const entries = fs.entries ?? [];
     check('entry count', entries.length, expected.length);
     expected.forEach((a, i) => {

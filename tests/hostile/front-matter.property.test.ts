@@ -27,6 +27,8 @@ const SITE: SiteSettings = {
   disambiguation: 'compatible',
   authors: [],
   feedLimit: 50,
+  archiveSize: 100,
+  tombstoneDays: 30,
   cacheMaxAge: 300,
 };
 const URL_OF_ARTICLE = 'https://feeds.example.com/news/a/';
@@ -141,7 +143,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];
   for (const format of ['rss', 'atom', 'json'] as const) {
-    const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format, page: 1 }).chunks);
+    const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format }).chunks);
     const self = `${SITE.baseUrl}/news/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
     const found = format === 'rss' ? rssProblems(body, self) : format === 'atom' ? atomProblems(body, self) : jsonFeedProblems(body, self);
     problems.push(...found.map((p) => `${format}: ${p}`));
