@@ -12,14 +12,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 describe('feedgen worker-data', () => {
-  it('declares the data with the SiteData type of this package, run from another folder', async () => {
+  it('declares the prepared site with the PreparedSite type of this package, run from another folder', async () => {
     const elsewhere = await mkdtemp(path.join(tmpdir(), 'feedgen-cwd-'));
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-out-')), 'site-data.js');
     await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'worker-data', '--articles', BUNDLED_ARTICLES, '--out', out], { cwd: elsewhere });
 
     const declarations = await readFile(out.replace(/\.js$/, '.d.ts'), 'utf8');
-    const imported = /^import type \{ SiteData \} from '([^']+)';$/m.exec(declarations)?.[1];
+    const imported = /^import type \{ PreparedSite \} from '([^']+)';$/m.exec(declarations)?.[1];
     expect(imported, declarations).toBeDefined();
-    expect(path.resolve(path.dirname(out), imported ?? '')).toBe(path.join(ROOT, 'src/content/model.js'));
+    expect(path.resolve(path.dirname(out), imported ?? '')).toBe(path.join(ROOT, 'src/publish/index.js'));
   });
 });
