@@ -3,16 +3,18 @@
  * (articles/<section>/_index.md), and how they are inherited: article -> its section -> parent
  * sections -> site.
  */
-import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
+import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/document.js';
+import { DISAMBIGUATIONS, checkZone, type Disambiguation } from '../time/index.js';
 import { FieldReader, httpUrl, languageTag } from './fields.js';
+import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
 import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'content', 'icon', 'logo',
 ] as const;
-export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
+export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'content', 'icon', 'logo', 'podcast'] as const;
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;
@@ -24,6 +26,19 @@ export interface SectionSettings {
   timezone?: string;
   language?: string;
   disambiguation?: Disambiguation;
+  content?: ContentMode;
+  /** Absolute URLs (a path is resolved against the section's URL). */
+  icon?: string;
+  logo?: string;
+  /** Not inherited: a section is a podcast when its own _index.md says so. */
+  podcast?: PodcastChannel;
+}
+
+/** What a section's feeds inherit from the sections above it and the site. */
+export interface FeedSettings {
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
 }
 
 /** The settings an article inherits from its section chain and the site. */
@@ -53,13 +68,19 @@ export function readLanguage(fields: FieldReader, key = 'language'): string | un
 }
 
 export function readDisambiguation(fields: FieldReader): Disambiguation | undefined {
-  const value = fields.text('disambiguation');
-  if (value === undefined) return undefined;
-  if (!isDisambiguation(value)) {
-    fields.error('disambiguation', `"disambiguation" must be one of ${DISAMBIGUATIONS.join(', ')}, not "${value}"`);
-    return undefined;
-  }
-  return value;
+  return fields.oneOf('disambiguation', DISAMBIGUATIONS);
+}
+
+/** `content`, `icon` and `logo`, which the site and every section may set; paths are resolved against `pageUrl`. */
+function readFeedSettings(fields: FieldReader, pageUrl: string): Partial<FeedSettings> {
+  const settings: Partial<FeedSettings> = {};
+  const content = fields.oneOf('content', CONTENT_MODES);
+  const icon = fields.url('icon', pageUrl);
+  const logo = fields.url('logo', pageUrl);
+  if (content) settings.content = content;
+  if (icon) settings.icon = icon;
+  if (logo) settings.logo = logo;
+  return settings;
 }
 
 /**
@@ -92,13 +113,19 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     authors: fields.people('author') ?? [],
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+    content: 'full',
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;
-  return baseUrl ? settings : undefined;
+  if (!baseUrl) return undefined;
+  Object.assign(settings, readFeedSettings(fields, `${baseUrl}/`));
+  return settings;
 }
 
-export function readSectionSettings(fields: FieldReader): SectionSettings {
+/**
+ * `url`: the section's page; `feedUrl`: its RSS feed (a podcast's default guid is derived from it).
+ */
+export function readSectionSettings(fields: FieldReader, site: SiteSettings, url: string, feedUrl: string): SectionSettings {
   fields.checkKnownKeys(SECTION_KEYS);
   const settings: SectionSettings = {};
   const title = fields.text('title', singleLine);
@@ -111,7 +138,23 @@ export function readSectionSettings(fields: FieldReader): SectionSettings {
   if (timezone) settings.timezone = timezone;
   if (language) settings.language = language;
   if (disambiguation) settings.disambiguation = disambiguation;
+  Object.assign(settings, readFeedSettings(fields, url));
+  const podcast = readPodcast(fields, site, url, feedUrl);
+  if (podcast) settings.podcast = podcast;
   return settings;
+}
+
+/** A section's feed settings: its own, else the nearest section's above it, else the site's. */
+export function inheritFeedSettings(site: SiteSettings, chain: SectionSettings[]): FeedSettings {
+  const inherited: FeedSettings = { content: site.content };
+  if (site.icon) inherited.icon = site.icon;
+  if (site.logo) inherited.logo = site.logo;
+  for (const section of chain) {
+    if (section.content) inherited.content = section.content;
+    if (section.icon) inherited.icon = section.icon;
+    if (section.logo) inherited.logo = section.logo;
+  }
+  return inherited;
 }
 
 /** `chain` runs from the top-level section down to the article's own section. */

@@ -24,7 +24,7 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
   if (page < pages) links.next = absolute(feedPath(scope.ref, format, page + 1));
   if (site.hub) links.hub = site.hub;
   const title = snapshot.feedTitle(scope);
-  return {
+  const doc: FeedDocument<ArticleData> = {
     title,
     description: scope.description || site.description || title,
     language: scope.language,
@@ -35,5 +35,11 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
     ttlMinutes: Math.max(1, Math.ceil(site.cacheMaxAge / 60)),
     links,
     items,
+    content: scope.content,
   };
+  if (scope.icon) doc.icon = scope.icon;
+  if (scope.logo) doc.logo = scope.logo;
+  // A podcast is its RSS feed; its Atom and JSON feeds list the same episodes with their enclosures.
+  if (scope.podcast && format === 'rss') doc.podcast = scope.podcast;
+  return doc;
 }

@@ -2,9 +2,9 @@
  * Every URL of a site as a resource: what a route names on this site (or where it redirects, or why
  * it names nothing), and the full list of them for the static build.
  */
-import type { ArticleData } from '../content/model.js';
+import type { ArticleData, MediaFile } from '../content/model.js';
 import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, pagedFeedPath, scopeKey, scopePath } from '../urls/paths.js';
+import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, mediaPath, pagedFeedPath, scopeKey, scopePath } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
@@ -16,7 +16,8 @@ export type Resource =
   | { kind: 'stylesheet'; name: StylesheetName }
   | { kind: 'feed'; scope: Scope; format: FeedFormat; page: number }
   | { kind: 'scope-page'; scope: Scope }
-  | { kind: 'article'; article: ArticleData };
+  | { kind: 'article'; article: ArticleData }
+  | { kind: 'media'; file: MediaFile };
 
 export type Lookup =
   | { kind: 'found'; path: string; resource: Resource }
@@ -47,6 +48,11 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
       const pages = snapshot.pageCount(scope);
       if (route.page > pages) return notFound(`page ${route.page} is beyond the last page (${pages})`);
       return { kind: 'found', path: feedPath(scope.ref, route.format, route.page), resource: { kind: 'feed', scope, format: route.format, page: route.page } };
+    }
+    case 'media': {
+      const file = snapshot.mediaFile(route.path);
+      if (!file) return notFound('no such media file');
+      return { kind: 'found', path: mediaPath(file.path), resource: { kind: 'media', file } };
     }
     case 'page': {
       const { segments } = route;
@@ -80,6 +86,9 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   }
   for (const article of snapshot.allArticles()) {
     yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
+  }
+  for (const file of snapshot.allMedia()) {
+    yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
 }
 

@@ -3,12 +3,20 @@
  * its subsections) with its items newest first, split into pages. Items are shared by reference
  * between scopes; nothing is copied per feed.
  */
-import type { ArticleData, SectionData, SiteData, SiteSettings } from '../content/model.js';
-import type { FeedItem } from '../feeds/document.js';
+import type { ArticleData, MediaFile, SectionData, SiteData, SiteSettings } from '../content/model.js';
+import type { ContentMode, FeedItem, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
 import { SITE_SCOPE, scopeKey, sectionKey, type ScopeRef } from '../urls/paths.js';
 
-export interface Scope {
+/** What a scope's feeds say besides their items: inherited from the site unless a section sets it. */
+export interface ScopeFeedSettings {
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
+  podcast?: PodcastChannel;
+}
+
+export interface Scope extends ScopeFeedSettings {
   ref: ScopeRef;
   /** scopeKey(ref). */
   key: string;
@@ -27,10 +35,12 @@ export class SiteSnapshot {
   readonly root: Scope;
   private readonly scopes = new Map<string, Scope>();
   private readonly articles = new Map<string, ArticleData>();
+  private readonly media = new Map<string, MediaFile>();
 
   constructor(data: SiteData) {
     this.site = data.site;
     this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
+    for (const file of data.media) this.media.set(sectionKey(file.path), file);
     const sections = [...data.sections].sort((a, b) => compareKeys(sectionKey(a.path), sectionKey(b.path)));
     for (const section of sections) this.addSection(section);
 
@@ -43,17 +53,24 @@ export class SiteSnapshot {
     }
   }
 
-  private addScope(ref: ScopeRef, titles: string[], description: string, language: string): Scope {
-    const scope: Scope = { ref, key: scopeKey(ref), titles, description, language, items: [], children: [] };
+  private addScope(ref: ScopeRef, titles: string[], description: string, language: string, settings: ScopeFeedSettings = this.siteFeedSettings()): Scope {
+    const scope: Scope = { ref, key: scopeKey(ref), titles, description, language, ...settings, items: [], children: [] };
     this.scopes.set(scope.key, scope);
     return scope;
+  }
+
+  private siteFeedSettings(): ScopeFeedSettings {
+    const { content, icon, logo } = this.site;
+    return { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}) };
   }
 
   private addSection(section: SectionData): void {
     const parent = this.scopes.get(sectionKey(section.path.slice(0, -1)));
     if (!parent) throw new Error(`section ${sectionKey(section.path)} listed before its parent`);
     const ref: ScopeRef = { kind: 'section', section: section.path };
-    parent.children.push(this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language));
+    const { content, icon, logo, podcast } = section;
+    const settings: ScopeFeedSettings = { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}), ...(podcast ? { podcast } : {}) };
+    parent.children.push(this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings));
   }
 
   scope(ref: ScopeRef): Scope | undefined {
@@ -82,6 +99,15 @@ export class SiteSnapshot {
 
   allArticles(): IterableIterator<ArticleData> {
     return this.articles.values();
+  }
+
+  /** A file of the site's media/ folder, by its names below it. */
+  mediaFile(path: readonly string[]): MediaFile | undefined {
+    return this.media.get(sectionKey(path));
+  }
+
+  allMedia(): IterableIterator<MediaFile> {
+    return this.media.values();
   }
 
   /** `China / World | World Desk`; the site's own title for the site. */

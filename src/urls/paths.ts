@@ -17,6 +17,8 @@ export const FEED_STYLESHEET_FILE = 'feed.css';
 export const PAGE_STYLESHEET_FILE = 'style.css';
 export const PAGE_SEGMENT = 'page';
 export const INDEX_HTML = 'index.html';
+/** The top-level folder of the articles folder whose files are served as they are, at `/media/…`. */
+export const MEDIA_SEGMENT = 'media';
 
 /** Names a section folder or article slug cannot take: they would collide with generated URLs. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
@@ -66,6 +68,11 @@ export function feedPath(scope: ScopeRef, format: FeedFormat, page = 1): string 
 /** The paged form, which page 1 has too: `/page/1/...` redirects to the plain URL. */
 export function pagedFeedPath(scope: ScopeRef, format: FeedFormat, page: number): string {
   return `${scopePath(scope)}${PAGE_SEGMENT}/${page}/${FORMATS[format].file}`;
+}
+
+/** `/media/podcast/episode-1.mp3` for the file articles/media/podcast/episode-1.mp3. */
+export function mediaPath(path: readonly string[]): string {
+  return `/${MEDIA_SEGMENT}/${path.map(encodeURIComponent).join('/')}`;
 }
 
 /** The path part of a base URL, without trailing slash: "" or e.g. "/news". */
