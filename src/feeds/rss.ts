@@ -7,7 +7,7 @@
 import { formatRfc2822 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
 import { GENERATOR, itemStyle, pageLinks, type Enclosure, type FeedDocument, type FeedItem, type ItemStyle, type PodcastChannel } from './document.js';
-import { mediumOf } from './media-types.js';
+import { mediaTypeOfUrl, mediumOf } from './media-types.js';
 import { XML_DECLARATION, element, emptyElement, escapeHtml, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
@@ -17,6 +17,8 @@ export const ITUNES_NAMESPACE = 'http://www.itunes.com/dtds/podcast-1.0.dtd';
 export const PODCAST_NAMESPACE = 'https://podcastindex.org/namespace/1.0';
 const PODCAST_NAMESPACES = ` xmlns:itunes="${ITUNES_NAMESPACE}" xmlns:podcast="${PODCAST_NAMESPACE}"`;
 const CHAPTERS_TYPE = 'application/json+chapters';
+/** RSS 2.0: a channel's <image> is a GIF, JPEG or PNG. */
+const RSS_IMAGE_TYPES: ReadonlySet<string | undefined> = new Set(['image/gif', 'image/jpeg', 'image/png']);
 
 function mediaContent(enclosure: Enclosure): string {
   const attributes = {
@@ -119,7 +121,7 @@ export function renderRss(
   itemParts: (item: FeedItem) => readonly Chunk[] = (item) => rssItemParts(item, itemStyle(feed), escapeText(item.html)),
 ): Chunk[] {
   const { links } = feed;
-  const image = feed.logo ?? feed.icon;
+  const image = [feed.logo, feed.icon].find((url) => url !== undefined && RSS_IMAGE_TYPES.has(mediaTypeOfUrl(url)));
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
