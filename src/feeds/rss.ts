@@ -40,7 +40,7 @@ function media(item: FeedItem): string {
   return (
     (first ? emptyElement('enclosure', { url: first.url, length: String(first.length), type: first.type }) : '') +
     enclosures.map(mediaContent).join('') +
-    (item.image ? emptyElement('media:content', { url: item.image, medium: 'image' }) : '')
+    (item.image ? emptyElement('media:content', { url: item.image, type: mediaTypeOfUrl(item.image), medium: 'image' }) : '')
   );
 }
 
