@@ -296,7 +296,10 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     c('published', item?.published?.getTime(), format === 'rss' ? toSeconds(a.published.epochMs) : a.published.epochMs);
     if (format === 'atom') c('updated', item?.updated?.getTime(), changed(a).epochMs);
     // Atom terms are attributes, which it does not decode a second time.
-    c('categories', item?.categories.map((t) => t.term), format === 'atom' ? a.tags : a.tags.map(asRowanmanningReads));
+    // An RSS item without categories gets the feed's from this parser, the podcast's itunes:category among them.
+    const itunesCategories = (doc.podcast?.categories ?? []).map((cat) => (cat.subcategory ? `${cat.text}/${cat.subcategory}` : cat.text));
+    const tags = format === 'rss' && a.tags.length === 0 ? itunesCategories : a.tags;
+    c('categories', item?.categories.map((t) => t.term), format === 'atom' ? tags : tags.map(asRowanmanningReads));
     if (doc.content === 'full' && a.html.trim() !== '' && !item?.content) problems.push(`${feed.path} item ${i + 1} (@rowanmanning/feed-parser): content missing`);
     if (doc.content === 'summary') c('content (none in a summary feed)', item?.content, null);
     // RSS lists the first enclosure once, as <enclosure> and as media:content; the parser keeps one.
