@@ -146,27 +146,25 @@ export function readSectionSettings(fields: FieldReader, site: SiteSettings, url
 
 /** A section's feed settings: its own, else the nearest section's above it, else the site's. */
 export function inheritFeedSettings(site: SiteSettings, chain: SectionSettings[]): FeedSettings {
-  const inherited: FeedSettings = { content: site.content };
-  if (site.icon) inherited.icon = site.icon;
-  if (site.logo) inherited.logo = site.logo;
-  for (const section of chain) {
-    if (section.content) inherited.content = section.content;
-    if (section.icon) inherited.icon = section.icon;
-    if (section.logo) inherited.logo = section.logo;
-  }
-  return inherited;
+  const { content, icon, logo } = site;
+  return overlay<FeedSettings>({ content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}) }, chain, ['content', 'icon', 'logo']);
 }
 
 /** `chain` runs from the top-level section down to the article's own section. */
 export function inherit(site: SiteSettings, chain: SectionSettings[]): Inherited {
-  const inherited: Inherited = { language: site.language, disambiguation: site.disambiguation };
-  if (site.timezone) inherited.timezone = site.timezone;
+  const { language, disambiguation, timezone } = site;
+  return overlay<Inherited>({ language, disambiguation, ...(timezone ? { timezone } : {}) }, chain, ['timezone', 'language', 'disambiguation']);
+}
+
+/** `base`, with each of `keys` taken from the last section along `chain` that sets it. */
+function overlay<T extends object>(base: T, chain: readonly SectionSettings[], keys: ReadonlyArray<keyof T & keyof SectionSettings>): T {
+  const result = { ...base };
   for (const section of chain) {
-    if (section.timezone) inherited.timezone = section.timezone;
-    if (section.language) inherited.language = section.language;
-    if (section.disambiguation) inherited.disambiguation = section.disambiguation;
+    for (const key of keys) {
+      if (section[key]) Object.assign(result, { [key]: section[key] });
+    }
   }
-  return inherited;
+  return result;
 }
 
 /** `https://Example.com/news/` -> `https://example.com/news`; undefined unless absolute http(s). */
