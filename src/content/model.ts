@@ -2,7 +2,7 @@
  * The content model: what loading a folder of articles produces. Plain, serializable data, so that
  * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
  */
-import type { FeedItem, Person } from '../feeds/document.js';
+import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { Disambiguation } from '../time/index.js';
 
 export type { Person } from '../feeds/document.js';
@@ -23,6 +23,10 @@ export interface SiteSettings {
   /** Days a deleted article is announced in Atom feeds (RFC 6721). */
   tombstoneDays: number;
   hub?: string;
+  content: ContentMode;
+  /** Absolute URLs. */
+  icon?: string;
+  logo?: string;
 }
 
 export interface SectionData {
@@ -31,6 +35,22 @@ export interface SectionData {
   title: string;
   description?: string;
   language: string;
+  /** Inherited, like language. */
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
+  /** The section's own (podcasts are not inherited). */
+  podcast?: PodcastChannel;
+}
+
+/** A file of the articles folder's `media/` folder, served at `/media/<path>`. */
+export interface MediaFile {
+  /** Names below `media/`, e.g. ["podcast", "episode-1.mp3"]. */
+  path: string[];
+  /** Media type (media-types.ts), without parameters. */
+  type: string;
+  /** The bytes, base64: SiteData stays JSON, which the Worker imports. */
+  base64: string;
 }
 
 /** An article: what its feed entries show (FeedItem), and where it comes from. */
@@ -49,6 +69,7 @@ export interface SiteData {
   site: SiteSettings;
   sections: SectionData[];
   articles: ArticleData[];
+  media: MediaFile[];
 }
 
 export interface Problem {

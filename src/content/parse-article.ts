@@ -39,7 +39,7 @@ export function runArticleJob(job: ArticleJob): JobOutcome {
 export function parseArticle(text: string, job: Omit<ArticleJob, 'file' | 'context' | 'cachedVersion'>, version: string, contentHash = hash(text)): ArticleResult {
   const parsed = parseFrontMatter(text);
   if (!parsed.ok) {
-    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), idLine: 1 };
+    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), idLine: 1, enclosuresLine: 1 };
   }
   const { source, section, slug, url, site, inherited } = job;
   return readArticle(parsed.value, { source, section, slug, url, site, inherited, version, contentHash });

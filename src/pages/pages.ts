@@ -26,6 +26,12 @@ function feedLinks(snapshot: SiteSnapshot, scope: Scope): string {
   return `<span class="feeds">${links.join('')}</span>`;
 }
 
+/** The small icon, else the logo. */
+function favicon(scope: Scope): { icon?: string } {
+  const icon = scope.icon ?? scope.logo;
+  return icon ? { icon } : {};
+}
+
 function time(instant: OffsetInstant): string {
   const text = formatRfc3339(instant);
   return `<time datetime="${text}">${text.replace('T', ' ')}</time>`;
@@ -67,6 +73,7 @@ ${itemList(snapshot, snapshot.currentItems(root))}`;
     basePath: base,
     siteTitle: site.title,
     alternates: snapshot.allScopes().flatMap((scope) => alternatesFor(snapshot, scope)),
+    ...favicon(root),
     body,
   });
 }
@@ -84,6 +91,7 @@ ${itemList(snapshot, snapshot.currentItems(scope))}`;
     basePath: basePathOf(snapshot.site.baseUrl),
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
+    ...favicon(scope),
     body,
   });
 }
@@ -106,6 +114,7 @@ ${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` :
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     canonical: article.link,
+    ...favicon(scope),
     body,
   });
 }

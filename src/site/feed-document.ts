@@ -25,7 +25,7 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
   if (archive !== undefined && archive < archives) links.nextArchive = absolute(feedPath(scope.ref, format, archive + 1));
   if (site.hub) links.hub = site.hub;
   const title = snapshot.feedTitle(scope);
-  return {
+  const doc: FeedDocument<ArticleData> = {
     title,
     description: scope.description || site.description || title,
     language: scope.language,
@@ -38,5 +38,11 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
     archive: archive !== undefined,
     tombstones: archive === undefined ? scope.tombstones.map(({ id, deleted }) => ({ id, deleted: { epochMs: deleted, offsetSeconds: 0 } })) : [],
     items,
+    content: scope.content,
   };
+  if (scope.icon) doc.icon = scope.icon;
+  if (scope.logo) doc.logo = scope.logo;
+  // A podcast is its RSS feed; its Atom and JSON feeds list the same episodes with their enclosures.
+  if (scope.podcast && format === 'rss') doc.podcast = scope.podcast;
+  return doc;
 }

@@ -2,9 +2,9 @@
  * Every URL of a site as a resource: what a route names on this site (or where it redirects, or why
  * it names nothing), and the full list of them for the static build.
  */
-import type { ArticleData } from '../content/model.js';
+import type { ArticleData, MediaFile } from '../content/model.js';
 import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, scopeKey, scopePath } from '../urls/paths.js';
+import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, mediaPath, scopeKey, scopePath } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
@@ -17,7 +17,8 @@ export type Resource =
   /** `archive`: undefined for the subscription document. */
   | { kind: 'feed'; scope: Scope; format: FeedFormat; archive?: number }
   | { kind: 'scope-page'; scope: Scope }
-  | { kind: 'article'; article: ArticleData };
+  | { kind: 'article'; article: ArticleData }
+  | { kind: 'media'; file: MediaFile };
 
 export type Lookup =
   | { kind: 'found'; path: string; resource: Resource }
@@ -49,6 +50,11 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
       const archives = snapshot.archiveCount(scope);
       if (archive !== undefined && archive > archives) return notFound(`archive ${archive} does not exist (the newest is ${archives})`);
       return { kind: 'found', path: feedPath(scope.ref, format, archive), resource: archive === undefined ? { kind: 'feed', scope, format } : { kind: 'feed', scope, format, archive } };
+    }
+    case 'media': {
+      const file = snapshot.mediaFile(route.path);
+      if (!file) return notFound('no such media file');
+      return { kind: 'found', path: mediaPath(file.path), resource: { kind: 'media', file } };
     }
     case 'page': {
       const { segments } = route;
@@ -85,5 +91,8 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   }
   for (const article of snapshot.allArticles()) {
     yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
+  }
+  for (const file of snapshot.allMedia()) {
+    yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
 }

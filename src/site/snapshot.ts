@@ -4,8 +4,8 @@
  * order for its RFC 5005 archives. Items are shared by reference between scopes; nothing is copied
  * per feed.
  */
-import type { ArticleData, SectionData, SiteData, SiteSettings } from '../content/model.js';
-import type { FeedItem } from '../feeds/document.js';
+import type { ArticleData, MediaFile, SectionData, SiteData, SiteSettings } from '../content/model.js';
+import type { ContentMode, FeedItem, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
 import { SITE_SCOPE, scopeKey, sectionKey, type ScopeRef } from '../urls/paths.js';
 
@@ -42,7 +42,15 @@ export function articleKey(article: Pick<ArticleData, 'section' | 'slug'>): stri
 /** A place in a scope's publication order: an article, or one deleted since (which keeps its place). */
 type Placed = { article: ArticleData; published: number } | { article?: undefined; published: number; key: string };
 
-export interface Scope {
+/** What a scope's feeds say besides their items: inherited from the site unless a section sets it. */
+export interface ScopeFeedSettings {
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
+  podcast?: PodcastChannel;
+}
+
+export interface Scope extends ScopeFeedSettings {
   ref: ScopeRef;
   /** scopeKey(ref). */
   key: string;
@@ -64,6 +72,7 @@ export class SiteSnapshot {
   readonly root: Scope;
   private readonly scopes = new Map<string, Scope>();
   private readonly articles = new Map<string, ArticleData>();
+  private readonly media = new Map<string, MediaFile>();
 
   readonly now: number;
   /** Old site paths of moved articles -> their current paths. */
@@ -75,6 +84,7 @@ export class SiteSnapshot {
     this.now = publication?.now ?? 0;
     this.redirects = publication?.redirects ?? new Map();
     this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
+    for (const file of data.media) this.media.set(sectionKey(file.path), file);
     const sections = [...data.sections].sort((a, b) => compareKeys(sectionKey(a.path), sectionKey(b.path)));
     for (const section of sections) this.addSection(section);
 
@@ -111,17 +121,24 @@ export class SiteSnapshot {
     return scopes;
   }
 
-  private addScope(ref: ScopeRef, titles: string[], description: string, language: string): Scope {
-    const scope: Scope = { ref, key: scopeKey(ref), titles, description, language, items: [], published: [], tombstones: [], children: [] };
+  private addScope(ref: ScopeRef, titles: string[], description: string, language: string, settings: ScopeFeedSettings = this.siteFeedSettings()): Scope {
+    const scope: Scope = { ref, key: scopeKey(ref), titles, description, language, ...settings, items: [], published: [], tombstones: [], children: [] };
     this.scopes.set(scope.key, scope);
     return scope;
+  }
+
+  private siteFeedSettings(): ScopeFeedSettings {
+    const { content, icon, logo } = this.site;
+    return { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}) };
   }
 
   private addSection(section: SectionData): void {
     const parent = this.scopes.get(sectionKey(section.path.slice(0, -1)));
     if (!parent) throw new Error(`section ${sectionKey(section.path)} listed before its parent`);
     const ref: ScopeRef = { kind: 'section', section: section.path };
-    parent.children.push(this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language));
+    const { content, icon, logo, podcast } = section;
+    const settings: ScopeFeedSettings = { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}), ...(podcast ? { podcast } : {}) };
+    parent.children.push(this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings));
   }
 
   scope(ref: ScopeRef): Scope | undefined {
@@ -150,6 +167,15 @@ export class SiteSnapshot {
 
   allArticles(): IterableIterator<ArticleData> {
     return this.articles.values();
+  }
+
+  /** A file of the site's media/ folder, by its names below it. */
+  mediaFile(path: readonly string[]): MediaFile | undefined {
+    return this.media.get(sectionKey(path));
+  }
+
+  allMedia(): IterableIterator<MediaFile> {
+    return this.media.values();
   }
 
   /** `China / World | World Desk`; the site's own title for the site. */

@@ -17,6 +17,8 @@ export const FEED_STYLESHEET_FILE = 'feed.css';
 export const PAGE_STYLESHEET_FILE = 'style.css';
 export const ARCHIVE_SEGMENT = 'archive';
 export const INDEX_HTML = 'index.html';
+/** The top-level folder of the articles folder whose files are served as they are, at `/media/…`. */
+export const MEDIA_SEGMENT = 'media';
 
 /** Names a section folder or article slug cannot take, at any depth: they would collide with generated URLs. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
@@ -65,6 +67,11 @@ export function articlePath(section: readonly string[], slug: string): string {
 export function feedPath(scope: ScopeRef, format: FeedFormat, archive?: number): string {
   const archiveSegments = archive === undefined ? '' : `${ARCHIVE_SEGMENT}/${archive}/`;
   return `${scopePath(scope)}${archiveSegments}${FORMATS[format].file}`;
+}
+
+/** `/media/podcast/episode-1.mp3` for the file articles/media/podcast/episode-1.mp3. */
+export function mediaPath(path: readonly string[]): string {
+  return `/${MEDIA_SEGMENT}/${path.map(encodeURIComponent).join('/')}`;
 }
 
 /** The path part of a base URL, without trailing slash: "" or e.g. "/news". */

@@ -3,7 +3,7 @@
  * the site's content (whether that section or article exists is the snapshot's business).
  */
 import { formatOfFile, type FeedFormat } from '../feeds/formats.js';
-import { ARCHIVE_SEGMENT, FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, SITE_SCOPE, type ScopeRef } from './paths.js';
+import { ARCHIVE_SEGMENT, FEED_STYLESHEET_FILE, MEDIA_SEGMENT, OPML_FILE, PAGE_STYLESHEET_FILE, SITE_SCOPE, type ScopeRef } from './paths.js';
 
 export type FixedFile = typeof OPML_FILE | typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
 const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE]);
@@ -13,6 +13,8 @@ export type Route =
   | { kind: 'file'; name: FixedFile }
   /** `archive`: the number of an RFC 5005 archive document; undefined for the subscription document. */
   | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; archive?: number }
+  /** A file of the media folder: its names below it. */
+  | { kind: 'media'; path: string[] }
   /** A scope's page or an article's page, `/a/b/`: which one, the site knows. */
   | { kind: 'page'; segments: string[]; trailingSlash: boolean }
   | { kind: 'redirect'; location: string }
@@ -37,6 +39,7 @@ export function routeOf(rawPath: string): Route {
   const last = segments[segments.length - 1] as string;
   if (!trailingSlash) {
     if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+    if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments.slice(1) };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
   }

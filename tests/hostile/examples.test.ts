@@ -70,6 +70,29 @@ describe('heavyweight articles', () => {
   });
 });
 
+describe('hostile media and podcast values', () => {
+  it('enclosure titles, URLs, transcripts and a podcast channel full of markup: every feed valid, read back field by field', async () => {
+    const nasty = JSON.stringify(`]]></title><script>alert(1)</script> & "quotes" 'single' \u202E 中文 😀`);
+    const dir = await writeArticles({
+      'show/_index.md': `---\ntitle: ${nasty}\ncontent: summary\npodcast:\n  image: "cover.png?a=1&b=<2>"\n  categories: ["Kids & Family > Pets & Animals"]\n  author: ${nasty}\n  owner: { name: ${nasty}, email: "a&b@example.com" }\n  locked: true\n---\n`,
+      'show/ep.md': article(
+        `${VALID}\nsummary: ${nasty}\nenclosures:\n  - { url: "a b/<ep>&\\"x\\".mp3?q=<1>&r='2'", type: audio/mpeg, length: 1, title: ${nasty}, duration: 1 }\n  - { url: "https://cdn.example.com/%ZZ|^.ogg", type: Audio/OGG, length: 9007199254740991 }\n` +
+          `transcript: [{ url: "t&<x>.vtt", language: zh-Hans-CN, rel: captions }]\nchapters: "c&<x>.json"\nepisode: 1000000000\nepisode_type: trailer`,
+        '<b>first</b> & ]]> paragraph\n\nsecond',
+      ),
+      'show/plain.md': article('title: Plain\ndate: 2020-01-02 10:00'),
+    });
+    const { data, problems } = await loadSite(dir);
+    expect(problems).toEqual([]);
+    expect(data!.articles.find((a) => a.slug === 'ep')!.enclosures!.map((e) => e.url)).toEqual([
+      'https://feeds.example.com/show/ep/a%20b/%3Cep%3E&%22x%22.mp3?q=%3C1%3E&r=%272%27',
+      'https://cdn.example.com/%25ZZ%7C%5E.ogg',
+    ]);
+    expect(data!.sections[0]!.podcast?.author).toBe(JSON.parse(nasty).trim());
+    expect(await everythingValid(dir)).toEqual([]);
+  });
+});
+
 describe('what is refused, and how check says it', () => {
   const FILES: Record<string, string> = {
     'r/no-front-matter.md': 'Just text.\n',
@@ -151,7 +174,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
       'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
-      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     ]);
     expect(data!.articles.map((a) => a.source).sort()).toEqual(['articles/r/cafe\u0301.md', 'articles/r/dup-a.md', 'articles/w/offset.md', 'articles/w/unknown.md']);
     expect(await everythingValid(dir)).toEqual([]);
@@ -184,7 +207,7 @@ describe('what is refused, and how check says it', () => {
     expect(title('crlf-title')).toBe('one two three four');
     expect(data!.articles.find((a) => a.slug === 'crlf-title')?.summary).toBe('line\nline');
     expect(problems.map(formatProblem)).toContain(
-      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     );
     expect(await everythingValid(dir)).toEqual([]);
   });

@@ -30,6 +30,7 @@ const SITE: SiteSettings = {
   archiveSize: 100,
   tombstoneDays: 30,
   cacheMaxAge: 300,
+  content: 'full',
 };
 const URL_OF_ARTICLE = 'https://feeds.example.com/news/a/';
 
@@ -138,7 +139,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   if (article.title === '' || /[\n\t]/.test(article.title)) problems.push(`title ${JSON.stringify(article.title)} is empty or not one line`);
   if (result.draft) return problems;
 
-  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en' }], articles: [article] };
+  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en', content: 'full' }], articles: [article], media: [] };
   const snapshot = new SiteSnapshot(data);
   const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];

@@ -121,6 +121,8 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
     const runtimes = site.runtimes as Runtimes;
     const paths = runtimes.paths.map((p) => `${runtimes.basePath}${p}`);
     expect(paths.length).toBeGreaterThan(60);
+    // The podcast's audio, transcript and chapters, and the site's icon and logo, are URLs of the site too.
+    expect(paths).toEqual(expect.arrayContaining(['/media/podcast/night-trains.mp3', '/media/podcast/monsoon.m4a', '/media/podcast/monsoon.vtt', '/media/icon.svg', '/media/logo.png'].map((p) => `${runtimes.basePath}${p}`)));
     for (const urlPath of paths) {
       const { worker, node } = await exchange(runtimes, urlPath);
       expect(node.status, urlPath).toBe(200);
