@@ -1,6 +1,7 @@
+import { ledgerClock } from '../publish/publication.js';
+import { settleLedger } from '../runtimes/ledger.js';
 import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { formatProblem } from '../content/model.js';
-import { SiteSnapshot } from '../site/snapshot.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
 
@@ -20,13 +21,16 @@ export const workerDataCommand: Command = {
       return 0;
     }
     const out = values.out ?? WORKER_ASSETS_DIR;
-    const { data, problems, errors } = await loadPublishable(values);
+    const { data, ledger, snapshot, ledgerFile, now, problems, errors } = await loadPublishable(values);
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
-    if (!data) {
+    if (!data || !ledger || !snapshot) {
       io.err(`feedgen worker-data: ${errors} errors; ${out} left as it was\n`);
       return 1;
     }
-    const result = await writeWorkerAssets(new SiteSnapshot(data), out);
+    // The ledger dates each representation's bytes, as it does for the other runtimes.
+    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => now, () => {}));
+    // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
+    for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
     io.err(
       `feedgen worker-data: ${data.articles.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
     );

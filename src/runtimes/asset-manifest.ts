@@ -17,6 +17,8 @@ export const SITE_MANIFEST_PATH = `${MANIFEST_FOLDER}/site.json`;
 export interface SiteManifest {
   /** The path part of the site's base URL, without trailing slash: "" or e.g. "/news". */
   basePath: string;
+  /** Old page path of a moved article -> its page path now (site-relative), as the publish ledger records them. */
+  redirects: Record<string, string>;
 }
 
 /** One resource: its strong ETag, its Last-Modified (epoch ms) if it has one, and its index in `facts`. */
@@ -26,8 +28,8 @@ export type ManifestEntry = [etag: string, lastModified: number | null, facts: n
 export interface ScopeManifest {
   /** The scope's key, for whoever opens the file. */
   scope: string;
-  /** Its number of feed pages. */
-  pages: number;
+  /** Its number of RFC 5005 archive documents. */
+  archives: number;
   /** Each distinct set of response facts once; entries refer to them by index. */
   facts: ResponseFacts[];
   /** Site-relative path (percent-encoded, as served) -> entry. */
@@ -46,8 +48,8 @@ export class ScopeManifestBuilder {
   private readonly manifest: ScopeManifest;
   private readonly factsIndex = new Map<string, number>();
 
-  constructor(scopeKey: string, pages: number) {
-    this.manifest = { scope: scopeKey, pages, facts: [], resources: {} };
+  constructor(scopeKey: string, archives: number) {
+    this.manifest = { scope: scopeKey, archives, facts: [], resources: {} };
   }
 
   get scopeKey(): string {

@@ -6,8 +6,8 @@
  */
 import type { ServedSite } from '../http/app.js';
 import type { Representation, Resolution, ResponseFacts } from '../publish/store.js';
-import { homeScope, lookup, type ArticleHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
-import { articlePath, scopeKey, servedFilePath, type ScopeRef } from '../urls/paths.js';
+import { homeScope, lookup, type ArticleHandle, type MediaHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
+import { SITE_SCOPE, articlePath, mediaPath, scopeKey, servedFilePath, type ScopeRef } from '../urls/paths.js';
 import { routeOf, scopeAt } from '../urls/routes.js';
 import { SITE_MANIFEST_PATH, factsOf, representationOf, scopeManifestPath, type ManifestEntry, type ScopeManifest, type SiteManifest } from './asset-manifest.js';
 
@@ -41,6 +41,7 @@ export class AssetSite implements ServedSite {
   private constructor(
     private readonly assets: AssetFetcher,
     readonly basePath: string,
+    private readonly redirects: ReadonlyMap<string, string>,
     private readonly manifestBudget: number,
   ) {}
 
@@ -48,7 +49,7 @@ export class AssetSite implements ServedSite {
     const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${SITE_MANIFEST_PATH}`));
     if (!response.ok) throw new Error(`the Worker's assets have no ${SITE_MANIFEST_PATH} (${response.status}): run feedgen worker-data`);
     const site = (await response.json()) as SiteManifest;
-    return new AssetSite(assets, site.basePath, options.manifestBudget ?? MANIFEST_BUDGET);
+    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET);
   }
 
   /**
@@ -75,17 +76,20 @@ export class AssetSite implements ServedSite {
     }
   }
 
-  private directory(seen: Seen, wanted: Set<string>): SiteDirectory<ManifestScope, ArticleHandle> {
+  private directory(seen: Seen, wanted: Set<string>): SiteDirectory<ManifestScope, ArticleHandle, MediaHandle> {
     return {
       scope: (ref: ScopeRef) => {
         const manifest = this.scopeManifest(scopeKey(ref), seen, wanted);
         return manifest ? { ref, manifest } : undefined;
       },
-      pageCount: (scope) => scope.manifest.pages,
+      archiveCount: (scope) => scope.manifest.archives,
       articlePage: (section, slug) => {
         const manifest = this.scopeManifest(scopeKey(scopeAt(section)), seen, wanted);
         return manifest?.resources[articlePath(section, slug)] ? { section, slug } : undefined;
       },
+      // Media files are the site's own: listed in the site scope's manifest.
+      mediaFile: (path) => (this.scopeManifest(scopeKey(SITE_SCOPE), seen, wanted)?.resources[mediaPath(path)] ? { path } : undefined),
+      redirects: this.redirects,
     };
   }
 

@@ -4,50 +4,61 @@
  * `feedgen worker-data` writes), the Node server over HTTP, and the static build read through its
  * `_headers` and `_redirects`.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Miniflare } from 'miniflare';
 import { expect } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import type { SiteData } from '../../src/content/model.js';
 import { strongEtag } from '../../src/publish/store.js';
-import { buildStatic } from '../../src/runtimes/static.js';
-import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { basePathOf } from '../../src/urls/paths.js';
 import { startServer } from './server.js';
 import { HOST_COMPUTED, StaticHost } from './static-host.js';
-import { CHECKOUT_ASSETS, startWorker, writeAssetsFor } from './worker-bundle.js';
+import { startWorker } from './worker-bundle.js';
 
+const ROOT = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
 const ORIGIN = 'http://127.0.0.1:8787';
+/** One "now" for every runtime: the ledger each reads is the same. */
+const NOW_SECONDS = 1_790_000_000;
 /** Headers of the connection, not of the response. */
 const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 export interface Runtimes {
   data: SiteData;
   basePath: string;
+  /** Every URL the site has, as the static build wrote them. */
+  paths: string[];
   worker: Miniflare;
   node: Awaited<ReturnType<typeof startServer>>;
   host: StaticHost;
   close(): Promise<void>;
 }
 
-/** `ownWorkerAssets` false: the Worker serves the checkout's assets, as its build step wrote them. */
-export async function runtimesFor(articles: string, ownWorkerAssets: boolean): Promise<Runtimes> {
+/**
+ * The three runtimes over one articles folder (a copy: publishing writes its ledger), each prepared
+ * by the CLI as a user would at one SOURCE_DATE_EPOCH: `worker-data` for the Worker's assets,
+ * `build` for the static host, the server for Node.
+ */
+export async function runtimesFor(articles: string): Promise<Runtimes> {
+  const work = path.dirname(articles);
+  const cli = (args: string[]) =>
+    run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), ...args, '--articles', articles], { cwd: work, env: { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) } });
+  const assets = path.join(work, 'worker-assets');
+  await cli(['worker-data', '--out', assets]);
+  await cli(['build', '--out', path.join(work, 'dist')]);
   const { data } = await loadSite(articles);
   if (!data) throw new Error(`${articles} has no usable site`);
-  const dist = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-static-')), 'dist');
-  const [worker, node] = await Promise.all([
-    (ownWorkerAssets ? writeAssetsFor(data) : Promise.resolve(CHECKOUT_ASSETS)).then(startWorker),
-    startServer(articles, data.site.baseUrl),
-    buildStatic(new SiteSnapshot(data), dist),
-  ]);
+  const [worker, node] = await Promise.all([startWorker(assets), startServer(articles, undefined, { baseUrl: undefined, now: () => NOW_SECONDS * 1000 })]);
+  const host = await StaticHost.open(path.join(work, 'dist'));
   return {
     data,
     basePath: basePathOf(data.site.baseUrl),
+    paths: host.files(),
     worker,
     node,
-    host: await StaticHost.open(dist),
+    host,
     close: async () => {
       await Promise.all([worker.dispose(), node.close()]);
     },
@@ -81,5 +92,8 @@ export async function expectIdenticalEverywhere(runtimes: Runtimes, urlPath: str
   expect(staticBody.equals(node.body), `${urlPath}: static file and Node body differ`).toBe(true);
   expect(await strongEtag(staticBody), urlPath).toBe(node.headers.etag);
   const fromNode = Object.fromEntries(Object.entries(node.headers).filter(([name]) => !HOST_COMPUTED.has(name)));
+  // Static hosts cannot give full archives their longer max-age (see the README).
+  if (/\/archive\/\d+\//.test(urlPath)) fromNode['cache-control'] = `public, max-age=${runtimes.data.site.cacheMaxAge}`;
   expect(runtimes.host.headers(urlPath), urlPath).toEqual(fromNode);
+  expect(runtimes.host.lastModified(urlPath, runtimes.basePath), urlPath).toBe(node.headers['last-modified']);
 }

@@ -23,6 +23,7 @@ import { writeAssetsFor } from '../helpers/worker-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
+const NOW_SECONDS = 1_790_000_000;
 
 async function copyOfBundledArticles(): Promise<string> {
   const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-assets-site-')), 'articles');
@@ -35,13 +36,18 @@ async function manifestFile(scopeKey: string): Promise<string> {
 }
 
 describe('feedgen worker-data', () => {
-  it('writes every representation with the bytes the Node server sends, and a manifest of its validators, from any folder', async () => {
+  it('writes every representation with the bytes and validators the Node server sends, and a manifest of them, from any folder', async () => {
     const elsewhere = await mkdtemp(path.join(tmpdir(), 'feedgen-cwd-'));
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-out-')), 'assets');
-    const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'worker-data', '--articles', BUNDLED_ARTICLES, '--out', out], { cwd: elsewhere });
-    expect(stderr).toMatch(/^feedgen worker-data: 13 articles, 56 representations \(\d+ KiB\) and 11 manifest files in /);
+    // A copy: publishing records the articles in its ledger, which dates every representation.
+    const articles = await copyOfBundledArticles();
+    const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'worker-data', '--articles', articles, '--out', out], {
+      cwd: elsewhere,
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) },
+    });
+    expect(stderr).toMatch(/^feedgen worker-data: 15 articles, 102 representations \(\d+ KiB\) and 12 manifest files in /);
 
-    const { data } = await loadSite(BUNDLED_ARTICLES);
+    const { data } = await loadSite(articles);
     const snapshot = new SiteSnapshot(data!);
     const resources = [...allResources(snapshot)];
     const files = await hashTree(out);
@@ -51,8 +57,8 @@ describe('feedgen worker-data', () => {
     expect([...files.keys()].filter((name) => name.endsWith('.md'))).toEqual([]);
 
     const site = JSON.parse(await readFile(path.join(out, '_feedgen/site.json'), 'utf8')) as SiteManifest;
-    expect(site).toEqual({ basePath: '' });
-    const server = await startServer();
+    expect(site).toEqual({ basePath: '', redirects: {} });
+    const server = await startServer(articles, undefined, { now: () => NOW_SECONDS * 1000 });
     try {
       const byScope = new Map<string, ScopeManifest>();
       for (const scope of snapshot.allScopes()) {
@@ -98,14 +104,14 @@ describe('feedgen worker-data', () => {
     await writeFile(path.join(articles, 'asia', 'south', 'new-story.md'), article('title: A new story\ndate: 2024-01-15 09:00'));
     const after = await hashTree(await writeAssetsFor(articles));
 
-    const scopeFiles = (folder: string) => ['index.html', 'rss.xml', 'atom.xml', 'feed.json'].map((name) => `${folder}${name}`);
+    // Each scope's page, subscription documents and newest archive (the one a new article joins).
+    const scopeFiles = (folder: string) =>
+      ['index.html', 'rss.xml', 'atom.xml', 'feed.json', 'archive/1/rss.xml', 'archive/1/atom.xml', 'archive/1/feed.json'].map((name) => `${folder}${name}`);
     const expected = [
       'asia/south/new-story/index.html',
       ...scopeFiles(''),
       ...scopeFiles('asia/'),
       ...scopeFiles('asia/south/'),
-      // The OPML list is dated by the newest article.
-      'opml.xml',
       await manifestFile(''),
       await manifestFile('asia'),
       await manifestFile('asia/south'),

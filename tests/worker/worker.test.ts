@@ -26,7 +26,8 @@ describe('the Worker, in workerd, over the static assets of wrangler.toml', () =
     await response.arrayBuffer();
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{24}"$/);
-    expect(response.headers.get('last-modified')).toBe('Wed, 11 Sep 2019 23:47:00 GMT');
+    // When these bytes first appeared, as the bundled site's ledger (articles/_ledger.tsv) records.
+    expect(response.headers.get('last-modified')).toBe('Mon, 30 Nov 2026 02:53:21 GMT');
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     expect(response.headers.get('cf-cache-status')).toBeNull();
@@ -82,6 +83,13 @@ describe('the Worker, in workerd, over the static assets of wrangler.toml', () =
       expect(response.status, path).toBe(404);
       expect(await response.text(), path).toMatch(/^404 Not Found: /);
     }
+  });
+
+  it('serves the media files as assets, with the type their extension names', async () => {
+    const response = await get('/media/podcast/monsoon.vtt');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/vtt/);
+    expect(await response.text()).toMatch(/^WEBVTT/);
   });
 
   it('redirects a page without its trailing slash, as the other runtimes do', async () => {
