@@ -17,18 +17,89 @@ interface Parent {
   prefix: string;
 }
 
+/** Keys a nested mapping's messages name as `podcast.image` or `enclosures[2].type`. */
+interface Nesting {
+  prefix: string;
+  line: number;
+  problems: FieldProblem[];
+}
+
 export class FieldReader {
-  readonly problems: FieldProblem[] = [];
+  readonly problems: FieldProblem[];
 
   /** `defaultLine`: the line of a key that is not there (a missing required key). */
   constructor(
-    private readonly frontMatter: FrontMatter,
+    private readonly frontMatter: Pick<FrontMatter, 'data' | 'keyLines' | 'innerLines'>,
+    private readonly nesting?: Nesting,
     private readonly parent?: Parent,
     private readonly defaultLine = 1,
-  ) {}
+  ) {
+    this.problems = nesting?.problems ?? [];
+  }
 
   line(key: string): number {
-    return this.frontMatter.keyLines.get(key) ?? this.defaultLine;
+    return this.nesting?.line ?? this.frontMatter.keyLines.get(key) ?? this.defaultLine;
+  }
+
+  /** How messages name a key: with the path of the mapping it is in. */
+  name(key: string): string {
+    return `${this.nesting?.prefix ?? ''}${key}`;
+  }
+
+  /**
+   * A reader of a mapping inside this one (`podcast: {image: …}`), whose problems are this
+   * reader's, on the line of the key that holds it (lines are known for top-level keys only).
+   */
+  nested(name: string, line: number, data: Record<string, unknown>): FieldReader {
+    return new FieldReader({ data, keyLines: new Map() }, { prefix: `${name}.`, line, problems: this.problems });
+  }
+
+  /**
+   * A reader of the mapping at `path` inside this one's values (an item of a list of mappings, an
+   * entry of `_authors.yml`). Its problems are this reader's too, each message after `prefix`, on
+   * the line of its own key where known, else of the item, else of the top-level key.
+   */
+  nestedAt(path: [string, ...Array<string | number>], data: Record<string, unknown>, prefix: string): FieldReader {
+    const inner = this.frontMatter.innerLines;
+    const itemLine = inner?.get(innerPath(...path)) ?? this.line(path[0]);
+    const keyLines = new Map(Object.keys(data).map((key): [string, number] => [key, inner?.get(innerPath(...path, key)) ?? itemLine]));
+    return new FieldReader({ data, keyLines }, undefined, { reader: this, prefix }, itemLine);
+  }
+
+  /** The mapping at `key`, as a nested reader; undefined (with an error) when it is something else. */
+  mapping(key: string): FieldReader | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    if (!isMapping(value)) {
+      this.error(key, `"${this.name(key)}" must be a mapping of keys and values, not ${describe(value)}`);
+      return undefined;
+    }
+    return this.nested(this.name(key), this.line(key), value);
+  }
+
+  /** The list at `key`, each item as a nested reader of a mapping; undefined (with an error) if any item is not one. */
+  mappingList(key: string): FieldReader[] | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    if (!Array.isArray(value)) {
+      this.error(key, `"${this.name(key)}" must be a list, not ${describe(value)}`);
+      return undefined;
+    }
+    const readers: FieldReader[] = [];
+    for (const [i, item] of value.entries()) {
+      const name = `${this.name(key)}[${i + 1}]`;
+      if (!isMapping(item)) {
+        this.error(key, `every item of "${this.name(key)}" must be a mapping of keys and values; ${name} is ${describe(item)}`);
+        return undefined;
+      }
+      readers.push(this.nested(name, this.line(key), item));
+    }
+    return readers;
+  }
+
+  /** The value as the YAML says it, for shapes the typed readers do not cover. */
+  raw(key: string): unknown {
+    return this.frontMatter.data[key];
   }
 
   has(key: string): boolean {
@@ -54,18 +125,6 @@ export class FieldReader {
     this.parent?.reader.push({ ...problem, message: `${this.parent.prefix}${problem.message}` });
   }
 
-  /**
-   * A reader of the mapping at `path` inside this one's values (an item of a list of mappings, an
-   * entry of `_authors.yml`). Its problems are this reader's too, each message after `prefix`, on
-   * the line of its own key where known, else of the item, else of the top-level key.
-   */
-  nested(path: [string, ...Array<string | number>], data: Record<string, unknown>, prefix: string): FieldReader {
-    const inner = this.frontMatter.innerLines;
-    const itemLine = inner?.get(innerPath(...path)) ?? this.line(path[0]);
-    const keyLines = new Map(Object.keys(data).map((key): [string, number] => [key, inner?.get(innerPath(...path, key)) ?? itemLine]));
-    return new FieldReader({ data, keyLines, body: '' }, { reader: this, prefix }, itemLine);
-  }
-
   get hasErrors(): boolean {
     return this.problems.some((p) => p.severity === 'error');
   }
@@ -73,16 +132,56 @@ export class FieldReader {
   /** Warns about keys that are not in `known` (a typo such as `tittle` would otherwise pass silently). */
   checkKnownKeys(known: readonly string[]): void {
     for (const key of Object.keys(this.frontMatter.data)) {
-      if (!known.includes(key)) this.warn(key, `unknown key "${key}" (known keys: ${known.join(', ')})`);
+      if (!known.includes(key)) this.warn(key, `unknown key "${this.name(key)}" (known keys: ${known.join(', ')})`);
     }
   }
 
   required(key: string, clean?: (text: string) => string): string | undefined {
     if (!this.has(key)) {
-      this.error(key, `"${key}" is required`);
+      this.error(key, `"${this.name(key)}" is required`);
       return undefined;
     }
     return this.text(key, clean);
+  }
+
+  /** An http(s) URL, or a path resolved against `base` (the URL of the page that says it). */
+  url(key: string, base: string): string | undefined {
+    const text = this.text(key);
+    if (text === undefined) return undefined;
+    const url = httpUrl(text, base);
+    if (!url) this.error(key, `"${this.name(key)}" must be an http(s) URL or a path, not "${text}"`);
+    return url;
+  }
+
+  /** One of `values`, written exactly. */
+  oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const value = this.text(key);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value)) {
+      this.error(key, `"${this.name(key)}" must be one of ${values.join(', ')}, not "${value}"`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** Seconds: a whole number, or `H:MM:SS` / `MM:SS` text. */
+  duration(key: string): number | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    const seconds = typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? value : undefined) : typeof value === 'string' ? clockSeconds(value) : undefined;
+    if (seconds === undefined) this.error(key, `"${this.name(key)}" must be a number of seconds or a time such as 1:02:03 (hours, minutes, seconds), not ${describe(value)}`);
+    return seconds;
+  }
+
+  email(key: string, whose = `"${this.name(key)}"`): string | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    const email = typeof value === 'string' ? cleanText(value).trim() : '';
+    if (!EMAIL.test(email)) {
+      this.error(key, `${whose} is not an e-mail address`);
+      return undefined;
+    }
+    return email;
   }
 
   /**
@@ -93,12 +192,12 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'string') {
-      this.error(key, `"${key}" must be text, not ${describe(value)}${isScalar(value) ? ' (put it in quotes)' : ''}`);
+      this.error(key, `"${this.name(key)}" must be text, not ${describe(value)}${isScalar(value) ? ' (put it in quotes)' : ''}`);
       return undefined;
     }
     const cleaned = clean(value).trim();
     if (cleaned === '') {
-      this.error(key, `"${key}" is empty`);
+      this.error(key, `"${this.name(key)}" is empty`);
       return undefined;
     }
     return cleaned;
@@ -108,7 +207,7 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'boolean') {
-      this.error(key, `"${key}" must be true or false, not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be true or false, not ${describe(value)}`);
       return undefined;
     }
     return value;
@@ -118,7 +217,7 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.error(key, `"${key}" must be a whole number from ${min} to ${max}, not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be a whole number from ${min} to ${max}, not ${describe(value)}`);
       return undefined;
     }
     return value;
@@ -128,14 +227,14 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (!Array.isArray(value)) {
-      this.error(key, `"${key}" must be a list, such as [one, two], not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be a list, such as [one, two], not ${describe(value)}`);
       return undefined;
     }
     const items: string[] = [];
     for (const item of value) {
       const text = typeof item === 'string' ? singleLine(item).trim() : '';
       if (text === '') {
-        this.error(key, `every item of "${key}" must be non-empty text, not ${describe(item)}`);
+        this.error(key, `every item of "${this.name(key)}" must be non-empty text, not ${describe(item)}`);
         return undefined;
       }
       items.push(text);
@@ -175,7 +274,7 @@ export class FieldReader {
     const person: Person = { name: recordName };
     if (record.email !== undefined) {
       const email = typeof record.email === 'string' ? cleanText(record.email).trim() : '';
-      if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email)) {
+      if (!EMAIL.test(email)) {
         this.error(key, `"email" of ${person.name} is not an e-mail address`);
         return undefined;
       }
@@ -231,6 +330,21 @@ export function languageTag(value: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+const CLOCK = /^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)$/;
+
+/** `1:02:03` -> 3723; `02:03` -> 123. */
+function clockSeconds(text: string): number | undefined {
+  const match = CLOCK.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isScalar(value: unknown): boolean {

@@ -34,7 +34,31 @@ const markdown = new MarkdownIt('commonmark', { html: false, linkify: false, typ
 markdown.enable(['table', 'strikethrough']);
 markdown.core.ruler.push('absolute_urls', absoluteUrlsRule);
 
-export function renderMarkdown(body: string, articleUrl: string): string {
+export interface RenderedBody {
+  html: string;
+  /** The first top-level paragraph, as HTML and as text (what summary feeds show). */
+  excerpt?: { html: string; text: string };
+}
+
+/** The body as HTML, and its first paragraph, from one parse. */
+export function renderBody(body: string, articleUrl: string): RenderedBody {
   const env: RenderEnv = { baseUrl: articleUrl };
-  return markdown.render(body, env);
+  const tokens = markdown.parse(body, env);
+  const html = markdown.renderer.render(tokens, markdown.options, env);
+  const start = tokens.findIndex((token) => token.type === 'paragraph_open' && token.level === 0);
+  const inline = tokens[start + 1];
+  if (start === -1 || !inline) return { html };
+  const excerptHtml = markdown.renderer.render(tokens.slice(start, start + 3), markdown.options, env).trim();
+  return { html, excerpt: { html: excerptHtml, text: inlineText(inline.children ?? []).replace(/\s+/g, ' ').trim() } };
+}
+
+/** What a reader reads of inline tokens: their text, breaks as spaces, images by their alt text. */
+function inlineText(tokens: Token[]): string {
+  let text = '';
+  for (const token of tokens) {
+    if (token.type === 'text' || token.type === 'code_inline') text += token.content;
+    else if (token.type === 'softbreak' || token.type === 'hardbreak') text += ' ';
+    else if (token.type === 'image') text += inlineText(token.children ?? []);
+  }
+  return text;
 }

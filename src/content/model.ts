@@ -2,7 +2,7 @@
  * The content model: what loading a folder of articles produces. Plain, serializable data, so that
  * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
  */
-import type { FeedItem, Person } from '../feeds/document.js';
+import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { Disambiguation } from '../time/index.js';
 
 export type { Person } from '../feeds/document.js';
@@ -30,11 +30,21 @@ export interface SiteSettings {
   authors: Person[];
   feedLimit: number;
   cacheMaxAge: number;
+  /** false: the site publishes feeds and index pages only; every article names its own page (`link`). */
+  articlePages: boolean;
+  /** Items per RFC 5005 archive document. */
+  archiveSize: number;
+  /** Days a deleted article is announced in Atom feeds (RFC 6721). */
+  tombstoneDays: number;
   hub?: string;
   /** Declared editions, in the order written. */
   editions: Edition[];
   /** `tag_feeds: false` turns the tag feeds and pages off. */
   tagFeeds: boolean;
+  content: ContentMode;
+  /** Absolute URLs. */
+  icon?: string;
+  logo?: string;
 }
 
 export interface SectionData {
@@ -45,6 +55,12 @@ export interface SectionData {
   language: string;
   /** Keys of the editions it belongs to, inherited from its parents unless it names its own. */
   editions: string[];
+  /** Inherited, like language. */
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
+  /** The section's own (podcasts are not inherited). */
+  podcast?: PodcastChannel;
 }
 
 /** What `_authors.yml` says about an author, who is named by the key articles use. */
@@ -55,6 +71,16 @@ export interface AuthorProfile {
   bio?: string;
   url?: string;
   avatar?: string;
+}
+
+/** A file of the articles folder's `media/` folder, served at `/media/<path>`. */
+export interface MediaFile {
+  /** Names below `media/`, e.g. ["podcast", "episode-1.mp3"]. */
+  path: string[];
+  /** Media type (media-types.ts), without parameters. */
+  type: string;
+  /** The bytes, base64: SiteData stays JSON, which the Worker imports. */
+  base64: string;
 }
 
 /** An article: what its feed entries show (FeedItem), and where it comes from. */
@@ -69,6 +95,8 @@ export interface ArticleData extends FeedItem {
   translationKey?: string;
   /** Changes whenever anything the article renders from changes (its translations included). */
   version: string;
+  /** Hash of the file's text: the publish ledger knows a renamed file by it. */
+  contentHash: string;
 }
 
 export interface SiteData {
@@ -77,6 +105,7 @@ export interface SiteData {
   articles: ArticleData[];
   /** From `_authors.yml`, in the order written. */
   authorProfiles: AuthorProfile[];
+  media: MediaFile[];
 }
 
 export interface Problem {

@@ -33,7 +33,7 @@ export function readAuthorProfiles(yaml: FrontMatter, baseUrl: string): Profiles
   for (const [written, value] of Object.entries(yaml.data)) {
     const name = singleLine(written).trim();
     const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-    const entry = fields.nested([written], record ?? {}, `author "${name}": `);
+    const entry = fields.nestedAt([written], record ?? {}, `author "${name}": `);
     const slug = slugOf(name);
     if (slug === '') {
       fields.error(written, `the author name "${name}" has no letter or digit, so no article's author can match it`);

@@ -6,6 +6,7 @@
  * mutating a response's headers afterwards would cost the Node adapter its fast path.
  */
 import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
+import { SERVED_MEDIA_TYPES } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
 import type { ResponseFacts } from '../publish/store.js';
 
@@ -18,9 +19,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
-const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE]);
+const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE, ...SERVED_MEDIA_TYPES]);
 
-/** Feeds and the OPML list are public and read by web-based readers on other origins. */
+/**
+ * Feeds, the OPML list and media files are public and read by web-based readers on other origins
+ * (web podcast players fetch transcripts and chapters).
+ */
 export function isCrossOriginReadable(contentType: string): boolean {
   return CROSS_ORIGIN_TYPES.has(contentType.split(';')[0]?.trim() ?? '');
 }

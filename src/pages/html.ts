@@ -23,6 +23,8 @@ export interface PageFrame {
   canonical?: string;
   /** Every language version of the page, itself included (none when it has no translation). */
   languageVersions?: LanguageVersion[];
+  /** The favicon's absolute URL. */
+  icon?: string;
   /** Trusted HTML: built by the page modules from escaped parts. */
   body: string;
 }
@@ -39,7 +41,7 @@ export function renderPage(frame: PageFrame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(frame.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(frame.basePath)}/style.css">
-${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${versions}${alternates}
+${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${frame.icon ? `<link rel="icon" href="${escapeHtml(frame.icon)}">\n` : ''}${versions}${alternates}
 </head>
 <body>
 <header><a class="site" href="${escapeHtml(frame.basePath)}/">${escapeHtml(frame.siteTitle)}</a></header>

@@ -33,6 +33,12 @@ function feedLinks(snapshot: SiteSnapshot, scope: Scope, withOpml = false): stri
   return `<span class="feeds">${links.join('')}</span>`;
 }
 
+/** The small icon, else the logo. */
+function favicon(scope: Scope): { icon?: string } {
+  const icon = scope.icon ?? scope.logo;
+  return icon ? { icon } : {};
+}
+
 function time(instant: OffsetInstant): string {
   const text = formatRfc3339(instant);
   return `<time datetime="${text}">${text.replace('T', ' ')}</time>`;
@@ -45,10 +51,11 @@ function time(instant: OffsetInstant): string {
 function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[], language: string, zone?: string): string {
   if (items.length === 0) return '<p>No articles yet.</p>';
   const base = basePathOf(snapshot.site.baseUrl);
+  const href = (item: ArticleData) => (snapshot.site.articlePages ? base + articlePath(item.section, item.slug) : item.link);
   const rows = items.map((item) => {
     const published = zone ? inZone(item.published.epochMs, zone) : item.published;
     const lang = item.language === language ? '' : ` lang="${escapeHtml(item.language)}"`;
-    return `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}"${lang}>${escapeHtml(item.title)}</a> <span class="meta">${time(published)}</span></li>`;
+    return `<li><a href="${escapeHtml(href(item))}"${lang}>${escapeHtml(item.title)}</a> <span class="meta">${time(published)}</span></li>`;
   });
   return `<ul class="items">\n${rows.join('\n')}\n</ul>`;
 }
@@ -104,7 +111,7 @@ ${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everythi
 ${editionList}<h2>Sections</h2>
 ${scopeTree(root)}
 ${collectionList}<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(root, 1), site.language)}`;
+${itemList(snapshot, snapshot.currentItems(root), site.language)}`;
   return renderPage({
     title: site.title,
     language: site.language,
@@ -112,6 +119,7 @@ ${itemList(snapshot, snapshot.pageItems(root, 1), site.language)}`;
     siteTitle: site.title,
     // The feeds the site's OPML lists: the site, its sections and editions (tags and authors: on their pages).
     alternates: (root.opml ?? [root]).flatMap((scope) => alternatesFor(snapshot, scope)),
+    ...favicon(root),
     body,
   });
 }
@@ -130,13 +138,14 @@ export function renderScopePage(snapshot: SiteSnapshot, scope: Scope): string {
   const body = `${up}${image}<h1>${escapeHtml(title)}</h1>
 ${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}${link}<p>${feedLinks(snapshot, scope, true)}</p>
 ${children ? `<h2>Sections</h2>\n<ul class="sections">\n${children}\n</ul>\n` : ''}<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(scope, 1), scope.language, scope.timezone)}`;
+${itemList(snapshot, snapshot.currentItems(scope), scope.language, scope.timezone)}`;
   return renderPage({
     title: snapshot.feedTitle(scope),
     language: scope.language,
     basePath: base,
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
+    ...favicon(scope),
     body,
   });
 }
@@ -204,6 +213,7 @@ ${editions.length ? `<p class="meta">Editions: ${editions.join(' · ')}</p>\n` :
     ...(translations.length
       ? { languageVersions: [{ language: article.language, href: article.link }, ...translations.map((t) => ({ language: t.language, href: t.url }))] }
       : {}),
+    ...favicon(scope),
     body,
   });
 }

@@ -1,17 +1,25 @@
 /**
- * The Cloudflare Worker: the shared app over the site prepared at build time (`feedgen worker-data`,
- * run by wrangler.toml's build step), behind the Workers Cache API.
+ * The Cloudflare Worker: the shared app over the static assets `feedgen worker-data` wrote (run by
+ * wrangler.toml's build step). wrangler.toml runs the Worker before any asset is served, so every
+ * request gets the routing, validators and headers of the other runtimes; the assets are only read.
  */
-import data, { version } from '../../.generated/site-data.js';
 import { createApp } from '../http/app.js';
-import { publish } from '../publish/index.js';
-import { serveThroughEdgeCache } from './edge-cache.js';
+import { AssetSite } from './asset-site.js';
 
-const store = publish(data);
-const app = createApp({ site: () => store });
+interface Env {
+  ASSETS: Fetcher;
+}
+
+let site: Promise<AssetSite> | undefined;
+const app = createApp({ site: () => site as Promise<AssetSite> });
 
 export default {
-  fetch(request: Request, _env: unknown, context: ExecutionContext): Promise<Response> {
-    return serveThroughEdgeCache(request, caches.default, context, version, async (r) => app.fetch(r));
+  fetch(request: Request, env: Env): Promise<Response> {
+    // Once per isolate; a failed read is tried again by the next request.
+    site ??= AssetSite.open(env.ASSETS).catch((error: unknown) => {
+      site = undefined;
+      throw error;
+    });
+    return Promise.resolve(app.fetch(request));
   },
-} satisfies ExportedHandler;
+} satisfies ExportedHandler<Env>;

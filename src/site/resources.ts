@@ -2,49 +2,84 @@
  * Every URL of a site as a resource: what a route names on this site (or where it redirects, or why
  * it names nothing), and the full list of them for the static build.
  */
-import type { ArticleData } from '../content/model.js';
+import type { ArticleData, MediaFile } from '../content/model.js';
 import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
 import {
   COLLECTED_KINDS,
   FEED_STYLESHEET_FILE,
   PAGE_STYLESHEET_FILE,
+  SITE_SCOPE,
   articlePath,
   collectionPath,
   feedPath,
+  mediaPath,
   opmlPath,
-  pagedFeedPath,
   scopeKey,
   scopePath,
   type CollectedKind,
   type OpmlRef,
+  type ScopeRef,
 } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
 export type StylesheetName = typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
 
-export type Resource =
-  | { kind: 'index' }
-  /** An OPML list of the feeds of `scopes`. */
-  | { kind: 'opml'; title: string; scopes: readonly Scope[] }
-  | { kind: 'stylesheet'; name: StylesheetName }
-  | { kind: 'feed'; scope: Scope; format: FeedFormat; page: number }
-  | { kind: 'scope-page'; scope: Scope }
-  /** `/tags/`: every scope of a collected kind. */
-  | { kind: 'collection-page'; collection: CollectedKind; scopes: readonly Scope[] }
-  | { kind: 'article'; article: ArticleData };
+/** What a resource needs of a scope, an article and a media file to have a path. */
+export interface ScopeHandle {
+  ref: ScopeRef;
+}
+export interface ArticleHandle {
+  section: readonly string[];
+  slug: string;
+}
+export interface MediaHandle {
+  path: readonly string[];
+}
 
-export type Lookup =
-  | { kind: 'found'; path: string; resource: Resource }
+export type Resource<S extends ScopeHandle = Scope, A extends ArticleHandle = ArticleData, M extends MediaHandle = MediaFile> =
+  | { kind: 'index' }
+  | { kind: 'stylesheet'; name: StylesheetName }
+  /** An OPML list of feeds: the site's, an edition's, or every tag's or author's (opmlList). */
+  | { kind: 'opml'; of: OpmlRef }
+  /** `archive`: undefined for the subscription document. */
+  | { kind: 'feed'; scope: S; format: FeedFormat; archive?: number }
+  | { kind: 'scope-page'; scope: S }
+  /** `/tags/`: every scope of a collected kind. */
+  | { kind: 'collection-page'; collection: CollectedKind }
+  | { kind: 'article'; article: A }
+  | { kind: 'media'; file: M };
+
+export type Lookup<S extends ScopeHandle = Scope, A extends ArticleHandle = ArticleData, M extends MediaHandle = MediaFile> =
+  | { kind: 'found'; path: string; resource: Resource<S, A, M> }
   | { kind: 'redirect'; location: string }
   | RouteError;
+
+/**
+ * What `lookup` asks of a site: which scopes it has, how many archives each, which article has a
+ * page where, which media files it serves and where moved articles went. A SiteSnapshot answers
+ * from its articles and the ledger; the Worker from its static assets' manifests.
+ */
+export interface SiteDirectory<S extends ScopeHandle, A extends ArticleHandle, M extends MediaHandle> {
+  scope(ref: ScopeRef): S | undefined;
+  archiveCount(scope: S): number;
+  /** The article whose HTML page is at this section and slug; none when the site has no article pages. */
+  articlePage(section: readonly string[], slug: string): A | undefined;
+  mediaFile(path: readonly string[]): M | undefined;
+  /** Whether the site has this OPML list (opmlList). */
+  hasOpml(ref: OpmlRef): boolean;
+  /** Whether the site has feeds of this kind (tags, authors), and so their list page. */
+  hasCollection(kind: CollectedKind): boolean;
+  /** Old page path of a moved article -> its page path now (site-relative). */
+  readonly redirects: ReadonlyMap<string, string>;
+}
 
 function notFound(reason: string): RouteError {
   return { kind: 'error', status: 404, reason };
 }
 
 /** What a route names on this site. */
-export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
+export function lookup<S extends ScopeHandle, A extends ArticleHandle, M extends MediaHandle>(site: SiteDirectory<S, A, M>, route: Route): Lookup<S, A, M> {
   switch (route.kind) {
     case 'error':
     case 'redirect':
@@ -54,47 +89,72 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
     case 'file':
       return { kind: 'found', path: `/${route.name}`, resource: { kind: 'stylesheet', name: route.name } };
     case 'opml': {
-      const found = opmlOf(snapshot, route.of);
-      return found ? { kind: 'found', ...found } : notFound('no OPML list here');
+      if (!site.hasOpml(route.of)) return notFound('no OPML list here');
+      return { kind: 'found', path: opmlPath(route.of), resource: { kind: 'opml', of: route.of } };
     }
     case 'feed': {
-      const scope = snapshot.scope(route.scope);
+      const scope = site.scope(route.scope);
       if (!scope) return notFound(`no ${route.scope.kind === 'site' ? 'site' : route.scope.kind} "${scopeKey(route.scope)}"`);
-      const pages = snapshot.pageCount(scope);
-      if (route.page > pages) return notFound(`page ${route.page} is beyond the last page (${pages})`);
-      return { kind: 'found', path: feedPath(scope.ref, route.format, route.page), resource: { kind: 'feed', scope, format: route.format, page: route.page } };
+      const { format, archive } = route;
+      const archives = site.archiveCount(scope);
+      if (archive !== undefined && archive > archives) return notFound(`archive ${archive} does not exist (the newest is ${archives})`);
+      return { kind: 'found', path: feedPath(scope.ref, format, archive), resource: archive === undefined ? { kind: 'feed', scope, format } : { kind: 'feed', scope, format, archive } };
+    }
+    case 'media': {
+      const file = site.mediaFile(route.path);
+      if (!file) return notFound('no such media file');
+      return { kind: 'found', path: mediaPath(file.path), resource: { kind: 'media', file } };
     }
     case 'collection': {
-      const scopes = snapshot.collection(route.collection);
-      if (scopes.length === 0) return notFound(`this site has no ${route.collection} feeds`);
+      if (!site.hasCollection(route.collection)) return notFound(`this site has no ${route.collection} feeds`);
       const path = collectionPath(route.collection);
-      return route.trailingSlash ? { kind: 'found', path, resource: { kind: 'collection-page', collection: route.collection, scopes } } : { kind: 'redirect', location: path };
+      return route.trailingSlash ? { kind: 'found', path, resource: { kind: 'collection-page', collection: route.collection } } : { kind: 'redirect', location: path };
     }
     case 'page': {
       const { segments } = route;
-      const scope = snapshot.scope(scopeAt(segments));
-      const article = scope ? undefined : snapshot.article(segments.slice(0, -1), segments[segments.length - 1] as string);
-      const found: Lookup | undefined = scope
+      const scope = site.scope(scopeAt(segments));
+      const article = scope ? undefined : site.articlePage(segments.slice(0, -1), segments[segments.length - 1] as string);
+      const found: Lookup<S, A, M> | undefined = scope
         ? { kind: 'found', path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } }
         : article
           ? { kind: 'found', path: articlePath(article.section, article.slug), resource: { kind: 'article', article } }
           : undefined;
+      const moved = found ? undefined : site.redirects.get(articlePath(segments.slice(0, -1), segments[segments.length - 1] as string));
+      if (moved) return { kind: 'redirect', location: moved };
       if (!found) return notFound('no such page or feed');
       return route.trailingSlash ? found : { kind: 'redirect', location: found.path };
     }
   }
 }
 
-/** The OPML list a reference names, if the site has it: the site's, an edition's, a collection's. */
-function opmlOf(snapshot: SiteSnapshot, ref: OpmlRef): { path: string; resource: Resource } | undefined {
+/** What an OPML list holds, if the site has it: the site's, an edition's, a collection's. */
+export function opmlList(snapshot: SiteSnapshot, ref: OpmlRef): { title: string; scopes: readonly Scope[] } | undefined {
   if (ref.kind === 'collection') {
     const scopes = snapshot.collection(ref.collection);
     if (scopes.length === 0) return undefined;
-    return { path: opmlPath(ref), resource: { kind: 'opml', title: `${snapshot.site.title}: all ${ref.collection} feeds`, scopes } };
+    return { title: `${snapshot.site.title}: all ${ref.collection} feeds`, scopes };
   }
   const scope = snapshot.scope(ref.scope);
   if (!scope?.opml) return undefined;
-  return { path: opmlPath({ kind: 'scope', scope: scope.ref }), resource: { kind: 'opml', title: `${snapshot.feedTitle(scope)}: all feeds`, scopes: scope.opml } };
+  return { title: `${snapshot.feedTitle(scope)}: all feeds`, scopes: scope.opml };
+}
+
+/**
+ * The scope a resource belongs to: a feed's or a page's own scope, an article's section, a scope's
+ * OPML list's scope, else the site (the lists of tags and authors and their OPML included).
+ */
+export function homeScope(resource: Resource<ScopeHandle, ArticleHandle, MediaHandle>): ScopeRef {
+  switch (resource.kind) {
+    case 'feed':
+    case 'scope-page':
+      return resource.scope.ref;
+    case 'article':
+      return scopeAt(resource.article.section);
+    case 'opml':
+      return resource.of.kind === 'scope' ? resource.of.scope : SITE_SCOPE;
+    default:
+      return SITE_SCOPE;
+  }
 }
 
 /** Every resource of the site with its path: the static build writes exactly these. */
@@ -104,31 +164,30 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   yield { path: `/${PAGE_STYLESHEET_FILE}`, resource: { kind: 'stylesheet', name: PAGE_STYLESHEET_FILE } };
   for (const scope of snapshot.allScopes()) {
     if (scope !== snapshot.root) yield { path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } };
-    const opml = opmlOf(snapshot, { kind: 'scope', scope: scope.ref });
-    if (opml) yield opml;
-    const pages = snapshot.pageCount(scope);
+    if (scope.opml) {
+      const of: OpmlRef = { kind: 'scope', scope: scope.ref };
+      yield { path: opmlPath(of), resource: { kind: 'opml', of } };
+    }
+    const archives = snapshot.archiveCount(scope);
     for (const format of FEED_FORMATS) {
-      for (let page = 1; page <= pages; page++) {
-        yield { path: feedPath(scope.ref, format, page), resource: { kind: 'feed', scope, format, page } };
+      yield { path: feedPath(scope.ref, format), resource: { kind: 'feed', scope, format } };
+      for (let archive = 1; archive <= archives; archive++) {
+        yield { path: feedPath(scope.ref, format, archive), resource: { kind: 'feed', scope, format, archive } };
       }
     }
   }
   for (const collection of COLLECTED_KINDS) {
-    const scopes = snapshot.collection(collection);
-    if (scopes.length === 0) continue;
-    yield { path: collectionPath(collection), resource: { kind: 'collection-page', collection, scopes } };
-    yield opmlOf(snapshot, { kind: 'collection', collection }) as { path: string; resource: Resource };
+    if (snapshot.collection(collection).length === 0) continue;
+    yield { path: collectionPath(collection), resource: { kind: 'collection-page', collection } };
+    const of: OpmlRef = { kind: 'collection', collection };
+    yield { path: opmlPath(of), resource: { kind: 'opml', of } };
   }
-  for (const article of snapshot.allArticles()) {
-    yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
-  }
-}
-
-/** Every page-1 feed path with its `/page/1/` alias, which redirects to it. */
-export function* firstPageAliases(snapshot: SiteSnapshot): Generator<{ alias: string; path: string }> {
-  for (const scope of snapshot.allScopes()) {
-    for (const format of FEED_FORMATS) {
-      yield { alias: pagedFeedPath(scope.ref, format, 1), path: feedPath(scope.ref, format) };
+  if (snapshot.site.articlePages) {
+    for (const article of snapshot.allArticles()) {
+      yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
     }
+  }
+  for (const file of snapshot.allMedia()) {
+    yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
 }

@@ -11,16 +11,17 @@ describe('routeOf', () => {
 
   it('says 404 for well-formed paths no resource can have', () => {
     for (const path of ['/a/%2F/rss.xml', '/a/../rss.xml', '/a//b/', '/a/%00/']) expect(routeOf(path), path).toMatchObject({ kind: 'error', status: 404 });
-    expect(routeOf('/page/0/rss.xml')).toMatchObject({ kind: 'error', status: 404 });
+    expect(routeOf('/archive/0/rss.xml')).toMatchObject({ kind: 'error', status: 404 });
+    expect(routeOf('/archive/01/rss.xml')).toMatchObject({ kind: 'error', status: 404 });
   });
 
-  it('maps feeds, pages, fixed files and the first page back', () => {
+  it('maps feeds, archives, pages and fixed files back', () => {
     expect(routeOf('/')).toEqual({ kind: 'index' });
     expect(routeOf('/opml.xml')).toEqual({ kind: 'opml', of: { kind: 'scope', scope: { kind: 'site' } } });
     expect(routeOf('/style.css')).toEqual({ kind: 'file', name: 'style.css' });
-    expect(routeOf('/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'site' }, format: 'rss', page: 1 });
-    expect(routeOf('/%E4%B8%AD%E6%96%87/page/3/feed.json')).toEqual({ kind: 'feed', scope: { kind: 'section', section: ['中文'] }, format: 'json', page: 3 });
-    expect(routeOf('/china/world/page/1/atom.xml')).toEqual({ kind: 'redirect', location: '/china/world/atom.xml' });
+    expect(routeOf('/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'site' }, format: 'rss' });
+    expect(routeOf('/%E4%B8%AD%E6%96%87/archive/3/feed.json')).toEqual({ kind: 'feed', scope: { kind: 'section', section: ['中文'] }, format: 'json', archive: 3 });
+    expect(routeOf('/archive/1/atom.xml')).toEqual({ kind: 'feed', scope: { kind: 'site' }, format: 'atom', archive: 1 });
     expect(routeOf('/china/world/')).toEqual({ kind: 'page', segments: ['china', 'world'], trailingSlash: true });
     // Only the site and editions have an OPML list: whether this section has one, the site says (no).
     expect(routeOf('/china/opml.xml')).toEqual({ kind: 'opml', of: { kind: 'scope', scope: { kind: 'section', section: ['china'] } } });
@@ -32,14 +33,21 @@ describe('routeOf', () => {
     expect(routeOf('/tags/opml.xml')).toEqual({ kind: 'opml', of: { kind: 'collection', collection: 'tag' } });
     expect(routeOf('/editions/zh/opml.xml')).toEqual({ kind: 'opml', of: { kind: 'scope', scope: { kind: 'edition', slug: 'zh' } } });
     expect(routeOf('/tags/5g/')).toEqual({ kind: 'page', segments: ['tags', '5g'], trailingSlash: true });
-    expect(routeOf('/tags/%E4%B8%AD%E5%9B%BD/atom.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: '中国' }, format: 'atom', page: 1 });
-    expect(routeOf('/authors/ai-heping/page/2/feed.json')).toEqual({ kind: 'feed', scope: { kind: 'author', slug: 'ai-heping' }, format: 'json', page: 2 });
-    expect(routeOf('/editions/us/page/1/rss.xml')).toEqual({ kind: 'redirect', location: '/editions/us/rss.xml' });
-    // A tag called "page" keeps its own paging apart.
-    expect(routeOf('/tags/page/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: 'page' }, format: 'rss', page: 1 });
-    expect(routeOf('/tags/page/page/2/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: 'page' }, format: 'rss', page: 2 });
+    expect(routeOf('/tags/%E4%B8%AD%E5%9B%BD/atom.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: '中国' }, format: 'atom' });
+    expect(routeOf('/authors/ai-heping/archive/2/feed.json')).toEqual({ kind: 'feed', scope: { kind: 'author', slug: 'ai-heping' }, format: 'json', archive: 2 });
+    expect(routeOf('/editions/us/archive/1/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'edition', slug: 'us' }, format: 'rss', archive: 1 });
+    // A tag called "archive" keeps its own archives apart.
+    expect(routeOf('/tags/archive/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: 'archive' }, format: 'rss' });
+    expect(routeOf('/tags/archive/archive/2/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'tag', slug: 'archive' }, format: 'rss', archive: 2 });
     // Deeper than a tag is no tag; a section below the top may be called "tags".
-    expect(routeOf('/news/tags/x/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'section', section: ['news', 'tags', 'x'] }, format: 'rss', page: 1 });
+    expect(routeOf('/news/tags/x/rss.xml')).toEqual({ kind: 'feed', scope: { kind: 'section', section: ['news', 'tags', 'x'] }, format: 'rss' });
+  });
+
+  it('maps files below /media/ to the media folder, whatever their names, and /media/ itself to a page', () => {
+    expect(routeOf('/media/podcast/episode%201.mp3')).toEqual({ kind: 'media', path: ['podcast', 'episode 1.mp3'] });
+    expect(routeOf('/media/rss.xml')).toEqual({ kind: 'media', path: ['rss.xml'] });
+    expect(routeOf('/media/')).toEqual({ kind: 'page', segments: ['media'], trailingSlash: true });
+    expect(routeOf('/media/../rss.xml')).toMatchObject({ kind: 'error', status: 404 });
   });
 });
 

@@ -4,14 +4,14 @@
  */
 import { formatOfFile, type FeedFormat } from '../feeds/formats.js';
 import {
+  ARCHIVE_SEGMENT,
   COLLECTED_KINDS,
   COLLECTION_FOLDERS,
   FEED_STYLESHEET_FILE,
+  MEDIA_SEGMENT,
   OPML_FILE,
-  PAGE_SEGMENT,
   PAGE_STYLESHEET_FILE,
   SITE_SCOPE,
-  feedPath,
   type CollectedKind,
   type OpmlRef,
   type ScopeRef,
@@ -23,7 +23,10 @@ const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([FEED_STYLESHEET_FIL
 export type Route =
   | { kind: 'index' }
   | { kind: 'file'; name: FixedFile }
-  | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; page: number }
+  /** `archive`: the number of an RFC 5005 archive document; undefined for the subscription document. */
+  | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; archive?: number }
+  /** A file of the media folder: its names below it. */
+  | { kind: 'media'; path: string[] }
   /** `<scope>/opml.xml` or `/tags/opml.xml`: which scopes have one, the site knows. */
   | { kind: 'opml'; of: OpmlRef }
   /** `/tags/`: the list of every scope of a kind. */
@@ -36,7 +39,7 @@ export type Route =
 /** 400: the path is not a well-formed path at all; 404: it is, but names nothing. */
 export type RouteError = { kind: 'error'; status: 400 | 404; reason: string };
 
-const PAGE_NUMBER = /^[1-9][0-9]{0,8}$/;
+const ARCHIVE_NUMBER = /^[1-9][0-9]{0,8}$/;
 
 /** The collected kind whose folder is this top-level name, if any. */
 function collectionNamed(name: string | undefined): CollectedKind | undefined {
@@ -63,6 +66,7 @@ export function routeOf(rawPath: string): Route {
   const last = segments[segments.length - 1] as string;
   if (!trailingSlash) {
     if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+    if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments.slice(1) };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
     if (last === OPML_FILE) return opmlRoute(segments.slice(0, -1));
@@ -78,13 +82,11 @@ function opmlRoute(before: string[]): Route {
 }
 
 function feedRoute(before: string[], format: FeedFormat): Route {
-  const pageAt = before.length - 2;
-  if (before.length < 2 || before[pageAt] !== PAGE_SEGMENT) return { kind: 'feed', scope: scopeAt(before), format, page: 1 };
-  const scope = scopeAt(before.slice(0, pageAt));
-  const number = before[pageAt + 1] as string;
-  if (!PAGE_NUMBER.test(number)) return { kind: 'error', status: 404, reason: `page "${number}" is not a page number (2, 3, ...)` };
-  if (number === '1') return { kind: 'redirect', location: feedPath(scope, format) };
-  return { kind: 'feed', scope, format, page: Number(number) };
+  const archiveAt = before.length - 2;
+  if (before.length < 2 || before[archiveAt] !== ARCHIVE_SEGMENT) return { kind: 'feed', scope: scopeAt(before), format };
+  const number = before[archiveAt + 1] as string;
+  if (!ARCHIVE_NUMBER.test(number)) return { kind: 'error', status: 404, reason: `archive "${number}" is not an archive number (1, 2, ...)` };
+  return { kind: 'feed', scope: scopeAt(before.slice(0, archiveAt)), format, archive: Number(number) };
 }
 
 export type PathParse = { kind: 'path'; segments: string[]; trailingSlash: boolean } | RouteError;

@@ -71,16 +71,25 @@ export function expectedMembers(articlesDir: string): Map<string, Set<string>> {
   return members;
 }
 
-/** The ids of every item of a scope's feed in one format, page after page, as the bytes say. */
+/** The ids of the items of one feed document, as its bytes say. */
+function idsIn(site: RenderedSite, p: string, format: FeedFormat): string[] {
+  const body = site.resources.find((r) => r.path === p)?.rendered.body;
+  if (body === undefined) throw new Error(`no resource ${p}`);
+  if (format === 'json') return (JSON.parse(body) as { items: Array<{ id: string }> }).items.map((i) => i.id);
+  if (format === 'rss') return childElements(childElement(parseXml(body), '', 'channel')!, '', 'item').map((i) => textContent(childElement(i, '', 'guid')!));
+  return childElements(parseXml(body), ATOM_NS, 'entry').map((e) => textContent(childElement(e, ATOM_NS, 'id')!));
+}
+
+/**
+ * The ids of every item of a scope's feed in one format, archive after archive (RFC 5005), as the
+ * bytes say; the subscription document's items must each be in an archive.
+ */
 export function feedItemIds(site: RenderedSite, scope: Scope, format: FeedFormat): string[] {
   const ids: string[] = [];
-  for (let page = 1; page <= site.snapshot.pageCount(scope); page++) {
-    const p = feedPath(scope.ref, format, page);
-    const body = site.resources.find((r) => r.path === p)?.rendered.body;
-    if (body === undefined) throw new Error(`no resource ${p}`);
-    if (format === 'json') ids.push(...(JSON.parse(body) as { items: Array<{ id: string }> }).items.map((i) => i.id));
-    else if (format === 'rss') ids.push(...childElements(childElement(parseXml(body), '', 'channel')!, '', 'item').map((i) => textContent(childElement(i, '', 'guid')!)));
-    else ids.push(...childElements(parseXml(body), ATOM_NS, 'entry').map((e) => textContent(childElement(e, ATOM_NS, 'id')!)));
+  for (let archive = 1; archive <= site.snapshot.archiveCount(scope); archive++) ids.push(...idsIn(site, feedPath(scope.ref, format, archive), format));
+  const archived = new Set(ids);
+  for (const id of idsIn(site, feedPath(scope.ref, format), format)) {
+    if (!archived.has(id)) throw new Error(`${feedPath(scope.ref, format)}: ${id} is in no archive`);
   }
   return ids;
 }

@@ -2,7 +2,7 @@
  * "Every tag, author and edition feed holds exactly the articles that carry it, and is valid in the
  * same validators as every other feed": on the bundled site, and on a generated site (bench/corpus.ts:
  * nine editions, sections and articles naming them, tags spelled two ways, translations), split into
- * pages of 7 so that membership holds across pages too.
+ * archives of 7 (and subscription documents of 7) so that membership holds across archives too.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,11 +21,11 @@ let scratch: string;
 const sites: Array<{ name: string; articles: () => Promise<string>; rendered?: RenderedSite; dir?: string }> = [
   { name: 'the bundled site', articles: async () => BUNDLED_ARTICLES },
   {
-    name: `a generated site of ${GENERATED_ARTICLES} articles in pages of 7`,
+    name: `a generated site of ${GENERATED_ARTICLES} articles in archives of 7`,
     articles: async () => {
       const dir = await ensureCorpus(GENERATED_ARTICLES, `${scratch}/`);
       const index = path.join(dir, '_index.md');
-      await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 7'));
+      await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 7\narchive_size: 7'));
       return dir;
     },
   },
@@ -43,7 +43,7 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 const collectedFeeds = (site: RenderedSite): FeedResource[] => feedResources(site).filter((f) => ['tag', 'author', 'edition'].includes(f.resource.scope.ref.kind));
 
 describe.each(sites)('every tag, author and edition feed of $name', (site) => {
-  it('holds exactly the articles that carry it, each once, on every page of every format', () => {
+  it('holds exactly the articles that carry it, each once across the archives of every format', () => {
     const rendered = site.rendered!;
     const kinds = new Set(collectedFeeds(rendered).map((f) => f.resource.scope.ref.kind));
     expect([...kinds].sort()).toEqual(['author', 'edition', 'tag']);

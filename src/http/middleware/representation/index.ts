@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
-import { evaluatePreconditions, parseHttpDate, type PreconditionOutcome } from '../../conditional.js';
+import { evaluatePreconditions } from '../../conditional.js';
 import { errorResponse, notModifiedHeaders, representationHeaders } from '../../headers.js';
 
 declare module 'hono' {
@@ -63,7 +63,7 @@ export class Responder {
   respond(request: Request, representation: Representation): Response {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
-    if (outcome === 'precondition-failed') return preconditionFailed();
+    if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
     const variant = this.variant(representation, prepared, this.coding(request, representation));
     if (outcome === 'not-modified') return new Response(null, { status: 304, headers: variant.notModified });
     return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: variant.ok });
@@ -113,31 +113,6 @@ export class Responder {
     return variant;
   }
 }
-
-function preconditionFailed(): Response {
-  return errorResponse(412, 'the representation has changed');
-}
-
-/**
- * Conditional GET and HEAD answered from a stored 200 response (the Worker's edge cache), by the
- * same rules and with the same headers as a response made from a representation.
- */
-export function answerFromStored(request: Request, stored: Response): Response {
-  const etag = stored.headers.get('etag');
-  const lastModified = stored.headers.get('last-modified');
-  const outcome: PreconditionOutcome = evaluatePreconditions(request.headers, {
-    etags: etag ? [etag] : [],
-    lastModified: lastModified ? parseHttpDate(lastModified) : undefined,
-  });
-  if (outcome === 'precondition-failed') return preconditionFailed();
-  if (outcome === 'not-modified') return new Response(null, { status: 304, headers: notModifiedHeaders((name) => stored.headers.get(name)) });
-  // The cache's own headers (Age, CF-Cache-Status) describe the store, not the resource.
-  const headers = new Headers(stored.headers);
-  for (const name of STORE_HEADERS) headers.delete(name);
-  return new Response(request.method === 'HEAD' ? null : stored.body, { status: stored.status, headers });
-}
-
-const STORE_HEADERS = ['age', 'cf-cache-status'];
 
 function codedEtag(etag: string, coding: ContentCoding): string {
   return `${etag.slice(0, -1)}-${coding}"`;
