@@ -45,7 +45,7 @@ describe('feedgen worker-data', () => {
       cwd: elsewhere,
       env: { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) },
     });
-    expect(stderr).toMatch(/^feedgen worker-data: 15 articles, 102 representations \(\d+ KiB\) and 12 manifest files in /);
+    expect(stderr).toMatch(/^feedgen worker-data: 17 articles, 458 representations \(\d+ KiB\) and 61 manifest files in /m);
 
     const { data } = await loadSite(articles);
     const snapshot = new SiteSnapshot(data!);
@@ -112,9 +112,18 @@ describe('feedgen worker-data', () => {
       ...scopeFiles(''),
       ...scopeFiles('asia/'),
       ...scopeFiles('asia/south/'),
+      // Its edition (inherited from asia/) and its author (the site's): their feeds and the lists' counts.
+      ...scopeFiles('editions/asia/'),
+      ...scopeFiles('authors/world-desk/'),
+      'authors/index.html',
+      'editions/index.html',
+      'editions/asia/opml.xml',
+      'editions/opml.xml',
       await manifestFile(''),
       await manifestFile('asia'),
       await manifestFile('asia/south'),
+      await manifestFile('editions/asia'),
+      await manifestFile('authors/world-desk'),
     ];
     expect(changedFiles(before, after)).toEqual(expected.sort());
     expect(after.size).toBe(before.size + 1);
