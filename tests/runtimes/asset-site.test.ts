@@ -64,7 +64,7 @@ describe('the Worker resolving paths from its assets', () => {
     }
     // Each request reads its one asset; manifests come on top only when none is kept.
     const perRequest = fetcher.requests / paths.length;
-    if (manifestBudget === 0) expect(perRequest).toBeGreaterThan(1.4);
+    if (manifestBudget === 0) expect(perRequest).toBeGreaterThan(1.3);
     else expect(perRequest).toBeLessThan(1.3);
   });
 
