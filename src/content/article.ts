@@ -77,6 +77,8 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
     return { draft, problems: fields.problems, idLine: fields.line('id') };
   }
+  const body = renderMarkdown(cleanText(frontMatter.body), context.url, context.site.embedHosts);
+  for (const note of body.notes) fields.warnAtLine(frontMatter.bodyLine + note.line, note.message);
   const article: ArticleData = {
     source: context.source,
     section: context.section,
@@ -89,7 +91,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     authors,
     tags,
     language,
-    html: renderMarkdown(cleanText(frontMatter.body), context.url),
+    html: body.html,
     version: context.version,
   };
   if (updated) article.updated = updated;

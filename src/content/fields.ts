@@ -33,6 +33,11 @@ export class FieldReader {
     this.problems.push({ line: this.line(key), severity: 'warning', message });
   }
 
+  /** A warning about the file at a line no key names (the body's). */
+  warnAtLine(line: number, message: string): void {
+    this.problems.push({ line, severity: 'warning', message });
+  }
+
   get hasErrors(): boolean {
     return this.problems.some((p) => p.severity === 'error');
   }

@@ -19,6 +19,8 @@ export interface FrontMatter {
   /** 1-based line in the file of each top-level key (a merged key: the line of its `<<`). */
   keyLines: Map<string, number>;
   body: string;
+  /** 1-based line in the file where the body starts. */
+  bodyLine: number;
 }
 
 export interface SourceProblem {
@@ -82,7 +84,9 @@ export function parseFrontMatter(text: string): FrontMatterResult {
     value: {
       data: yaml?.data ?? {},
       keyLines: yaml?.keyLines ?? new Map(),
+      // gray-matter keeps what follows the closing "---" on its line: that line is not the body.
       body: file.content.replace(/^[ \t]+\n/, ''),
+      bodyLine: closing + 2,
     },
   };
 }

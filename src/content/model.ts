@@ -19,6 +19,8 @@ export interface SiteSettings {
   feedLimit: number;
   cacheMaxAge: number;
   hub?: string;
+  /** Hosts (and their subdomains) whose https iframes articles may embed. */
+  embedHosts: string[];
 }
 
 export interface SectionData {

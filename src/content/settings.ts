@@ -5,12 +5,13 @@
  */
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { FieldReader, httpUrl, languageTag } from './fields.js';
+import { DEFAULT_EMBED_HOSTS } from './sanitize.js';
 import { singleLine } from './text.js';
 import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'embed_hosts',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
 
@@ -92,10 +93,41 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     authors: fields.people('author') ?? [],
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
+    embedHosts: readEmbedHosts(fields) ?? [...DEFAULT_EMBED_HOSTS],
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;
   return baseUrl ? settings : undefined;
+}
+
+/**
+ * `embed_hosts: [youtube-nocookie.com, player.vimeo.com]`: host names whose https iframes (theirs
+ * and their subdomains') articles may embed; `[]` allows none.
+ */
+function readEmbedHosts(fields: FieldReader): string[] | undefined {
+  const hosts = fields.textList('embed_hosts');
+  if (hosts === undefined) return undefined;
+  const normalized: string[] = [];
+  for (const host of hosts) {
+    const name = hostName(host);
+    if (!name) {
+      fields.error('embed_hosts', `"embed_hosts" lists host names such as player.vimeo.com, not "${host}"`);
+      return undefined;
+    }
+    normalized.push(name);
+  }
+  return [...new Set(normalized)];
+}
+
+/** `Player.Vimeo.com` -> `player.vimeo.com` (IDNs in punycode); undefined unless a bare host name. */
+function hostName(text: string): string | undefined {
+  if (!/^[^\s/:?#@[\]\\*]+$/.test(text)) return undefined;
+  try {
+    const { hostname } = new URL(`https://${text}/`);
+    return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(hostname) ? hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function readSectionSettings(fields: FieldReader): SectionSettings {

@@ -1,22 +1,37 @@
 /**
  * The header policy: every header a client sees, decided in one place for the Node server, the
  * Worker and the static build's `_headers`. Nothing an article says can become active content (no
- * MIME sniffing, a Content-Security-Policy that allows no script); feeds are readable by web-based
- * readers on other origins; WebSub feeds name their hub and themselves. Headers are plain records:
- * mutating a response's headers afterwards would cost the Node adapter its fast path.
+ * MIME sniffing, a Content-Security-Policy that allows no script, frames only from the site's embed
+ * hosts); feeds are readable by web-based readers on other origins; WebSub feeds name their hub and
+ * themselves. Headers are plain records: mutating a response's headers afterwards would cost the
+ * Node adapter its fast path.
  */
 import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
 import type { ResponseFacts } from '../publish/store.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'self'; img-src * data:; media-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * No script, no plugins, no forms; the stylesheets of the site itself; images and media from
+ * anywhere (articles link them); frames only over https from `embedHosts` and their subdomains.
+ */
+export function contentSecurityPolicy(embedHosts: readonly string[]): string {
+  const frames = embedHosts.flatMap((host) => [`https://${host}`, `https://*.${host}`]);
+  return (
+    "default-src 'none'; style-src 'self'; img-src * data:; media-src *; " +
+    `${frames.length > 0 ? `frame-src ${frames.join(' ')}; ` : ''}base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  );
+}
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'referrer-policy': 'strict-origin-when-cross-origin',
-};
+function securityHeaders(embedHosts: readonly string[]): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': contentSecurityPolicy(embedHosts),
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
+}
+
+/** Errors and redirects show nothing an article wrote: they allow no frames. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders([]);
 
 const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE]);
 
@@ -33,7 +48,7 @@ export function isCrossOriginReadable(contentType: string): boolean {
  */
 export function representationHeaders(representation: ResponseFacts): Record<string, string> {
   const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
+    ...securityHeaders(representation.embedHosts),
     'content-type': representation.contentType,
     'cache-control': `public, max-age=${representation.maxAge}`,
     vary: 'Accept-Encoding',

@@ -82,8 +82,8 @@ export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: Fe
  */
 export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<ArticleData>, format: FeedFormat): string {
   const { items, ...feed } = doc;
-  const { cacheMaxAge, hub } = snapshot.site;
-  return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub })}\n${items.map((item) => item.version).join('\n')}`;
+  const { cacheMaxAge, hub, embedHosts } = snapshot.site;
+  return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub, embedHosts })}\n${items.map((item) => item.version).join('\n')}`;
 }
 
 function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?: number } {
