@@ -17,6 +17,11 @@ export interface FeedFormatSpec {
   file: string;
   /** Registered media type, without parameters. */
   mediaType: string;
+  /**
+   * The generic type of the format's syntax, which browsers render as a document (the XML ones
+   * with their `xml-stylesheet`) where they show the registered type as text or download it.
+   */
+  browserMediaType: string;
   /** How people call it: link texts and titles. */
   label: string;
   /** Renders a document, taking each item's entry from `entries` (rendered once, shared by every feed). */
@@ -27,18 +32,21 @@ export const FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
   rss: {
     file: 'rss.xml',
     mediaType: 'application/rss+xml',
+    browserMediaType: 'application/xml',
     label: 'RSS',
     render: (doc, entries) => renderRss(doc, (item) => entries.rss(item)),
   },
   atom: {
     file: 'atom.xml',
     mediaType: 'application/atom+xml',
+    browserMediaType: 'application/xml',
     label: 'Atom',
     render: (doc, entries) => renderAtom(doc, (item) => entries.atom(item, doc.language)),
   },
   json: {
     file: 'feed.json',
     mediaType: 'application/feed+json',
+    browserMediaType: 'application/json',
     label: 'JSON Feed',
     render: (doc, entries) => renderJsonFeed(doc, (item) => entries.json(item)),
   },

@@ -16,6 +16,7 @@ import { strongEtag } from '../../src/publish/store.js';
 import { buildStatic } from '../../src/runtimes/static.js';
 import { allResources, firstPageAliases } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { sendRequest } from '../helpers/raw-http.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { HOST_COMPUTED, StaticHost } from '../helpers/static-host.js';
 import { startWorker } from '../helpers/worker-bundle.js';
@@ -131,6 +132,33 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
       expect(worker.body.toString(), label).toBe(node.body.toString());
     }
   }, 60_000);
+
+  it('answer a browser navigation to every feed alike: the browser view, and 304 on either validator', async () => {
+    const runtimes = site.runtimes as Runtimes;
+    const workerOrigin = String(await runtimes.worker.ready).replace(/\/$/, '');
+    const navigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'accept-encoding': 'identity' };
+    const feeds = [...allResources(new SiteSnapshot(runtimes.data))].filter((r) => r.resource.kind === 'feed').map((r) => `${runtimes.basePath}${r.path}`);
+    const answer = async (origin: string, urlPath: string, headers: Record<string, string>) => {
+      const response = await sendRequest(`${origin}${urlPath}`, headers);
+      const visible = Object.fromEntries([...response.headers].filter(([name]) => !HOP_BY_HOP.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+      return { status: response.status, headers: visible, body: response.body.toString('utf8') };
+    };
+    for (const urlPath of feeds) {
+      // Twice: the Worker's second answer comes from its edge cache.
+      for (let round = 0; round < 2; round++) {
+        const node = await answer(runtimes.node.url, urlPath, navigation);
+        expect(node.headers['content-type'], urlPath).toMatch(/^application\/(xml|json); charset=utf-8$/);
+        expect(await answer(workerOrigin, urlPath, navigation), `${urlPath}, round ${round}`).toEqual(node);
+        const reader = await answer(runtimes.node.url, urlPath, { 'accept-encoding': 'identity' });
+        for (const etag of [node.headers.etag as string, reader.headers.etag as string]) {
+          const conditional = { ...navigation, 'if-none-match': etag };
+          const fromNode = await answer(runtimes.node.url, urlPath, conditional);
+          expect(fromNode.status, urlPath).toBe(304);
+          expect(await answer(workerOrigin, urlPath, conditional), `${urlPath} If-None-Match: ${etag}`).toEqual(fromNode);
+        }
+      }
+    }
+  }, 120_000);
 
   it('redirect the first page of every feed to its plain URL, on the static host too', async () => {
     const runtimes = site.runtimes as Runtimes;

@@ -46,6 +46,23 @@ describe('the Worker, in workerd', () => {
     await post.arrayBuffer();
   });
 
+  it('answers a browser navigation to a feed with the same bytes as a type browsers render, from its cache as well', async () => {
+    const reader = await get('/atom.xml');
+    const readerBody = await reader.text();
+    const navigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' };
+    for (let round = 0; round < 2; round++) {
+      const response = await get('/atom.xml', { headers: navigation });
+      expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+      expect(response.headers.get('etag')).toBe(`${reader.headers.get('etag')!.slice(0, -1)}-view"`);
+      expect(response.headers.get('cache-control')).toBe('private, max-age=300');
+      expect(response.headers.get('vary')).toBe('Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode');
+      expect(await response.text()).toBe(readerBody);
+    }
+    const again = await get('/atom.xml');
+    expect(again.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    await again.arrayBuffer();
+  });
+
   it('serves repeated requests from the Workers cache', async () => {
     const path = '/%E4%B8%AD%E6%96%87/feed.json';
     const first = await get(path);
