@@ -32,12 +32,13 @@ interface Measurement {
   startMs: number;
 }
 
-/** Bundles the Worker around whatever .generated/site-data.js holds now (no build step). */
+/** Bundles the Worker around whatever .generated/ holds now (no build step). */
 async function bundle(): Promise<{ uploadKiB: number; gzipKiB: number }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-size-'));
   const wranglerToml = await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8');
   const config = path.join(ROOT, '.generated', 'wrangler.size.toml');
-  await writeFile(config, wranglerToml.replace(/\[build\][\s\S]*?(?=\n\[|$)/, '').replace('main = "src/', 'main = "../src/'));
+  // The config sits beside the entry that writeWorkerData wrote.
+  await writeFile(config, wranglerToml.replace(/\[build\][\s\S]*?(?=\n\[|$)/, '').replace('main = ".generated/', 'main = "'));
   const { stdout, stderr } = await run('npx', ['wrangler', 'deploy', '--dry-run', '--config', config, '--outdir', dir], { cwd: ROOT, env: ENV });
   const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(stdout + stderr);
   if (!match) throw new Error(`no size in wrangler output:\n${stdout}${stderr}`);

@@ -1,10 +1,10 @@
 /**
- * The Worker as `wrangler deploy` bundles it, for any site: the project's src/ and wrangler.toml
- * copied beside a site-data module written for that site, bundled by wrangler (offline), and run
- * in real workerd through Miniflare.
+ * The Worker as `wrangler deploy` bundles it, for any site: the project's wrangler.toml beside the
+ * data module and entry written for that site (the entry imports this checkout's src/), bundled by
+ * wrangler (offline), and run in real workerd through Miniflare.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,9 +21,7 @@ export async function startWorker(data?: SiteData): Promise<Miniflare> {
   let project = ROOT;
   if (data) {
     project = await mkdtemp(path.join(tmpdir(), 'feedgen-worker-project-'));
-    await cp(path.join(ROOT, 'src'), path.join(project, 'src'), { recursive: true });
-    await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
-    // Without the build step: this copy's data is written here, not by the command.
+    // Without the build step: this site's data is written here, not by the command.
     const config = (await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8')).replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '');
     await writeFile(path.join(project, 'wrangler.toml'), config);
     await writeWorkerData(data, path.join(project, WORKER_DATA_FILE));

@@ -1,5 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { FeedgenWorker } from '../../src/runtimes/worker.js';
+
+// What createWorker returns is what workerd calls (checked by tsc against the Workers types).
+export type WorkerShape = FeedgenWorker extends ExportedHandler ? FeedgenWorker : never;
 
 const ORIGIN = 'http://127.0.0.1:8787';
 const get = (path: string, init?: RequestInit) => SELF.fetch(`${ORIGIN}${path}`, { redirect: 'manual', ...init });
