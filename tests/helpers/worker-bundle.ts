@@ -4,7 +4,7 @@
  * wrangler (offline), and run in real workerd through Miniflare.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,8 @@ export async function startWorker(data?: SiteData): Promise<Miniflare> {
   let project = ROOT;
   if (data) {
     project = await mkdtemp(path.join(tmpdir(), 'feedgen-worker-project-'));
+    // `npx wrangler` finds this checkout's wrangler there.
+    await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
     // Without the build step: this site's data is written here, not by the command.
     const config = (await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8')).replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '');
     await writeFile(path.join(project, 'wrangler.toml'), config);
