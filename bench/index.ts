@@ -15,7 +15,8 @@ const BENCHES: Array<{ name: string; args: string[]; what: string }> = [
   { name: 'start', args: ['bench/start.ts'], what: 'serve start-up and --watch incremental update on 10k articles' },
   { name: 'soak', args: ['bench/soak.ts'], what: '60 s load and soak on the bundled site' },
   { name: 'soak-10k', args: ['bench/soak.ts', '10000'], what: '60 s load and soak on the 10k corpus' },
-  { name: 'worker-size', args: ['bench/worker-size.ts'], what: 'Worker bundle size and capacity per plan' },
+  { name: 'worker-size', args: ['bench/worker-size.ts'], what: 'Worker script size at 500/2k/10k articles vs the bundled site, its assets, files changed by one publish' },
+  { name: 'capacity', args: ['bench/capacity.ts'], what: 'static output and Worker assets at 1k/10k/100k articles against the Cloudflare limits' },
 ];
 
 const wanted = process.argv.slice(2);

@@ -34,7 +34,7 @@ function withFeedPackage(format: FeedFormat): string {
   const feed = new Feed({
     title: doc.title,
     description: doc.description,
-    id: doc.links.first,
+    id: doc.links.current,
     link: doc.links.html,
     language: doc.language,
     updated: new Date(doc.updated.epochMs),
@@ -61,9 +61,9 @@ console.log(`render: one 50-item page of the 1k corpus's site feed; mean of ${RO
 console.log('format   feedgen, fresh   feedgen, entries cached   feed 6.0.0   fresh vs feed   cached vs feed');
 for (const format of ['rss', 'atom', 'json'] as const) {
   const doc = buildFeedDocument(snapshot, scope, format, 1);
-  const fresh = perPage(() => chunksToBytes(renderFeed(snapshot, doc, format, new EntryCache()).chunks));
+  const fresh = perPage(() => chunksToBytes(renderFeed(snapshot, { kind: 'feed', scope, format }, doc, new EntryCache()).chunks));
   const entries = new EntryCache();
-  const cached = perPage(() => chunksToBytes(renderFeed(snapshot, doc, format, entries).chunks));
+  const cached = perPage(() => chunksToBytes(renderFeed(snapshot, { kind: 'feed', scope, format }, doc, entries).chunks));
   const baseline = perPage(() => new TextEncoder().encode(withFeedPackage(format)));
   console.log(
     `${format.padEnd(6)} ${`${fresh.toFixed(2)} ms`.padStart(16)} ${`${cached.toFixed(2)} ms`.padStart(25)} ${`${baseline.toFixed(2)} ms`.padStart(12)} ` +

@@ -67,7 +67,7 @@ export async function runConformance(origin: string): Promise<ConformanceReport>
     }
   }
 
-  for (const path of ['/no-such-section/rss.xml', '/no-such-section/atom.xml', '/page/999999/feed.json']) {
+  for (const path of ['/no-such-section/rss.xml', '/no-such-section/atom.xml', '/archive/999999/feed.json']) {
     const missing = await fetch(`${origin}${path}`);
     if (missing.status !== 404) fail(path, `unknown feed answered ${missing.status}`);
     await missing.arrayBuffer();

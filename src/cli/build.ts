@@ -1,6 +1,7 @@
 import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
-import { SiteSnapshot } from '../site/snapshot.js';
+import { ledgerClock } from '../publish/publication.js';
+import { settleLedger } from '../runtimes/ledger.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './site.js';
 
@@ -16,9 +17,9 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const { data, problems, errors, threads } = await loadPublishable(values);
+    const { data, ledger, snapshot, ledgerFile, now, problems, errors, threads } = await loadPublishable(values);
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
-    if (!data) {
+    if (!data || !ledger || !snapshot) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
       return 1;
     }
@@ -28,7 +29,9 @@ export const buildCommand: Command = {
           if (done === total) io.err('\n');
         }
       : undefined;
-    const result = await buildStatic(new SiteSnapshot(data), outDir, progress);
+    const changed = new Set<string>();
+    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, () => now, (path) => changed.add(path)), progress });
+    for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
     io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
     return 0;
   },

@@ -131,6 +131,8 @@ async function siteFiles(site: SiteOptions): Promise<Array<[string, string]>> {
 export function siteWranglerConfig(own: string, name: string): string {
   const lines: Array<[key: string, value: string]> = [
     ['name', JSON.stringify(name)],
+    // feedgen's Worker as the package installs it, compiled.
+    ['main', JSON.stringify('node_modules/feedgen/lib/runtimes/worker.js')],
     ['command', JSON.stringify('npx feedgen worker-data')],
     ['watch_dir', JSON.stringify(['articles'])],
   ];

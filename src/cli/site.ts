@@ -1,6 +1,11 @@
 /** Loading the articles folder the way every command that publishes it does, with one set of rules. */
-import { loadSite } from '../content/load.js';
+import path from 'node:path';
+import { displayPathsFrom, loadSite } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { publicationOf, recordArticles } from '../publish/publication.js';
+import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
+import { SiteSnapshot } from '../site/snapshot.js';
 
 export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' } } as const;
 export const SITE_OPTION_HELP = [
@@ -11,6 +16,11 @@ export const SITE_OPTION_HELP = [
 export interface PublishableSite {
   /** Only when there is no error: nothing is published from an invalid folder. */
   data?: SiteData;
+  /** The publish ledger with the live articles recorded at `now` (not saved), and the snapshot it gives. */
+  ledger?: Ledger;
+  snapshot?: SiteSnapshot;
+  ledgerFile: string;
+  now: number;
   problems: Problem[];
   errors: number;
   /** Articles that passed, errors elsewhere or not. */
@@ -24,11 +34,22 @@ export interface PublishableSite {
  * would. Messages name files by paths that open from the directory the command runs in.
  */
 export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
-  const loaded = await loadSite(values.articles ?? 'articles', { baseUrl: values['base-url'], displayFrom: process.cwd() });
-  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  const counts = { valid: loaded.data?.articles.length ?? 0, threads: loaded.threads };
-  if (!loaded.data) return { problems: loaded.problems, errors: Math.max(errors, 1), ...counts };
-  return errors === 0 ? { data: loaded.data, problems: loaded.problems, errors, ...counts } : { problems: loaded.problems, errors, ...counts };
+  const articlesDir = values.articles ?? 'articles';
+  const now = publishingNow()();
+  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd() });
+  const ledgerFile = ledgerFileOf(articlesDir);
+  const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
+  const problems = [...loaded.problems, ...opened.problems];
+  const { ledger } = opened;
+  let snapshot: SiteSnapshot | undefined;
+  if (loaded.data && ledger) {
+    problems.push(...moveProblems(recordArticles(ledger, loaded.data, now), loaded.data.articles));
+    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now));
+  }
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const site = { ledgerFile, now, problems, valid: loaded.data?.articles.length ?? 0, threads: loaded.threads };
+  if (!loaded.data || !ledger || !snapshot) return { ...site, errors: Math.max(errors, 1) };
+  return errors === 0 ? { ...site, data: loaded.data, ledger, snapshot, errors } : { ...site, errors };
 }
 
 /** The end of a command's summary line: "parsed on 3 threads". */

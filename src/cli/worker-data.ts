@@ -1,28 +1,39 @@
-import { WORKER_DATA_FILE, writeWorkerData } from '../runtimes/worker-data.js';
+import { ledgerClock } from '../publish/publication.js';
+import { settleLedger } from '../runtimes/ledger.js';
+import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { formatProblem } from '../content/model.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
-  summary: "Prepare the module the Cloudflare Worker imports (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
-  usage: 'feedgen worker-data [--articles DIR] [--out FILE] [--base-url URL]',
-  options: [...SITE_OPTION_HELP, `--out FILE       the module to write (default ${WORKER_DATA_FILE})`, '-h, --help       show this help'],
+  summary: "Write the Cloudflare Worker's static assets: every representation and its validators (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
+  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL]',
+  options: [
+    ...SITE_OPTION_HELP,
+    `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says)`,
+    '-h, --help       show this help',
+  ],
   async run(argv, io) {
     const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
       io.out(helpText(this));
       return 0;
     }
-    const { data, problems, errors } = await loadPublishable(values);
+    const out = values.out ?? WORKER_ASSETS_DIR;
+    const { data, ledger, snapshot, ledgerFile, now, problems, errors } = await loadPublishable(values);
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
-    if (!data) {
-      io.err(`feedgen worker-data: ${errors} errors; the Worker's data was not written\n`);
+    if (!data || !ledger || !snapshot) {
+      io.err(`feedgen worker-data: ${errors} errors; ${out} left as it was\n`);
       return 1;
     }
-    const out = values.out ?? WORKER_DATA_FILE;
-    const { bytes, version } = await writeWorkerData(data, out);
-    io.err(`feedgen worker-data: ${data.articles.length} articles, ${(bytes / 1024).toFixed(0)} KiB, version ${version} -> ${out}\n`);
+    // The ledger dates each representation's bytes, as it does for the other runtimes.
+    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => now, () => {}));
+    // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
+    for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
+    io.err(
+      `feedgen worker-data: ${data.articles.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
+    );
     return 0;
   },
 };

@@ -11,14 +11,15 @@ import {
 } from '../time/index.js';
 import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
 import type { FrontMatter } from './frontmatter.js';
-import { renderMarkdown } from './markdown.js';
+import { renderBody } from './markdown.js';
+import { MEDIA_KEYS, readEnclosures, readEpisode } from './media.js';
 import type { ArticleData, SiteSettings } from './model.js';
 import { readDisambiguation, readLanguage, readZone, type Inherited } from './settings.js';
 import { cleanText, singleLine } from './text.js';
 
 export const ARTICLE_KEYS = [
   'title', 'date', 'updated', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
-  'language', 'image', 'draft',
+  'language', 'image', 'draft', ...MEDIA_KEYS,
 ] as const;
 
 export interface ArticleContext {
@@ -30,6 +31,8 @@ export interface ArticleContext {
   site: SiteSettings;
   inherited: Inherited;
   version: string;
+  /** Hash of the file's text. */
+  contentHash: string;
 }
 
 /** Plain data, so that it can cross from a worker thread. */
@@ -39,6 +42,8 @@ export interface ArticleResult {
   problems: FieldProblem[];
   /** Line of the `id` key (1 when there is none), for a duplicate id found later. */
   idLine: number;
+  /** Line of the `enclosures` key, for checks against the site's media files. */
+  enclosuresLine: number;
 }
 
 export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
@@ -62,22 +67,30 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     fields.warn('updated', `"updated" (${formatRfc3339(updated)}) is before "date" (${formatRfc3339(published)})`);
   }
 
+  // The default id is the page URL even on a site without article pages: it stays put when `link` moves.
   const id = readId(fields) ?? context.url;
+  const { articlePages } = context.site;
+  if (!articlePages && !fields.has('link')) {
+    fields.error('link', '"link" is required: this site has no article pages (article_pages: false), so each article names its own');
+  }
   const linkText = fields.text('link');
   const link = linkText === undefined ? context.url : httpUrl(linkText, `${context.site.baseUrl}/`);
   if (linkText !== undefined && !link) fields.error('link', `"link" must be an http(s) URL, not "${linkText}"`);
-  const imageText = fields.text('image');
-  const image = imageText === undefined ? undefined : httpUrl(imageText, context.url);
-  if (imageText !== undefined && !image) fields.error('image', `"image" must be an http(s) URL or a path, not "${imageText}"`);
+  // Without a page here, the article lives at its link: relative links and images resolve against it.
+  const url = articlePages ? context.url : (link ?? context.url);
+  const image = fields.url('image', url);
+  const enclosures = readEnclosures(fields, context.url);
+  const episode = readEpisode(fields, context.url);
   const authors = fields.people('author') ?? context.site.authors;
   const summary = fields.text('summary');
   const tags = fields.textList('tags') ?? [];
   const language = readLanguage(fields) ?? context.inherited.language;
 
+  const lines = { idLine: fields.line('id'), enclosuresLine: fields.line('enclosures') };
   if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
-    return { draft, problems: fields.problems, idLine: fields.line('id') };
+    return { draft, problems: fields.problems, ...lines };
   }
-  const body = renderMarkdown(cleanText(frontMatter.body), context.url, context.site.embedHosts);
+  const body = renderBody(cleanText(frontMatter.body), url, context.site.embedHosts);
   for (const note of body.notes) fields.warnAtLine(frontMatter.bodyLine + note.line, note.message);
   const article: ArticleData = {
     source: context.source,
@@ -85,7 +98,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     slug: context.slug,
     id,
     title,
-    url: context.url,
+    url,
     link,
     published,
     authors,
@@ -93,11 +106,15 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     language,
     html: body.html,
     version: context.version,
+    contentHash: context.contentHash,
   };
   if (updated) article.updated = updated;
   if (summary) article.summary = summary;
+  else if (body.excerpt) article.excerpt = body.excerpt;
   if (image) article.image = image;
-  return { article, draft, problems: fields.problems, idLine: fields.line('id') };
+  if (enclosures && enclosures.length > 0) article.enclosures = enclosures;
+  if (episode) article.episode = episode;
+  return { article, draft, problems: fields.problems, ...lines };
 }
 
 function readTimestamp(

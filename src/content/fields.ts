@@ -11,13 +11,74 @@ export interface FieldProblem {
   message: string;
 }
 
-export class FieldReader {
-  readonly problems: FieldProblem[] = [];
+/** Keys a nested mapping's messages name as `podcast.image` or `enclosures[2].type`. */
+interface Nesting {
+  prefix: string;
+  line: number;
+  problems: FieldProblem[];
+}
 
-  constructor(private readonly frontMatter: FrontMatter) {}
+export class FieldReader {
+  readonly problems: FieldProblem[];
+
+  constructor(
+    private readonly frontMatter: Pick<FrontMatter, 'data' | 'keyLines'>,
+    private readonly nesting?: Nesting,
+  ) {
+    this.problems = nesting?.problems ?? [];
+  }
 
   line(key: string): number {
-    return this.frontMatter.keyLines.get(key) ?? 1;
+    return this.nesting?.line ?? this.frontMatter.keyLines.get(key) ?? 1;
+  }
+
+  /** How messages name a key: with the path of the mapping it is in. */
+  name(key: string): string {
+    return `${this.nesting?.prefix ?? ''}${key}`;
+  }
+
+  /**
+   * A reader of a mapping inside this one (`podcast: {image: …}`), whose problems are this
+   * reader's, on the line of the key that holds it (lines are known for top-level keys only).
+   */
+  nested(name: string, line: number, data: Record<string, unknown>): FieldReader {
+    return new FieldReader({ data, keyLines: new Map() }, { prefix: `${name}.`, line, problems: this.problems });
+  }
+
+  /** The mapping at `key`, as a nested reader; undefined (with an error) when it is something else. */
+  mapping(key: string): FieldReader | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    if (!isMapping(value)) {
+      this.error(key, `"${this.name(key)}" must be a mapping of keys and values, not ${describe(value)}`);
+      return undefined;
+    }
+    return this.nested(this.name(key), this.line(key), value);
+  }
+
+  /** The list at `key`, each item as a nested reader of a mapping; undefined (with an error) if any item is not one. */
+  mappingList(key: string): FieldReader[] | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    if (!Array.isArray(value)) {
+      this.error(key, `"${this.name(key)}" must be a list, not ${describe(value)}`);
+      return undefined;
+    }
+    const readers: FieldReader[] = [];
+    for (const [i, item] of value.entries()) {
+      const name = `${this.name(key)}[${i + 1}]`;
+      if (!isMapping(item)) {
+        this.error(key, `every item of "${this.name(key)}" must be a mapping of keys and values; ${name} is ${describe(item)}`);
+        return undefined;
+      }
+      readers.push(this.nested(name, this.line(key), item));
+    }
+    return readers;
+  }
+
+  /** The value as the YAML says it, for shapes the typed readers do not cover. */
+  raw(key: string): unknown {
+    return this.frontMatter.data[key];
   }
 
   has(key: string): boolean {
@@ -45,16 +106,56 @@ export class FieldReader {
   /** Warns about keys that are not in `known` (a typo such as `tittle` would otherwise pass silently). */
   checkKnownKeys(known: readonly string[]): void {
     for (const key of Object.keys(this.frontMatter.data)) {
-      if (!known.includes(key)) this.warn(key, `unknown key "${key}" (known keys: ${known.join(', ')})`);
+      if (!known.includes(key)) this.warn(key, `unknown key "${this.name(key)}" (known keys: ${known.join(', ')})`);
     }
   }
 
   required(key: string, clean?: (text: string) => string): string | undefined {
     if (!this.has(key)) {
-      this.error(key, `"${key}" is required`);
+      this.error(key, `"${this.name(key)}" is required`);
       return undefined;
     }
     return this.text(key, clean);
+  }
+
+  /** An http(s) URL, or a path resolved against `base` (the URL of the page that says it). */
+  url(key: string, base: string): string | undefined {
+    const text = this.text(key);
+    if (text === undefined) return undefined;
+    const url = httpUrl(text, base);
+    if (!url) this.error(key, `"${this.name(key)}" must be an http(s) URL or a path, not "${text}"`);
+    return url;
+  }
+
+  /** One of `values`, written exactly. */
+  oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const value = this.text(key);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value)) {
+      this.error(key, `"${this.name(key)}" must be one of ${values.join(', ')}, not "${value}"`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** Seconds: a whole number, or `H:MM:SS` / `MM:SS` text. */
+  duration(key: string): number | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    const seconds = typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? value : undefined) : typeof value === 'string' ? clockSeconds(value) : undefined;
+    if (seconds === undefined) this.error(key, `"${this.name(key)}" must be a number of seconds or a time such as 1:02:03 (hours, minutes, seconds), not ${describe(value)}`);
+    return seconds;
+  }
+
+  email(key: string, whose = `"${this.name(key)}"`): string | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.frontMatter.data[key];
+    const email = typeof value === 'string' ? cleanText(value).trim() : '';
+    if (!EMAIL.test(email)) {
+      this.error(key, `${whose} is not an e-mail address`);
+      return undefined;
+    }
+    return email;
   }
 
   /**
@@ -65,12 +166,12 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'string') {
-      this.error(key, `"${key}" must be text, not ${describe(value)}${isScalar(value) ? ' (put it in quotes)' : ''}`);
+      this.error(key, `"${this.name(key)}" must be text, not ${describe(value)}${isScalar(value) ? ' (put it in quotes)' : ''}`);
       return undefined;
     }
     const cleaned = clean(value).trim();
     if (cleaned === '') {
-      this.error(key, `"${key}" is empty`);
+      this.error(key, `"${this.name(key)}" is empty`);
       return undefined;
     }
     return cleaned;
@@ -80,7 +181,7 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'boolean') {
-      this.error(key, `"${key}" must be true or false, not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be true or false, not ${describe(value)}`);
       return undefined;
     }
     return value;
@@ -90,7 +191,7 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.error(key, `"${key}" must be a whole number from ${min} to ${max}, not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be a whole number from ${min} to ${max}, not ${describe(value)}`);
       return undefined;
     }
     return value;
@@ -100,14 +201,14 @@ export class FieldReader {
     if (!this.has(key)) return undefined;
     const value = this.frontMatter.data[key];
     if (!Array.isArray(value)) {
-      this.error(key, `"${key}" must be a list, such as [one, two], not ${describe(value)}`);
+      this.error(key, `"${this.name(key)}" must be a list, such as [one, two], not ${describe(value)}`);
       return undefined;
     }
     const items: string[] = [];
     for (const item of value) {
       const text = typeof item === 'string' ? singleLine(item).trim() : '';
       if (text === '') {
-        this.error(key, `every item of "${key}" must be non-empty text, not ${describe(item)}`);
+        this.error(key, `every item of "${this.name(key)}" must be non-empty text, not ${describe(item)}`);
         return undefined;
       }
       items.push(text);
@@ -147,7 +248,7 @@ export class FieldReader {
     const person: Person = { name: recordName };
     if (record.email !== undefined) {
       const email = typeof record.email === 'string' ? cleanText(record.email).trim() : '';
-      if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email)) {
+      if (!EMAIL.test(email)) {
         this.error(key, `"email" of ${person.name} is not an e-mail address`);
         return undefined;
       }
@@ -203,6 +304,21 @@ export function languageTag(value: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+const CLOCK = /^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)$/;
+
+/** `1:02:03` -> 3723; `02:03` -> 123. */
+function clockSeconds(text: string): number | undefined {
+  const match = CLOCK.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isScalar(value: unknown): boolean {

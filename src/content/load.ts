@@ -4,23 +4,25 @@
  *   articles/_index.md                  site settings
  *   articles/<section>/_index.md        section settings (any depth)
  *   articles/<section>/<slug>.md        an article of that section
+ *   articles/media/…                    files served as they are at /media/… (audio, images, …)
  *
  * Every invalid article is reported and left out; the rest are served. Parse results are kept in
  * a cache keyed by file text and inherited settings, so a reload parses and renders only what
  * changed; a large load parses on every core.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RESERVED_NAMES, articlePath, sectionKey } from '../urls/paths.js';
+import { SERVED_EXTENSIONS, mediaTypeOfName } from '../feeds/media-types.js';
+import { MEDIA_SEGMENT, RESERVED_NAMES, articlePath, feedPath, mediaPath, scopePath, sectionKey } from '../urls/paths.js';
 import type { ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
-import type { ArticleData, Problem, SectionData, SiteData } from './model.js';
+import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettings } from './model.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import { articleVersion, type ArticleJob } from './parse-article.js';
 import { hash, readText } from './source.js';
 import { singleLine } from './text.js';
-import { inherit, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
 
 export const INDEX_FILE = '_index.md';
 
@@ -82,7 +84,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const report = (file: string, list: FieldProblem[]) => {
     for (const p of list) problems.push({ file, ...p });
   };
-  const displayOf = displayNamer(options.displayFrom ?? path.dirname(root));
+  const displayOf = displayPathsFrom(options.displayFrom ?? path.dirname(root));
   const files = await listMarkdownFiles(root, displayOf);
   const indexFiles = files.filter((f) => f.name === INDEX_FILE);
   const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
@@ -99,9 +101,12 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   for (const file of indexFiles) {
     if (file.folders.length === 0) continue;
     const fields = new FieldReader(frontMatterOf(file, texts, problems) ?? EMPTY_FRONT_MATTER);
-    sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields));
+    const ref = { kind: 'section', section: file.folders } as const;
+    sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields, site, `${site.baseUrl}${scopePath(ref)}`, `${site.baseUrl}${feedPath(ref, 'rss')}`));
     report(file.display, fields.problems);
   }
+  const media = await loadMedia(path.join(root, MEDIA_SEGMENT), displayOf, problems);
+  const mediaSizes = new Map(media.map((file) => [`${site.baseUrl}${mediaPath(file.path)}`, Buffer.byteLength(file.base64, 'base64')]));
 
   const sectionPaths = collectSections(files);
   const badFolders = checkFolderNames(sectionPaths, (section) => displayOf(path.join(root, ...section)), problems);
@@ -171,7 +176,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     const article = parsed.result.article;
     if (!article || parsed.result.draft) continue;
     // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
-    const urlUse = seenUrls.get(article.url);
+    const pageUrl = `${site.baseUrl}${articlePath(file.folders, slugOf(file))}`;
+    const urlUse = seenUrls.get(pageUrl);
     const idUse = seenIds.get(article.id);
     if (urlUse || idUse) {
       problems.push({
@@ -179,20 +185,68 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
         line: urlUse ? 1 : parsed.result.idLine,
         severity: 'error',
         message: urlUse
-          ? `the URL ${article.url} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
+          ? `the URL ${pageUrl} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
           : `id "${article.id}" is already used by ${idUse}`,
       });
       continue;
     }
-    seenUrls.set(article.url, file.display);
+    seenUrls.set(pageUrl, file.display);
     seenIds.set(article.id, file.display);
     articles.push(article);
+    checkLocalMedia(article, `${site.baseUrl}/${MEDIA_SEGMENT}/`, mediaSizes, (message) => problems.push({ file: file.display, line: parsed.result.enclosuresLine, severity: 'warning', message }));
   }
 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
-    .map((section) => sectionData(section, sectionSettings.get(sectionKey(section)) ?? {}, inherit(site, chainOf(section)).language));
-  return { data: { site, sections, articles }, problems: sortProblems(problems), cache, threads };
+    .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
+  return { data: { site, sections, articles, media }, problems: sortProblems(problems), cache, threads };
+}
+
+/**
+ * Every file under articles/media/ whose type the site knows how to serve; others are named in a
+ * warning and not served. Names that generated URLs use are refused, as for articles.
+ */
+async function loadMedia(dir: string, displayOf: (absolute: string) => string, problems: Problem[]): Promise<MediaFile[]> {
+  const media: MediaFile[] = [];
+  const walk = async (folder: string, names: string[]): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && names.length === 0) return;
+      throw error;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
+      const absolute = path.join(folder, entry.name);
+      const name = entry.name.normalize('NFC');
+      if (entry.isDirectory()) {
+        await walk(absolute, [...names, name]);
+        continue;
+      }
+      const refuse = (message: string) => problems.push({ file: displayOf(absolute), line: 1, severity: 'warning', message: `not served: ${message}` });
+      const type = mediaTypeOfName(name);
+      if (RESERVED_NAMES.has(name) || name.includes('\\')) refuse(`the name "${name}" is reserved for generated URLs or cannot be part of a URL: rename the file`);
+      else if (type === undefined) refuse(`${MEDIA_SEGMENT}/ serves files ending in .${SERVED_EXTENSIONS.join(', .')}`);
+      else media.push({ path: [...names, name], type, base64: (await readFile(absolute)).toString('base64') });
+    }
+  };
+  await walk(dir, []);
+  return media;
+}
+
+/** Warns when an article names a file of the site's media/ folder that is not there, or gives it a wrong length. */
+function checkLocalMedia(article: ArticleData, prefix: string, sizes: ReadonlyMap<string, number>, warn: (message: string) => void): void {  const linked = [
+    ...(article.enclosures ?? []).map((e) => ({ url: e.url, length: e.length as number | undefined, what: 'enclosure' })),
+    ...(article.episode?.transcripts ?? []).map((t) => ({ url: t.url, length: undefined, what: 'transcript' })),
+    ...(article.episode?.chapters ? [{ url: article.episode.chapters, length: undefined, what: 'chapters' }] : []),
+  ];
+  for (const { url, length, what } of linked) {
+    if (!url.startsWith(prefix)) continue;
+    const size = sizes.get(url);
+    if (size === undefined) warn(`the ${what} ${url} names no file of ${MEDIA_SEGMENT}/`);
+    else if (length !== undefined && length !== size) warn(`the enclosure ${url} has "length: ${length}", but the file has ${size} bytes`);
+  }
 }
 
 function slugOf(file: SourceFile): string {
@@ -208,9 +262,11 @@ function frontMatterOf(file: SourceFile, texts: Map<string, string>, problems: P
   return undefined;
 }
 
-function sectionData(section: string[], settings: SectionSettings, language: string): SectionData {
-  const data: SectionData = { path: section, title: settings.title ?? folderTitle(section[section.length - 1] ?? ''), language };
+function sectionData(section: string[], site: SiteSettings, settings: SectionSettings, chain: SectionSettings[]): SectionData {
+  const { language } = inherit(site, chain);
+  const data: SectionData = { path: section, title: settings.title ?? folderTitle(section[section.length - 1] ?? ''), language, ...inheritFeedSettings(site, chain) };
   if (settings.description) data.description = settings.description;
+  if (settings.podcast) data.podcast = settings.podcast;
   return data;
 }
 
@@ -273,7 +329,7 @@ function slugCollision(slug: string, folders: string[], sections: Map<string, st
 }
 
 /** Absolute path -> how messages name it: relative to `base` with "/" separators, or absolute outside it. */
-function displayNamer(base: string): (absolute: string) => string {
+export function displayPathsFrom(base: string): (absolute: string) => string {
   const from = path.resolve(base);
   return (absolute) => {
     const relative = path.relative(from, absolute);
@@ -291,7 +347,8 @@ async function listMarkdownFiles(root: string, displayOf: (absolute: string) => 
       const absolute = path.join(dir, entry.name);
       const name = entry.name.normalize('NFC');
       if (entry.isDirectory()) {
-        if (!name.startsWith('_')) await walk(absolute, [...folders, name]);
+        const isMedia = folders.length === 0 && name === MEDIA_SEGMENT;
+        if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name]);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
         files.push({ folders, name, absolute, display: displayOf(absolute) });
       }

@@ -46,6 +46,8 @@ export interface BodyNote {
 export interface RenderedBody {
   html: string;
   notes: BodyNote[];
+  /** The first top-level paragraph, as HTML and as text (what summary feeds show). */
+  excerpt?: { html: string; text: string };
 }
 
 /** Raw HTML as the article wrote it, with the body line it starts on. */
@@ -54,15 +56,37 @@ interface RawHtml {
   line: number;
 }
 
-export function renderMarkdown(body: string, articleUrl: string, embedHosts: readonly string[]): RenderedBody {
+/** The body as HTML, what the sanitizer removed from it, and its first paragraph, from one parse. */
+export function renderBody(body: string, articleUrl: string, embedHosts: readonly string[]): RenderedBody {
   const env: RenderEnv = { baseUrl: articleUrl };
   const tokens = markdown.parse(body, env);
   const rendered = markdown.renderer.render(tokens, markdown.options, env);
   const raw = rawHtmlOf(tokens);
-  if (raw.length === 0) return { html: rendered, notes: [] };
-  const { html, removed } = sanitizeBodyHtml(rendered, { baseUrl: articleUrl, embedHosts });
   // Character references in raw HTML can name characters XML forbids (&#1;): removed like any.
-  return { html: cleanText(html), notes: removed.length > 0 ? describe(removed, raw) : [] };
+  const safe = (html: string) => (raw.length === 0 ? html : cleanText(sanitizeBodyHtml(html, { baseUrl: articleUrl, embedHosts }).html));
+  const result: RenderedBody = { html: rendered, notes: [] };
+  if (raw.length > 0) {
+    const { html, removed } = sanitizeBodyHtml(rendered, { baseUrl: articleUrl, embedHosts });
+    result.html = cleanText(html);
+    if (removed.length > 0) result.notes = describe(removed, raw);
+  }
+  const start = tokens.findIndex((token) => token.type === 'paragraph_open' && token.level === 0);
+  const inline = tokens[start + 1];
+  if (start === -1 || !inline) return result;
+  const excerptHtml = safe(markdown.renderer.render(tokens.slice(start, start + 3), markdown.options, env)).trim();
+  result.excerpt = { html: excerptHtml, text: inlineText(inline.children ?? []).replace(/\s+/g, ' ').trim() };
+  return result;
+}
+
+/** What a reader reads of inline tokens: their text, breaks as spaces, images by their alt text. */
+function inlineText(tokens: Token[]): string {
+  let text = '';
+  for (const token of tokens) {
+    if (token.type === 'text' || token.type === 'code_inline') text += token.content;
+    else if (token.type === 'softbreak' || token.type === 'hardbreak') text += ' ';
+    else if (token.type === 'image') text += inlineText(token.children ?? []);
+  }
+  return text;
 }
 
 function rawHtmlOf(tokens: Token[]): RawHtml[] {

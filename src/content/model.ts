@@ -2,7 +2,7 @@
  * The content model: what loading a folder of articles produces. Plain, serializable data, so that
  * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
  */
-import type { FeedItem, Person } from '../feeds/document.js';
+import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { Disambiguation } from '../time/index.js';
 
 export type { Person } from '../feeds/document.js';
@@ -18,9 +18,19 @@ export interface SiteSettings {
   authors: Person[];
   feedLimit: number;
   cacheMaxAge: number;
+  /** false: the site publishes feeds and index pages only; every article names its own page (`link`). */
+  articlePages: boolean;
+  /** Items per RFC 5005 archive document. */
+  archiveSize: number;
+  /** Days a deleted article is announced in Atom feeds (RFC 6721). */
+  tombstoneDays: number;
   hub?: string;
   /** Hosts (and their subdomains) whose https iframes articles may embed. */
   embedHosts: string[];
+  content: ContentMode;
+  /** Absolute URLs. */
+  icon?: string;
+  logo?: string;
 }
 
 export interface SectionData {
@@ -29,6 +39,22 @@ export interface SectionData {
   title: string;
   description?: string;
   language: string;
+  /** Inherited, like language. */
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
+  /** The section's own (podcasts are not inherited). */
+  podcast?: PodcastChannel;
+}
+
+/** A file of the articles folder's `media/` folder, served at `/media/<path>`. */
+export interface MediaFile {
+  /** Names below `media/`, e.g. ["podcast", "episode-1.mp3"]. */
+  path: string[];
+  /** Media type (media-types.ts), without parameters. */
+  type: string;
+  /** The bytes, base64: SiteData stays JSON, which the Worker imports. */
+  base64: string;
 }
 
 /** An article: what its feed entries show (FeedItem), and where it comes from. */
@@ -39,12 +65,15 @@ export interface ArticleData extends FeedItem {
   slug: string;
   /** Changes whenever anything the article renders from changes. */
   version: string;
+  /** Hash of the file's text: the publish ledger knows a renamed file by it. */
+  contentHash: string;
 }
 
 export interface SiteData {
   site: SiteSettings;
   sections: SectionData[];
   articles: ArticleData[];
+  media: MediaFile[];
 }
 
 export interface Problem {

@@ -8,7 +8,7 @@ import { parseFrontMatter } from './frontmatter.js';
 import { hash, readTextSync } from './source.js';
 
 /** What the per-article work needs: the article's context, less its version, plus its file. */
-export interface ArticleJob extends Omit<ArticleContext, 'version'> {
+export interface ArticleJob extends Omit<ArticleContext, 'version' | 'contentHash'> {
   /** Absolute path of the file. */
   file: string;
   /** Hash of everything the article inherits: its version is this and its text's hash. */
@@ -32,15 +32,15 @@ export function runArticleJob(job: ArticleJob): JobOutcome {
   const textHash = hash(read.text);
   const version = articleVersion(job.context, textHash);
   if (version === job.cachedVersion) return { kind: 'unchanged', textHash, version };
-  return { kind: 'parsed', textHash, version, result: parseArticle(read.text, job, version) };
+  return { kind: 'parsed', textHash, version, result: parseArticle(read.text, job, version, textHash) };
 }
 
 /** The per-article work on text already read. */
-export function parseArticle(text: string, job: Omit<ArticleJob, 'file' | 'context' | 'cachedVersion'>, version: string): ArticleResult {
+export function parseArticle(text: string, job: Omit<ArticleJob, 'file' | 'context' | 'cachedVersion'>, version: string, contentHash = hash(text)): ArticleResult {
   const parsed = parseFrontMatter(text);
   if (!parsed.ok) {
-    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), idLine: 1 };
+    return { draft: false, problems: parsed.problems.map((p) => ({ ...p, severity: 'error' as const })), idLine: 1, enclosuresLine: 1 };
   }
   const { source, section, slug, url, site, inherited } = job;
-  return readArticle(parsed.value, { source, section, slug, url, site, inherited, version });
+  return readArticle(parsed.value, { source, section, slug, url, site, inherited, version, contentHash });
 }

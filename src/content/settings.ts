@@ -3,20 +3,24 @@
  * (articles/<section>/_index.md), and how they are inherited: article -> its section -> parent
  * sections -> site.
  */
-import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
+import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/document.js';
+import { DISAMBIGUATIONS, checkZone, type Disambiguation } from '../time/index.js';
 import { FieldReader, httpUrl, languageTag } from './fields.js';
 import { DEFAULT_EMBED_HOSTS } from './sanitize.js';
+import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
 import type { SiteSettings } from './model.js';
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
-  'author', 'feed_limit', 'cache_max_age', 'hub', 'embed_hosts',
+  'author', 'feed_limit', 'cache_max_age', 'hub', 'archive_size', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts',
 ] as const;
-export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation'] as const;
+export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'content', 'icon', 'logo', 'podcast'] as const;
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;
+export const DEFAULT_ARCHIVE_SIZE = 100;
+export const DEFAULT_TOMBSTONE_DAYS = 30;
 
 /** What a section's `_index.md` may set; unset values are inherited. */
 export interface SectionSettings {
@@ -25,6 +29,19 @@ export interface SectionSettings {
   timezone?: string;
   language?: string;
   disambiguation?: Disambiguation;
+  content?: ContentMode;
+  /** Absolute URLs (a path is resolved against the section's URL). */
+  icon?: string;
+  logo?: string;
+  /** Not inherited: a section is a podcast when its own _index.md says so. */
+  podcast?: PodcastChannel;
+}
+
+/** What a section's feeds inherit from the sections above it and the site. */
+export interface FeedSettings {
+  content: ContentMode;
+  icon?: string;
+  logo?: string;
 }
 
 /** The settings an article inherits from its section chain and the site. */
@@ -54,13 +71,19 @@ export function readLanguage(fields: FieldReader, key = 'language'): string | un
 }
 
 export function readDisambiguation(fields: FieldReader): Disambiguation | undefined {
-  const value = fields.text('disambiguation');
-  if (value === undefined) return undefined;
-  if (!isDisambiguation(value)) {
-    fields.error('disambiguation', `"disambiguation" must be one of ${DISAMBIGUATIONS.join(', ')}, not "${value}"`);
-    return undefined;
-  }
-  return value;
+  return fields.oneOf('disambiguation', DISAMBIGUATIONS);
+}
+
+/** `content`, `icon` and `logo`, which the site and every section may set; paths are resolved against `pageUrl`. */
+function readFeedSettings(fields: FieldReader, pageUrl: string): Partial<FeedSettings> {
+  const settings: Partial<FeedSettings> = {};
+  const content = fields.oneOf('content', CONTENT_MODES);
+  const icon = fields.url('icon', pageUrl);
+  const logo = fields.url('logo', pageUrl);
+  if (content) settings.content = content;
+  if (icon) settings.icon = icon;
+  if (logo) settings.logo = logo;
+  return settings;
 }
 
 /**
@@ -94,10 +117,16 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     feedLimit: fields.integer('feed_limit', 1, 1000) ?? DEFAULT_FEED_LIMIT,
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
     embedHosts: readEmbedHosts(fields) ?? [...DEFAULT_EMBED_HOSTS],
+    articlePages: fields.boolean('article_pages') ?? true,
+    archiveSize: fields.integer('archive_size', 1, 10_000) ?? DEFAULT_ARCHIVE_SIZE,
+    tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
+    content: 'full',
   };
   if (timezone) settings.timezone = timezone;
   if (hub) settings.hub = hub;
-  return baseUrl ? settings : undefined;
+  if (!baseUrl) return undefined;
+  Object.assign(settings, readFeedSettings(fields, `${baseUrl}/`));
+  return settings;
 }
 
 /**
@@ -130,7 +159,10 @@ function hostName(text: string): string | undefined {
   }
 }
 
-export function readSectionSettings(fields: FieldReader): SectionSettings {
+/**
+ * `url`: the section's page; `feedUrl`: its RSS feed (a podcast's default guid is derived from it).
+ */
+export function readSectionSettings(fields: FieldReader, site: SiteSettings, url: string, feedUrl: string): SectionSettings {
   fields.checkKnownKeys(SECTION_KEYS);
   const settings: SectionSettings = {};
   const title = fields.text('title', singleLine);
@@ -143,19 +175,33 @@ export function readSectionSettings(fields: FieldReader): SectionSettings {
   if (timezone) settings.timezone = timezone;
   if (language) settings.language = language;
   if (disambiguation) settings.disambiguation = disambiguation;
+  Object.assign(settings, readFeedSettings(fields, url));
+  const podcast = readPodcast(fields, site, url, feedUrl);
+  if (podcast) settings.podcast = podcast;
   return settings;
+}
+
+/** A section's feed settings: its own, else the nearest section's above it, else the site's. */
+export function inheritFeedSettings(site: SiteSettings, chain: SectionSettings[]): FeedSettings {
+  const { content, icon, logo } = site;
+  return overlay<FeedSettings>({ content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}) }, chain, ['content', 'icon', 'logo']);
 }
 
 /** `chain` runs from the top-level section down to the article's own section. */
 export function inherit(site: SiteSettings, chain: SectionSettings[]): Inherited {
-  const inherited: Inherited = { language: site.language, disambiguation: site.disambiguation };
-  if (site.timezone) inherited.timezone = site.timezone;
+  const { language, disambiguation, timezone } = site;
+  return overlay<Inherited>({ language, disambiguation, ...(timezone ? { timezone } : {}) }, chain, ['timezone', 'language', 'disambiguation']);
+}
+
+/** `base`, with each of `keys` taken from the last section along `chain` that sets it. */
+function overlay<T extends object>(base: T, chain: readonly SectionSettings[], keys: ReadonlyArray<keyof T & keyof SectionSettings>): T {
+  const result = { ...base };
   for (const section of chain) {
-    if (section.timezone) inherited.timezone = section.timezone;
-    if (section.language) inherited.language = section.language;
-    if (section.disambiguation) inherited.disambiguation = section.disambiguation;
+    for (const key of keys) {
+      if (section[key]) Object.assign(result, { [key]: section[key] });
+    }
   }
-  return inherited;
+  return result;
 }
 
 /** `https://Example.com/news/` -> `https://example.com/news`; undefined unless absolute http(s). */

@@ -1,27 +1,41 @@
-/** FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links and a WebSub hub link. */
+/**
+ * FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links, a WebSub hub link, and each
+ * enclosure as a link rel="enclosure".
+ */
 import { formatRfc3339 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
-import { GENERATOR, pageLinks, type FeedDocument, type FeedItem, type Person } from './document.js';
+import { FEED_HISTORY_NS, GENERATOR, TOMBSTONES_NS, feedLinks, itemStyle, type FeedDocument, type FeedItem, type ItemStyle, type Person } from './document.js';
+import { mediaTypeOfUrl } from './media-types.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
-
-const IMAGE_TYPES: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
-  avif: 'image/avif', svg: 'image/svg+xml',
-};
 
 function person(tag: 'author', p: Person): string {
   return `<${tag}>${element('name', p.name)}${element('email', p.email)}${element('uri', p.url)}</${tag}>`;
 }
 
-function imageType(url: string): string | undefined {
-  const extension = /\.([A-Za-z0-9]+)$/.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-  return extension ? IMAGE_TYPES[extension] : undefined;
+function enclosureLinks(item: FeedItem): string {
+  return (
+    (item.enclosures ?? [])
+      .map((e) => emptyElement('link', { rel: 'enclosure', type: e.type, length: String(e.length), title: e.title, href: e.url }))
+      .join('') + (item.image ? emptyElement('link', { rel: 'enclosure', type: mediaTypeOfUrl(item.image), href: item.image }) : '')
+  );
 }
 
-/** One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts). */
-export function atomEntryParts<C extends Chunk>(item: FeedItem, feedLanguage: string, escapedHtml: C): Array<string | C> {
-  const lang = item.language === feedLanguage ? '' : ` xml:lang="${item.language}"`;
-  return [
+/**
+ * A summary feed's entry: the summary as text, or the first paragraph as HTML; no content (the
+ * alternate link is what RFC 4287 then requires).
+ */
+function summaryOnly(item: FeedItem): string {
+  if (item.summary !== undefined) return element('summary', item.summary, { type: 'text' });
+  return element('summary', item.excerpt?.html, { type: 'html' });
+}
+
+/**
+ * One entry as parts to be joined, sharing `escapedHtml` by reference (see rssItemParts); a
+ * summary feed's entries do not use it.
+ */
+export function atomEntryParts<C extends Chunk>(item: FeedItem, style: ItemStyle, escapedHtml: C): Array<string | C> {
+  const lang = item.language === style.language ? '' : ` xml:lang="${item.language}"`;
+  const head =
     `<entry${lang}>` +
       element('id', item.id) +
       element('title', item.title, { type: 'text' }) +
@@ -29,17 +43,15 @@ export function atomEntryParts<C extends Chunk>(item: FeedItem, feedLanguage: st
       element('published', formatRfc3339(item.published)) +
       element('updated', formatRfc3339(item.updated ?? item.published)) +
       item.authors.map((a) => person('author', a)).join('') +
-      item.tags.map((term) => emptyElement('category', { term })).join('') +
-      element('summary', item.summary, { type: 'text' }) +
-      '<content type="html">',
-    escapedHtml,
-    `</content>${item.image ? emptyElement('link', { rel: 'enclosure', type: imageType(item.image), href: item.image }) : ''}</entry>\n`,
-  ];
+      item.tags.map((term) => emptyElement('category', { term })).join('');
+  const tail = `${enclosureLinks(item)}</entry>\n`;
+  if (style.content === 'summary') return [`${head}${summaryOnly(item)}${tail}`];
+  return [`${head}${element('summary', item.summary, { type: 'text' })}<content type="html">`, escapedHtml, `</content>${tail}`];
 }
 
 export function renderAtom(
   feed: FeedDocument,
-  entryParts: (item: FeedItem) => readonly Chunk[] = (item) => atomEntryParts(item, feed.language, escapeText(item.html)),
+  entryParts: (item: FeedItem) => readonly Chunk[] = (item) => atomEntryParts(item, itemStyle(feed), escapeText(item.html)),
 ): Chunk[] {
   const { links } = feed;
   // Atom needs an author for every entry: the feed's stands in for entries without one.
@@ -47,17 +59,21 @@ export function renderAtom(
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
-    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">\n` +
-    element('id', links.first) +
+    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.archive ? ` xmlns:fh="${FEED_HISTORY_NS}"` : ''}${feed.tombstones.length > 0 ? ` xmlns:at="${TOMBSTONES_NS}"` : ''} xml:lang="${feed.language}">\n` +
+    element('id', links.current) +
     element('title', feed.title, { type: 'text' }) +
     element('subtitle', feed.description, { type: 'text' }) +
     element('updated', formatRfc3339(feed.updated)) +
     authors.map((a) => person('author', a)).join('') +
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: links.html }) +
-    pageLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
+    feedLinks(links).map(([rel, href]) => emptyElement('link', { rel, type: 'application/atom+xml', href })).join('') +
     (links.hub ? emptyElement('link', { rel: 'hub', href: links.hub }) : '') +
     element('generator', GENERATOR) +
-    '\n',
+    element('icon', feed.icon) +
+    element('logo', feed.logo) +
+    (feed.archive ? '<fh:archive/>' : '') +
+    '\n' +
+    feed.tombstones.map(({ id, deleted }) => `${emptyElement('at:deleted-entry', { ref: id, when: formatRfc3339(deleted) })}\n`).join(''),
   ];
   for (const item of feed.items) parts.push(...entryParts(item));
   parts.push('</feed>\n');

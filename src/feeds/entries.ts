@@ -2,11 +2,13 @@
  * Each article's entry in each format, rendered and encoded once and shared by every feed page it
  * is on: an article appears in the site's feed and in the feed of every section above it. The
  * escaped body is encoded once per article and the cached entries point to it, so caching them
- * copies no body.
+ * copies no body. An entry also depends on its feed's item style (summary or full content, the
+ * feed's language, podcast tags): entries are kept per format and per the parts of the style that
+ * format depends on.
  */
 import { atomEntryParts } from './atom.js';
 import { ByteArena, type Chunk } from './chunks.js';
-import type { FeedItem } from './document.js';
+import type { FeedItem, ItemStyle } from './document.js';
 import { jsonItemParts } from './json.js';
 import { rssItemParts } from './rss.js';
 import { escapeText } from './xml.js';
@@ -30,35 +32,41 @@ class BoundedMap<K, V> extends Map<K, V> {
 
 export class EntryCache {
   private readonly escaped: BoundedMap<FeedItem, Uint8Array>;
-  private readonly rssParts: BoundedMap<FeedItem, readonly Chunk[]>;
-  private readonly atomParts: BoundedMap<string, BoundedMap<FeedItem, readonly Chunk[]>>;
-  private readonly jsonParts: BoundedMap<FeedItem, readonly Chunk[]>;
+  /** By format and the style parts it depends on, then by item. */
+  private readonly variants = new BoundedMap<string, BoundedMap<FeedItem, readonly Chunk[]>>(64);
   private readonly bytes = new ByteArena();
   private readonly encode = (chunk: Chunk): Uint8Array => (typeof chunk === 'string' ? this.bytes.encode(chunk) : chunk);
 
-  /** `capacity`: articles kept per format (a static build keeps all; a server, its hot ones). */
+  /** `capacity`: articles kept per format and style (a static build keeps all; a server, its hot ones). */
   constructor(private readonly capacity = Infinity) {
     this.escaped = new BoundedMap(capacity);
-    this.rssParts = new BoundedMap(capacity);
-    this.atomParts = new BoundedMap(16);
-    this.jsonParts = new BoundedMap(capacity);
   }
 
   private escapedHtml(item: FeedItem): Uint8Array {
     return this.escaped.obtain(item, () => this.bytes.encode(escapeText(item.html)));
   }
 
-  rss(item: FeedItem): readonly Chunk[] {
-    return this.rssParts.obtain(item, () => rssItemParts(item, this.escapedHtml(item)).map(this.encode));
+  private entry(variant: string, item: FeedItem, render: () => ReadonlyArray<string | Uint8Array>): readonly Chunk[] {
+    const entries = this.variants.obtain(variant, () => new BoundedMap(this.capacity));
+    return entries.obtain(item, () => render().map(this.encode));
   }
 
-  /** Atom entries depend on the feed's language (an entry in another one says so with xml:lang). */
-  atom(item: FeedItem, feedLanguage: string): readonly Chunk[] {
-    const byLanguage = this.atomParts.obtain(feedLanguage, () => new BoundedMap(this.capacity));
-    return byLanguage.obtain(item, () => atomEntryParts(item, feedLanguage, this.escapedHtml(item)).map(this.encode));
+  /** RSS items depend on the content mode and on whether the feed is a podcast's. */
+  rss(item: FeedItem, style: ItemStyle): readonly Chunk[] {
+    return this.entry(`rss\0${style.content}\0${style.podcast}`, item, () => rssItemParts(item, style, this.body(item, style)));
   }
 
-  json(item: FeedItem): readonly Chunk[] {
-    return this.jsonParts.obtain(item, () => jsonItemParts(item, JSON.stringify(item.html)).map(this.encode));
+  /** Atom entries depend on the content mode and the feed's language (an entry in another one says so with xml:lang). */
+  atom(item: FeedItem, style: ItemStyle): readonly Chunk[] {
+    return this.entry(`atom\0${style.content}\0${style.language}`, item, () => atomEntryParts(item, style, this.body(item, style)));
+  }
+
+  json(item: FeedItem, style: ItemStyle): readonly Chunk[] {
+    return this.entry(`json\0${style.content}`, item, () => jsonItemParts(item, style, style.content === 'full' ? JSON.stringify(item.html) : ''));
+  }
+
+  /** The escaped body, encoded once per article; summary entries carry none, so none is made for them. */
+  private body(item: FeedItem, style: ItemStyle): Uint8Array | string {
+    return style.content === 'full' ? this.escapedHtml(item) : '';
   }
 }

@@ -4,7 +4,7 @@
  */
 import { renderAtom } from './atom.js';
 import type { Chunk } from './chunks.js';
-import type { FeedDocument } from './document.js';
+import { itemStyle, type FeedDocument } from './document.js';
 import type { EntryCache } from './entries.js';
 import { renderJsonFeed } from './json.js';
 import { renderRss } from './rss.js';
@@ -34,21 +34,30 @@ export const FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
     mediaType: 'application/rss+xml',
     browserMediaType: 'application/xml',
     label: 'RSS',
-    render: (doc, entries) => renderRss(doc, (item) => entries.rss(item)),
+    render: (doc, entries) => {
+      const style = itemStyle(doc);
+      return renderRss(doc, (item) => entries.rss(item, style));
+    },
   },
   atom: {
     file: 'atom.xml',
     mediaType: 'application/atom+xml',
     browserMediaType: 'application/xml',
     label: 'Atom',
-    render: (doc, entries) => renderAtom(doc, (item) => entries.atom(item, doc.language)),
+    render: (doc, entries) => {
+      const style = itemStyle(doc);
+      return renderAtom(doc, (item) => entries.atom(item, style));
+    },
   },
   json: {
     file: 'feed.json',
     mediaType: 'application/feed+json',
     browserMediaType: 'application/json',
     label: 'JSON Feed',
-    render: (doc, entries) => renderJsonFeed(doc, (item) => entries.json(item)),
+    render: (doc, entries) => {
+      const style = itemStyle(doc);
+      return renderJsonFeed(doc, (item) => entries.json(item, style));
+    },
   },
 };
 

@@ -1,45 +1,54 @@
 /**
- * The one Hono app every runtime serves. The route resolves a request path to a resource of the
- * current site; middleware does the HTTP around it (caching and conditional GET).
+ * The one Hono app every runtime serves. The site resolves a request path to what it names (a
+ * RepresentationStore from the articles, or the Worker's static assets); middleware does the HTTP
+ * around it (caching and conditional GET).
  */
 import { Hono } from 'hono';
-import type { RepresentationStore } from '../publish/store.js';
-import { lookup, type Lookup } from '../site/resources.js';
-import { routeOf } from '../urls/routes.js';
+import type { Resolution } from '../publish/store.js';
 import { errorResponse, redirectResponse, refuseRequest } from './headers.js';
 import { serveRepresentations, type RepresentationOptions } from './middleware/representation/index.js';
 
+/** One version of a site, as the app serves it. */
+export interface ServedSite {
+  /** The path part of the site's base URL, without trailing slash: "" or e.g. "/news". */
+  readonly basePath: string;
+  /** `sitePath`: raw (percent-encoded), relative to the base path. */
+  resolve(sitePath: string): Resolution | Promise<Resolution>;
+}
+
 export interface AppOptions extends RepresentationOptions {
   /** The current site; called per request, so a reload swaps it without a restart. */
-  site: () => RepresentationStore | Promise<RepresentationStore>;
+  site: () => ServedSite | Promise<ServedSite>;
 }
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use(serveRepresentations(options));
 
-  const resolvers = new WeakMap<RepresentationStore, Map<string, Lookup>>();
+  const resolutions = new WeakMap<ServedSite, Map<string, Resolution>>();
   app.all('*', async (c) => {
     const refused = refuseRequest(c.req.raw);
     if (refused) return refused;
-    const store = await options.site();
-    let resolved = resolvers.get(store);
-    if (!resolved) resolvers.set(store, (resolved = new Map()));
+    const site = await options.site();
+    let resolved = resolutions.get(site);
+    if (!resolved) resolutions.set(site, (resolved = new Map()));
     const rawPath = rawPathOf(c.req.url);
     let resolution = resolved.get(rawPath);
     if (!resolution) {
+      resolution = await resolve(site, rawPath);
       // Bounded: a flood of random paths must not grow memory.
       if (resolved.size >= 10_000) resolved.clear();
-      resolution = resolve(store, rawPath);
       resolved.set(rawPath, resolution);
     }
     switch (resolution.kind) {
       case 'error':
         return errorResponse(resolution.status, resolution.reason);
       case 'redirect':
-        return redirectResponse(`${store.basePath}${resolution.location}`);
-      case 'found':
-        return c.render(store.peek(resolution.path) ?? (await store.get(resolution.path, resolution.resource)));
+        return redirectResponse(`${site.basePath}${resolution.location}`);
+      case 'found': {
+        const representation = resolution.representation();
+        return c.render(representation instanceof Promise ? await representation : representation);
+      }
     }
   });
 
@@ -52,12 +61,12 @@ export function createApp(options: AppOptions): Hono {
 }
 
 /** A raw request path -> what it names on this site (pure, so it is cached per site version). */
-function resolve(store: RepresentationStore, rawPath: string): Lookup {
-  const { basePath } = store;
+function resolve(site: ServedSite, rawPath: string): Resolution | Promise<Resolution> {
+  const { basePath } = site;
   if (basePath && !(rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
     return { kind: 'error', status: 404, reason: `this site lives under ${basePath}/` };
   }
-  return lookup(store.snapshot, routeOf(rawPath.slice(basePath.length) || '/'));
+  return site.resolve(rawPath.slice(basePath.length) || '/');
 }
 
 /** The path exactly as sent (still percent-encoded), without query or fragment. */

@@ -8,6 +8,7 @@
  * its fast path.
  */
 import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
+import { SERVED_MEDIA_TYPES } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
 import type { ResponseFacts } from '../publish/store.js';
 
@@ -34,9 +35,12 @@ function securityHeaders(embedHosts: readonly string[]): Record<string, string> 
 /** Errors and redirects show nothing an article wrote: they allow no frames. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders([]);
 
-const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE]);
+const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE, ...SERVED_MEDIA_TYPES]);
 
-/** Feeds and the OPML list are public and read by web-based readers on other origins. */
+/**
+ * Feeds, the OPML list and media files are public and read by web-based readers on other origins
+ * (web podcast players fetch transcripts and chapters).
+ */
 export function isCrossOriginReadable(contentType: string): boolean {
   return CROSS_ORIGIN_TYPES.has(mediaTypeOf(contentType));
 }

@@ -15,6 +15,8 @@ export interface PageFrame {
   siteTitle: string;
   alternates: AlternateLink[];
   canonical?: string;
+  /** The favicon's absolute URL. */
+  icon?: string;
   /** Trusted HTML: built by the page modules from escaped parts. */
   body: string;
 }
@@ -30,7 +32,7 @@ export function renderPage(frame: PageFrame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(frame.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(frame.basePath)}/style.css">
-${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${alternates}
+${frame.canonical ? `<link rel="canonical" href="${escapeHtml(frame.canonical)}">\n` : ''}${frame.icon ? `<link rel="icon" href="${escapeHtml(frame.icon)}">\n` : ''}${alternates}
 </head>
 <body>
 <header><a class="site" href="${escapeHtml(frame.basePath)}/">${escapeHtml(frame.siteTitle)}</a></header>

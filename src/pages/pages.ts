@@ -26,6 +26,12 @@ function feedLinks(snapshot: SiteSnapshot, scope: Scope): string {
   return `<span class="feeds">${links.join('')}</span>`;
 }
 
+/** The small icon, else the logo. */
+function favicon(scope: Scope): { icon?: string } {
+  const icon = scope.icon ?? scope.logo;
+  return icon ? { icon } : {};
+}
+
 function time(instant: OffsetInstant): string {
   const text = formatRfc3339(instant);
   return `<time datetime="${text}">${text.replace('T', ' ')}</time>`;
@@ -34,9 +40,10 @@ function time(instant: OffsetInstant): string {
 function itemList(snapshot: SiteSnapshot, items: readonly ArticleData[]): string {
   if (items.length === 0) return '<p>No articles yet.</p>';
   const base = basePathOf(snapshot.site.baseUrl);
+  const href = (item: ArticleData) => (snapshot.site.articlePages ? base + articlePath(item.section, item.slug) : item.link);
   const rows = items.map(
     (item) =>
-      `<li><a href="${escapeHtml(base + articlePath(item.section, item.slug))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
+      `<li><a href="${escapeHtml(href(item))}">${escapeHtml(item.title)}</a> <span class="meta">${time(item.published)}</span></li>`,
   );
   return `<ul class="items">\n${rows.join('\n')}\n</ul>`;
 }
@@ -60,13 +67,14 @@ ${site.description ? `<p>${escapeHtml(site.description)}</p>\n` : ''}<p>Everythi
 <h2>Sections</h2>
 ${scopeTree(root)}
 <h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(root, 1))}`;
+${itemList(snapshot, snapshot.currentItems(root))}`;
   return renderPage({
     title: site.title,
     language: site.language,
     basePath: base,
     siteTitle: site.title,
     alternates: snapshot.allScopes().flatMap((scope) => alternatesFor(snapshot, scope)),
+    ...favicon(root),
     body,
   });
 }
@@ -77,13 +85,14 @@ export function renderScopePage(snapshot: SiteSnapshot, scope: Scope): string {
   const body = `<h1>${escapeHtml(title)}</h1>
 ${scope.description ? `<p>${escapeHtml(scope.description)}</p>\n` : ''}<p>${feedLinks(snapshot, scope)}</p>
 ${children ? `<h2>Sections</h2>\n<ul class="sections">\n${children}\n</ul>\n` : ''}<h2>Latest</h2>
-${itemList(snapshot, snapshot.pageItems(scope, 1))}`;
+${itemList(snapshot, snapshot.currentItems(scope))}`;
   return renderPage({
     title: snapshot.feedTitle(scope),
     language: scope.language,
     basePath: basePathOf(snapshot.site.baseUrl),
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
+    ...favicon(scope),
     body,
   });
 }
@@ -106,6 +115,7 @@ ${article.summary ? `<p><strong>${escapeHtml(article.summary)}</strong></p>\n` :
     siteTitle: snapshot.site.title,
     alternates: alternatesFor(snapshot, scope),
     canonical: article.link,
+    ...favicon(scope),
     body,
   });
 }

@@ -7,6 +7,7 @@ import type { Chunk } from '../feeds/chunks.js';
 import type { FeedDocument } from '../feeds/document.js';
 import { EntryCache } from '../feeds/entries.js';
 import { FORMATS, type FeedFormat } from '../feeds/formats.js';
+import { servedContentType } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE, renderOpml } from '../feeds/opml.js';
 import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
 import { HTML_MEDIA_TYPE, renderArticlePage, renderIndexPage, renderScopePage } from '../pages/pages.js';
@@ -25,9 +26,14 @@ export interface Rendered {
   /** WebSub: the hub and the canonical self URL, for `Link` headers. */
   hub?: string;
   self?: string;
+  /** Seconds caches may keep it, when not the site's cache_max_age. */
+  maxAge?: number;
 }
 
-/** Everything the site serves is UTF-8 text. */
+/** A full archive's items never change; its bytes do only when one of them is edited. */
+export const FULL_ARCHIVE_MAX_AGE = 86_400;
+
+/** Everything the site makes is UTF-8 text (media files are served as they are). */
 export function utf8(mediaType: string): string {
   return `${mediaType}; charset=utf-8`;
 }
@@ -37,7 +43,7 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
-      return renderFeed(snapshot, buildFeedDocument(snapshot, resource.scope, resource.format, resource.page), resource.format, entries);
+      return renderFeed(snapshot, resource, buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive), entries);
     case 'opml': {
       const outlines = snapshot.allScopes().map((scope) => ({
         title: snapshot.feedTitle(scope),
@@ -61,10 +67,24 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
     case 'stylesheet':
       return { contentType: utf8(CSS_MEDIA_TYPE), chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
+    case 'media':
+      return { contentType: servedContentType(resource.file.type), chunks: [decodeBase64(resource.file.base64)] };
   }
 }
 
-export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: FeedFormat, entries = new EntryCache(0)): Rendered {
+/** atob, which Node and workerd both have, rather than Buffer, which the Worker lacks. */
+function decodeBase64(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export type FeedResource = Extract<Resource, { kind: 'feed' }>;
+
+/** `doc`: the resource's document (buildFeedDocument), passed in by callers that already built it. */
+export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: FeedDocument, entries = new EntryCache(0)): Rendered {
+  const { format, archive, scope } = resource;
   const rendered: Rendered = {
     contentType: utf8(FORMATS[format].mediaType),
     chunks: FORMATS[format].render(doc, entries),
@@ -72,6 +92,7 @@ export function renderFeed(snapshot: SiteSnapshot, doc: FeedDocument, format: Fe
     self: doc.links.self,
   };
   if (snapshot.site.hub) rendered.hub = snapshot.site.hub;
+  if (archive !== undefined && snapshot.isFullArchive(scope, archive)) rendered.maxAge = FULL_ARCHIVE_MAX_AGE;
   return rendered;
 }
 

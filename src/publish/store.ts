@@ -6,9 +6,11 @@
 import { chunksToBytes } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
 import { buildFeedDocument } from '../site/feed-document.js';
-import type { Resource } from '../site/resources.js';
+import { lookup, type Resource } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
+import { routeOf, type RouteError } from '../urls/routes.js';
+import type { ResourceClock } from './publication.js';
 import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
 
 /** What the header policy (http/headers.ts) decides a response's headers from. */
@@ -32,31 +34,52 @@ export interface Representation extends ResponseFacts {
 }
 
 export function responseFacts(snapshot: SiteSnapshot, rendered: Rendered): ResponseFacts {
-  const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: snapshot.site.cacheMaxAge, embedHosts: snapshot.site.embedHosts };
+  const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: rendered.maxAge ?? snapshot.site.cacheMaxAge, embedHosts: snapshot.site.embedHosts };
   if (rendered.hub) facts.hub = rendered.hub;
   if (rendered.self) facts.self = rendered.self;
   return facts;
 }
 
 export async function strongEtag(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return etagOfDigest(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+/** The strong ETag of bytes whose SHA-256 is `digest`: quoted base64url of its first 18 bytes. */
+export function etagOfDigest(digest: Uint8Array): string {
   let binary = '';
   for (const byte of digest.subarray(0, 18)) binary += String.fromCharCode(byte);
   return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
 }
 
-export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
+/**
+ * `clock`: where Last-Modified comes from (the publish ledger: the instant these bytes first
+ * appeared at `path`); without one, the newest change the body shows.
+ */
+export async function represent(snapshot: SiteSnapshot, rendered: Rendered, path: string, clock?: ResourceClock): Promise<Representation> {
   const body = chunksToBytes(rendered.chunks);
-  const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag: await strongEtag(body) };
-  if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
+  const etag = await strongEtag(body);
+  const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag };
+  const lastModified = clock ? clock.since(path, etag.slice(1, -1)) : rendered.lastModified;
+  if (lastModified !== undefined) representation.lastModified = Math.floor(lastModified / 1000) * 1000;
   return representation;
 }
+
+/**
+ * What a site-relative request path names, ready to answer: the representation (made on demand),
+ * a redirect (site-relative) or an error. Pure for one version of a site, so servers cache it.
+ */
+export type Resolution =
+  | { kind: 'found'; representation: () => Representation | Promise<Representation> }
+  | { kind: 'redirect'; location: string }
+  | RouteError;
 
 export interface StoreOptions {
   /** Bodies kept in memory at most (least recently used go first). */
   maxBytes?: number;
   /** The store of the site's previous version: feeds whose content key is unchanged are reused. */
   previous?: RepresentationStore;
+  /** Where Last-Modified comes from (see represent). */
+  clock?: ResourceClock;
 }
 
 /** Articles whose feed entries a server keeps rendered: the ones on the pages aggregators poll. */
@@ -76,6 +99,7 @@ export class RepresentationStore {
   /** The previous version's feeds by key (the map only: holding its store would chain every version). */
   private readonly previousByKey: ReadonlyMap<string, Representation> | undefined;
   private readonly maxBytes: number;
+  private readonly resourceClock: ResourceClock | undefined;
   /** Shared with the next version: unchanged articles are the same objects there. */
   readonly entries: EntryCache;
   private clock = 0;
@@ -90,9 +114,18 @@ export class RepresentationStore {
     options: StoreOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.resourceClock = options.clock;
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
     this.basePath = basePathOf(snapshot.site.baseUrl);
+  }
+
+  /** `sitePath`: raw (percent-encoded), relative to the base path. */
+  resolve(sitePath: string): Resolution {
+    const found = lookup(this.snapshot, routeOf(sitePath));
+    if (found.kind !== 'found') return found;
+    const { path, resource } = found;
+    return { kind: 'found', representation: () => this.peek(path) ?? this.get(path, resource) };
   }
 
   /** The representation if it is already in memory (the hot path: no promise, no render). */
@@ -117,15 +150,15 @@ export class RepresentationStore {
   private async make(path: string, resource: Resource): Promise<Representation> {
     if (resource.kind !== 'feed') {
       this.renders++;
-      return represent(this.snapshot, renderResource(this.snapshot, resource, this.entries));
+      return represent(this.snapshot, renderResource(this.snapshot, resource, this.entries), path, this.resourceClock);
     }
-    const doc = buildFeedDocument(this.snapshot, resource.scope, resource.format, resource.page);
+    const doc = buildFeedDocument(this.snapshot, resource.scope, resource.format, resource.archive);
     const key = feedContentKey(this.snapshot, doc, resource.format);
     this.keyOfPath.set(path, key);
     const reused = this.previousByKey?.get(key);
     if (reused) return reused;
     this.renders++;
-    return represent(this.snapshot, renderFeed(this.snapshot, doc, resource.format, this.entries));
+    return represent(this.snapshot, renderFeed(this.snapshot, resource, doc, this.entries), path, this.resourceClock);
   }
 
   private keep(path: string, representation: Representation): void {

@@ -3,7 +3,8 @@
  * with zlib (brotli and gzip), and reports invalid articles on stderr while serving the rest. With
  * `watch`, it reloads when a file under the folder changes: only changed files are parsed again,
  * only feeds whose content changed are rendered again, and an article an edit breaks keeps its
- * last good version.
+ * last good version. The publish ledger beside the articles records what was published when: it
+ * gives every representation its Last-Modified, and is saved whenever it learns something new.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
@@ -14,8 +15,12 @@ import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js'
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
-import { publish } from '../publish/index.js';
-import type { RepresentationStore } from '../publish/store.js';
+import { Ledger, LEDGER_FILE } from '../ledger/ledger.js';
+import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
+import { RepresentationStore } from '../publish/store.js';
+import { allResources } from '../site/resources.js';
+import { SiteSnapshot } from '../site/snapshot.js';
+import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
 
 export interface NodeServerOptions {
   articlesDir: string;
@@ -27,6 +32,8 @@ export interface NodeServerOptions {
   displayFrom?: string;
   /** Where problems and status lines go (stderr by default). */
   log?: (line: string) => void;
+  /** "Now" for publishing (default: SOURCE_DATE_EPOCH, else the clock). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -42,18 +49,42 @@ export const compressWithZlib: Compressor = (body, coding) =>
     ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
     : gzipSync(body, { level: 6 });
 
+/** Saving waits this long after the last new record, so that a burst of first renders is one write. */
+const LEDGER_SAVE_DELAY_MS = 200;
+
 /** The current version of the site, and how to move to the next one. */
 class LiveSite {
   store!: RepresentationStore;
   private data: SiteData | undefined;
   private cache: ParseCache | undefined;
   private lastReport = '';
+  private readonly ledgerFile: string;
+  private readonly ledger: Ledger;
+  /** False while the ledger on disk is unreadable: then nothing is saved over it. */
+  private readonly saveable: boolean;
+  private readonly clock: ResourceClock;
+  /** Site paths that got new bytes since the ledger was last saved. */
+  private changed = new Set<string>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly articlesDir: string,
     private readonly loadOptions: LoadOptions,
     private readonly log: (line: string) => void,
-  ) {}
+    private readonly now: () => number,
+  ) {
+    this.ledgerFile = ledgerFileOf(articlesDir);
+    const opened = openLedger(this.ledgerFile, this.ledgerFile);
+    this.report(opened.problems);
+    if (opened.problems.length > 0) this.log(`feedgen: the ledger is unreadable; Last-Modified starts afresh and nothing is saved until it is fixed`);
+    this.ledger = opened.ledger ?? new Ledger();
+    this.saveable = opened.ledger !== undefined;
+    this.clock = ledgerClock(this.ledger, now, (path) => {
+      this.changed.add(path);
+      this.scheduleSave();
+    });
+  }
 
   /**
    * Loads the folder; `changed` (absolute paths), when known, limits what is read again. Returns
@@ -61,14 +92,44 @@ class LiveSite {
    */
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
     const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache: this.cache, changed: this.cache ? changed : undefined });
-    this.report(loaded.problems);
-    if (!loaded.data) return { ok: false, articles: 0, problems: loaded.problems };
+    if (!loaded.data) {
+      this.report(loaded.problems);
+      return { ok: false, articles: 0, problems: loaded.problems };
+    }
     const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
-    this.store = publish(data, this.store);
+    const now = this.now();
+    const moves = moveProblems(recordArticles(this.ledger, data, now), data.articles);
+    this.report([...loaded.problems, ...moves]);
+    const snapshot = new SiteSnapshot(data, publicationOf(this.ledger, now));
+    this.store = new RepresentationStore(snapshot, { previous: this.store, clock: this.clock });
+    // With a hub, every subscription feed is rendered now: the hub hears of changed ones at once.
+    if (snapshot.site.hub) {
+      await Promise.all([...allResources(snapshot)].filter(({ resource }) => resource.kind === 'feed' && resource.archive === undefined).map(({ path, resource }) => this.store.get(path, resource)));
+    }
+    this.scheduleSave();
     return { ok: true, articles: data.articles.length, problems: loaded.problems };
+  }
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.save(), LEDGER_SAVE_DELAY_MS);
+  }
+
+  /** Saves what the ledger learnt (a no-op when nothing is new) and tells the hub. */
+  save(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    const { ledger } = this;
+    if (!this.saveable) return this.saving;
+    const changed = this.changed;
+    this.changed = new Set();
+    this.saving = this.saving.then(async () => {
+      const lines = await settleLedger(this.ledgerFile, ledger, this.store.snapshot, changed).catch((error: Error) => [`feedgen: the ledger was not saved: ${error.message}`]);
+      for (const line of lines) this.log(line);
+    });
+    return this.saving;
   }
 
   /** Prints the problems, unless they are the same as last time. */
@@ -96,7 +157,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log);
+  const site = new LiveSite(options.articlesDir, loadOptions, log, options.now ?? publishingNow());
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
@@ -133,6 +194,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     };
     // Editors write a file in several steps: settle for a moment before reloading.
     watcher = watchFolder(options.articlesDir, { recursive: true }, (_event, filename) => {
+      // The ledger (and its lock and temporary files) is written by feedgen itself.
+      if (filename !== null && path.basename(filename).startsWith(LEDGER_FILE)) return;
       if (filename === null) changed = undefined;
       else changed?.add(path.resolve(options.articlesDir, filename));
       clearTimeout(timer);
@@ -152,6 +215,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       waiters = [];
       await running;
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await site.save();
     },
   };
 }

@@ -3,17 +3,19 @@
  * `_headers` and `_redirects` for hosts that read them (Cloudflare Pages, Netlify). The new tree is
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, utimesSync, writevSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
 import { representationHeaders } from '../http/headers.js';
 import { renderResource } from '../publish/render.js';
-import { responseFacts } from '../publish/store.js';
-import { allResources, firstPageAliases } from '../site/resources.js';
+import type { ResourceClock } from '../publish/publication.js';
+import { etagOfDigest, responseFacts } from '../publish/store.js';
+import { allResources } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { INDEX_HTML, basePathOf } from '../urls/paths.js';
+import { basePathOf, servedFilePath } from '../urls/paths.js';
 
 export interface BuildProgress {
   (written: number, total: number): void;
@@ -22,45 +24,26 @@ export interface BuildProgress {
 export interface BuildResult {
   files: number;
   bytes: number;
+  /** Site paths of every resource written. */
+  paths: Set<string>;
 }
 
 /** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
 export function fileForPath(urlPath: string): string {
-  const segments = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
-  if (urlPath.endsWith('/')) segments.push(INDEX_HTML);
-  return segments.join('/');
+  return servedFilePath(urlPath).split('/').filter(Boolean).map(decodeURIComponent).join('/');
 }
 
-/*
- * Files are written synchronously, one after the other, from a reused scratch buffer. Measured on
- * 10k and 100k articles: allocating a buffer per file (and the garbage collections that external
- * memory triggers) cost more than a second thread rendering or 32 asynchronous writes in flight
- * ever gained, and a second thread rendering half the files made 10k articles slower (it has to
- * receive the whole site first, and the other core is already busy writing).
+/**
+ * Fills a new folder beside `outDir` and swaps it in at the end: if `fill` fails, `outDir` stays
+ * as it was.
  */
-export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progress?: BuildProgress): Promise<BuildResult> {
+export async function replaceFolder<T>(outDir: string, fill: (staging: string) => Promise<T>): Promise<T> {
   const out = path.resolve(outDir);
   const staging = `${out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
-  const entries = new EntryCache();
-  const writer = new ChunkWriter();
-  const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
-  const resources = [...allResources(snapshot)];
-  const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
-  let bytes = 0;
+  let result: T;
   try {
-    await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
-    for (let i = 0; i < resources.length; i++) {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      // The same bytes the server sends; no ETags are needed on disk, so none are computed.
-      const rendered = renderResource(snapshot, resource, entries);
-      bytes += writer.write(files[i] as string, rendered.chunks);
-      headerRules.add(urlPath, representationHeaders(responseFacts(snapshot, rendered)));
-      progress?.(i + 1, resources.length);
-    }
-    await writeFile(path.join(staging, '_headers'), headerRules.toString());
-    await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
+    result = await fill(staging);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -71,7 +54,57 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, progre
   });
   await rename(staging, out);
   await rm(previous, { recursive: true, force: true });
-  return { files: resources.length + 2, bytes };
+  return result;
+}
+
+/** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
+export async function makeFolders(files: readonly string[]): Promise<void> {
+  await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
+}
+
+export interface BuildOptions {
+  /** Last-Modified of each file (the publish ledger): set as the file's modification time, which static hosts serve. */
+  clock?: ResourceClock;
+  progress?: BuildProgress;
+}
+
+/*
+ * Files are written synchronously, one after the other, from a reused scratch buffer. Measured on
+ * 10k and 100k articles: allocating a buffer per file (and the garbage collections that external
+ * memory triggers) cost more than a second thread rendering or 32 asynchronous writes in flight
+ * ever gained, and a second thread rendering half the files made 10k articles slower (it has to
+ * receive the whole site first, and the other core is already busy writing).
+ */
+export async function buildStatic(snapshot: SiteSnapshot, outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const { clock, progress } = options;
+  return replaceFolder(outDir, async (staging) => {
+    // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
+    const entries = new EntryCache();
+    const writer = new ChunkWriter();
+    const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
+    const resources = [...allResources(snapshot)];
+    const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
+    let bytes = 0;
+    await makeFolders(files);
+    for (let i = 0; i < resources.length; i++) {
+      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+      // The same bytes the server sends.
+      const rendered = renderResource(snapshot, resource, entries);
+      const file = files[i] as string;
+      bytes += writer.write(file, rendered.chunks);
+      if (clock) {
+        const since = new Date(clock.since(urlPath, etagOfDigest(digestOf(rendered.chunks)).slice(1, -1)));
+        utimesSync(file, since, since);
+      }
+      // Static hosts cannot give full archives their longer max-age: a rule for them would also
+      // match the subscription documents, and rules number 100 at most (Cloudflare).
+      headerRules.add(urlPath, representationHeaders({ ...responseFacts(snapshot, rendered), maxAge: snapshot.site.cacheMaxAge }));
+      progress?.(i + 1, resources.length);
+    }
+    await writeFile(path.join(staging, '_headers'), headerRules.toString());
+    await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
+    return { files: resources.length + 2, bytes, paths: new Set(resources.map((r) => r.path)) };
+  });
 }
 
 /**
@@ -161,8 +194,15 @@ function patternOf(path: string): { pattern: string; splat?: string } {
   return { pattern: `/*/${name}`, splat: path.slice(1, slash) };
 }
 
+/** Moved articles: their old paths redirect to the new ones. */
 function redirectsFile(snapshot: SiteSnapshot): string {
   const base = basePathOf(snapshot.site.baseUrl);
-  const lines = [...firstPageAliases(snapshot)].map(({ alias, path }) => `${base}${alias} ${base}${path} 301`);
-  return `${lines.join('\n')}\n`;
+  const lines = [...snapshot.redirects].map(([from, to]) => `${base}${from} ${base}${to} 301\n`);
+  return lines.join('');
+}
+
+function digestOf(chunks: readonly Chunk[]): Uint8Array {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest();
 }

@@ -1,30 +1,26 @@
 /**
- * The Cloudflare Worker: the shared app over a site prepared at build time, behind the Workers Cache
- * API. `feedgen worker-data` (wrangler.toml's build step) writes the site's data and the entry
- * module wrangler bundles, `.generated/worker.js`, which hands that data to `createWorker`; the same
- * entry serves this repository and a site that installs feedgen as a dependency.
+ * The Cloudflare Worker: the shared app over the static assets `feedgen worker-data` wrote (run by
+ * wrangler.toml's build step). wrangler.toml runs the Worker before any asset is served, so every
+ * request gets the routing, validators and headers of the other runtimes; the assets are only read.
+ * Compiled into lib/ too, so that a site depending on feedgen names lib/runtimes/worker.js as `main`.
  */
-import type { SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
-import { publish } from '../publish/index.js';
-import { serveThroughEdgeCache, type EdgeCache, type WaitUntil } from './edge-cache.js';
+import { AssetSite, type AssetFetcher } from './asset-site.js';
 
-/** The part of the Workers runtime's globals used here (typed without @cloudflare/workers-types). */
-interface WorkersGlobals {
-  caches: { default: EdgeCache };
+interface Env {
+  ASSETS: AssetFetcher;
 }
 
-export interface FeedgenWorker {
-  fetch(request: Request, env: unknown, context: WaitUntil): Promise<Response>;
-}
+let site: Promise<AssetSite> | undefined;
+const app = createApp({ site: () => site as Promise<AssetSite> });
 
-export function createWorker(data: SiteData, version: string): FeedgenWorker {
-  const store = publish(data);
-  const app = createApp({ site: () => store });
-  return {
-    fetch(request, _env, context) {
-      const cache = (globalThis as unknown as WorkersGlobals).caches.default;
-      return serveThroughEdgeCache(request, cache, context, version, async (r) => app.fetch(r));
-    },
-  };
-}
+export default {
+  fetch(request: Request, env: Env): Promise<Response> {
+    // Once per isolate; a failed read is tried again by the next request.
+    site ??= AssetSite.open(env.ASSETS).catch((error: unknown) => {
+      site = undefined;
+      throw error;
+    });
+    return Promise.resolve(app.fetch(request));
+  },
+};

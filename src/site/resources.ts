@@ -2,33 +2,62 @@
  * Every URL of a site as a resource: what a route names on this site (or where it redirects, or why
  * it names nothing), and the full list of them for the static build.
  */
-import type { ArticleData } from '../content/model.js';
+import type { ArticleData, MediaFile } from '../content/model.js';
 import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, articlePath, feedPath, pagedFeedPath, scopeKey, scopePath } from '../urls/paths.js';
+import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_STYLESHEET_FILE, SITE_SCOPE, articlePath, feedPath, mediaPath, scopeKey, scopePath, type ScopeRef } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
 export type StylesheetName = typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
 
-export type Resource =
+/** What a resource needs of a scope, an article and a media file to have a path. */
+export interface ScopeHandle {
+  ref: ScopeRef;
+}
+export interface ArticleHandle {
+  section: readonly string[];
+  slug: string;
+}
+export interface MediaHandle {
+  path: readonly string[];
+}
+
+export type Resource<S extends ScopeHandle = Scope, A extends ArticleHandle = ArticleData, M extends MediaHandle = MediaFile> =
   | { kind: 'index' }
   | { kind: 'opml' }
   | { kind: 'stylesheet'; name: StylesheetName }
-  | { kind: 'feed'; scope: Scope; format: FeedFormat; page: number }
-  | { kind: 'scope-page'; scope: Scope }
-  | { kind: 'article'; article: ArticleData };
+  /** `archive`: undefined for the subscription document. */
+  | { kind: 'feed'; scope: S; format: FeedFormat; archive?: number }
+  | { kind: 'scope-page'; scope: S }
+  | { kind: 'article'; article: A }
+  | { kind: 'media'; file: M };
 
-export type Lookup =
-  | { kind: 'found'; path: string; resource: Resource }
+export type Lookup<S extends ScopeHandle = Scope, A extends ArticleHandle = ArticleData, M extends MediaHandle = MediaFile> =
+  | { kind: 'found'; path: string; resource: Resource<S, A, M> }
   | { kind: 'redirect'; location: string }
   | RouteError;
+
+/**
+ * What `lookup` asks of a site: which scopes it has, how many archives each, which article has a
+ * page where, which media files it serves and where moved articles went. A SiteSnapshot answers
+ * from its articles and the ledger; the Worker from its static assets' manifests.
+ */
+export interface SiteDirectory<S extends ScopeHandle, A extends ArticleHandle, M extends MediaHandle> {
+  scope(ref: ScopeRef): S | undefined;
+  archiveCount(scope: S): number;
+  /** The article whose HTML page is at this section and slug; none when the site has no article pages. */
+  articlePage(section: readonly string[], slug: string): A | undefined;
+  mediaFile(path: readonly string[]): M | undefined;
+  /** Old page path of a moved article -> its page path now (site-relative). */
+  readonly redirects: ReadonlyMap<string, string>;
+}
 
 function notFound(reason: string): RouteError {
   return { kind: 'error', status: 404, reason };
 }
 
 /** What a route names on this site. */
-export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
+export function lookup<S extends ScopeHandle, A extends ArticleHandle, M extends MediaHandle>(site: SiteDirectory<S, A, M>, route: Route): Lookup<S, A, M> {
   switch (route.kind) {
     case 'error':
     case 'redirect':
@@ -42,24 +71,45 @@ export function lookup(snapshot: SiteSnapshot, route: Route): Lookup {
         resource: route.name === OPML_FILE ? { kind: 'opml' } : { kind: 'stylesheet', name: route.name },
       };
     case 'feed': {
-      const scope = snapshot.scope(route.scope);
+      const scope = site.scope(route.scope);
       if (!scope) return notFound(`no section "${scopeKey(route.scope)}"`);
-      const pages = snapshot.pageCount(scope);
-      if (route.page > pages) return notFound(`page ${route.page} is beyond the last page (${pages})`);
-      return { kind: 'found', path: feedPath(scope.ref, route.format, route.page), resource: { kind: 'feed', scope, format: route.format, page: route.page } };
+      const { format, archive } = route;
+      const archives = site.archiveCount(scope);
+      if (archive !== undefined && archive > archives) return notFound(`archive ${archive} does not exist (the newest is ${archives})`);
+      return { kind: 'found', path: feedPath(scope.ref, format, archive), resource: archive === undefined ? { kind: 'feed', scope, format } : { kind: 'feed', scope, format, archive } };
+    }
+    case 'media': {
+      const file = site.mediaFile(route.path);
+      if (!file) return notFound('no such media file');
+      return { kind: 'found', path: mediaPath(file.path), resource: { kind: 'media', file } };
     }
     case 'page': {
       const { segments } = route;
-      const scope = snapshot.scope(scopeAt(segments));
-      const article = scope ? undefined : snapshot.article(segments.slice(0, -1), segments[segments.length - 1] as string);
-      const found: Lookup | undefined = scope
+      const scope = site.scope(scopeAt(segments));
+      const article = scope ? undefined : site.articlePage(segments.slice(0, -1), segments[segments.length - 1] as string);
+      const found: Lookup<S, A, M> | undefined = scope
         ? { kind: 'found', path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } }
         : article
           ? { kind: 'found', path: articlePath(article.section, article.slug), resource: { kind: 'article', article } }
           : undefined;
+      const moved = found ? undefined : site.redirects.get(articlePath(segments.slice(0, -1), segments[segments.length - 1] as string));
+      if (moved) return { kind: 'redirect', location: moved };
       if (!found) return notFound('no such page or feed');
       return route.trailingSlash ? found : { kind: 'redirect', location: found.path };
     }
+  }
+}
+
+/** The scope a resource belongs to: a feed's or a page's own scope, an article's section, else the site. */
+export function homeScope(resource: Resource<ScopeHandle, ArticleHandle, MediaHandle>): ScopeRef {
+  switch (resource.kind) {
+    case 'feed':
+    case 'scope-page':
+      return resource.scope.ref;
+    case 'article':
+      return scopeAt(resource.article.section);
+    default:
+      return SITE_SCOPE;
   }
 }
 
@@ -71,23 +121,20 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   yield { path: `/${PAGE_STYLESHEET_FILE}`, resource: { kind: 'stylesheet', name: PAGE_STYLESHEET_FILE } };
   for (const scope of snapshot.allScopes()) {
     if (scope !== snapshot.root) yield { path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } };
-    const pages = snapshot.pageCount(scope);
+    const archives = snapshot.archiveCount(scope);
     for (const format of FEED_FORMATS) {
-      for (let page = 1; page <= pages; page++) {
-        yield { path: feedPath(scope.ref, format, page), resource: { kind: 'feed', scope, format, page } };
+      yield { path: feedPath(scope.ref, format), resource: { kind: 'feed', scope, format } };
+      for (let archive = 1; archive <= archives; archive++) {
+        yield { path: feedPath(scope.ref, format, archive), resource: { kind: 'feed', scope, format, archive } };
       }
     }
   }
-  for (const article of snapshot.allArticles()) {
-    yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
-  }
-}
-
-/** Every page-1 feed path with its `/page/1/` alias, which redirects to it. */
-export function* firstPageAliases(snapshot: SiteSnapshot): Generator<{ alias: string; path: string }> {
-  for (const scope of snapshot.allScopes()) {
-    for (const format of FEED_FORMATS) {
-      yield { alias: pagedFeedPath(scope.ref, format, 1), path: feedPath(scope.ref, format) };
+  if (snapshot.site.articlePages) {
+    for (const article of snapshot.allArticles()) {
+      yield { path: articlePath(article.section, article.slug), resource: { kind: 'article', article } };
     }
+  }
+  for (const file of snapshot.allMedia()) {
+    yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
 }

@@ -15,12 +15,14 @@ export type ScopeKind = ScopeRef['kind'];
 export const OPML_FILE = 'opml.xml';
 export const FEED_STYLESHEET_FILE = 'feed.css';
 export const PAGE_STYLESHEET_FILE = 'style.css';
-export const PAGE_SEGMENT = 'page';
+export const ARCHIVE_SEGMENT = 'archive';
 export const INDEX_HTML = 'index.html';
+/** The top-level folder of the articles folder whose files are served as they are, at `/media/…`. */
+export const MEDIA_SEGMENT = 'media';
 
-/** Names a section folder or article slug cannot take: they would collide with generated URLs. */
+/** Names a section folder or article slug cannot take, at any depth: they would collide with generated URLs. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  PAGE_SEGMENT, ...FEED_FORMATS.map((format) => FORMATS[format].file), OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE, INDEX_HTML,
+  ARCHIVE_SEGMENT, ...FEED_FORMATS.map((format) => FORMATS[format].file), OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE, INDEX_HTML,
 ]);
 
 export const SITE_SCOPE: ScopeRef = { kind: 'site' };
@@ -58,14 +60,23 @@ export function articlePath(section: readonly string[], slug: string): string {
   return `/${encodeSegments(section)}${encodeURIComponent(slug)}/`;
 }
 
-/** Page 1 is the plain feed URL; older items live at `<scope>/page/<n>/<file>`. */
-export function feedPath(scope: ScopeRef, format: FeedFormat, page = 1): string {
-  return page === 1 ? `${scopePath(scope)}${FORMATS[format].file}` : pagedFeedPath(scope, format, page);
+/**
+ * The subscription document `<scope>/<file>`, or with `archive` the RFC 5005 archive document
+ * `<scope>/archive/<K>/<file>` (1 = the oldest).
+ */
+export function feedPath(scope: ScopeRef, format: FeedFormat, archive?: number): string {
+  const archiveSegments = archive === undefined ? '' : `${ARCHIVE_SEGMENT}/${archive}/`;
+  return `${scopePath(scope)}${archiveSegments}${FORMATS[format].file}`;
 }
 
-/** The paged form, which page 1 has too: `/page/1/...` redirects to the plain URL. */
-export function pagedFeedPath(scope: ScopeRef, format: FeedFormat, page: number): string {
-  return `${scopePath(scope)}${PAGE_SEGMENT}/${page}/${FORMATS[format].file}`;
+/** `/media/podcast/episode-1.mp3` for the file articles/media/podcast/episode-1.mp3. */
+export function mediaPath(path: readonly string[]): string {
+  return `/${MEDIA_SEGMENT}/${path.map(encodeURIComponent).join('/')}`;
+}
+
+/** `/china/world/` -> `/china/world/index.html`: the file a static host serves for a path (still percent-encoded). */
+export function servedFilePath(urlPath: string): string {
+  return urlPath.endsWith('/') ? `${urlPath}${INDEX_HTML}` : urlPath;
 }
 
 /** The path part of a base URL, without trailing slash: "" or e.g. "/news". */

@@ -3,7 +3,7 @@
  * the site's content (whether that section or article exists is the snapshot's business).
  */
 import { formatOfFile, type FeedFormat } from '../feeds/formats.js';
-import { FEED_STYLESHEET_FILE, OPML_FILE, PAGE_SEGMENT, PAGE_STYLESHEET_FILE, SITE_SCOPE, feedPath, type ScopeRef } from './paths.js';
+import { ARCHIVE_SEGMENT, FEED_STYLESHEET_FILE, MEDIA_SEGMENT, OPML_FILE, PAGE_STYLESHEET_FILE, SITE_SCOPE, type ScopeRef } from './paths.js';
 
 export type FixedFile = typeof OPML_FILE | typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
 const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE]);
@@ -11,7 +11,10 @@ const FIXED_FILES: ReadonlySet<string> = new Set<FixedFile>([OPML_FILE, FEED_STY
 export type Route =
   | { kind: 'index' }
   | { kind: 'file'; name: FixedFile }
-  | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; page: number }
+  /** `archive`: the number of an RFC 5005 archive document; undefined for the subscription document. */
+  | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; archive?: number }
+  /** A file of the media folder: its names below it. */
+  | { kind: 'media'; path: string[] }
   /** A scope's page or an article's page, `/a/b/`: which one, the site knows. */
   | { kind: 'page'; segments: string[]; trailingSlash: boolean }
   | { kind: 'redirect'; location: string }
@@ -20,7 +23,7 @@ export type Route =
 /** 400: the path is not a well-formed path at all; 404: it is, but names nothing. */
 export type RouteError = { kind: 'error'; status: 400 | 404; reason: string };
 
-const PAGE_NUMBER = /^[1-9][0-9]{0,8}$/;
+const ARCHIVE_NUMBER = /^[1-9][0-9]{0,8}$/;
 
 /** The scope whose page is at these decoded segments. */
 export function scopeAt(segments: readonly string[]): ScopeRef {
@@ -36,6 +39,7 @@ export function routeOf(rawPath: string): Route {
   const last = segments[segments.length - 1] as string;
   if (!trailingSlash) {
     if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+    if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments.slice(1) };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
   }
@@ -43,13 +47,11 @@ export function routeOf(rawPath: string): Route {
 }
 
 function feedRoute(before: string[], format: FeedFormat): Route {
-  const pageAt = before.length - 2;
-  if (before.length < 2 || before[pageAt] !== PAGE_SEGMENT) return { kind: 'feed', scope: scopeAt(before), format, page: 1 };
-  const scope = scopeAt(before.slice(0, pageAt));
-  const number = before[pageAt + 1] as string;
-  if (!PAGE_NUMBER.test(number)) return { kind: 'error', status: 404, reason: `page "${number}" is not a page number (2, 3, ...)` };
-  if (number === '1') return { kind: 'redirect', location: feedPath(scope, format) };
-  return { kind: 'feed', scope, format, page: Number(number) };
+  const archiveAt = before.length - 2;
+  if (before.length < 2 || before[archiveAt] !== ARCHIVE_SEGMENT) return { kind: 'feed', scope: scopeAt(before), format };
+  const number = before[archiveAt + 1] as string;
+  if (!ARCHIVE_NUMBER.test(number)) return { kind: 'error', status: 404, reason: `archive "${number}" is not an archive number (1, 2, ...)` };
+  return { kind: 'feed', scope: scopeAt(before.slice(0, archiveAt)), format, archive: Number(number) };
 }
 
 export type PathParse = { kind: 'path'; segments: string[]; trailingSlash: boolean } | RouteError;

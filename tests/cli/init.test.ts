@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { siteWranglerConfig } from '../../src/cli/init.js';
 import { siteLockfile } from '../helpers/site-lockfile.js';
 import { OFFLINE_WRANGLER } from '../helpers/worker-bundle.js';
@@ -78,8 +79,16 @@ describe('feedgen init', () => {
 
     const bundle = path.join(work, 'bundle');
     await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', bundle], { cwd: site, env, maxBuffer: 16 << 20 });
-    const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(await readFile(path.join(site, 'wrangler.toml'), 'utf8'))?.[1];
-    const worker = new Miniflare({ scriptPath: path.join(bundle, 'worker.js'), modulesRoot: bundle, modules: true, compatibilityDate });
+    // The build step (`feedgen worker-data`) wrote the assets; served as wrangler.toml's [assets] says.
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(site, 'wrangler.toml'));
+    if (!workerOptions.assets) throw new Error("the site's wrangler.toml has no [assets]");
+    const worker = new Miniflare({
+      scriptPath: path.join(bundle, 'worker.js'),
+      modulesRoot: bundle,
+      modules: true,
+      compatibilityDate: workerOptions.compatibilityDate,
+      assets: { ...workerOptions.assets, directory: path.join(site, '.generated/worker-assets') },
+    });
     try {
       const response = await worker.dispatchFetch('http://localhost/news/atom.xml');
       expect(response.status).toBe(200);
@@ -94,7 +103,7 @@ describe('feedgen init', () => {
     const own = await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8');
     const derived = siteWranglerConfig(own, 'harbour-times');
     const differing = own.split('\n').map((line, i) => [line, derived.split('\n')[i]]).filter(([a, b]) => a !== b);
-    expect(differing.map(([, b]) => b)).toEqual(['name = "harbour-times"', 'command = "npx feedgen worker-data"', 'watch_dir = ["articles"]']);
+    expect(differing.map(([, b]) => b)).toEqual(['name = "harbour-times"', 'main = "node_modules/feedgen/lib/runtimes/worker.js"', 'command = "npx feedgen worker-data"', 'watch_dir = ["articles"]']);
     expect(() => siteWranglerConfig(own.replace(/^command = .*$/m, ''), 'x')).toThrow('feedgen\'s wrangler.toml has 0 "command = " lines, not one');
   });
 

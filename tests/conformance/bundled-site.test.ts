@@ -30,11 +30,11 @@ const bodyOf = (p: string) => {
 };
 
 describe('the bundled site', () => {
-  it('has every section in three formats and nothing invalid', () => {
+  it('has every section in three formats, each with its one archive, and nothing invalid', () => {
     expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const scopes = site.snapshot.allScopes();
     expect(scopes.length).toBeGreaterThanOrEqual(10);
-    expect(feeds).toHaveLength(scopes.length * 3);
+    expect(feeds).toHaveLength(scopes.length * 3 * 2);
   });
 
   it('serves every feed valid and read back by two parsers, field by field', () => {
@@ -44,7 +44,7 @@ describe('the bundled site', () => {
 
   it('validates every Atom feed against the RFC 4287 RELAX NG schema (libxml2)', async () => {
     const atom = feeds.filter((f) => f.resource.format === 'atom').map((f) => ({ label: f.path, xml: f.rendered.body }));
-    expect(atom.length).toBe(site.snapshot.allScopes().length);
+    expect(atom.length).toBe(site.snapshot.allScopes().length * 2);
     expect(Object.fromEntries(await atomSchemaProblems(atom))).toEqual({});
   });
 
@@ -107,51 +107,54 @@ describe('the bundled site', () => {
     expect(pages.length).toBe(1 + (site.snapshot.allScopes().length - 1) + site.data.articles.length);
     expect(pages.flatMap((p) => htmlSafetyProblems(p.rendered.body).map((m) => `${p.path}: ${m}`))).toEqual([]);
     const index = bodyOf('/');
-    for (const feed of feeds.filter((f) => f.resource.page === 1)) expect(index).toContain(`href="${feed.path}"`);
+    for (const feed of feeds.filter((f) => f.resource.archive === undefined && f.resource.scope.titles.length <= 2)) expect(index).toContain(`href="${feed.path}"`);
   });
 });
 
-describe('the bundled site split into pages of 3', () => {
-  let paged: RenderedSite;
+describe('the bundled site in archives of 3', () => {
+  let archived: RenderedSite;
   let root: string;
   beforeAll(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'feedgen-paged-'));
+    root = await mkdtemp(path.join(tmpdir(), 'feedgen-archived-'));
     const articles = path.join(root, 'articles');
     await cp(BUNDLED_ARTICLES, articles, { recursive: true });
     const index = path.join(articles, '_index.md');
-    await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 3'));
-    paged = await renderSite(articles);
+    await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 4\narchive_size: 3'));
+    archived = await renderSite(articles);
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  it('validates every page of every feed and reads each back in order', async () => {
-    const pagedFeeds = feedResources(paged);
-    expect(pagedFeeds.some((f) => f.resource.page > 2)).toBe(true);
-    expect(pagedFeeds.flatMap((f) => feedRoundTripProblems(paged, f))).toEqual([]);
-    const atom = pagedFeeds.filter((f) => f.resource.format === 'atom').map((f) => ({ label: f.path, xml: f.rendered.body }));
+  it('validates every subscription document and archive and reads each back', async () => {
+    const archivedFeeds = feedResources(archived);
+    expect(archivedFeeds.some((f) => (f.resource.archive ?? 0) > 2)).toBe(true);
+    expect(archivedFeeds.flatMap((f) => feedRoundTripProblems(archived, f))).toEqual([]);
+    const atom = archivedFeeds.filter((f) => f.resource.format === 'atom').map((f) => ({ label: f.path, xml: f.rendered.body }));
     expect(Object.fromEntries(await atomSchemaProblems(atom))).toEqual({});
   });
 
-  it('chains the pages with next links, each item exactly once, newest first', () => {
+  it('chains the archives with prev-archive (next_url in JSON Feed): every item in exactly one archive', () => {
     for (const format of ['rss', 'atom', 'json'] as const) {
-      const ids: string[] = [];
-      let next: string | undefined = `${paged.data.site.baseUrl}/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
-      while (next) {
-        const body = paged.resources.find((r) => `${paged.data.site.baseUrl}${r.path}` === next)?.rendered.body;
+      const inArchives: string[] = [];
+      let next: string | undefined = `${archived.data.site.baseUrl}/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
+      for (let document = 0; next; document++) {
+        const body = archived.resources.find((r) => `${archived.data.site.baseUrl}${r.path}` === next)?.rendered.body;
         expect(body, next).toBeDefined();
+        let ids: string[];
         if (format === 'json') {
           const feed = JSON.parse(body!) as { items: Array<{ id: string }>; next_url?: string };
-          ids.push(...feed.items.map((i) => i.id));
+          ids = feed.items.map((i) => i.id);
           next = feed.next_url;
         } else {
           const root = parseXml(body!);
           const container = format === 'rss' ? childElement(root, '', 'channel')! : root;
           const links = childElements(container, ATOM_NS, 'link');
-          ids.push(...(format === 'rss' ? childElements(container, '', 'item').map((i) => textContent(childElement(i, '', 'guid')!)) : childElements(container, ATOM_NS, 'entry').map((e) => textContent(childElement(e, ATOM_NS, 'id')!))));
-          next = links.find((l) => l.attributes.get('rel') === 'next')?.attributes.get('href');
+          ids = format === 'rss' ? childElements(container, '', 'item').map((i) => textContent(childElement(i, '', 'guid')!)) : childElements(container, ATOM_NS, 'entry').map((e) => textContent(childElement(e, ATOM_NS, 'id')!));
+          next = links.find((l) => l.attributes.get('rel') === 'prev-archive')?.attributes.get('href');
         }
+        if (document === 0) expect(ids, format).toEqual(archived.snapshot.root.items.slice(0, 4).map((a) => a.id));
+        else inArchives.push(...ids);
       }
-      expect(ids, format).toEqual(paged.snapshot.root.items.map((a) => a.id));
+      expect([...inArchives].sort(), format).toEqual(archived.snapshot.root.items.map((a) => a.id).sort());
     }
   });
 });

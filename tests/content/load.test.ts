@@ -117,14 +117,16 @@ describe('validation', () => {
       'a/two.md': article('title: Two\ndate: 2020-01-02 10:00\nid: tag:example.com,2020:same'),
       'a/sub.md': article('title: Clash\ndate: 2020-01-02 10:00'),
       'a/sub/x.md': article('title: X\ndate: 2020-01-02 10:00'),
-      'page/p.md': article('title: Reserved\ndate: 2020-01-02 10:00'),
+      'archive/p.md': article('title: Reserved\ndate: 2020-01-02 10:00'),
+      'a/archive.md': article('title: Reserved too\ndate: 2020-01-02 10:00'),
     });
     const { data, problems } = await loadSite(dir);
     expect(data!.articles.map((a) => a.slug).sort()).toEqual(['one', 'x']);
     const lines = messages(problems);
     expect(lines).toContain('articles/a/two.md:4: id "tag:example.com,2020:same" is already used by articles/a/one.md');
     expect(lines.find((l) => l.startsWith('articles/a/sub.md:1: "sub.md" and the folder "sub" would share the URL'))).toBeDefined();
-    expect(lines.find((l) => l.startsWith('articles/page:1: folder name "page" is reserved'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('articles/archive:1: folder name "archive" is reserved'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('articles/a/archive.md:1: file name "archive.md" is reserved'))).toBeDefined();
   });
 
   it('inherits timezone and language: article -> section -> parent -> site', async () => {

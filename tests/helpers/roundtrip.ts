@@ -12,6 +12,9 @@ import { parseFeed as rowanmanningParse } from '@rowanmanning/feed-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import type { ArticleData } from '../../src/content/model.js';
+import type { FeedDocument } from '../../src/feeds/document.js';
+import { mediaTypeOfUrl } from '../../src/feeds/media-types.js';
+import { ITUNES_NAMESPACE, PODCAST_NAMESPACE } from '../../src/feeds/rss.js';
 import { escapeHtml } from '../../src/feeds/xml.js';
 import { buildFeedDocument } from '../../src/site/feed-document.js';
 import { formatRfc2822, formatRfc3339, type OffsetInstant } from '../../src/time/index.js';
@@ -28,9 +31,14 @@ interface Text {
 interface Link {
   href?: string;
   rel?: string;
+  type?: string;
+  length?: number;
+  title?: string;
 }
 interface ParsedJson {
   title?: string;
+  icon?: string;
+  favicon?: string;
   feed_url?: string;
   home_page_url?: string;
   next_url?: string;
@@ -41,7 +49,9 @@ interface ParsedJson {
     title?: string;
     summary?: string;
     content_html?: string;
+    content_text?: string;
     image?: string;
+    attachments?: unknown[];
     date_published?: string;
     date_modified?: string;
     authors?: Array<{ name?: string }>;
@@ -51,6 +61,9 @@ interface ParsedJson {
 }
 interface ParsedRss {
   title?: string;
+  image?: { url?: string; title?: string; link?: string };
+  itunes?: unknown;
+  podcast?: unknown;
   link?: string;
   description?: string;
   language?: string;
@@ -66,10 +79,16 @@ interface ParsedRss {
     dc?: { creators?: string[] };
     categories?: Array<{ name?: string }>;
     content?: { encoded?: string };
+    enclosures?: unknown[];
+    media?: { contents?: Array<Record<string, unknown>> };
+    itunes?: unknown;
+    podcast?: unknown;
   }>;
 }
 interface ParsedAtom {
   id?: string;
+  icon?: string;
+  logo?: string;
   title?: Text;
   updated?: string;
   xml?: { lang?: string };
@@ -106,6 +125,58 @@ const changed = (a: ArticleData) => a.updated ?? a.published;
 const newest = (items: readonly ArticleData[]): OffsetInstant | undefined =>
   items.reduce<OffsetInstant | undefined>((n, a) => (!n || changed(a).epochMs > n.epochMs ? changed(a) : n), undefined);
 
+/** What a summary feed shows of an article: its summary, else its first paragraph. */
+const summaryText = (a: ArticleData) => a.summary ?? a.excerpt?.text;
+
+/** The RSS <description>: the summary as HTML-escaped text, else the body (full) or its first paragraph (summary). */
+function rssDescription(doc: FeedDocument, a: ArticleData): string | undefined {
+  if (a.summary !== undefined) return escapeHtml(a.summary);
+  return doc.content === 'full' ? a.html.trim() : a.excerpt?.html;
+}
+
+/** Every file an item links as media: its enclosures, then its image. */
+function mediaOf(a: ArticleData): Array<{ url: string; type?: string; length?: number; title?: string; duration?: number }> {
+  const enclosures = (a.enclosures ?? []).map((e) => ({ url: e.url, type: e.type, length: e.length, title: e.title, duration: e.durationSeconds }));
+  return a.image ? [...enclosures, { url: a.image, type: mediaTypeOfUrl(a.image) }] : enclosures;
+}
+
+/** RSS 2.0's channel image: the logo, else the icon, whichever is a GIF, JPEG or PNG. */
+function rssImage(doc: FeedDocument): string | undefined {
+  return [doc.logo, doc.icon].find((url) => url !== undefined && /^image\/(gif|jpeg|png)$/.test(mediaTypeOfUrl(url) ?? ''));
+}
+
+/** What feedsmith reads of the itunes: and podcast: item tags of a podcast feed. */
+function expectedEpisode(a: ArticleData): { itunes?: object; podcast?: object } {
+  const e = a.episode ?? {};
+  const itunes = { duration: e.durationSeconds ?? a.enclosures?.[0]?.durationSeconds, explicit: e.explicit, episode: e.episode, season: e.season, episodeType: e.episodeType };
+  const podcast = { transcripts: e.transcripts, chapters: e.chapters ? { url: e.chapters, type: 'application/json+chapters' } : undefined };
+  const defined = (o: object) => (Object.values(o).some((v) => v !== undefined) ? o : undefined);
+  return { itunes: defined(itunes), podcast: defined(podcast) };
+}
+
+/** The itunes: and podcast: channel tags as feedsmith reads them. */
+function expectedChannel(doc: FeedDocument): { itunes?: object; podcast?: object } {
+  const p = doc.podcast;
+  if (!p) return {};
+  const categories: Array<{ text: string; categories?: Array<{ text: string }> }> = [];
+  for (const { text, subcategory } of p.categories) {
+    let category = categories.find((c) => c.text === text);
+    if (!category) categories.push((category = { text }));
+    if (subcategory) (category.categories ??= []).push({ text: subcategory });
+  }
+  return {
+    itunes: { image: p.image, explicit: p.explicit, author: p.author, type: p.type, categories, owner: p.owner },
+    podcast: { locked: { value: p.locked, owner: p.owner?.email }, guid: p.guid },
+  };
+}
+
+/** Keys in a fixed order, so that objects compare by content. */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]));
+}
+
 interface Mismatch {
   (what: string, actual: unknown, expected: unknown): void;
 }
@@ -133,8 +204,8 @@ export interface RoundTripOptions {
 
 /** Validates one feed and compares what both parsers read with the snapshot's items. */
 export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, options: RoundTripOptions = {}): string[] {
-  const { scope, format, page } = feed.resource;
-  const doc = buildFeedDocument(site.snapshot, scope, format, page);
+  const { scope, format, archive } = feed.resource;
+  const doc = buildFeedDocument(site.snapshot, scope, format, archive);
   const expected = doc.items;
   const body = feed.rendered.body;
   const problems: string[] = [];
@@ -146,7 +217,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     if (a.published.epochMs < b.published.epochMs) problems.push(`${feed.path}: item ${i + 1} is newer than item ${i}`);
   }
   const title = site.snapshot.feedTitle(scope);
-  // The newest change among the page's items; an empty page shows the site's newest.
+  // The newest change among the document's items; an empty one shows the site's newest.
   const updated = newest(expected) ?? newest(site.snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
   if (updated.epochMs !== doc.updated.epochMs) problems.push(`${feed.path}: feed updated ${formatRfc3339(doc.updated)} is not the newest change ${formatRfc3339(updated)}`);
 
@@ -163,7 +234,9 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     check('feed_url', parsed.feed_url, doc.links.self);
     check('home_page_url', parsed.home_page_url, doc.links.html);
     check('language', parsed.language, scope.language);
-    check('next_url', parsed.next_url, doc.links.next);
+    check('next_url', parsed.next_url, doc.links.prevArchive);
+    check('icon', parsed.icon, doc.logo);
+    check('favicon', parsed.favicon, doc.icon);
     const items = parsed.items ?? [];
     check('item count', items.length, expected.length);
     expected.forEach((a, i) => {
@@ -177,8 +250,17 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
       c('date_modified', parseRfc3339(item?.date_modified ?? ''), changed(a).epochMs);
       c('authors', (item?.authors ?? []).map((p) => p.name), a.authors.map((p) => p.name));
       c('tags', item?.tags ?? [], a.tags);
-      c('summary', item?.summary, a.summary);
-      c('content_html', item?.content_html ?? '', a.html.trim());
+      if (doc.content === 'full') {
+        c('summary', item?.summary, a.summary);
+        c('content_html', item?.content_html ?? '', a.html.trim());
+        c('content_text', item?.content_text, undefined);
+      } else {
+        c('summary', item?.summary, summaryText(a) || undefined);
+        c('content_html (none in a summary feed)', item?.content_html, undefined);
+        c('content_text', item?.content_text ?? '', summaryText(a) ?? '');
+      }
+      const attachments = (a.enclosures ?? []).map((e) => ({ url: e.url, mime_type: e.type, title: e.title, size_in_bytes: e.length, duration_in_seconds: e.durationSeconds }));
+      c('attachments', sorted(item?.attachments ?? []), sorted(attachments));
       c('image', item?.image, a.image);
       c('language', item?.language, a.language);
     });
@@ -204,6 +286,7 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
   rmCheck('language', rm.language, scope.language);
   rmCheck('updated', rm.updated?.getTime(), format === 'rss' ? toSeconds(updated.epochMs) : updated.epochMs);
   rmCheck('item count', rm.items.length, expected.length);
+  rmCheck('image', rm.image?.url, format === 'rss' ? (rssImage(doc) ?? doc.podcast?.image) : (doc.logo ?? doc.icon));
   expected.forEach((a, i) => {
     const item = rm.items[i];
     const c = at(`item ${i + 1} (@rowanmanning/feed-parser)`);
@@ -213,8 +296,17 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     c('published', item?.published?.getTime(), format === 'rss' ? toSeconds(a.published.epochMs) : a.published.epochMs);
     if (format === 'atom') c('updated', item?.updated?.getTime(), changed(a).epochMs);
     // Atom terms are attributes, which it does not decode a second time.
-    c('categories', item?.categories.map((t) => t.term), format === 'atom' ? a.tags : a.tags.map(asRowanmanningReads));
-    if (a.html.trim() !== '' && !item?.content) problems.push(`${feed.path} item ${i + 1} (@rowanmanning/feed-parser): content missing`);
+    // An RSS item without categories gets the feed's from this parser, the podcast's itunes:category among them.
+    const itunesCategories = (doc.podcast?.categories ?? []).map((cat) => (cat.subcategory ? `${cat.text}/${cat.subcategory}` : cat.text));
+    const tags = format === 'rss' && a.tags.length === 0 ? itunesCategories : a.tags;
+    c('categories', item?.categories.map((t) => t.term), format === 'atom' ? tags : tags.map(asRowanmanningReads));
+    if (doc.content === 'full' && a.html.trim() !== '' && !item?.content) problems.push(`${feed.path} item ${i + 1} (@rowanmanning/feed-parser): content missing`);
+    if (doc.content === 'summary') c('content (none in a summary feed)', item?.content, null);
+    // RSS lists the first enclosure once, as <enclosure> and as media:content; the parser keeps one.
+    c('media urls', item?.media.map((m) => m.url), mediaOf(a).map((m) => m.url));
+    c('media types', item?.media.map((m) => m.mimeType), mediaOf(a).map((m) => m.type ?? null));
+    c('media lengths', item?.media.map((m) => m.length), mediaOf(a).map((m) => m.length ?? null));
+    if (format === 'atom') c('media titles', item?.media.map((m) => m.title), mediaOf(a).map((m) => m.title ?? null));
     if (format === 'atom') {
       // An entry without authors has the feed's: the site's, or the site title when it has none.
       const settings = site.data.site;
@@ -238,7 +330,15 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     check('language', fs.language, scope.language);
     check('lastBuildDate', fs.lastBuildDate, formatRfc2822(updated));
     check('self', fs.atom?.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
-    check('next', fs.atom?.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    check('prev-archive', fs.atom?.links?.find((l) => l.rel === 'prev-archive')?.href, doc.links.prevArchive);
+    const image = rssImage(doc);
+    check('image', fs.image, image === undefined ? undefined : { url: image, title, link: doc.links.html });
+    const channel = expectedChannel(doc);
+    check('itunes: channel tags', sorted(fs.itunes), sorted(channel.itunes));
+    check('podcast: channel tags', sorted(fs.podcast), sorted(channel.podcast));
+    const root = parseXml(body);
+    check('xmlns:itunes', root.attributes.get('xmlns:itunes'), doc.podcast ? ITUNES_NAMESPACE : undefined);
+    check('xmlns:podcast', root.attributes.get('xmlns:podcast'), doc.podcast ? PODCAST_NAMESPACE : undefined);
     const items = fs.items ?? [];
     check('item count', items.length, expected.length);
     const elements = childElements(childElement(parseXml(body), '', 'channel') as XmlElement, '', 'item');
@@ -261,8 +361,15 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
         c('dc:creator', item?.dc?.creators ?? [], a.authors.filter((p) => p !== withEmail).map((p) => p.name));
       }
       c('categories', (item?.categories ?? []).map((t) => t.name), a.tags);
-      c('description', item?.description ?? '', a.summary === undefined ? a.html.trim() : escapeHtml(a.summary));
-      c('content:encoded', item?.content?.encoded ?? '', a.html.trim());
+      c('description', item?.description ?? '', rssDescription(doc, a) ?? '');
+      c('content:encoded', item?.content?.encoded, doc.content === 'full' ? a.html.trim() || undefined : undefined);
+      const [first] = a.enclosures ?? [];
+      c('enclosure', item?.enclosures ?? [], first ? [{ url: first.url, length: first.length, type: first.type }] : []);
+      const media = mediaOf(a).map((m) => (m.length === undefined ? { url: m.url, type: m.type, medium: 'image' } : { url: m.url, fileSize: m.length, type: m.type, medium: m.type?.split('/')[0], duration: m.duration }));
+      c('media:content', sorted((item?.media?.contents ?? []).map(({ url, fileSize, type, medium, duration }) => ({ url, fileSize, type, medium, duration }))), sorted(media));
+      const episode = doc.podcast ? expectedEpisode(a) : {};
+      c('itunes: item tags', sorted(item?.itunes), sorted(episode.itunes));
+      c('podcast: item tags', sorted(item?.podcast), sorted(episode.podcast));
     });
   } else {
     let fs: ParsedAtom;
@@ -273,11 +380,13 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     }
     const check = at('(feedsmith)');
     check('title', fs.title?.value, title);
-    check('id', fs.id, doc.links.first);
+    check('id', fs.id, doc.links.current);
     check('updated', fs.updated, formatRfc3339(updated));
     check('xml:lang', fs.xml?.lang, scope.language);
     check('self', fs.links?.find((l) => l.rel === 'self')?.href, doc.links.self);
-    check('next', fs.links?.find((l) => l.rel === 'next')?.href, doc.links.next);
+    check('prev-archive', fs.links?.find((l) => l.rel === 'prev-archive')?.href, doc.links.prevArchive);
+    check('icon', fs.icon, doc.icon);
+    check('logo', fs.logo, doc.logo);
     const entries = fs.entries ?? [];
     check('entry count', entries.length, expected.length);
     expected.forEach((a, i) => {
@@ -292,8 +401,10 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
       c('authors', (entry?.authors ?? []).map((p) => p.name), a.authors.map((p) => p.name));
       c('author emails', (entry?.authors ?? []).map((p) => p.email), a.authors.map((p) => p.email));
       c('categories', (entry?.categories ?? []).map((t) => t.term), a.tags);
-      c('summary', entry?.summary?.value, a.summary);
-      c('content', entry?.content?.value ?? '', a.html.trim());
+      c('summary', entry?.summary?.value, doc.content === 'full' ? a.summary : (a.summary ?? a.excerpt?.html));
+      c('content', entry?.content?.value, doc.content === 'full' ? a.html.trim() || undefined : undefined);
+      const enclosures = (entry?.links ?? []).filter((l) => l.rel === 'enclosure').map(({ href, type, length, title: t }) => ({ href, type, length, title: t }));
+      c('enclosure links', sorted(enclosures), sorted(mediaOf(a).map((m) => ({ href: m.url, type: m.type, length: m.length, title: m.title }))));
       c('xml:lang', entry?.xml?.lang, a.language === scope.language ? undefined : a.language);
     });
   }

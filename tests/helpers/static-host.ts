@@ -4,9 +4,11 @@
  * characters, `:splat` in a value is replaced by what it matched), values set twice are joined with
  * ", ", and a redirect rule answers before any file.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileForPath } from '../../src/runtimes/static.js';
+import { formatHttpDate } from '../../src/time/index.js';
 
 /** Headers the host computes itself, which _headers does not decide. */
 export const HOST_COMPUTED = new Set(['etag', 'last-modified', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
@@ -62,6 +64,23 @@ export class StaticHost {
 
   redirect(urlPath: string): string | undefined {
     return this.redirects.get(urlPath);
+  }
+
+  /** The site path of every file, as a host serves it (`index.html` as its folder), percent-encoded. */
+  files(): string[] {
+    const walk = (dir: string, segments: string[]): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        if (entry.isDirectory()) return walk(path.join(dir, entry.name), [...segments, entry.name]);
+        if (segments.length === 0 && entry.name.startsWith('_')) return [];
+        const encoded = segments.map((s) => `${encodeURIComponent(s)}/`).join('');
+        return [entry.name === 'index.html' ? `/${encoded}` : `/${encoded}${encodeURIComponent(entry.name)}`];
+      });
+    return walk(this.dir, []).sort();
+  }
+
+  /** Last-Modified as hosts that read the file's modification time send it. */
+  lastModified(urlPath: string, basePath = ''): string {
+    return formatHttpDate(Math.floor(statSync(path.join(this.dir, fileForPath(urlPath.slice(basePath.length)))).mtimeMs / 1000) * 1000);
   }
 
   /** `basePath`: the part of the path the host serves the folder under. */

@@ -1,35 +1,75 @@
 /**
- * The Worker as `wrangler deploy` bundles it, for any site: the project's wrangler.toml beside the
- * data module and entry written for that site (the entry imports this checkout's src/), bundled by
- * wrangler (offline), and run in real workerd through Miniflare.
+ * The Worker as `wrangler deploy` bundles it, run in real workerd through Miniflare over a folder of
+ * static assets, routed as wrangler.toml configures them (the Worker runs first). The script does
+ * not depend on the site, so it is bundled once per test file; a site is a folder of assets.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { loadSite } from '../../src/content/load.js';
 import type { SiteData } from '../../src/content/model.js';
-import { WORKER_DATA_FILE, writeWorkerData } from '../../src/runtimes/worker-data.js';
+import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../../src/runtimes/worker-data.js';
+import { SiteSnapshot } from '../../src/site/snapshot.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+const WRANGLER_TOML = path.join(ROOT, 'wrangler.toml');
 const run = promisify(execFile);
 export const OFFLINE_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' };
 
-/** `data` undefined: the checkout itself, with the data its build step wrote. */
-export async function startWorker(data?: SiteData): Promise<Miniflare> {
-  let project = ROOT;
-  if (data) {
-    project = await mkdtemp(path.join(tmpdir(), 'feedgen-worker-project-'));
-    // `npx wrangler` finds this checkout's wrangler there.
-    await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
-    // Without the build step: this site's data is written here, not by the command.
-    const config = (await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8')).replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '');
-    await writeFile(path.join(project, 'wrangler.toml'), config);
-    await writeWorkerData(data, path.join(project, WORKER_DATA_FILE));
-  }
-  const bundleDir = await mkdtemp(path.join(tmpdir(), 'feedgen-worker-'));
-  await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', bundleDir], { cwd: project, env: { ...process.env, ...OFFLINE_WRANGLER } });
-  const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8'))?.[1];
-  return new Miniflare({ scriptPath: path.join(bundleDir, 'worker.js'), modulesRoot: bundleDir, modules: true, compatibilityDate });
+/** The checkout's assets, as its build step (`npm run worker-data`) wrote them. */
+export const CHECKOUT_ASSETS = path.join(ROOT, WORKER_ASSETS_DIR);
+
+/**
+ * wrangler.toml as deployed, less the build step (the assets are written by the test), with its
+ * paths made absolute so that it can live anywhere.
+ */
+export async function configFor(assetsDir: string): Promise<string> {
+  const text = await readFile(WRANGLER_TOML, 'utf8');
+  const config = text
+    .replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '')
+    .replace(/^main = "(.*)"$/m, (_, main: string) => `main = ${JSON.stringify(path.join(ROOT, main))}`)
+    .replace(/^directory = "(.*)"$/m, () => `directory = ${JSON.stringify(assetsDir)}`);
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-wrangler-')), 'wrangler.toml');
+  await writeFile(file, config);
+  return file;
+}
+
+/** `wrangler deploy --dry-run`: the script exactly as it would be uploaded. Returns its folder and wrangler's report. */
+export async function bundleWorker(assetsDir = CHECKOUT_ASSETS): Promise<{ dir: string; report: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-worker-'));
+  const { stdout, stderr } = await run('npx', ['wrangler', 'deploy', '--dry-run', '--config', await configFor(assetsDir), '--outdir', dir], {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_WRANGLER },
+  });
+  return { dir, report: stdout + stderr };
+}
+
+let bundled: Promise<{ dir: string }> | undefined;
+
+/** The bundled Worker in workerd, serving `assetsDir` with the routing of wrangler.toml's `[assets]`. */
+export async function startWorker(assetsDir = CHECKOUT_ASSETS): Promise<Miniflare> {
+  bundled ??= bundleWorker(assetsDir);
+  const { dir } = await bundled;
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_TOML);
+  if (!workerOptions.assets) throw new Error('wrangler.toml has no [assets]');
+  return new Miniflare({
+    scriptPath: path.join(dir, 'worker.js'),
+    modulesRoot: dir,
+    modules: true,
+    compatibilityDate: workerOptions.compatibilityDate,
+    assets: { ...workerOptions.assets, directory: assetsDir },
+  });
+}
+
+/** What `feedgen worker-data` writes for an articles folder (or the site loaded from one), in a folder of its own. */
+export async function writeAssetsFor(site: string | SiteData): Promise<string> {
+  const data = typeof site === 'string' ? (await loadSite(site)).data : site;
+  if (!data) throw new Error(`${String(site)} has no usable site`);
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-assets-')), 'assets');
+  await writeWorkerAssets(new SiteSnapshot(data), dir);
+  return dir;
 }

@@ -62,11 +62,35 @@ describe('heavyweight articles', () => {
     expect(big.html.length).toBeGreaterThan(body.length * 0.8);
     expect(data!.articles.map((a) => a.slug).sort()).toEqual(['big', 'small']);
     expect(await everythingValid(dir)).toEqual([]);
-  });
+    // Each feed of the site and its section twice (subscription document and archive), 1 MB each.
+  }, 180_000);
 
   it('a body of 100 000 nested brackets, emphasis runs and list levels renders and validates', async () => {
     const body = `${'['.repeat(30_000)}x${']'.repeat(30_000)}\n\n${'*a **a '.repeat(5_000)}\n\n${'> '.repeat(1_000)}deep\n\n${'- '.repeat(1_000)}list`;
     const dir = await writeArticles({ 'news/nested.md': article(VALID, body) });
+    expect(await everythingValid(dir)).toEqual([]);
+  });
+});
+
+describe('hostile media and podcast values', () => {
+  it('enclosure titles, URLs, transcripts and a podcast channel full of markup: every feed valid, read back field by field', async () => {
+    const nasty = JSON.stringify(`]]></title><script>alert(1)</script> & "quotes" 'single' \u202E 中文 😀`);
+    const dir = await writeArticles({
+      'show/_index.md': `---\ntitle: ${nasty}\ncontent: summary\npodcast:\n  image: "cover.png?a=1&b=<2>"\n  categories: ["Kids & Family > Pets & Animals"]\n  author: ${nasty}\n  owner: { name: ${nasty}, email: "a&b@example.com" }\n  locked: true\n---\n`,
+      'show/ep.md': article(
+        `${VALID}\nsummary: ${nasty}\nenclosures:\n  - { url: "a b/<ep>&\\"x\\".mp3?q=<1>&r='2'", type: audio/mpeg, length: 1, title: ${nasty}, duration: 1 }\n  - { url: "https://cdn.example.com/%ZZ|^.ogg", type: Audio/OGG, length: 9007199254740991 }\n` +
+          `transcript: [{ url: "t&<x>.vtt", language: zh-Hans-CN, rel: captions }]\nchapters: "c&<x>.json"\nepisode: 1000000000\nepisode_type: trailer`,
+        '<b>first</b> & ]]> paragraph\n\nsecond',
+      ),
+      'show/plain.md': article('title: Plain\ndate: 2020-01-02 10:00'),
+    });
+    const { data, problems } = await loadSite(dir);
+    expect(problems).toEqual([]);
+    expect(data!.articles.find((a) => a.slug === 'ep')!.enclosures!.map((e) => e.url)).toEqual([
+      'https://feeds.example.com/show/ep/a%20b/%3Cep%3E&%22x%22.mp3?q=%3C1%3E&r=%272%27',
+      'https://cdn.example.com/%25ZZ%7C%5E.ogg',
+    ]);
+    expect(data!.sections[0]!.podcast?.author).toBe(JSON.parse(nasty).trim());
     expect(await everythingValid(dir)).toEqual([]);
   });
 });
@@ -100,7 +124,7 @@ describe('what is refused, and how check says it', () => {
     'r/language.md': article(`${VALID}\nlanguage: en_US`),
     'r/draft-yes.md': article(`${VALID}\ndraft: yes`),
     'r/summary-empty.md': article(`${VALID}\nsummary: ""`),
-    'r/page.md': article(VALID),
+    'r/archive.md': article(VALID),
     'r/back\\slash.md': article(VALID),
     'back\\slash/a.md': article(VALID),
     'r/dup-a.md': article(`${VALID}\nid: tag:example.com,2020:same`),
@@ -119,6 +143,7 @@ describe('what is refused, and how check says it', () => {
     expect(problems.map(formatProblem)).toEqual([
       'articles/back\\slash:1: folder name "back\\slash" contains a backslash, which URLs cannot carry; its articles are left out (rename the folder)',
       'articles/r/alias-bomb.md:2: YAML: Excessive alias count indicates a resource exhaustion attack',
+      'articles/r/archive.md:1: file name "archive.md" is reserved for generated URLs: rename the file',
       'articles/r/back\\slash.md:1: file name "back\\slash.md" contains a backslash, which URLs cannot carry: rename the file',
       'articles/r/binary.md:4: YAML: the tag !!binary is not supported in front matter; write the value as text',
       'articles/r/caf\u00e9.md:1: the URL https://feeds.example.com/r/caf%C3%A9/ is already used by articles/r/cafe\u0301.md (the file names differ only in Unicode normalization): rename one of them',
@@ -140,7 +165,6 @@ describe('what is refused, and how check says it', () => {
       'articles/r/no-front-matter.md:1: missing front matter: the file must start with a "---" line, the YAML keys, and a closing "---" line',
       'articles/r/not-closed.md:1: front matter is not closed: add a line "---" after the last key',
       'articles/r/opening.md:1: front matter must open with a line of exactly "---" (found "--- yaml")',
-      'articles/r/page.md:1: file name "page.md" is reserved for generated URLs: rename the file',
       'articles/r/scalar.md:2: front matter must be YAML "key: value" lines, not a list or a single value',
       'articles/r/summary-empty.md:4: "summary" is empty',
       'articles/r/tab-indent.md:5: YAML: Tabs are not allowed as indentation',
@@ -152,7 +176,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
       'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
-      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     ]);
     expect(data!.articles.map((a) => a.source).sort()).toEqual(['articles/r/cafe\u0301.md', 'articles/r/dup-a.md', 'articles/w/offset.md', 'articles/w/unknown.md']);
     expect(await everythingValid(dir)).toEqual([]);
@@ -185,7 +209,7 @@ describe('what is refused, and how check says it', () => {
     expect(title('crlf-title')).toBe('one two three four');
     expect(data!.articles.find((a) => a.slug === 'crlf-title')?.summary).toBe('line\nline');
     expect(problems.map(formatProblem)).toContain(
-      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft)',
+      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     );
     expect(await everythingValid(dir)).toEqual([]);
   });

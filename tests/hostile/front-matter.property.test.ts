@@ -28,8 +28,12 @@ const SITE: SiteSettings = {
   disambiguation: 'compatible',
   authors: [],
   feedLimit: 50,
+  archiveSize: 100,
+  tombstoneDays: 30,
   cacheMaxAge: 300,
   embedHosts: [...DEFAULT_EMBED_HOSTS],
+  articlePages: true,
+  content: 'full',
 };
 const URL_OF_ARTICLE = 'https://feeds.example.com/news/a/';
 
@@ -138,12 +142,12 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   if (article.title === '' || /[\n\t]/.test(article.title)) problems.push(`title ${JSON.stringify(article.title)} is empty or not one line`);
   if (result.draft) return problems;
 
-  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en' }], articles: [article] };
+  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en', content: 'full' }], articles: [article], media: [] };
   const snapshot = new SiteSnapshot(data);
   const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];
   for (const format of ['rss', 'atom', 'json'] as const) {
-    const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format, page: 1 }).chunks);
+    const body = chunksToText(renderResource(snapshot, { kind: 'feed', scope, format }).chunks);
     const self = `${SITE.baseUrl}/news/${format === 'json' ? 'feed.json' : `${format}.xml`}`;
     const found = format === 'rss' ? rssProblems(body, self) : format === 'atom' ? atomProblems(body, self) : jsonFeedProblems(body, self);
     problems.push(...found.map((p) => `${format}: ${p}`));

@@ -17,7 +17,7 @@ const CHUNKS = Number(process.env.FEEDGEN_HOSTILE_CHUNKS ?? 8);
 const RUNS_PER_CHUNK = Number(process.env.FEEDGEN_HOSTILE_RUNS ?? 200);
 
 describe('generated sites of hostile articles', () => {
-  it(`keep every invariant (${CHUNKS * RUNS_PER_CHUNK} sites, seed ${SEED})`, { timeout: 300_000 }, async () => {
+  it(`keep every invariant (${CHUNKS * RUNS_PER_CHUNK} sites, seed ${SEED})`, { timeout: 360_000 }, async () => {
     const batch = new Libxml2Batch();
     let articles = 0;
     for (let chunk = 0; chunk < CHUNKS; chunk++) {

@@ -1,31 +1,39 @@
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { article, writeArticles } from '../helpers/articles.js';
+import { startHub, type TestHub } from '../helpers/hub.js';
 import { startServer } from '../helpers/server.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let articlesDir: string;
+let hub: TestHub;
+/** "Now" of the server: the publish ledger stamps every first rendering with it. */
+const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 beforeAll(async () => {
+  hub = await startHub();
   const files: Record<string, string> = {
-    '_index.md': '---\ntitle: Paged\nbase_url: https://feeds.example.com\ntimezone: UTC\nfeed_limit: 2\ncache_max_age: 600\nhub: https://hub.example.com/\n---\n',
+    '_index.md': `---\ntitle: Archived\nbase_url: https://feeds.example.com\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\ncache_max_age: 600\nhub: ${hub.url}\n---\n`,
   };
   for (let i = 1; i <= 5; i++) {
     files[`news/item-${i}.md`] = article(`title: Item ${i}\ndate: 2020-01-0${i} 10:00`, `Paragraph ${i}. `.repeat(200));
   }
   articlesDir = await writeArticles(files);
-  server = await startServer(articlesDir, 'https://feeds.example.com');
+  server = await startServer(articlesDir, 'https://feeds.example.com', { now: () => NOW });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await hub.close();
+});
 
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
   fetch(`${server.url}${path}`, { headers, method, redirect: 'manual' });
 
 describe('validators and conditional GET', () => {
-  it('sends a strong ETag, Last-Modified of the newest item, and Cache-Control from cache_max_age', async () => {
+  it('sends a strong ETag, Last-Modified of the first publication of these bytes, and Cache-Control from cache_max_age', async () => {
     const response = await get('/news/rss.xml', { 'accept-encoding': 'identity' });
     expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{24}"$/);
-    expect(response.headers.get('last-modified')).toBe('Sun, 05 Jan 2020 10:00:00 GMT');
+    expect(response.headers.get('last-modified')).toBe('Thu, 01 Jan 2026 00:00:00 GMT');
     expect(response.headers.get('cache-control')).toBe('public, max-age=600');
     expect(await response.text()).toContain('<ttl>10</ttl>');
   });
@@ -49,7 +57,7 @@ describe('validators and conditional GET', () => {
 
   it('ETags are stable across restarts of the server', async () => {
     const before = (await get('/news/feed.json')).headers.get('etag');
-    const again = await startServer(articlesDir, 'https://feeds.example.com');
+    const again = await startServer(articlesDir, 'https://feeds.example.com', { now: () => NOW });
     try {
       expect((await fetch(`${again.url}/news/feed.json`)).headers.get('etag')).toBe(before);
     } finally {
@@ -68,9 +76,9 @@ describe('validators and conditional GET', () => {
   });
 
   it('renders each representation once: repeated and conditional requests render nothing', async () => {
-    await get('/news/page/2/rss.xml');
+    await get('/news/archive/2/rss.xml');
     const renders = server.store().renders;
-    for (let i = 0; i < 5; i++) await get('/news/page/2/rss.xml', i % 2 ? { 'if-none-match': '"x"' } : {});
+    for (let i = 0; i < 5; i++) await get('/news/archive/2/rss.xml', i % 2 ? { 'if-none-match': '"x"' } : {});
     expect(server.store().renders).toBe(renders);
   });
 });
@@ -102,29 +110,35 @@ describe('compression', () => {
   });
 });
 
-describe('paging (RFC 5005)', () => {
-  it('links first, last, previous and next in RSS and Atom, next_url in JSON Feed', async () => {
-    const rss = await (await get('/news/page/2/rss.xml')).text();
-    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="first" type="application/rss+xml"/>');
-    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/page/3/rss.xml" rel="last" type="application/rss+xml"/>');
-    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="previous" type="application/rss+xml"/>');
-    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/page/3/rss.xml" rel="next" type="application/rss+xml"/>');
-    const atom = await (await get('/news/atom.xml')).text();
-    expect(atom).toContain('<link rel="next" type="application/atom+xml" href="https://feeds.example.com/news/page/2/atom.xml"/>');
-    expect(atom).not.toContain('rel="previous"');
-    const json = (await (await get('/page/2/feed.json')).json()) as { next_url?: string; items: unknown[] };
-    expect(json.next_url).toBe('https://feeds.example.com/page/3/feed.json');
+describe('archives (RFC 5005)', () => {
+  it('chain the subscription document to the newest archive and each archive to its neighbours', async () => {
+    const rss = await (await get('/news/rss.xml')).text();
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/archive/3/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
+    expect(rss).not.toContain('fh:archive');
+    const middle = await (await get('/news/archive/2/rss.xml')).text();
+    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="current" type="application/rss+xml"/>');
+    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/archive/1/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
+    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/archive/3/rss.xml" rel="next-archive" type="application/rss+xml"/>');
+    expect(middle).toContain('<fh:archive/>');
+    const oldest = await (await get('/news/archive/1/atom.xml')).text();
+    expect(oldest).toContain('<id>https://feeds.example.com/news/atom.xml</id>');
+    expect(oldest).not.toContain('rel="prev-archive"');
+    expect(oldest).toContain('<link rel="next-archive" type="application/atom+xml" href="https://feeds.example.com/news/archive/2/atom.xml"/>');
+    const json = (await (await get('/feed.json')).json()) as { next_url?: string; items: unknown[] };
+    expect(json.next_url).toBe('https://feeds.example.com/archive/3/feed.json');
     expect(json.items).toHaveLength(2);
-    const last = (await (await get('/page/3/feed.json')).json()) as { next_url?: string; items: Array<{ title: string }> };
+    const last = (await (await get('/archive/1/feed.json')).json()) as { next_url?: string; items: Array<{ title: string }> };
     expect(last.next_url).toBeUndefined();
-    expect(last.items.map((i) => i.title)).toEqual(['Item 1']);
+    expect(last.items.map((i) => i.title)).toEqual(['Item 2', 'Item 1']);
   });
 
-  it('redirects page 1 to the plain URL and 404s page numbers that are not whole numbers or past the end', async () => {
-    const first = await get('/news/page/1/atom.xml');
-    expect(first.status).toBe(301);
-    expect(first.headers.get('location')).toBe('/news/atom.xml');
-    for (const path of ['/news/page/4/rss.xml', '/news/page/0/rss.xml', '/news/page/02/rss.xml', '/news/page/2.5/rss.xml', '/news/page/-1/rss.xml', '/news/page/x/rss.xml', '/news/page/99999999999/rss.xml']) {
+  it('give full archives a day of max-age, and the newest, still filling, the usual one', async () => {
+    expect((await get('/news/archive/2/atom.xml')).headers.get('cache-control')).toBe('public, max-age=86400');
+    expect((await get('/news/archive/3/atom.xml')).headers.get('cache-control')).toBe('public, max-age=600');
+  });
+
+  it('404 archive numbers that are not whole numbers or do not exist', async () => {
+    for (const path of ['/news/archive/4/rss.xml', '/news/archive/0/rss.xml', '/news/archive/02/rss.xml', '/news/archive/2.5/rss.xml', '/news/archive/-1/rss.xml', '/news/archive/x/rss.xml', '/news/archive/99999999999/rss.xml', '/news/page/2/rss.xml']) {
       const response = await get(path);
       expect(response.status, path).toBe(404);
       expect(await response.text(), path).toMatch(/^404 Not Found: .+/);
@@ -135,10 +149,20 @@ describe('paging (RFC 5005)', () => {
 describe('WebSub', () => {
   it('advertises the hub in every format and in Link headers', async () => {
     const rss = await get('/news/rss.xml');
-    expect(rss.headers.get('link')).toBe('<https://hub.example.com/>; rel="hub", <https://feeds.example.com/news/rss.xml>; rel="self"');
-    expect(await rss.text()).toContain('<atom:link href="https://hub.example.com/" rel="hub"/>');
-    expect(await (await get('/news/atom.xml')).text()).toContain('<link rel="hub" href="https://hub.example.com/"/>');
+    expect(rss.headers.get('link')).toBe(`<${hub.url}>; rel="hub", <https://feeds.example.com/news/rss.xml>; rel="self"`);
+    expect(await rss.text()).toContain(`<atom:link href="${hub.url}" rel="hub"/>`);
+    expect(await (await get('/news/atom.xml')).text()).toContain(`<link rel="hub" href="${hub.url}"/>`);
     const json = (await (await get('/news/feed.json')).json()) as { hubs: unknown };
-    expect(json.hubs).toEqual([{ type: 'WebSub', url: 'https://hub.example.com/' }]);
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: hub.url }]);
+  });
+
+  it('tells the hub of every subscription feed when they first appear, and of none when a restart finds them unchanged', async () => {
+    const topics = ['', 'news/'].flatMap((scope) => ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `https://feeds.example.com/${scope}${file}`));
+    await server.close();
+    expect([...hub.pings].sort()).toEqual([...topics].sort());
+    server = await startServer(articlesDir, 'https://feeds.example.com', { now: () => NOW + 60_000 });
+    await server.close();
+    expect(hub.pings).toHaveLength(topics.length);
+    server = await startServer(articlesDir, 'https://feeds.example.com', { now: () => NOW });
   });
 });

@@ -39,7 +39,7 @@ describe('hostile request paths are answered, never crashed on', () => {
   });
 
   it('survives a burst of concurrent requests, half of them hostile', async () => {
-    const paths = ['/rss.xml', '/%zz', '/china/world/atom.xml', '/nope/', '/page/9/rss.xml', '/%E4%B8%AD%E6%96%87/feed.json'];
+    const paths = ['/rss.xml', '/%zz', '/china/world/atom.xml', '/nope/', '/archive/9/rss.xml', '/%E4%B8%AD%E6%96%87/feed.json'];
     const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => rawRequest(server.url, get(paths[i % paths.length] as string))));
     expect(responses.every((r) => [200, 400, 404].includes(r.status))).toBe(true);
     expect((await rawRequest(server.url, get('/'))).status).toBe(200);

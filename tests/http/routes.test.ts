@@ -10,7 +10,7 @@ afterAll(() => server.close());
 
 const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, { redirect: 'manual', ...init });
 
-const SECTIONS = ['', 'china/', 'china/world/', 'us/', 'us/west/', 'europe/', 'africa/', 'asia/', 'asia/south/', '%E4%B8%AD%E6%96%87/'];
+const SECTIONS = ['', 'china/', 'china/world/', 'us/', 'us/west/', 'europe/', 'africa/', 'asia/', 'asia/south/', 'podcast/', '%E4%B8%AD%E6%96%87/'];
 const FEEDS: Array<[string, string]> = [
   ['rss.xml', 'application/rss+xml; charset=utf-8'],
   ['atom.xml', 'application/atom+xml; charset=utf-8'],

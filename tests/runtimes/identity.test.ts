@@ -1,60 +1,27 @@
 /**
  * The three runtimes over one core: every URL of a site fetched from the Worker (real workerd,
- * through Miniflare, bundled exactly as `wrangler deploy` bundles it), from the Node server over
- * HTTP, and read from the static build through its `_headers` and `_redirects`. Statuses, bodies and
- * every header a client sees must be identical; the static host computes only its own validators.
- * Two sites: the bundled one, and the same articles under a base URL with a path and a WebSub hub.
+ * through Miniflare, bundled exactly as `wrangler deploy` bundles it, serving the static assets
+ * `feedgen worker-data` writes), from the Node server over HTTP, and read from the static build
+ * through its `_headers` and `_redirects`. Statuses, bodies and every header a client sees must be
+ * identical; the static host computes only its own validators. Three sites: the bundled one, the
+ * same articles under a base URL with a path and a WebSub hub, and the same articles on a site
+ * without article pages.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSite } from '../../src/content/load.js';
-import type { SiteData } from '../../src/content/model.js';
-import { strongEtag } from '../../src/publish/store.js';
-import { buildStatic } from '../../src/runtimes/static.js';
-import { allResources, firstPageAliases } from '../../src/site/resources.js';
+import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { articlePath } from '../../src/urls/paths.js';
+import { startHub, type TestHub } from '../helpers/hub.js';
+import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
 import { sendRequest } from '../helpers/raw-http.js';
-import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
-import { HOST_COMPUTED, StaticHost } from '../helpers/static-host.js';
-import { startWorker } from '../helpers/worker-bundle.js';
+import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
 const ORIGIN = 'http://127.0.0.1:8787';
 /** Headers of the connection, not of the response. */
 const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-
-interface Runtimes {
-  data: SiteData;
-  basePath: string;
-  worker: Miniflare;
-  node: Awaited<ReturnType<typeof startServer>>;
-  host: StaticHost;
-}
-
-async function runtimesFor(articles: string, ownWorkerBundle: boolean): Promise<Runtimes> {
-  const { data } = await loadSite(articles);
-  if (!data) throw new Error(`${articles} has no usable site`);
-  const [worker, node] = await Promise.all([startWorker(ownWorkerBundle ? data : undefined), startServer(articles, data.site.baseUrl)]);
-  const dist = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-static-')), 'dist');
-  await buildStatic(new SiteSnapshot(data), dist);
-  return { data, basePath: new URL(data.site.baseUrl).pathname.replace(/\/$/, ''), worker, node, host: await StaticHost.open(dist) };
-}
-
-function visibleHeaders(response: Response): Record<string, string> {
-  return Object.fromEntries([...response.headers].filter(([name]) => !HOP_BY_HOP.has(name)).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-async function exchange(runtimes: Runtimes, urlPath: string, init: RequestInit = {}) {
-  const headers = { 'accept-encoding': 'identity', ...(init.headers as Record<string, string> | undefined) };
-  const fromWorker = await runtimes.worker.dispatchFetch(`${ORIGIN}${urlPath}`, { ...init, headers, redirect: 'manual' } as never);
-  const fromNode = await fetch(`${runtimes.node.url}${urlPath}`, { ...init, headers, redirect: 'manual' });
-  return {
-    worker: { status: fromWorker.status, headers: visibleHeaders(fromWorker as unknown as Response), body: Buffer.from(await fromWorker.arrayBuffer()) },
-    node: { status: fromNode.status, headers: visibleHeaders(fromNode), body: Buffer.from(await fromNode.arrayBuffer()) },
-  };
-}
 
 /** Requests beyond the site's own URLs: errors, redirects, conditional and other methods. */
 function edgeCases(basePath: string): Array<[string, RequestInit?]> {
@@ -62,13 +29,20 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
   return [
     [`${b}/no-such-section/`],
     [`${b}/china`],
-    [`${b}/page/1/rss.xml`],
-    [`${b}/page/x/atom.xml`],
-    [`${b}/page/99/feed.json`],
+    [`${b}/page/2/rss.xml`],
+    [`${b}/archive/x/atom.xml`],
+    [`${b}/archive/99/feed.json`],
+    [`${b}/china/world/archive/1/feed.json`],
+    [`${b}/media/podcast/no-such.mp3`],
     [`${b}/%ZZ/rss.xml`],
     [`${b}/china/%2F/rss.xml`],
     [`${b}/rss.xml?${'q=1&'.repeat(600)}`],
     [`${b}/atom.xml?utm_source=reader`],
+    // What the Worker's assets hold besides the representations, and the files behind them, by name.
+    [`${b}/_feedgen/site.json`],
+    [`${b}/china/world/index.html`],
+    [`${b}/china/world/huawei-ceo-proposes-negotiations-with-washington.md`],
+    [`${b}/china/world/huawei-ceo-proposes-negotiations-with-washington/`],
     [`${b}/rss.xml`, { method: 'HEAD' }],
     [`${b}/rss.xml`, { method: 'POST' }],
     [`${b}/rss.xml`, { headers: { 'if-modified-since': 'Wed, 01 Jan 2031 00:00:00 GMT' } }],
@@ -78,47 +52,63 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
   ];
 }
 
-const sites: Array<{ name: string; runtimes?: Runtimes; articles: () => Promise<string>; ownWorkerBundle: boolean }> = [
-  { name: 'the bundled site', articles: async () => BUNDLED_ARTICLES, ownWorkerBundle: false },
+/** A copy of the bundled articles (publishing writes its ledger), its site settings changed by `edit`. */
+async function bundledArticlesWith(edit: (siteIndex: string) => string = (index) => index): Promise<string> {
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-identity-')), 'articles');
+  await cp(BUNDLED_ARTICLES, dir, { recursive: true });
+  const index = await readFile(path.join(dir, '_index.md'), 'utf8');
+  await writeFile(path.join(dir, '_index.md'), edit(index));
+  return dir;
+}
+
+/** Gives every article a `link` of its own elsewhere, as a site without article pages requires. */
+async function linkEveryArticle(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.md') || entry.name.startsWith('_')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/^---\n/, `---\nlink: https://www.example.org/stories/${encodeURIComponent(entry.name.slice(0, -3))}.html\n`));
+  }
+}
+
+const NO_ARTICLE_PAGES = 'a site without article pages';
+
+let hub: TestHub;
+const sites: Array<{ name: string; runtimes?: Runtimes; articles: () => Promise<string> }> = [
+  { name: 'the bundled site', articles: () => bundledArticlesWith() },
   {
     name: 'a site whose base_url has a path, with a WebSub hub',
-    ownWorkerBundle: true,
+    articles: () => bundledArticlesWith((index) => index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: ${hub.url}`)),
+  },
+  {
+    name: NO_ARTICLE_PAGES,
     articles: async () => {
-      const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-prefixed-')), 'articles');
-      await cp(BUNDLED_ARTICLES, dir, { recursive: true });
-      const index = await readFile(path.join(dir, '_index.md'), 'utf8');
-      await writeFile(path.join(dir, '_index.md'), index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: https://hub.example.com/`));
+      const dir = await bundledArticlesWith((index) => index.replace(/^---\n/, '---\narticle_pages: false\n'));
+      await linkEveryArticle(dir);
       return dir;
     },
   },
 ];
 
 beforeAll(async () => {
-  await Promise.all(sites.map(async (site) => (site.runtimes = await runtimesFor(await site.articles(), site.ownWorkerBundle))));
+  hub = await startHub();
+  await Promise.all(sites.map(async (site) => (site.runtimes = await runtimesFor(await site.articles()))));
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(sites.flatMap((site) => (site.runtimes ? [site.runtimes.worker.dispose(), site.runtimes.node.close()] : [])));
+  await Promise.all(sites.map((site) => site.runtimes?.close()));
+  await hub.close();
 });
 
 describe.each(sites)('Worker, Node server and static build on $name', (site) => {
   it('answer every URL with identical statuses, bodies and headers', async () => {
     const runtimes = site.runtimes as Runtimes;
-    const paths = [...allResources(new SiteSnapshot(runtimes.data))].map((r) => `${runtimes.basePath}${r.path}`);
+    const paths = runtimes.paths.map((p) => `${runtimes.basePath}${p}`);
     expect(paths.length).toBeGreaterThan(40);
-    for (const urlPath of paths) {
-      const { worker, node } = await exchange(runtimes, urlPath);
-      expect(node.status, urlPath).toBe(200);
-      expect(worker.status, urlPath).toBe(200);
-      expect(worker.headers, urlPath).toEqual(node.headers);
-      expect(worker.body.equals(node.body), `${urlPath}: Worker and Node bodies differ`).toBe(true);
-
-      const staticBody = await runtimes.host.body(urlPath, runtimes.basePath);
-      expect(staticBody.equals(node.body), `${urlPath}: static file and Node body differ`).toBe(true);
-      expect(await strongEtag(staticBody), urlPath).toBe(node.headers.etag);
-      const fromNode = Object.fromEntries(Object.entries(node.headers).filter(([name]) => !HOST_COMPUTED.has(name)));
-      expect(runtimes.host.headers(urlPath), urlPath).toEqual(fromNode);
-    }
+    expect(runtimes.paths.sort()).toEqual([...allResources(new SiteSnapshot(runtimes.data))].map((r) => r.path).sort());
+    // The podcast's audio, transcript and chapters, and the site's icon and logo, are URLs of the site too.
+    expect(paths).toEqual(expect.arrayContaining(['/media/podcast/night-trains.mp3', '/media/podcast/monsoon.m4a', '/media/podcast/monsoon.vtt', '/media/icon.svg', '/media/logo.png'].map((p) => `${runtimes.basePath}${p}`)));
+    for (const urlPath of paths) await expectIdenticalEverywhere(runtimes, urlPath);
   }, 60_000);
 
   it('answer errors, redirects, conditional requests and other methods alike', async () => {
@@ -135,6 +125,7 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
 
   it('answer a browser navigation to every feed alike: the browser view, and 304 on either validator', async () => {
     const runtimes = site.runtimes as Runtimes;
+    // Raw HTTP: fetch() sets Sec-Fetch-Mode itself.
     const workerOrigin = String(await runtimes.worker.ready).replace(/\/$/, '');
     const navigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'accept-encoding': 'identity' };
     const feeds = [...allResources(new SiteSnapshot(runtimes.data))].filter((r) => r.resource.kind === 'feed').map((r) => `${runtimes.basePath}${r.path}`);
@@ -144,29 +135,36 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
       return { status: response.status, headers: visible, body: response.body.toString('utf8') };
     };
     for (const urlPath of feeds) {
-      // Twice: the Worker's second answer comes from its edge cache.
-      for (let round = 0; round < 2; round++) {
-        const node = await answer(runtimes.node.url, urlPath, navigation);
-        expect(node.headers['content-type'], urlPath).toMatch(/^application\/(xml|json); charset=utf-8$/);
-        expect(await answer(workerOrigin, urlPath, navigation), `${urlPath}, round ${round}`).toEqual(node);
-        const reader = await answer(runtimes.node.url, urlPath, { 'accept-encoding': 'identity' });
-        for (const etag of [node.headers.etag as string, reader.headers.etag as string]) {
-          const conditional = { ...navigation, 'if-none-match': etag };
-          const fromNode = await answer(runtimes.node.url, urlPath, conditional);
-          expect(fromNode.status, urlPath).toBe(304);
-          expect(await answer(workerOrigin, urlPath, conditional), `${urlPath} If-None-Match: ${etag}`).toEqual(fromNode);
-        }
+      const node = await answer(runtimes.node.url, urlPath, navigation);
+      expect(node.headers['content-type'], urlPath).toMatch(/^application\/(xml|json); charset=utf-8$/);
+      expect(await answer(workerOrigin, urlPath, navigation), urlPath).toEqual(node);
+      const reader = await answer(runtimes.node.url, urlPath, { 'accept-encoding': 'identity' });
+      for (const etag of [node.headers.etag as string, reader.headers.etag as string]) {
+        const conditional = { ...navigation, 'if-none-match': etag };
+        const fromNode = await answer(runtimes.node.url, urlPath, conditional);
+        expect(fromNode.status, urlPath).toBe(304);
+        expect(await answer(workerOrigin, urlPath, conditional), `${urlPath} If-None-Match: ${etag}`).toEqual(fromNode);
       }
     }
   }, 120_000);
+});
 
-  it('redirect the first page of every feed to its plain URL, on the static host too', async () => {
-    const runtimes = site.runtimes as Runtimes;
-    for (const { alias, path: plain } of firstPageAliases(new SiteSnapshot(runtimes.data))) {
-      const { node } = await exchange(runtimes, `${runtimes.basePath}${alias}`);
-      expect(node.status).toBe(301);
-      expect(node.headers.location).toBe(`${runtimes.basePath}${plain}`);
-      expect(runtimes.host.redirect(`${runtimes.basePath}${alias}`)).toBe(node.headers.location);
+describe(`Worker, Node server and static build on ${NO_ARTICLE_PAGES}`, () => {
+  it('publish the feeds and index pages only, and answer 404 at every article page URL', async () => {
+    const runtimes = sites.find((site) => site.name === NO_ARTICLE_PAGES)?.runtimes as Runtimes;
+    const snapshot = new SiteSnapshot(runtimes.data);
+    expect([...allResources(snapshot)].filter(({ resource }) => resource.kind === 'article')).toEqual([]);
+    expect(runtimes.data.articles.length).toBeGreaterThan(10);
+    for (const article of runtimes.data.articles) {
+      const pagePath = `${runtimes.basePath}${articlePath(article.section, article.slug)}`;
+      const { worker, node } = await exchange(runtimes, pagePath);
+      expect(node.status, pagePath).toBe(404);
+      expect(worker.status, pagePath).toBe(404);
+      await expect(runtimes.host.body(pagePath, runtimes.basePath), pagePath).rejects.toThrow(/ENOENT/);
+      expect(article.link).toMatch(/^https:\/\/www\.example\.org\/stories\//);
     }
+    // The index pages link each article to its own page elsewhere.
+    const index = (await exchange(runtimes, `${runtimes.basePath}/`)).node.body.toString();
+    for (const article of runtimes.data.articles.slice(0, 5)) expect(index).toContain(`href="${article.link}"`);
   });
 });

@@ -71,5 +71,5 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
     for (const { path: urlPath, rendered } of site.resources) {
       expect(await readFile(path.join(out, fileForPath(urlPath)), 'utf8'), urlPath).toBe(rendered.body);
     }
-  });
+  }, 120_000);
 });

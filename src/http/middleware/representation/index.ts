@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
-import { evaluatePreconditions, parseHttpDate, type PreconditionOutcome } from '../../conditional.js';
+import { evaluatePreconditions } from '../../conditional.js';
 import { browserViewHeaders, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
 
 declare module 'hono' {
@@ -91,7 +91,7 @@ export class Responder {
   respond(request: Request, representation: Representation): Response {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
-    if (outcome === 'precondition-failed') return preconditionFailed();
+    if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
     const coding = this.coding(request, representation);
     const browserView = prepared.viewable && isBrowserNavigation(request.headers);
     const variant = this.variant(representation, prepared, coding ? { coding, browserView } : { browserView });
@@ -151,36 +151,6 @@ export class Responder {
     return body;
   }
 }
-
-function preconditionFailed(): Response {
-  return errorResponse(412, 'the representation has changed');
-}
-
-/**
- * Conditional GET and HEAD answered from a stored 200 response (the Worker's edge cache), by the
- * same rules and with the same headers as a response made from a representation.
- */
-export function answerFromStored(request: Request, stored: Response): Response {
-  const etag = stored.headers.get('etag');
-  const lastModified = stored.headers.get('last-modified');
-  const view = browserViewHeaders(stored.headers.get('content-type') ?? '', stored.headers.get('cache-control') ?? '');
-  const outcome: PreconditionOutcome = evaluatePreconditions(request.headers, {
-    etags: etag ? variantsOf([undefined], view !== undefined).map((variant) => variantEtag(etag, variant)) : [],
-    lastModified: lastModified ? parseHttpDate(lastModified) : undefined,
-  });
-  if (outcome === 'precondition-failed') return preconditionFailed();
-  // The cache's own headers (Age, CF-Cache-Status) describe the store, not the resource.
-  const headers = new Headers(stored.headers);
-  for (const name of STORE_HEADERS) headers.delete(name);
-  if (view && isBrowserNavigation(request.headers)) {
-    for (const [name, value] of Object.entries(view)) headers.set(name, value);
-    if (etag) headers.set('etag', variantEtag(etag, { browserView: true }));
-  }
-  if (outcome === 'not-modified') return new Response(null, { status: 304, headers: notModifiedHeaders((name) => headers.get(name)) });
-  return new Response(request.method === 'HEAD' ? null : stored.body, { status: stored.status, headers });
-}
-
-const STORE_HEADERS = ['age', 'cf-cache-status'];
 
 export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler {
   const responder = new Responder(options);

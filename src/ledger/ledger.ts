@@ -1,0 +1,252 @@
+/**
+ * The publish ledger: what was published when. One text file a newsroom commits beside its articles
+ * (see the README, "The publish ledger"): a line per record, tab-separated, sorted, so that two
+ * branches that publish different articles merge without conflict.
+ *
+ *   article   <key>   <first published>   <id>   <url>   <content hash>   [<deleted at>]
+ *   resource  <path>  <bytes since>       <hash>
+ *   redirect  <old path>   <new path>
+ *
+ * Instants are RFC 3339 UTC. A key is an article's folder path and file name without ".md"; a path
+ * is site-relative, as served. Pure: reading and writing the file is file.ts's job.
+ */
+import { formatUtc } from '../time/index.js';
+
+export const LEDGER_FILE = '_ledger.tsv';
+
+export interface ArticleRecord {
+  key: string;
+  /** Epoch ms of the run that first published it. */
+  published: number;
+  id: string;
+  url: string;
+  contentHash: string;
+  /** Epoch ms of the run that found it gone. */
+  deleted?: number;
+}
+
+export interface ResourceRecord {
+  path: string;
+  /** Epoch ms of the first run that served these bytes. */
+  since: number;
+  hash: string;
+}
+
+export interface LedgerProblem {
+  line: number;
+  message: string;
+}
+
+/** What a live article tells the ledger about itself. */
+export interface PublishedArticle {
+  key: string;
+  id: string;
+  url: string;
+  contentHash: string;
+}
+
+export type Move = { kind: 'id' | 'url'; key: string; from: string; to: string };
+
+export interface ArticleChanges {
+  added: string[];
+  deleted: string[];
+  moves: Move[];
+}
+
+const HEADER = [
+  '# feedgen publish ledger: what was published when. Written by feedgen (build, serve, worker-data);',
+  '# commit it beside the articles. Tab-separated, one record a line, sorted; instants in UTC:',
+  '#   article <key> <first published> <id> <url> <content hash> [<deleted at>]',
+  '#   resource <path> <bytes since> <hash>',
+  '#   redirect <old path> <new path>',
+].join('\n');
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+function parseInstant(text: string | undefined): number | undefined {
+  if (text === undefined || !INSTANT.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || formatUtc(ms) !== text ? undefined : ms;
+}
+
+const FIELD = /^[^\t\n\r]+$/;
+
+/** HTTP dates have whole seconds: a change within the same second must still move Last-Modified. */
+function wholeSeconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000) * 1000;
+}
+
+export class Ledger {
+  readonly articles = new Map<string, ArticleRecord>();
+  readonly resources = new Map<string, ResourceRecord>();
+  /** Old path -> new path. */
+  readonly redirects = new Map<string, string>();
+  /** Records this process removed, which a merge must not bring back. */
+  private readonly removed = new Set<string>();
+
+  static parse(text: string): { ledger: Ledger; problems: LedgerProblem[] } {
+    const ledger = new Ledger();
+    const problems: LedgerProblem[] = [];
+    text.split('\n').forEach((raw, index) => {
+      const line = index + 1;
+      const text = raw.replace(/\r$/, '');
+      if (text.trim() === '' || text.startsWith('#')) return;
+      const [kind, ...fields] = text.split('\t');
+      const problem = ledger.readRecord(kind ?? '', fields);
+      if (problem) problems.push({ line, message: problem });
+    });
+    return { ledger, problems };
+  }
+
+  /** Why a line is not a record, or undefined when it was read. */
+  private readRecord(kind: string, fields: string[]): string | undefined {
+    if (fields.some((field) => !FIELD.test(field))) return 'empty field (two tabs in a row, or a tab at the end)';
+    switch (kind) {
+      case 'article': {
+        const [key, published, id, url, contentHash, deleted] = fields;
+        if (fields.length < 5 || fields.length > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
+        const publishedMs = parseInstant(published);
+        if (publishedMs === undefined) return `"${published}" is not an instant such as 2026-11-30T01:20:00Z`;
+        const deletedMs = parseInstant(deleted);
+        if (deleted !== undefined && deletedMs === undefined) return `"${deleted}" is not an instant such as 2026-11-30T01:20:00Z`;
+        if (this.articles.has(key as string)) return `article "${key}" is recorded twice`;
+        const record: ArticleRecord = { key: key as string, published: publishedMs, id: id as string, url: url as string, contentHash: contentHash as string };
+        if (deletedMs !== undefined) record.deleted = deletedMs;
+        this.articles.set(record.key, record);
+        return undefined;
+      }
+      case 'resource': {
+        const [path, since, hash] = fields;
+        if (fields.length !== 3) return `a resource record has 3 fields after "resource", not ${fields.length}`;
+        const sinceMs = parseInstant(since);
+        if (sinceMs === undefined) return `"${since}" is not an instant such as 2026-11-30T01:20:00Z`;
+        if (!path?.startsWith('/')) return `"${path}" is not a site path (it starts with "/")`;
+        if (this.resources.has(path)) return `resource "${path}" is recorded twice`;
+        this.resources.set(path, { path, since: sinceMs, hash: hash as string });
+        return undefined;
+      }
+      case 'redirect': {
+        const [from, to] = fields;
+        if (fields.length !== 2) return `a redirect record has 2 fields after "redirect", not ${fields.length}`;
+        if (!from?.startsWith('/') || !to?.startsWith('/')) return 'a redirect goes from a site path to a site path (each starts with "/")';
+        this.redirects.set(from, to);
+        return undefined;
+      }
+      default:
+        return `unknown record "${kind}" (known: article, resource, redirect)`;
+    }
+  }
+
+  serialize(): string {
+    const byKey = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+    const lines = [HEADER];
+    for (const a of byKey(this.articles)) {
+      lines.push(['article', a.key, formatUtc(a.published), a.id, a.url, a.contentHash, ...(a.deleted === undefined ? [] : [formatUtc(a.deleted)])].join('\t'));
+    }
+    for (const r of byKey(this.resources)) lines.push(['resource', r.path, formatUtc(r.since), r.hash].join('\t'));
+    for (const [from, to] of [...this.redirects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(['redirect', from, to].join('\t'));
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Brings the article records up to the articles now live, at `now`: new ones are published now,
+   * missing ones deleted now, and an article whose id or URL changed is a move (a renamed file is
+   * recognized by its content). `pathOf` turns an article URL into a site path, for redirects.
+   */
+  recordArticles(live: readonly PublishedArticle[], clockNow: number, pathOf: (url: string) => string | undefined): ArticleChanges {
+    const now = wholeSeconds(clockNow);
+    const changes: ArticleChanges = { added: [], deleted: [], moves: [] };
+    const liveKeys = new Set(live.map((a) => a.key));
+    // Records of files gone since, by content: a renamed file keeps its publication.
+    const goneByContent = new Map<string, ArticleRecord>();
+    for (const record of this.articles.values()) {
+      if (!liveKeys.has(record.key)) goneByContent.set(record.contentHash, record);
+    }
+    for (const article of live) {
+      let record = this.articles.get(article.key);
+      if (!record || record.deleted !== undefined) {
+        const renamed = record ? undefined : goneByContent.get(article.contentHash);
+        if (renamed) {
+          this.articles.delete(renamed.key);
+          this.removed.add(`article\t${renamed.key}`);
+          goneByContent.delete(renamed.contentHash);
+          record = { ...renamed, key: article.key };
+          delete record.deleted;
+        } else if (record) {
+          delete record.deleted;
+        } else {
+          record = { key: article.key, published: now, id: article.id, url: article.url, contentHash: article.contentHash };
+          changes.added.push(article.key);
+        }
+        this.articles.set(article.key, record);
+      }
+      if (record.id !== article.id) changes.moves.push({ kind: 'id', key: article.key, from: record.id, to: article.id });
+      if (record.url !== article.url) {
+        changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
+        this.redirect(pathOf(record.url), pathOf(article.url));
+      }
+      record.id = article.id;
+      record.url = article.url;
+      record.contentHash = article.contentHash;
+    }
+    for (const record of this.articles.values()) {
+      if (!liveKeys.has(record.key) && record.deleted === undefined) {
+        record.deleted = now;
+        changes.deleted.push(record.key);
+      }
+    }
+    return changes;
+  }
+
+  private redirect(from: string | undefined, to: string | undefined): void {
+    if (from === undefined || to === undefined || from === to) return;
+    for (const [old, target] of this.redirects) if (target === from) this.redirects.set(old, to);
+    this.redirects.set(from, to);
+    this.redirects.delete(to);
+  }
+
+  /**
+   * The instant the bytes `hash` first appeared at `path`: recorded now when they are new. Never
+   * earlier than what was recorded before, so Last-Modified never goes backwards.
+   */
+  stampResource(path: string, hash: string, clockNow: number): number {
+    const now = wholeSeconds(clockNow);
+    const known = this.resources.get(path);
+    if (known?.hash === hash) return known.since;
+    const since = known ? Math.max(now, known.since + 1000) : now;
+    this.resources.set(path, { path, since, hash });
+    return since;
+  }
+
+  /** Drops the records of resources no longer produced. */
+  keepResources(paths: ReadonlySet<string>): void {
+    for (const path of this.resources.keys()) {
+      if (paths.has(path)) continue;
+      this.resources.delete(path);
+      this.removed.add(`resource\t${path}`);
+    }
+  }
+
+  /**
+   * Merges what another process wrote since this one read the file: every record either side has
+   * is kept. For a record both have, this side's state wins (it reflects the folder as this process
+   * last read it), but the earlier publication and the later bytes are kept.
+   */
+  mergeFrom(other: Ledger): void {
+    for (const [key, theirs] of other.articles) {
+      const ours = this.articles.get(key);
+      if (!ours) {
+        if (!this.removed.has(`article\t${key}`)) this.articles.set(key, { ...theirs });
+      }
+      else ours.published = Math.min(ours.published, theirs.published);
+    }
+    for (const [path, theirs] of other.resources) {
+      const ours = this.resources.get(path);
+      if (!ours) {
+        if (!this.removed.has(`resource\t${path}`)) this.resources.set(path, { ...theirs });
+      } else if (ours.hash !== theirs.hash && theirs.since > ours.since) this.resources.set(path, { ...theirs });
+      else if (ours.hash === theirs.hash) ours.since = Math.min(ours.since, theirs.since);
+    }
+    for (const [from, to] of other.redirects) if (!this.redirects.has(from)) this.redirects.set(from, to);
+  }
+}

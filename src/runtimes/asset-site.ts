@@ -1,0 +1,151 @@
+/**
+ * The site as the Worker serves it: request paths resolved by the same `lookup` as every runtime,
+ * over the manifest of the static assets `feedgen worker-data` wrote, and bodies read from those
+ * assets. Nothing here depends on how many articles the site has: a request reads the site
+ * manifest once per isolate, the manifests of the scopes it concerns, and one asset.
+ */
+import type { ServedSite } from '../http/app.js';
+import type { Representation, Resolution, ResponseFacts } from '../publish/store.js';
+import { homeScope, lookup, type ArticleHandle, type MediaHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
+import { SITE_SCOPE, articlePath, mediaPath, scopeKey, servedFilePath, type ScopeRef } from '../urls/paths.js';
+import { routeOf, scopeAt } from '../urls/routes.js';
+import { SITE_MANIFEST_PATH, factsOf, representationOf, scopeManifestPath, type ManifestEntry, type ScopeManifest, type SiteManifest } from './asset-manifest.js';
+
+/** The Workers Static Assets binding (`env.ASSETS`), or anything that answers the same way. */
+export interface AssetFetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** The binding ignores the host; a URL needs one. */
+const ASSET_ORIGIN = 'https://assets.invalid';
+/** Manifest text an isolate keeps parsed, by default at most (oldest scopes go first). */
+const MANIFEST_BUDGET = 16 * 1024 * 1024;
+
+export interface AssetSiteOptions {
+  /** Bytes of manifest text kept parsed across requests. */
+  manifestBudget?: number;
+}
+
+interface ManifestScope extends ScopeHandle {
+  manifest: ScopeManifest;
+}
+
+/** Manifests one resolution has seen (null: the scope does not exist), so that eviction cannot undo its progress. */
+type Seen = Map<string, ScopeManifest | null>;
+
+export class AssetSite implements ServedSite {
+  private readonly manifests = new Map<string, { manifest: ScopeManifest | null; size: number }>();
+  private readonly loading = new Map<string, Promise<ScopeManifest | null>>();
+  private manifestBytes = 0;
+
+  private constructor(
+    private readonly assets: AssetFetcher,
+    readonly basePath: string,
+    private readonly redirects: ReadonlyMap<string, string>,
+    private readonly manifestBudget: number,
+  ) {}
+
+  static async open(assets: AssetFetcher, options: AssetSiteOptions = {}): Promise<AssetSite> {
+    const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${SITE_MANIFEST_PATH}`));
+    if (!response.ok) throw new Error(`the Worker's assets have no ${SITE_MANIFEST_PATH} (${response.status}): run feedgen worker-data`);
+    const site = (await response.json()) as SiteManifest;
+    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET);
+  }
+
+  /**
+   * `lookup` is synchronous and asks for scopes one at a time: it runs over the manifests at hand,
+   * and whatever it asked for that is not at hand is read before it runs again.
+   */
+  async resolve(sitePath: string): Promise<Resolution> {
+    const route = routeOf(sitePath);
+    const seen: Seen = new Map();
+    for (;;) {
+      const wanted = new Set<string>();
+      const found = lookup(this.directory(seen, wanted), route);
+      const home = found.kind === 'found' ? this.scopeManifest(scopeKey(homeScope(found.resource)), seen, wanted) : undefined;
+      if (wanted.size > 0) {
+        await Promise.all([...wanted].map(async (key) => seen.set(key, await this.load(key))));
+        continue;
+      }
+      if (found.kind !== 'found') return found;
+      const entry = home?.resources[found.path];
+      if (!home || !entry) throw new Error(`the Worker's asset manifest does not list ${found.path}: run feedgen worker-data again`);
+      // What the resolution keeps (servers cache it) is small: not the scope's whole manifest.
+      const facts = factsOf(home, entry);
+      return { kind: 'found', representation: () => this.representation(found.path, facts, entry) };
+    }
+  }
+
+  private directory(seen: Seen, wanted: Set<string>): SiteDirectory<ManifestScope, ArticleHandle, MediaHandle> {
+    return {
+      scope: (ref: ScopeRef) => {
+        const manifest = this.scopeManifest(scopeKey(ref), seen, wanted);
+        return manifest ? { ref, manifest } : undefined;
+      },
+      archiveCount: (scope) => scope.manifest.archives,
+      articlePage: (section, slug) => {
+        const manifest = this.scopeManifest(scopeKey(scopeAt(section)), seen, wanted);
+        return manifest?.resources[articlePath(section, slug)] ? { section, slug } : undefined;
+      },
+      // Media files are the site's own: listed in the site scope's manifest.
+      mediaFile: (path) => (this.scopeManifest(scopeKey(SITE_SCOPE), seen, wanted)?.resources[mediaPath(path)] ? { path } : undefined),
+      redirects: this.redirects,
+    };
+  }
+
+  /** The manifest if it is at hand; otherwise undefined, and the scope is noted as wanted. */
+  private scopeManifest(key: string, seen: Seen, wanted: Set<string>): ScopeManifest | undefined {
+    if (!seen.has(key)) {
+      const cached = this.manifests.get(key);
+      if (!cached) {
+        wanted.add(key);
+        return undefined;
+      }
+      seen.set(key, cached.manifest);
+    }
+    return seen.get(key) ?? undefined;
+  }
+
+  /** null: no such scope. Concurrent requests for one scope share one read. */
+  private load(key: string): Promise<ScopeManifest | null> {
+    const cached = this.manifests.get(key);
+    if (cached) return Promise.resolve(cached.manifest);
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = this.read(key).finally(() => this.loading.delete(key));
+      this.loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  private async read(key: string): Promise<ScopeManifest | null> {
+    const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${await scopeManifestPath(key)}`));
+    if (response.status === 404) {
+      await response.body?.cancel();
+      // Counted too: a flood of paths naming no scope must not grow memory.
+      this.keep(key, null, key.length + 64);
+      return null;
+    }
+    if (!response.ok) throw new Error(`reading the manifest of scope "${key}" failed: ${response.status}`);
+    const text = await response.text();
+    const manifest = JSON.parse(text) as ScopeManifest;
+    this.keep(key, manifest, text.length);
+    return manifest;
+  }
+
+  private keep(key: string, manifest: ScopeManifest | null, size: number): void {
+    this.manifests.set(key, { manifest, size });
+    this.manifestBytes += size;
+    for (const [oldest, { size: oldSize }] of this.manifests) {
+      if (this.manifestBytes <= this.manifestBudget || oldest === key) break;
+      this.manifests.delete(oldest);
+      this.manifestBytes -= oldSize;
+    }
+  }
+
+  private async representation(path: string, facts: ResponseFacts, entry: ManifestEntry): Promise<Representation> {
+    const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${servedFilePath(path)}`));
+    if (!response.ok) throw new Error(`the Worker's asset for ${path} is missing (${response.status}): run feedgen worker-data again`);
+    return representationOf(facts, entry, new Uint8Array(await response.arrayBuffer()));
+  }
+}
