@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
   time: async () => (await import('./time.js')).timeCommand,
   'worker-data': async () => (await import('./worker-data.js')).workerDataCommand,
+  init: async () => (await import('./init.js')).initCommand,
 };
 
 async function overview(): Promise<string> {

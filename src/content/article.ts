@@ -101,7 +101,8 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
     return { draft, problems: fields.problems, lines };
   }
-  const body = renderBody(cleanText(frontMatter.body), url);
+  const body = renderBody(cleanText(frontMatter.body), url, context.site.embedHosts);
+  for (const note of body.notes) fields.warnAtLine(frontMatter.bodyLine + note.line, note.message);
   const article: ArticleData = {
     source: context.source,
     section: context.section,

@@ -125,6 +125,11 @@ export class FieldReader {
     this.parent?.reader.push({ ...problem, message: `${this.parent.prefix}${problem.message}` });
   }
 
+  /** A warning about the file at a line no key names (the body's). */
+  warnAtLine(line: number, message: string): void {
+    this.problems.push({ line, severity: 'warning', message });
+  }
+
   get hasErrors(): boolean {
     return this.problems.some((p) => p.severity === 'error');
   }

@@ -24,6 +24,8 @@ export interface FrontMatter {
    */
   innerLines?: Map<string, number>;
   body: string;
+  /** 1-based line in the file where the body starts. */
+  bodyLine: number;
 }
 
 /** The key of a place inside a value in `FrontMatter.innerLines`. */
@@ -94,7 +96,9 @@ export function parseFrontMatter(text: string): FrontMatterResult {
       data: yaml?.data ?? {},
       keyLines: yaml?.keyLines ?? new Map(),
       innerLines: yaml?.innerLines ?? new Map(),
+      // gray-matter keeps what follows the closing "---" on its line: that line is not the body.
       body: file.content.replace(/^[ \t]+\n/, ''),
+      bodyLine: closing + 2,
     },
   };
 }
@@ -107,7 +111,7 @@ export function parseYamlFile(text: string): FrontMatterResult {
   const source = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const yaml = readYaml(source);
   if (yaml.problems.length > 0) return { ok: false, problems: yaml.problems };
-  return { ok: true, value: { data: yaml.data, keyLines: yaml.keyLines, innerLines: yaml.innerLines, body: '' } };
+  return { ok: true, value: { data: yaml.data, keyLines: yaml.keyLines, innerLines: yaml.innerLines, body: '', bodyLine: 1 } };
 }
 
 /** The delimiter check above leaves no way to name another language; this is the second lock. */

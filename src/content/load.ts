@@ -79,7 +79,7 @@ interface SourceFile {
   absolute: string;
 }
 
-const EMPTY_FRONT_MATTER: FrontMatter = { data: {}, keyLines: new Map(), body: '' };
+const EMPTY_FRONT_MATTER: FrontMatter = { data: {}, keyLines: new Map(), body: '', bodyLine: 1 };
 
 export async function loadSite(articlesDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(articlesDir);

@@ -41,6 +41,8 @@ export interface SiteSettings {
   editions: Edition[];
   /** `tag_feeds: false` turns the tag feeds and pages off. */
   tagFeeds: boolean;
+  /** Hosts (and their subdomains) whose https iframes articles may embed. */
+  embedHosts: string[];
   content: ContentMode;
   /** Absolute URLs. */
   icon?: string;

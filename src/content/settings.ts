@@ -7,6 +7,7 @@ import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/d
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { slugOf } from '../urls/paths.js';
 import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
+import { DEFAULT_EMBED_HOSTS } from './sanitize.js';
 import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
 import type { Edition, SiteSettings } from './model.js';
@@ -14,7 +15,7 @@ import type { Edition, SiteSettings } from './model.js';
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
   'author', 'feed_limit', 'cache_max_age', 'hub', 'editions', 'tag_feeds',
-  'archive_size', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages',
+  'archive_size', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions', 'content', 'icon', 'logo', 'podcast'] as const;
 export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
@@ -123,6 +124,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     cacheMaxAge: fields.integer('cache_max_age', 0, 31_536_000) ?? DEFAULT_CACHE_MAX_AGE,
     editions: readEditionDeclarations(fields),
     tagFeeds: fields.boolean('tag_feeds') ?? true,
+    embedHosts: readEmbedHosts(fields) ?? [...DEFAULT_EMBED_HOSTS],
     articlePages: fields.boolean('article_pages') ?? true,
     archiveSize: fields.integer('archive_size', 1, 10_000) ?? DEFAULT_ARCHIVE_SIZE,
     tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
@@ -133,6 +135,36 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
   if (!baseUrl) return undefined;
   Object.assign(settings, readFeedSettings(fields, `${baseUrl}/`));
   return settings;
+}
+
+/**
+ * `embed_hosts: [youtube-nocookie.com, player.vimeo.com]`: host names whose https iframes (theirs
+ * and their subdomains') articles may embed; `[]` allows none.
+ */
+function readEmbedHosts(fields: FieldReader): string[] | undefined {
+  const hosts = fields.textList('embed_hosts');
+  if (hosts === undefined) return undefined;
+  const normalized: string[] = [];
+  for (const host of hosts) {
+    const name = hostName(host);
+    if (!name) {
+      fields.error('embed_hosts', `"embed_hosts" lists host names such as player.vimeo.com, not "${host}"`);
+      return undefined;
+    }
+    normalized.push(name);
+  }
+  return [...new Set(normalized)];
+}
+
+/** `Player.Vimeo.com` -> `player.vimeo.com` (IDNs in punycode); undefined unless a bare host name. */
+function hostName(text: string): string | undefined {
+  if (!/^[^\s/:?#@[\]\\*]+$/.test(text)) return undefined;
+  try {
+    const { hostname } = new URL(`https://${text}/`);
+    return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(hostname) ? hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -17,6 +17,11 @@ export interface FeedFormatSpec {
   file: string;
   /** Registered media type, without parameters. */
   mediaType: string;
+  /**
+   * The generic type of the format's syntax, which browsers render as a document (the XML ones
+   * with their `xml-stylesheet`) where they show the registered type as text or download it.
+   */
+  browserMediaType: string;
   /** How people call it: link texts and titles. */
   label: string;
   /** Renders a document, taking each item's entry from `entries` (rendered once, shared by every feed). */
@@ -27,6 +32,7 @@ export const FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
   rss: {
     file: 'rss.xml',
     mediaType: 'application/rss+xml',
+    browserMediaType: 'application/xml',
     label: 'RSS',
     render: (doc, entries) => {
       const style = itemStyle(doc);
@@ -36,6 +42,7 @@ export const FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
   atom: {
     file: 'atom.xml',
     mediaType: 'application/atom+xml',
+    browserMediaType: 'application/xml',
     label: 'Atom',
     render: (doc, entries) => {
       const style = itemStyle(doc);
@@ -45,6 +52,7 @@ export const FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
   json: {
     file: 'feed.json',
     mediaType: 'application/feed+json',
+    browserMediaType: 'application/json',
     label: 'JSON Feed',
     render: (doc, entries) => {
       const style = itemStyle(doc);

@@ -1,23 +1,39 @@
 /**
  * The header policy: every header a client sees, decided in one place for the Node server, the
  * Worker and the static build's `_headers`. Nothing an article says can become active content (no
- * MIME sniffing, a Content-Security-Policy that allows no script); feeds are readable by web-based
- * readers on other origins; WebSub feeds name their hub and themselves. Headers are plain records:
- * mutating a response's headers afterwards would cost the Node adapter its fast path.
+ * MIME sniffing, a Content-Security-Policy that allows no script, frames only from the site's embed
+ * hosts); feeds are readable by web-based readers on other origins; WebSub feeds name their hub and
+ * themselves; a person's browser opening a feed gets the same bytes under a type it renders.
+ * Headers are plain records: mutating a response's headers afterwards would cost the Node adapter
+ * its fast path.
  */
 import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
 import { SERVED_MEDIA_TYPES } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
 import type { ResponseFacts } from '../publish/store.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'self'; img-src * data:; media-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * No script, no plugins, no forms; the stylesheets of the site itself; images and media from
+ * anywhere (articles link them); frames only over https from `embedHosts` and their subdomains.
+ */
+export function contentSecurityPolicy(embedHosts: readonly string[]): string {
+  const frames = embedHosts.flatMap((host) => [`https://${host}`, `https://*.${host}`]);
+  return (
+    "default-src 'none'; style-src 'self'; img-src * data:; media-src *; " +
+    `${frames.length > 0 ? `frame-src ${frames.join(' ')}; ` : ''}base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  );
+}
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'referrer-policy': 'strict-origin-when-cross-origin',
-};
+function securityHeaders(embedHosts: readonly string[]): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': contentSecurityPolicy(embedHosts),
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
+}
+
+/** Errors and redirects show nothing an article wrote: they allow no frames. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders([]);
 
 const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE, ...SERVED_MEDIA_TYPES]);
 
@@ -26,21 +42,53 @@ const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((fo
  * (web podcast players fetch transcripts and chapters).
  */
 export function isCrossOriginReadable(contentType: string): boolean {
-  return CROSS_ORIGIN_TYPES.has(contentType.split(';')[0]?.trim() ?? '');
+  return CROSS_ORIGIN_TYPES.has(mediaTypeOf(contentType));
 }
 
 
 /**
+ * A person's browser opening the URL: a top-level navigation. Browsers send both headers on every
+ * navigation (Chromium 76+, Firefox 90+, Safari 16.4+) and nothing else can: fetch() may not set
+ * them, and feed readers, validators and crawlers send neither, whatever `Accept` or `User-Agent`
+ * they imitate. A reader that copied them anyway gets the same bytes under a generic type.
+ */
+export function isBrowserNavigation(headers: Headers): boolean {
+  return headers.get('sec-fetch-dest') === 'document' && headers.get('sec-fetch-mode') === 'navigate';
+}
+
+const BROWSER_MEDIA_TYPES: ReadonlyMap<string, string> = new Map(FEED_FORMATS.map((format) => [FORMATS[format].mediaType, FORMATS[format].browserMediaType]));
+
+/** The headers `isBrowserNavigation` reads: every response that depends on them says so. */
+const BROWSER_VARY = 'Sec-Fetch-Dest, Sec-Fetch-Mode';
+
+function mediaTypeOf(contentType: string): string {
+  return contentType.split(';')[0]?.trim() ?? '';
+}
+
+/**
+ * What a browser navigation gets instead of a feed's registered type: the same bytes as the
+ * generic type of their syntax, which the browser renders (RSS and Atom styled by their
+ * `xml-stylesheet`). `private`: shared caches that ignore `Vary` never hand it to a reader.
+ * Undefined for everything else.
+ */
+export function browserViewHeaders(contentType: string, cacheControl: string): { 'content-type': string; 'cache-control': string } | undefined {
+  const browserType = BROWSER_MEDIA_TYPES.get(mediaTypeOf(contentType));
+  if (browserType === undefined) return undefined;
+  return { 'content-type': contentType.replace(/^[^;]*/, browserType), 'cache-control': cacheControl.replace(/^public\b/, 'private') };
+}
+
+/**
  * The headers of a 200 response, less `etag`, `last-modified`, `content-length` and
  * `content-encoding`. Every representation may be sent compressed (by the Node server, by
- * Cloudflare's edge or a static host), hence `Vary` on all.
+ * Cloudflare's edge or a static host), hence `Vary` on all; feeds also have a browser view.
  */
 export function representationHeaders(representation: ResponseFacts): Record<string, string> {
+  const viewable = BROWSER_MEDIA_TYPES.has(mediaTypeOf(representation.contentType));
   const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
+    ...securityHeaders(representation.embedHosts),
     'content-type': representation.contentType,
     'cache-control': `public, max-age=${representation.maxAge}`,
-    vary: 'Accept-Encoding',
+    vary: viewable ? `Accept-Encoding, ${BROWSER_VARY}` : 'Accept-Encoding',
   };
   if (isCrossOriginReadable(representation.contentType)) headers['access-control-allow-origin'] = '*';
   if (representation.hub) {

@@ -17,14 +17,21 @@ article img{max-width:100%;height:auto}pre{overflow:auto;background:#f5f5f5;padd
 img.avatar{float:right;width:6rem;height:6rem;object-fit:cover;border-radius:50%;margin:0 0 1rem 1rem}
 `;
 
-export const FEED_STYLESHEET = `rss,feed{display:block;font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1b1b1b}
-rss::before,feed::before{content:"This is a news feed: copy its address into a feed reader to subscribe.";display:block;background:#fff8d6;border:1px solid #e6d98c;padding:.6rem;margin-bottom:1rem}
+/*
+ * Only what is both useful and reachable by CSS on RSS and Atom: the feed's title and description,
+ * and per item its title, date and link (RSS gives the link as text; Atom as an attribute, shown
+ * with attr()). Links cannot be made clickable by CSS; the address is shown to copy.
+ */
+export const FEED_STYLESHEET = `:root{color-scheme:light;background:#f6f6f3}
+rss,feed{display:block;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:46rem;margin:0 auto;padding:1.5rem 1.25rem 3rem;color:#1b1b1b;background:#fff;min-height:100vh;box-sizing:border-box}
+rss::before,feed::before{content:"This is a web feed. To follow it, copy this page's address into a feed reader.";display:block;background:#fff8d6;border:1px solid #e6d98c;border-radius:6px;padding:.7rem .9rem;margin-bottom:1.5rem;font-size:.95rem}
 channel,item,entry{display:block}
-channel>title,feed>title{display:block;font-size:1.8rem;font-weight:700;margin:1rem 0 .3rem}
-channel>description,feed>subtitle{display:block;color:#555;margin-bottom:1.5rem}
 channel>*,feed>*,item>*,entry>*{display:none}
-channel>title,channel>description,channel>item,feed>title,feed>subtitle,feed>entry{display:block}
-item,entry{border-top:1px solid #ddd;padding:.8rem 0}
-item>title,entry>title{display:block;font-size:1.15rem;font-weight:600}
-item>pubDate,entry>updated{display:block;color:#555;font-size:.85rem}
+channel>title,feed>title{display:block;font-size:2rem;font-weight:700;line-height:1.2;margin:.25rem 0 .5rem}
+channel>description,feed>subtitle{display:block;color:#555;margin-bottom:1.5rem}
+channel>item,feed>entry{display:flex;flex-direction:column;border-top:1px solid #e2e2e2;padding:.9rem 0}
+item>title,entry>title{display:block;order:1;font-size:1.15rem;font-weight:600;line-height:1.35;color:#0b5cad}
+item>pubDate,entry>published{display:block;order:2;color:#555;font-size:.85rem;margin-top:.2rem}
+item>link,entry>link[rel=alternate]{display:block;order:3;color:#0b5cad;font-size:.85rem;overflow-wrap:anywhere}
+entry>link[rel=alternate]::after{content:attr(href)}
 `;

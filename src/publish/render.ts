@@ -111,8 +111,8 @@ export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: 
  */
 export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<ArticleData>, format: FeedFormat): string {
   const { items, ...feed } = doc;
-  const { cacheMaxAge, hub } = snapshot.site;
-  return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub })}\n${items.map((item) => item.version).join('\n')}`;
+  const { cacheMaxAge, hub, embedHosts } = snapshot.site;
+  return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub, embedHosts })}\n${items.map((item) => item.version).join('\n')}`;
 }
 
 /** The newest change among the items of any of `scopes`. */

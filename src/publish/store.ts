@@ -21,6 +21,8 @@ export interface ResponseFacts {
   /** WebSub: the hub and the canonical self URL. */
   hub?: string;
   self?: string;
+  /** Hosts whose iframes the site's pages may show (the Content-Security-Policy allows them). */
+  embedHosts: readonly string[];
 }
 
 export interface Representation extends ResponseFacts {
@@ -32,7 +34,7 @@ export interface Representation extends ResponseFacts {
 }
 
 export function responseFacts(snapshot: SiteSnapshot, rendered: Rendered): ResponseFacts {
-  const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: rendered.maxAge ?? snapshot.site.cacheMaxAge };
+  const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: rendered.maxAge ?? snapshot.site.cacheMaxAge, embedHosts: snapshot.site.embedHosts };
   if (rendered.hub) facts.hub = rendered.hub;
   if (rendered.self) facts.self = rendered.self;
   return facts;

@@ -2,12 +2,13 @@
  * The Cloudflare Worker: the shared app over the static assets `feedgen worker-data` wrote (run by
  * wrangler.toml's build step). wrangler.toml runs the Worker before any asset is served, so every
  * request gets the routing, validators and headers of the other runtimes; the assets are only read.
+ * Compiled into lib/ too, so that a site depending on feedgen names lib/runtimes/worker.js as `main`.
  */
 import { createApp } from '../http/app.js';
-import { AssetSite } from './asset-site.js';
+import { AssetSite, type AssetFetcher } from './asset-site.js';
 
 interface Env {
-  ASSETS: Fetcher;
+  ASSETS: AssetFetcher;
 }
 
 let site: Promise<AssetSite> | undefined;
@@ -22,4 +23,4 @@ export default {
     });
     return Promise.resolve(app.fetch(request));
   },
-} satisfies ExportedHandler<Env>;
+};

@@ -15,7 +15,7 @@ export type { OffsetInstant } from './format.js';
 export type { Adjustment, Disambiguation } from './resolve.js';
 export type { WallTime } from './calendar.js';
 export { DISAMBIGUATIONS, isDisambiguation } from './resolve.js';
-export { checkZone } from './zone.js';
+export { checkZone, offsetAt } from './zone.js';
 export { MAX_DISPLAY_OFFSET_SECONDS, displayOffset, formatHttpDate, formatOffset, formatRfc2822, formatRfc3339, formatUtc } from './format.js';
 export { ACCEPTED_FORMS, parseTimestamp } from './parse.js';
 

@@ -141,12 +141,21 @@ describe('HTML safety', () => {
     '<svg><script>alert(1)</script></svg>',
     '<p style="background:url(javascript:alert(1))">x</p>',
     '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<img src="x.png" srcset="x.png 1x, javascript:alert(1) 2x">',
+    '<iframe src="http://www.youtube-nocookie.com/embed/x"></iframe>',
+    '<iframe src="https://youtube-nocookie.com.evil.example/embed/x"></iframe>',
+    '<video poster="javascript:alert(1)" controls></video>',
+    '<source srcset="data:text/html,x 1x">',
   ])('flags %s', (html) => {
     expect(htmlSafetyProblems(page(html)).length).toBeGreaterThan(0);
   });
 
-  it('passes what markdown-it and the templates write', () => {
+  it('passes what markdown-it and the templates write, and the raw HTML an article may keep', () => {
     expect(htmlSafetyProblems(page('<p><a href="https://x.example/">a</a> <img src="data:image/png;base64,AAAA" alt="i"> <code>&lt;script&gt;</code></p>'))).toEqual([]);
+    const kept = '<figure><img src="https://x.example/a.jpg" srcset="https://x.example/a.jpg 1x, https://x.example/b,c.jpg 2x" alt=""><figcaption>c</figcaption></figure>' +
+      '<iframe src="https://www.youtube-nocookie.com/embed/x" allowfullscreen></iframe><video controls poster="https://x.example/p.jpg"><track src="https://x.example/s.vtt"></video>';
+    expect(htmlSafetyProblems(page(kept))).toEqual([]);
+    expect(htmlSafetyProblems(page(kept), ['example.org'])).toEqual(['<iframe> of https://www.youtube-nocookie.com/embed/x, not an https URL on an embed host']);
     expect(site.resources.filter((r) => r.rendered.contentType.startsWith('text/html')).flatMap((r) => htmlSafetyProblems(r.rendered.body))).toEqual([]);
   });
 });

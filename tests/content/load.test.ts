@@ -159,13 +159,17 @@ describe('validation', () => {
     expect(html).toContain('href="https://feeds.example.com/news/a/#top"');
   });
 
-  it('escapes raw HTML and refuses script URLs in Markdown', async () => {
+  it('removes raw HTML that could run script, says where, and refuses script URLs in Markdown', async () => {
     const dir = await writeArticles({
       'news/a.md': article('title: A\ndate: 2020-01-01 10:00', '<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>'),
     });
-    const { data } = await loadSite(dir);
+    const { data, problems } = await loadSite(dir);
     const html = data!.articles[0]!.html;
-    expect(html).not.toMatch(/<script|<img|href="javascript/i);
-    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/<script|onerror|href="javascript/i);
+    expect(html).toContain('<img src="https://feeds.example.com/news/a/x" />');
+    expect(problems.map(formatProblem)).toEqual([
+      'articles/news/a.md:6: warning: raw HTML: removed <script>: not on the allowlist',
+      'articles/news/a.md:8: warning: raw HTML: removed onerror on <img>: not on the allowlist',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-/** Sends bytes exactly as given (no URL normalization) and reads the status line and body. */
+/** HTTP requests with nothing added or normalized, for what fetch() will not send as given. */
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
 export interface RawResponse {
@@ -7,6 +8,7 @@ export interface RawResponse {
   body: string;
 }
 
+/** Sends bytes exactly as given (no URL normalization) and reads the status line and body. */
 export function rawRequest(origin: string, requestText: string): Promise<RawResponse> {
   const { hostname, port } = new URL(origin);
   return new Promise((resolve, reject) => {
@@ -26,4 +28,30 @@ export function rawRequest(origin: string, requestText: string): Promise<RawResp
 
 export function get(path: string, extraHeaders = ''): string {
   return `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${extraHeaders}\r\n`;
+}
+
+export interface NodeResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/**
+ * A request with exactly these headers, over node:http. fetch() (undici) sets Sec-Fetch-Mode
+ * itself, as the Fetch standard asks, so it cannot stand in for a browser's navigation.
+ */
+export function sendRequest(url: string, headers: Record<string, string>, method = 'GET'): Promise<NodeResponse> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') responseHeaders.set(name, value);
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: Buffer.concat(chunks) });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
 }

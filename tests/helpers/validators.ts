@@ -425,16 +425,27 @@ export function jsonFeedProblems(text: string, expectedSelf?: string): string[] 
 type HtmlNode = DefaultTreeAdapterTypes.Node;
 type HtmlElement = DefaultTreeAdapterTypes.Element;
 
-/** What the page templates and markdown-it (raw HTML off) produce; anything else came from an article. */
+/**
+ * What the page templates and markdown-it produce, and the structure and media an article's raw
+ * HTML may keep; anything else came from an article and should have been removed.
+ */
 const ALLOWED_ELEMENTS = new Set([
   'html', 'head', 'body', 'meta', 'title', 'link', 'header', 'main', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'a',
   'ul', 'ol', 'li', 'span', 'time', 'strong', 'em', 'code', 'pre', 'blockquote', 'hr', 'br', 'img', 'table', 'thead', 'tbody',
   'tr', 'th', 'td', 's',
+  'figure', 'figcaption', 'picture', 'source', 'audio', 'video', 'track', 'iframe', 'abbr', 'sup', 'sub', 'del', 'ins', 'b', 'i',
+  'u', 'mark', 'small', 'cite', 'q', 'dfn', 'kbd', 'samp', 'var', 'div', 'dl', 'dt', 'dd', 'details', 'summary', 'wbr', 'ruby',
+  'rt', 'rp', 'caption', 'colgroup', 'col', 'tfoot',
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
-  'href', 'src', 'alt', 'title', 'class', 'rel', 'type', 'lang', 'hreflang', 'charset', 'name', 'content', 'datetime', 'start', 'style',
+  'href', 'src', 'alt', 'title', 'class', 'rel', 'type', 'lang', 'charset', 'name', 'content', 'datetime', 'start', 'style',
+  'srcset', 'sizes', 'width', 'height', 'loading', 'controls', 'poster', 'preload', 'loop', 'muted', 'playsinline', 'kind',
+  'srclang', 'label', 'default', 'allow', 'allowfullscreen', 'referrerpolicy', 'frameborder', 'hreflang', 'reversed', 'value',
+  'colspan', 'rowspan', 'scope', 'span', 'cite', 'open', 'dir', 'media',
 ]);
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'xlink:href', 'srcset']);
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'xlink:href']);
+/** The hosts whose https iframes a page may hold unless a test says otherwise (feedgen's default). */
+export const DEFAULT_EMBED_HOSTS = ['youtube-nocookie.com', 'player.vimeo.com'];
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp)[;,]/i;
 
 function isElement(node: HtmlNode): node is HtmlElement {
@@ -460,7 +471,7 @@ export function urlScheme(value: string): string | undefined {
  * Problems that would let an article run script: script-capable elements, event handlers,
  * script URLs, a <base> that moves links, a refresh, or markup the templates never write.
  */
-export function htmlSafetyProblems(html: string): string[] {
+export function htmlSafetyProblems(html: string, embedHosts: readonly string[] = DEFAULT_EMBED_HOSTS): string[] {
   const problems: string[] = [];
   const document = parseHtml(html);
   for (const node of walk(document)) {
@@ -474,11 +485,24 @@ export function htmlSafetyProblems(html: string): string[] {
       if (/^on/i.test(name)) problems.push(`event handler ${name}="${attribute.value}" on <${tag}>`);
       else if (!ALLOWED_ATTRIBUTES.has(name)) problems.push(`attribute ${name} on <${tag}>`);
       if (name === 'style' && !/^text-align:(left|right|center)$/.test(attribute.value)) problems.push(`style="${attribute.value}" on <${tag}>`);
-      if (URL_ATTRIBUTES.has(name)) {
-        const scheme = urlScheme(attribute.value);
-        const dangerous = scheme === 'javascript' || scheme === 'vbscript' || (scheme === 'data' && !(tag === 'img' && SAFE_DATA_IMAGE.test(attribute.value.trim())));
-        if (dangerous) problems.push(`${scheme}: URL in ${name} of <${tag}>: ${attribute.value.slice(0, 80)}`);
+      // srcset: every comma-separated part's first word (a comma inside a URL only adds harmless parts).
+      const urls = name === 'srcset' ? attribute.value.split(',').map((part) => part.trim().split(/\s+/)[0] ?? '') : URL_ATTRIBUTES.has(name) ? [attribute.value] : [];
+      for (const url of urls) {
+        const scheme = urlScheme(url);
+        const dangerous = scheme === 'javascript' || scheme === 'vbscript' || (scheme === 'data' && !(tag === 'img' && name === 'src' && SAFE_DATA_IMAGE.test(url.trim())));
+        if (dangerous) problems.push(`${scheme}: URL in ${name} of <${tag}>: ${url.slice(0, 80)}`);
       }
+    }
+    if (tag === 'iframe') {
+      const src = node.attrs.find((a) => a.name === 'src')?.value ?? '';
+      let host = '';
+      try {
+        const url = new URL(src);
+        host = url.protocol === 'https:' ? url.hostname : '';
+      } catch {
+        host = '';
+      }
+      if (!embedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`))) problems.push(`<iframe> of ${src || 'no src'}, not an https URL on an embed host`);
     }
     if (tag === 'meta' && node.attrs.some((a) => a.name === 'http-equiv')) problems.push('<meta http-equiv> in the page');
   }

@@ -111,6 +111,21 @@ const MARKDOWN = [
   '<base href="//evil.example/">', '<svg onload=alert(1)>', '<style>*{display:none}</style>', '<!-- comment -->', '```\n</code></pre><script>alert(1)</script>\n```',
   '`<script>`', '| a | b |\n|:--|--:|\n| <script> | x |', '# heading', '- item\n- [link](../other/)', '![img](pic.png)', '[abs](https://example.com/)',
   ']]>', '\u0000', '\uD800', '\r\n', '\u2028', '---', '***', '> quote', '    indented <script>',
+  // Raw HTML: kept structure and media, and every way to smuggle script through it.
+  '<figure><img src="pic.jpg" srcset="a.jpg 1x, /b.jpg 2x" alt="x"><figcaption>cap <em>e</em></figcaption></figure>',
+  '<img src="a.png" srcset="x.png 1x, javascript:alert(1) 2x, data:text/html,x 3x">', '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+  '<video controls poster="javascript:alert(1)" src="v.mp4"><track src="javascript:alert(1)"></video>', '<audio controls src="vbscript:x"></audio>',
+  '<picture><source srcset="data:text/html,<script>alert(1)</script>"><img src="p.png"></picture>',
+  '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>', '<iframe src="http://player.vimeo.com/video/1"></iframe>',
+  '<iframe src="https://player.vimeo.com.evil.example/x"></iframe>', '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+  '<a href="&#x6A;avascript:alert(1)">a</a>', '<a href="java&#x09;script:alert(1)">a</a>', '<a href=" JAVASCRIPT:alert(1)">a</a>',
+  '<math><mi xlink:href="javascript:alert(1)">m</mi></math>', '<svg><a xlink:href="javascript:alert(1)"><text>t</text></a></svg>',
+  '<form action="javascript:alert(1)"><input formaction="javascript:alert(1)"><button>b</button></form>', '<object data="x.swf"></object><embed src="x">',
+  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', '<link rel="stylesheet" href="x.css">', '<p onclick="alert(1)" style="color:red">p</p>',
+  '<details open ontoggle="alert(1)"><summary>s</summary>d</details>', '<table><tr><td background="javascript:alert(1)">t</td></tr></table>',
+  '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', '<template><script>alert(1)</script></template>',
+  '<abbr title="x">X</abbr> H<sub>2</sub>O x<sup>2</sup><br>', '&#1;&#xFFFE;&#xD800;&#0;', '<div><span>unclosed', '</figure></div></p>', '<xmp><script>alert(1)</script></xmp>',
+  '<textarea><img src=x onerror=alert(1)></textarea>', '<style>@import "x.css"</style>', '<img src=x onerror=alert(1)//',
 ];
 
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;

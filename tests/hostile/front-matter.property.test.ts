@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/parse-article.js';
 import type { ArticleData, SiteData, SiteSettings } from '../../src/content/model.js';
+import { DEFAULT_EMBED_HOSTS } from '../../src/content/sanitize.js';
 import { renderResource } from '../../src/publish/render.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { chunksToText } from '../helpers/chunks.js';
@@ -32,6 +33,7 @@ const SITE: SiteSettings = {
   cacheMaxAge: 300,
   editions: [],
   tagFeeds: true,
+  embedHosts: [...DEFAULT_EMBED_HOSTS],
   articlePages: true,
   content: 'full',
 };

@@ -98,7 +98,7 @@ describe('compression', () => {
     };
     const br = await raw('gzip, br');
     expect(br.headers['content-encoding']).toBe('br');
-    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(br.headers.vary).toBe('Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode');
     expect(brotliDecompressSync(br.body).equals(plain)).toBe(true);
     const gz = await raw('gzip;q=1, br;q=0');
     expect(gz.headers['content-encoding']).toBe('gzip');

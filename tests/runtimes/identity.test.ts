@@ -16,9 +16,12 @@ import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { articlePath } from '../../src/urls/paths.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
+import { sendRequest } from '../helpers/raw-http.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
 const ORIGIN = 'http://127.0.0.1:8787';
+/** Headers of the connection, not of the response. */
+const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /** Requests beyond the site's own URLs: errors, redirects, conditional and other methods. */
 function edgeCases(basePath: string): Array<[string, RequestInit?]> {
@@ -137,6 +140,31 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
       expect(worker.body.toString(), label).toBe(node.body.toString());
     }
   }, 60_000);
+
+  it('answer a browser navigation to every feed alike: the browser view, and 304 on either validator', async () => {
+    const runtimes = site.runtimes as Runtimes;
+    // Raw HTTP: fetch() sets Sec-Fetch-Mode itself.
+    const workerOrigin = String(await runtimes.worker.ready).replace(/\/$/, '');
+    const navigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'accept-encoding': 'identity' };
+    const feeds = [...allResources(new SiteSnapshot(runtimes.data))].filter((r) => r.resource.kind === 'feed').map((r) => `${runtimes.basePath}${r.path}`);
+    const answer = async (origin: string, urlPath: string, headers: Record<string, string>) => {
+      const response = await sendRequest(`${origin}${urlPath}`, headers);
+      const visible = Object.fromEntries([...response.headers].filter(([name]) => !HOP_BY_HOP.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+      return { status: response.status, headers: visible, body: response.body.toString('utf8') };
+    };
+    for (const urlPath of feeds) {
+      const node = await answer(runtimes.node.url, urlPath, navigation);
+      expect(node.headers['content-type'], urlPath).toMatch(/^application\/(xml|json); charset=utf-8$/);
+      expect(await answer(workerOrigin, urlPath, navigation), urlPath).toEqual(node);
+      const reader = await answer(runtimes.node.url, urlPath, { 'accept-encoding': 'identity' });
+      for (const etag of [node.headers.etag as string, reader.headers.etag as string]) {
+        const conditional = { ...navigation, 'if-none-match': etag };
+        const fromNode = await answer(runtimes.node.url, urlPath, conditional);
+        expect(fromNode.status, urlPath).toBe(304);
+        expect(await answer(workerOrigin, urlPath, conditional), `${urlPath} If-None-Match: ${etag}`).toEqual(fromNode);
+      }
+    }
+  }, 120_000);
 });
 
 describe(`Worker, Node server and static build on ${NO_ARTICLE_PAGES}`, () => {

@@ -6,6 +6,11 @@
  */
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type worker from '../../src/runtimes/worker.js';
+
+// The Worker is typed without the Workers types (it is compiled into lib/ too): tsc checks it here.
+type Handler<T extends ExportedHandler<{ ASSETS: Fetcher }>> = T;
+export type WorkerShape = Handler<typeof worker>;
 
 const ORIGIN = 'http://127.0.0.1:8787';
 const get = (path: string, init?: RequestInit) => SELF.fetch(`${ORIGIN}${path}`, { redirect: 'manual', ...init });
@@ -69,6 +74,21 @@ describe('the Worker, in workerd, over the static assets of wrangler.toml', () =
     const long = await get(`/rss.xml?${'q'.repeat(2100)}`);
     expect(long.status).toBe(414);
     await long.arrayBuffer();
+  });
+
+  it('answers a browser navigation to a feed with the same bytes as a type browsers render, as the other runtimes do', async () => {
+    const reader = await get('/atom.xml');
+    const readerBody = await reader.text();
+    const navigation = { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' };
+    const response = await get('/atom.xml', { headers: navigation });
+    expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(response.headers.get('etag')).toBe(`${reader.headers.get('etag')!.slice(0, -1)}-view"`);
+    expect(response.headers.get('cache-control')).toBe('private, max-age=300');
+    expect(response.headers.get('vary')).toBe('Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode');
+    expect(await response.text()).toBe(readerBody);
+    const again = await get('/atom.xml');
+    expect(again.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    await again.arrayBuffer();
   });
 
   it('never serves an asset by its file name, the manifest or a Markdown source', async () => {

@@ -1,14 +1,17 @@
 /**
  * HTTP caching for every resource, in one place: validators (strong ETag, Last-Modified),
- * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, Content-Length,
- * HEAD. The middleware installs the renderer; a route only names the representation it serves:
- * `return c.render(representation)`.
+ * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, the browser view
+ * of a feed (headers.ts decides when), Content-Length, HEAD. The middleware installs the renderer; a
+ * route only names the representation it serves: `return c.render(representation)`.
+ *
+ * Every variant (coding x browser view) has its own ETag, derived from the bytes' one, and any of
+ * them validates: a 304 then carries the headers of the variant this request selects.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
 import { evaluatePreconditions } from '../../conditional.js';
-import { errorResponse, notModifiedHeaders, representationHeaders } from '../../headers.js';
+import { browserViewHeaders, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -40,7 +43,11 @@ export function negotiateCoding(acceptEncoding: string | null): ContentCoding | 
   return (['br', 'gzip'] as const).filter((c) => weight(c) > 0).sort((a, b) => weight(b) - weight(a))[0];
 }
 
-type Variant = ContentCoding | 'identity';
+/** A representation as sent: compressed or not, for a feed reader or as a browser's view of it. */
+interface Variant {
+  coding?: ContentCoding;
+  browserView: boolean;
+}
 
 /** Everything about one variant that does not depend on the request, computed once. */
 interface PreparedVariant {
@@ -51,7 +58,28 @@ interface PreparedVariant {
 
 interface Prepared {
   etags: string[];
-  variants: Map<Variant, PreparedVariant>;
+  /** Whether the representation has a browser view (feeds do). */
+  viewable: boolean;
+  /** By `variantKey`. */
+  variants: Map<string, PreparedVariant>;
+  /** Compressed bodies, shared by both views. */
+  coded: Map<ContentCoding, Uint8Array>;
+}
+
+/** `"abc"` -> `"abc-view-br"`: every variant's ETag from the bytes' one. */
+function variantEtag(etag: string, variant: Variant): string {
+  const suffix = `${variant.browserView ? '-view' : ''}${variant.coding ? `-${variant.coding}` : ''}`;
+  return suffix ? `${etag.slice(0, -1)}${suffix}"` : etag;
+}
+
+/** Cheap on the hot path: no string is built for a reader's uncompressed or compressed variant. */
+function variantKey(variant: Variant): string {
+  const coding = variant.coding ?? 'identity';
+  return variant.browserView ? `${coding}+view` : coding;
+}
+
+function variantsOf(codings: ReadonlyArray<ContentCoding | undefined>, viewable: boolean): Variant[] {
+  return (viewable ? [false, true] : [false]).flatMap((browserView) => codings.map((coding) => (coding ? { coding, browserView } : { browserView })));
 }
 
 export class Responder {
@@ -64,7 +92,9 @@ export class Responder {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
     if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
-    const variant = this.variant(representation, prepared, this.coding(request, representation));
+    const coding = this.coding(request, representation);
+    const browserView = prepared.viewable && isBrowserNavigation(request.headers);
+    const variant = this.variant(representation, prepared, coding ? { coding, browserView } : { browserView });
     if (outcome === 'not-modified') return new Response(null, { status: 304, headers: variant.notModified });
     return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: variant.ok });
   }
@@ -86,25 +116,27 @@ export class Responder {
   private prepare(representation: Representation): Prepared {
     let prepared = this.prepared.get(representation);
     if (!prepared) {
-      const etags = this.compresses(representation)
-        ? [representation.etag, codedEtag(representation.etag, 'br'), codedEtag(representation.etag, 'gzip')]
-        : [representation.etag];
-      prepared = { etags, variants: new Map() };
+      const codings = this.compresses(representation) ? [undefined, 'br' as const, 'gzip' as const] : [undefined];
+      const viewable = browserViewHeaders(representation.contentType, '') !== undefined;
+      const etags = variantsOf(codings, viewable).map((variant) => variantEtag(representation.etag, variant));
+      prepared = { etags, viewable, variants: new Map(), coded: new Map() };
       this.prepared.set(representation, prepared);
     }
     return prepared;
   }
 
-  private variant(representation: Representation, prepared: Prepared, coding: ContentCoding | undefined): PreparedVariant {
-    const key: Variant = coding ?? 'identity';
+  private variant(representation: Representation, prepared: Prepared, wanted: Variant): PreparedVariant {
+    const key = variantKey(wanted);
     let variant = prepared.variants.get(key);
     if (!variant) {
-      const body = coding && this.options.compress ? this.options.compress(representation.body, coding) : representation.body;
+      const { coding } = wanted;
+      const body = coding && this.options.compress ? this.compressed(representation, prepared, coding, this.options.compress) : representation.body;
       const ok: Record<string, string> = {
         ...representationHeaders(representation),
-        etag: coding ? codedEtag(representation.etag, coding) : representation.etag,
+        etag: variantEtag(representation.etag, wanted),
         'content-length': String(body.byteLength),
       };
+      if (wanted.browserView) Object.assign(ok, browserViewHeaders(ok['content-type'] ?? '', ok['cache-control'] ?? ''));
       if (representation.lastModified !== undefined) ok['last-modified'] = formatHttpDate(representation.lastModified);
       if (coding) ok['content-encoding'] = coding;
       variant = { body, ok, notModified: notModifiedHeaders((name) => ok[name]) };
@@ -112,10 +144,12 @@ export class Responder {
     }
     return variant;
   }
-}
 
-function codedEtag(etag: string, coding: ContentCoding): string {
-  return `${etag.slice(0, -1)}-${coding}"`;
+  private compressed(representation: Representation, prepared: Prepared, coding: ContentCoding, compress: Compressor): Uint8Array {
+    let body = prepared.coded.get(coding);
+    if (!body) prepared.coded.set(coding, (body = compress(representation.body, coding)));
+    return body;
+  }
 }
 
 export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler {
