@@ -26,7 +26,7 @@ beforeAll(async () => {
     '_index.md': SITE_INDEX.replace('---\n', '---\nicon: media/icon.png\n'),
     'brief/_index.md': '---\ntitle: Brief\ncontent: summary\nlogo: logo.png\n---\n',
     'brief/with-summary.md': article('title: With summary\ndate: 2024-01-03 10:00\nsummary: "A <summary> & more"', 'The body.\n\nMore body.'),
-    'brief/first-paragraph.md': article('title: First paragraph\ndate: 2024-01-02 10:00', '## A heading\n\nThe **first** paragraph,\nin [two](other/) lines & <more>.\n\nThe second paragraph.'),
+    'brief/first-paragraph.md': article('title: First paragraph\ndate: 2024-01-02 10:00', '## A heading\n\nThe **first** paragraph,\nin [two](other/) lines & 1 < 2.\n\nThe second paragraph.'),
     'brief/no-paragraph.md': article('title: No paragraph\ndate: 2024-01-01 10:00', '- only\n- a list'),
   });
   const { data } = await loadSite(dir);
@@ -45,7 +45,7 @@ function render(order: Array<'brief' | 'site'>, entries = new EntryCache()): Rec
   return bodies;
 }
 
-const FIRST_PARAGRAPH_HTML = `<p>The <strong>first</strong> paragraph,\nin <a href="${BASE}/brief/first-paragraph/other/">two</a> lines &amp; &lt;more&gt;.</p>`;
+const FIRST_PARAGRAPH_HTML = `<p>The <strong>first</strong> paragraph,\nin <a href="${BASE}/brief/first-paragraph/other/">two</a> lines &amp; 1 &lt; 2.</p>`;
 
 describe.each([
   ['the summary feed first', ['brief', 'site'] as Array<'brief' | 'site'>],
@@ -92,7 +92,7 @@ describe.each([
     const items = parseJsonFeed(JSON.parse(bodies['brief.json']!)).items ?? [];
     expect(items.map((i) => [i.url, i.summary, i.content_text, i.content_html])).toEqual([
       [`${BASE}/brief/with-summary/`, 'A <summary> & more', 'A <summary> & more', undefined],
-      [`${BASE}/brief/first-paragraph/`, 'The first paragraph, in two lines & <more>.', 'The first paragraph, in two lines & <more>.', undefined],
+      [`${BASE}/brief/first-paragraph/`, 'The first paragraph, in two lines & 1 < 2.', 'The first paragraph, in two lines & 1 < 2.', undefined],
       [`${BASE}/brief/no-paragraph/`, undefined, undefined, undefined],
     ]);
     expect(JSON.parse(bodies['brief.json']!).items[2].content_text).toBe('');
