@@ -1,15 +1,17 @@
 import { formatProblem } from '../content/model.js';
 import { buildStatic } from '../runtimes/static.js';
 import { ledgerClock } from '../publish/publication.js';
+import { forgetBuildRecord, readBuildRecord, writeBuildRecord } from '../runtimes/cache.js';
 import { settleLedger } from '../runtimes/ledger.js';
 import { helpText, parse, type Command } from './args.js';
-import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './site.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, attempt, loadPublishable, parsedOn } from './site.js';
 
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. Exits 1 if any article is invalid.',
-  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL]',
-  options: [...SITE_OPTION_HELP, '--out DIR        output folder, replaced only when the build succeeds (default dist)', '-h, --help       show this help'],
+  summary:
+    'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. With the cache, only files whose bytes changed are written and files no longer produced are deleted. Exits 1 if any article is invalid.',
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--no-cache]',
+  options: [...SITE_OPTION_HELP, '--out DIR        output folder (default dist); a failed build leaves it as it was', '-h, --help       show this help'],
   async run(argv, io) {
     const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
@@ -17,7 +19,8 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const { data, ledger, snapshot, ledgerFile, now, problems, errors, threads } = await loadPublishable(values);
+    const site = await loadPublishable(values);
+    const { data, ledger, snapshot, ledgerFile, now, problems, errors, cacheDir } = site;
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
     if (!data || !ledger || !snapshot) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
@@ -30,9 +33,15 @@ export const buildCommand: Command = {
         }
       : undefined;
     const changed = new Set<string>();
-    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, () => now, (path) => changed.add(path)), progress });
+    const previous = cacheDir === undefined ? undefined : readBuildRecord(cacheDir, outDir);
+    if (cacheDir !== undefined) forgetBuildRecord(cacheDir, outDir);
+    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, () => now, (path) => changed.add(path)), progress, previous });
+    const cacheProblem = site.cacheProblem ?? (cacheDir === undefined ? undefined : attempt(() => writeBuildRecord(cacheDir, outDir, result.record)));
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
-    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
+    if (cacheProblem) io.err(`${cacheProblem}\n`);
+    io.err(
+      `feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}: ${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}\n`,
+    );
     return 0;
   },
 };

@@ -5,7 +5,7 @@ import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './sit
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem. Exit 1 on any error, 0 with warnings only.',
-  usage: 'feedgen check [--articles DIR] [--base-url URL]',
+  usage: 'feedgen check [--articles DIR] [--base-url URL] [--no-cache]',
   options: [...SITE_OPTION_HELP, '-h, --help       show this help'],
   async run(argv, io) {
     const { values } = parse(argv, SITE_OPTIONS);
@@ -13,10 +13,12 @@ export const checkCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
-    const { problems, errors, valid, threads } = await loadPublishable(values);
+    const site = await loadPublishable(values);
+    const { problems, errors, valid } = site;
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
-    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(threads)}\n`);
+    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(site)}\n`);
+    if (site.cacheProblem) io.err(`${site.cacheProblem}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

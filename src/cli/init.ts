@@ -109,7 +109,7 @@ async function siteFiles(site: SiteOptions): Promise<Array<[string, string]>> {
   const yaml = (text: string) => JSON.stringify(text);
   return [
     ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
-    ['.gitignore', 'node_modules/\ndist/\n.generated/\n.wrangler/\n'],
+    ['.gitignore', 'node_modules/\ndist/\n.generated/\n.wrangler/\n.feedgen-cache/\n'],
     ['wrangler.toml', siteWranglerConfig(await readFile(path.join(PACKAGE_ROOT, 'wrangler.toml'), 'utf8'), site.name)],
     [
       'articles/_index.md',

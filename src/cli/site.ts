@@ -4,14 +4,25 @@ import { displayPathsFrom, loadSite } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
+import { ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 
-export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' } } as const;
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
 export const SITE_OPTION_HELP = [
   '--articles DIR   the articles folder (default ./articles)',
   '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+  '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache in the articles folder)',
+  '--no-cache       neither read nor write the cache',
 ];
+
+type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };
+
+/** The cache folder the options name, or undefined with --no-cache. */
+export function cacheDirOf(values: SiteValues): string | undefined {
+  if (values['no-cache']) return undefined;
+  return values.cache ?? defaultCacheDir(values.articles ?? 'articles');
+}
 
 export interface PublishableSite {
   /** Only when there is no error: nothing is published from an invalid folder. */
@@ -27,16 +38,26 @@ export interface PublishableSite {
   valid: number;
   /** Threads that parsed articles. */
   threads: number;
+  /** Articles parsed, and articles taken from the cache unread. */
+  parsed: number;
+  cached: number;
+  /** Undefined with --no-cache. */
+  cacheDir?: string;
+  /** Why the cache could not be written, if it could not. */
+  cacheProblem?: string;
 }
 
 /**
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = publishingNow()();
-  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd() });
+  const cacheDir = cacheDirOf(values);
+  const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
+  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat' });
+  const cacheProblem = parses ? attempt(() => parses.write(loaded.cache)) : undefined;
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
   const problems = [...loaded.problems, ...opened.problems];
@@ -47,12 +68,33 @@ export async function loadPublishable(values: { articles?: string | undefined; '
     snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now));
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const site = { ledgerFile, now, problems, valid: loaded.data?.articles.length ?? 0, threads: loaded.threads };
+  const site = {
+    ledgerFile,
+    now,
+    problems,
+    valid: loaded.data?.articles.length ?? 0,
+    threads: loaded.threads,
+    parsed: loaded.parsed,
+    cached: loaded.cached,
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    ...(cacheProblem === undefined ? {} : { cacheProblem }),
+  };
   if (!loaded.data || !ledger || !snapshot) return { ...site, errors: Math.max(errors, 1) };
   return errors === 0 ? { ...site, data: loaded.data, ledger, snapshot, errors } : { ...site, errors };
 }
 
-/** The end of a command's summary line: "parsed on 3 threads". */
-export function parsedOn(threads: number): string {
-  return `parsed on ${threads} thread${threads === 1 ? '' : 's'}`;
+/** The end of a command's summary line: "parsed on 3 threads", and how many articles the cache spared. */
+export function parsedOn(site: { threads: number; cached: number }): string {
+  const { threads, cached } = site;
+  return `parsed on ${threads} thread${threads === 1 ? '' : 's'}${cached > 0 ? ` (${cached} from the cache)` : ''}`;
+}
+
+/** Runs a write to the cache: a failure is reported, never fatal (the cache only saves time). */
+export function attempt(write: () => void): string | undefined {
+  try {
+    write();
+    return undefined;
+  } catch (error) {
+    return `feedgen: the cache was not written (${(error as Error).message}); the next run will take longer`;
+  }
 }

@@ -11,6 +11,7 @@
  * a cache keyed by file text and inherited settings, so a reload parses and renders only what
  * changed; a large load parses on every core.
  */
+import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SERVED_EXTENSIONS, mediaTypeOfName } from '../feeds/media-types.js';
@@ -23,7 +24,7 @@ import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettin
 import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import { articleVersion, type ArticleJob } from './parse-article.js';
-import { hash, readText } from './source.js';
+import { hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
 import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
 
@@ -37,10 +38,12 @@ export interface LoadOptions {
   /** The cache of an earlier load of the same folder, for incremental reloads. */
   cache?: ParseCache;
   /**
-   * With a cache: the absolute paths that changed since it was made. Other cached articles are not
-   * even read again. Undefined: anything may have changed.
+   * With a cache, what changed since it was made: the absolute paths a watcher reported, or
+   * `'stat'`: every file whose stats still match those its cached parse was read with (see
+   * source.ts FileStamp). Cached articles found unchanged are not even read again. Undefined:
+   * anything may have changed (every file is read; unchanged texts are not parsed again).
    */
-  changed?: ReadonlySet<string>;
+  changed?: ReadonlySet<string> | 'stat';
   /** Parsing on worker threads (see parallel.ts). */
   parallel?: ParallelOptions;
   /**
@@ -58,11 +61,16 @@ export interface LoadResult {
   cache: ParseCache;
   /** How many threads parsed articles (see parallel.ts); 0 when none was parsed. */
   threads: number;
+  /** Articles parsed, and articles whose cached parse held without reading them. */
+  parsed: number;
+  cached: number;
 }
 
-interface CachedParse {
+export interface CachedParse {
   /** Hash of the file's text. */
   textHash: string;
+  /** The file as it was read (absent when it could not be stated). */
+  stamp?: FileStamp;
   /** Hash of the text and of everything the article inherits: equal keys parse equally. */
   key: string;
   result: ArticleResult;
@@ -98,7 +106,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
   report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache, threads: 0 };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0, parsed: 0, cached: 0 };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -132,13 +140,14 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     }
     return entry;
   };
+  const unchanged = await unchangedTest(options, servable.map(({ file }) => file));
   const jobs: ArticleJob[] = [];
   for (const { file, collision } of servable) {
     if (collision) continue;
     const { inherited, fingerprint } = inheritedBy(file.folders);
     const context = hash(`${fingerprint}\0${file.display}`);
     const cached = options.cache?.get(file.display);
-    if (cached && options.changed && !options.changed.has(file.absolute) && articleVersion(context, cached.textHash) === cached.key) {
+    if (cached && unchanged(file, cached) && articleVersion(context, cached.textHash) === cached.key) {
       cache.set(file.display, cached);
       continue;
     }
@@ -156,12 +165,13 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     if (cached) job.cachedVersion = cached.key;
     jobs.push(job);
   }
+  const cached = cache.size;
   const { outcomes, threads } = await runArticleJobs(jobs, options.parallel);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
     if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
-    else if (outcome.kind === 'unchanged') cache.set(job.source, options.cache?.get(job.source) as CachedParse);
-    else cache.set(job.source, { textHash: outcome.textHash, key: outcome.version, result: outcome.result });
+    else if (outcome.kind === 'unchanged') cache.set(job.source, { ...(options.cache?.get(job.source) as CachedParse), stamp: outcome.stamp });
+    else cache.set(job.source, { textHash: outcome.textHash, key: outcome.version, result: outcome.result, stamp: outcome.stamp });
   });
 
   const authorsFile = path.join(root, AUTHORS_FILE);
@@ -216,7 +226,26 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
-  return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads };
+  const parsed = outcomes.filter((outcome) => outcome.kind === 'parsed').length;
+  return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, parsed, cached };
+}
+
+/** How LoadOptions.changed tells a cached article unchanged; stats are taken in parallel, up front. */
+async function unchangedTest(options: LoadOptions, files: SourceFile[]): Promise<(file: SourceFile, cached: CachedParse) => boolean> {
+  const { changed, cache } = options;
+  if (!cache || changed === undefined) return () => false;
+  if (changed !== 'stat') return (file) => !changed.has(file.absolute);
+  const stats = new Map<string, Stats>();
+  await Promise.all(
+    files.map(async (file) => {
+      const found = await stat(file.absolute).catch(() => undefined);
+      if (found) stats.set(file.absolute, found);
+    }),
+  );
+  return (file, cached) => {
+    const now = stats.get(file.absolute);
+    return now !== undefined && stampHolds(cached.stamp, now);
+  };
 }
 
 /** `_authors.yml`, if there is one. */

@@ -5,7 +5,7 @@
  */
 import { NO_LINES, readArticle, type ArticleContext, type ArticleResult } from './article.js';
 import { parseFrontMatter } from './frontmatter.js';
-import { hash, readTextSync } from './source.js';
+import { hash, readTextSync, stampFile, type FileStamp } from './source.js';
 
 /** What the per-article work needs: the article's context, less its version, plus its file. */
 export interface ArticleJob extends Omit<ArticleContext, 'version' | 'contentHash'> {
@@ -17,9 +17,10 @@ export interface ArticleJob extends Omit<ArticleContext, 'version' | 'contentHas
   cachedVersion?: string;
 }
 
+/** `stamp`: the file as it was just before it was read (see source.ts). */
 export type JobOutcome =
-  | { kind: 'parsed'; textHash: string; version: string; result: ArticleResult }
-  | { kind: 'unchanged'; textHash: string; version: string }
+  | { kind: 'parsed'; textHash: string; version: string; result: ArticleResult; stamp?: FileStamp }
+  | { kind: 'unchanged'; textHash: string; version: string; stamp?: FileStamp }
   | { kind: 'unreadable'; message: string };
 
 export function articleVersion(context: string, textHash: string): string {
@@ -27,12 +28,14 @@ export function articleVersion(context: string, textHash: string): string {
 }
 
 export function runArticleJob(job: ArticleJob): JobOutcome {
+  const stamp = stampFile(job.file);
   const read = readTextSync(job.file);
   if (!read.ok) return { kind: 'unreadable', message: read.message };
   const textHash = hash(read.text);
   const version = articleVersion(job.context, textHash);
-  if (version === job.cachedVersion) return { kind: 'unchanged', textHash, version };
-  return { kind: 'parsed', textHash, version, result: parseArticle(read.text, job, version, textHash) };
+  const stamped = stamp ? { stamp } : {};
+  if (version === job.cachedVersion) return { kind: 'unchanged', textHash, version, ...stamped };
+  return { kind: 'parsed', textHash, version, result: parseArticle(read.text, job, version, textHash), ...stamped };
 }
 
 /** The per-article work on text already read. */

@@ -4,7 +4,7 @@
  * leaves the old file or the new one, and two processes at once (`serve --watch` while `build`
  * runs) lose no entry.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { Ledger, type LedgerProblem } from './ledger.js';
 
 export type LedgerRead = { ok: true; ledger: Ledger; text: string } | { ok: false; problems: LedgerProblem[] };
@@ -31,6 +31,8 @@ const STALE_LOCK_MS = 30_000;
  * nothing) when the file on disk has become unreadable, which a person must look at.
  */
 export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true } | { ok: false; problems: LedgerProblem[] }> {
+  // Nothing learnt: the file, whoever wrote it last, already holds all this process knows.
+  if (!ledger.modified) return { ok: true };
   const lock = `${file}.lock`;
   await acquire(lock);
   try {
@@ -39,20 +41,32 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
     ledger.mergeFrom(current.ledger);
     const text = ledger.serialize();
     // Nothing new: the file (and a checkout holding it) stays untouched.
-    if (text === current.text) return { ok: true };
-    const temporary = `${file}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    if (text === current.text) {
+      ledger.modified = false;
+      return { ok: true };
     }
-    renameSync(temporary, file);
+    writeFileAtomically(file, text);
+    ledger.modified = false;
     return { ok: true };
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/**
+ * Writes a temporary file beside `file`, flushes it to disk and renames it over `file`: readers
+ * and a crash see the old bytes or the new ones, never a mix.
+ */
+export function writeFileAtomically(file: string, data: string | Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
 }
 
 async function acquire(lock: string): Promise<void> {

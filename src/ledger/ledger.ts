@@ -83,6 +83,8 @@ export class Ledger {
   readonly redirects = new Map<string, string>();
   /** Records this process removed, which a merge must not bring back. */
   private readonly removed = new Set<string>();
+  /** Whether this process learnt anything since the ledger was read or last saved. */
+  modified = false;
 
   static parse(text: string): { ledger: Ledger; problems: LedgerProblem[] } {
     const ledger = new Ledger();
@@ -179,12 +181,14 @@ export class Ledger {
           changes.added.push(article.key);
         }
         this.articles.set(article.key, record);
+        this.modified = true;
       }
       if (record.id !== article.id) changes.moves.push({ kind: 'id', key: article.key, from: record.id, to: article.id });
       if (record.url !== article.url) {
         changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
         this.redirect(pathOf(record.url), pathOf(article.url));
       }
+      if (record.id !== article.id || record.url !== article.url || record.contentHash !== article.contentHash) this.modified = true;
       record.id = article.id;
       record.url = article.url;
       record.contentHash = article.contentHash;
@@ -193,6 +197,7 @@ export class Ledger {
       if (!liveKeys.has(record.key) && record.deleted === undefined) {
         record.deleted = now;
         changes.deleted.push(record.key);
+        this.modified = true;
       }
     }
     return changes;
@@ -200,6 +205,7 @@ export class Ledger {
 
   private redirect(from: string | undefined, to: string | undefined): void {
     if (from === undefined || to === undefined || from === to) return;
+    this.modified = true;
     for (const [old, target] of this.redirects) if (target === from) this.redirects.set(old, to);
     this.redirects.set(from, to);
     this.redirects.delete(to);
@@ -215,6 +221,7 @@ export class Ledger {
     if (known?.hash === hash) return known.since;
     const since = known ? Math.max(now, known.since + 1000) : now;
     this.resources.set(path, { path, since, hash });
+    this.modified = true;
     return since;
   }
 
@@ -224,6 +231,7 @@ export class Ledger {
       if (paths.has(path)) continue;
       this.resources.delete(path);
       this.removed.add(`resource\t${path}`);
+      this.modified = true;
     }
   }
 

@@ -104,6 +104,54 @@ export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: 
   return rendered;
 }
 
+/** A resource ready to render, and what its bytes and headers are made from, where that is known. */
+export interface PreparedResource {
+  /**
+   * Equal keys render equal representations (for one version of feedgen). Pages gathering many
+   * scopes (index, collections, OPML) and media files have none: they are rendered.
+   */
+  key?: string;
+  render: () => Rendered;
+}
+
+export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0)): PreparedResource {
+  switch (resource.kind) {
+    case 'feed': {
+      const doc = buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive);
+      return { key: feedContentKey(snapshot, doc, resource.format), render: () => renderFeed(snapshot, resource, doc, entries) };
+    }
+    case 'article': {
+      // An article page shows the article (its version covers its translations), the site and its home section.
+      const home = snapshot.homeOf(resource.article);
+      const scope = JSON.stringify([home.titles, home.icon, home.logo, home.language]);
+      return { key: `article\n${siteKey(snapshot)}\n${scope}\n${resource.article.version}`, render: () => renderResource(snapshot, resource, entries) };
+    }
+    case 'scope-page': {
+      // What renderScopePage shows: the scope, its subscopes, and its current items.
+      const { scope } = resource;
+      const shown = (s: Scope) => [s.ref, s.titles, s.description, s.image, s.link, s.language, s.timezone, s.icon, s.logo, snapshot.feedTitle(s)];
+      const page = JSON.stringify([shown(scope), scope.opml !== undefined, scope.children.map(shown)]);
+      const items = snapshot.currentItems(scope).map((item) => item.version);
+      return { key: `scope-page\n${siteKey(snapshot)}\n${page}\n${items.join('\n')}`, render: () => renderResource(snapshot, resource, entries) };
+    }
+    case 'stylesheet':
+      return { key: `stylesheet\n${resource.name}`, render: () => renderResource(snapshot, resource, entries) };
+    default:
+      return { render: () => renderResource(snapshot, resource, entries) };
+  }
+}
+
+const siteKeys = new WeakMap<SiteSnapshot, string>();
+
+function siteKey(snapshot: SiteSnapshot): string {
+  let key = siteKeys.get(snapshot);
+  if (key === undefined) {
+    key = JSON.stringify(snapshot.site);
+    siteKeys.set(snapshot, key);
+  }
+  return key;
+}
+
 /**
  * What a feed's bytes and headers are made from, as one string: equal keys render equal
  * representations, so a reloaded site reuses every feed an edit did not touch. Articles enter by

@@ -5,13 +5,12 @@
  */
 import { chunksToBytes } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
-import { buildFeedDocument } from '../site/feed-document.js';
 import { lookup, type Resource } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
 import { routeOf, type RouteError } from '../urls/routes.js';
 import type { ResourceClock } from './publication.js';
-import { feedContentKey, renderFeed, renderResource, type Rendered } from './render.js';
+import { prepareResource, type Rendered } from './render.js';
 
 /** What the header policy (http/headers.ts) decides a response's headers from. */
 export interface ResponseFacts {
@@ -148,17 +147,16 @@ export class RepresentationStore {
   }
 
   private async make(path: string, resource: Resource): Promise<Representation> {
-    if (resource.kind !== 'feed') {
-      this.renders++;
-      return represent(this.snapshot, renderResource(this.snapshot, resource, this.entries), path, this.resourceClock);
+    const prepared = prepareResource(this.snapshot, resource, this.entries);
+    if (prepared.key !== undefined) {
+      // The same bytes at another path are another representation (another Last-Modified).
+      const key = `${path}\n${prepared.key}`;
+      this.keyOfPath.set(path, key);
+      const reused = this.previousByKey?.get(key);
+      if (reused) return reused;
     }
-    const doc = buildFeedDocument(this.snapshot, resource.scope, resource.format, resource.archive);
-    const key = feedContentKey(this.snapshot, doc, resource.format);
-    this.keyOfPath.set(path, key);
-    const reused = this.previousByKey?.get(key);
-    if (reused) return reused;
     this.renders++;
-    return represent(this.snapshot, renderFeed(this.snapshot, resource, doc, this.entries), path, this.resourceClock);
+    return represent(this.snapshot, prepared.render(), path, this.resourceClock);
   }
 
   private keep(path: string, representation: Representation): void {

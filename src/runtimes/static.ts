@@ -4,28 +4,35 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, utimesSync, writevSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
 import { representationHeaders } from '../http/headers.js';
-import { renderResource } from '../publish/render.js';
+import { prepareResource } from '../publish/render.js';
 import type { ResourceClock } from '../publish/publication.js';
 import { etagOfDigest, responseFacts } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
+import type { BuildRecord, BuiltFile } from './cache.js';
 
 export interface BuildProgress {
-  (written: number, total: number): void;
+  (done: number, total: number): void;
 }
 
 export interface BuildResult {
+  /** Files of the output, `_headers` and `_redirects` included. */
   files: number;
   bytes: number;
-  /** Site paths of every resource written. */
+  /** Files whose bytes were written by this build, and files it deleted. */
+  written: number;
+  deleted: number;
+  /** Site paths of every resource. */
   paths: Set<string>;
+  /** What the output folder holds now, for the next build. */
+  record: BuildRecord;
 }
 
 /** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
@@ -66,6 +73,13 @@ export interface BuildOptions {
   /** Last-Modified of each file (the publish ledger): set as the file's modification time, which static hosts serve. */
   clock?: ResourceClock;
   progress?: BuildProgress;
+  /**
+   * What an earlier build wrote to `outDir` (cache.ts). With it, the folder is updated in place:
+   * a resource whose content key is the one recorded, and whose file is as that build left it, is
+   * not rendered again; a file is written only when its bytes changed; files no longer produced are
+   * deleted. Without it, the whole folder is written anew and swapped in at the end.
+   */
+  previous?: BuildRecord;
 }
 
 /*
@@ -76,35 +90,95 @@ export interface BuildOptions {
  * receive the whole site first, and the other core is already busy writing).
  */
 export async function buildStatic(snapshot: SiteSnapshot, outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  if (options.previous && existsSync(outDir)) return writeSite(snapshot, path.resolve(outDir), options.previous, options);
+  return replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
+}
+
+async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRecord | undefined, options: BuildOptions): Promise<BuildResult> {
   const { clock, progress } = options;
-  return replaceFolder(outDir, async (staging) => {
-    // Every entry is kept: each is used by up to one feed page per scope it is in, per format.
-    const entries = new EntryCache();
-    const writer = new ChunkWriter();
-    const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
-    const resources = [...allResources(snapshot)];
-    const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
-    let bytes = 0;
-    await makeFolders(files);
-    for (let i = 0; i < resources.length; i++) {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      // The same bytes the server sends.
-      const rendered = renderResource(snapshot, resource, entries);
-      const file = files[i] as string;
-      bytes += writer.write(file, rendered.chunks);
-      if (clock) {
-        const since = new Date(clock.since(urlPath, etagOfDigest(digestOf(rendered.chunks)).slice(1, -1)));
-        utimesSync(file, since, since);
+  // Every entry is kept: each is used by up to one feed document per scope it is in, per format.
+  const entries = new EntryCache();
+  const writer = new ChunkWriter();
+  const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
+  const resources = [...allResources(snapshot)];
+  const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
+  const record: BuildRecord = new Map();
+  let bytes = 0;
+  let written = 0;
+  if (!previous) await makeFolders(files);
+  for (let i = 0; i < resources.length; i++) {
+    const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+    const file = files[i] as string;
+    // The same bytes the server sends.
+    const prepared = prepareResource(snapshot, resource, entries);
+    const key = prepared.key === undefined ? undefined : hashOfKey(prepared.key);
+    const before = previous?.get(urlPath);
+    const intact = before !== undefined && isAsRecorded(file, before);
+    let built: BuiltFile;
+    if (intact && key !== undefined && before.key === key) {
+      built = before;
+    } else {
+      const rendered = prepared.render();
+      const etag = etagOfDigest(digestOf(rendered.chunks));
+      const facts = responseFacts(snapshot, rendered);
+      if (intact && before.etag === etag) {
+        built = { ...before, facts };
+      } else {
+        if (previous) mkdirSync(path.dirname(file), { recursive: true });
+        const size = writer.write(file, rendered.chunks);
+        written++;
+        if (clock) {
+          const since = new Date(clock.since(urlPath, etag.slice(1, -1)));
+          utimesSync(file, since, since);
+        }
+        built = { etag, size, mtimeMs: statSync(file).mtimeMs, facts };
       }
-      // Static hosts cannot give full archives their longer max-age: a rule for them would also
-      // match the subscription documents, and rules number 100 at most (Cloudflare).
-      headerRules.add(urlPath, representationHeaders({ ...responseFacts(snapshot, rendered), maxAge: snapshot.site.cacheMaxAge }));
-      progress?.(i + 1, resources.length);
+      if (key !== undefined) built.key = key;
     }
-    await writeFile(path.join(staging, '_headers'), headerRules.toString());
-    await writeFile(path.join(staging, '_redirects'), redirectsFile(snapshot));
-    return { files: resources.length + 2, bytes, paths: new Set(resources.map((r) => r.path)) };
-  });
+    record.set(urlPath, built);
+    bytes += built.size;
+    // Static hosts cannot give full archives their longer max-age: a rule for them would also
+    // match the subscription documents, and rules number 100 at most (Cloudflare).
+    headerRules.add(urlPath, representationHeaders({ ...built.facts, maxAge: snapshot.site.cacheMaxAge }));
+    progress?.(i + 1, resources.length);
+  }
+  let deleted = 0;
+  for (const urlPath of previous?.keys() ?? []) {
+    if (record.has(urlPath)) continue;
+    deleted += removeFile(root, fileForPath(urlPath)) ? 1 : 0;
+  }
+  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
+    const file = path.join(root, name);
+    if (previous && existsSync(file) && readFileSync(file, 'utf8') === text) continue;
+    writeFileSync(file, text);
+    written++;
+  }
+  return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
+}
+
+/** Whether a file is still what a build wrote (a person, or a build that stopped half-way, may have changed it). */
+function isAsRecorded(file: string, built: BuiltFile): boolean {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats !== undefined && stats.isFile() && stats.size === built.size && stats.mtimeMs === built.mtimeMs;
+}
+
+/** Deletes a file the site no longer has, and the folders that held only it. */
+function removeFile(root: string, relative: string): boolean {
+  const file = path.join(root, relative);
+  if (!existsSync(file)) return false;
+  rmSync(file, { force: true });
+  for (let dir = path.dirname(file); dir.startsWith(root) && dir !== root; dir = path.dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break;
+    }
+  }
+  return true;
+}
+
+function hashOfKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
 
 /**

@@ -43,7 +43,7 @@ export function articleKey(article: Pick<ArticleData, 'section' | 'slug'>): stri
 }
 
 /** A place in a scope's publication order: an article, or one deleted since (which keeps its place). */
-type Placed = { article: ArticleData; published: number } | { article?: undefined; published: number; key: string };
+type Placed = { article?: ArticleData; published: number; key: string };
 
 /** What a scope's feeds say besides their items: inherited from the site unless a section sets it. */
 export interface ScopeFeedSettings {
@@ -125,7 +125,7 @@ export class SiteSnapshot {
     for (const article of newestFirst) {
       const key = articleKey(article);
       this.articles.set(key, article);
-      const placed: Placed = { article, published: publication?.publishedAt.get(key) ?? article.published.epochMs };
+      const placed: Placed = { article, published: publication?.publishedAt.get(key) ?? article.published.epochMs, key };
       const others: ScopeRef[] = [
         ...article.editions.map((slug): ScopeRef => ({ kind: 'edition', slug })),
         ...(tags ? tags.slugsOf(article.tags).map((slug): ScopeRef => ({ kind: 'tag', slug })) : []),
@@ -304,12 +304,9 @@ export class SiteSnapshot {
 function publicationOrder(a: Placed, b: Placed): number {
   const aDate = a.article?.published.epochMs ?? a.published;
   const bDate = b.article?.published.epochMs ?? b.published;
-  return a.published - b.published || aDate - bDate || compareKeys(placedKey(a), placedKey(b));
+  return a.published - b.published || aDate - bDate || compareKeys(a.key, b.key);
 }
 
-function placedKey(placed: Placed): string {
-  return placed.article ? articleKey(placed.article) : placed.key;
-}
 
 /** The latest instant anything in `items` was published or updated. */
 export function lastModified(items: ReadonlyArray<Pick<FeedItem, 'published' | 'updated'>>): OffsetInstant | undefined {

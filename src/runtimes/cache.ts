@@ -1,0 +1,278 @@
+/**
+ * The persistent cache: a folder that makes the next `build`, `serve`, `check` or `worker-data`
+ * faster and never changes what they produce. Deleting it, or `--no-cache`, costs time only.
+ * Nothing in it is trusted blindly: parses are checked against file stamps and the inherited
+ * settings (content/load.ts), everything is tied to the exact code of this feedgen, and a file
+ * that cannot be read is treated as absent. Every file is written atomically.
+ *
+ *   <cache>/parses/<NN>.bin            parsed articles, in shards by file name: an edit rewrites one
+ *   <cache>/parses/<NN>-<hash>.pack    their bodies (UTF-8, one after the other), read when rendered;
+ *                                      named by content, so that two processes writing one shard at
+ *                                      once never pair a shard file with the other's pack
+ *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (static.ts)
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import type { CachedParse, ParseCache } from '../content/load.js';
+import type { ArticleData } from '../content/model.js';
+import { writeFileAtomically } from '../ledger/file.js';
+import type { ResponseFacts } from '../publish/store.js';
+
+/** Inside the articles folder, beside the ledger; the loader skips folders whose name starts with a dot. */
+export const CACHE_FOLDER = '.feedgen-cache';
+
+export function defaultCacheDir(articlesDir: string): string {
+  return path.join(articlesDir, CACHE_FOLDER);
+}
+
+let codeHash: string | undefined;
+
+/**
+ * A hash of this feedgen's own code (every file of the folder it runs from: `lib/`, or `src/`
+ * under tsx): whatever an older or newer version cached is never used.
+ */
+export function codeFingerprint(): string {
+  if (codeHash) return codeHash;
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.(js|ts|json)$/.test(entry.name)) hash.update(`${path.relative(root, file)}\0`).update(readFileSync(file));
+    }
+  };
+  walk(root);
+  codeHash = hash.digest('base64url');
+  return codeHash;
+}
+
+interface Envelope<T> {
+  code: string;
+  value: T;
+}
+
+/** The value of a cache file written by this code, or undefined (absent, unreadable, another version). */
+function readCacheFile<T>(file: string): T | undefined {
+  try {
+    const envelope = deserialize(readFileSync(file)) as Envelope<T>;
+    return envelope.code === codeFingerprint() ? envelope.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCacheFile<T>(file: string, value: T): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const envelope: Envelope<T> = { code: codeFingerprint(), value };
+  writeFileAtomically(file, serialize(envelope));
+}
+
+const PARSE_SHARDS = 64;
+
+function shardOf(source: string): number {
+  // FNV-1a: cheap, and spreads similar names.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) hash = Math.imul(hash ^ source.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % PARSE_SHARDS;
+}
+
+function shardName(shard: number): string {
+  return String(shard).padStart(2, '0');
+}
+
+/** Where an article's body lies in its shard's pack file: UTF-8 bytes from `offset`. */
+type BodySpan = [offset: number, length: number];
+
+/** A shard on disk: the parses with each body left out, where each body is in the pack, and the pack's name and size. */
+interface ShardFile {
+  pack: string;
+  packBytes: number;
+  entries: Array<[source: string, parse: CachedParse, body: BodySpan | undefined]>;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The parsed articles of one articles folder, kept between runs. Article bodies, most of the
+ * bytes, stay on disk in one pack file per shard and are read when something renders them: a
+ * build that renders a few resources, or a server whose requests touch a few articles, never
+ * holds the rest in memory.
+ */
+export class ParseCacheFolder {
+  /** What is on disk, shard by shard, to rewrite only the shards that changed. */
+  private readonly onDisk = new Map<number, Map<string, CachedParse>>();
+  /** The open pack file of each shard that has one. */
+  private readonly packs = new Map<number, number>();
+
+  constructor(private readonly dir: string) {}
+
+  private shardFile(shard: number): string {
+    return path.join(this.dir, 'parses', `${shardName(shard)}.bin`);
+  }
+
+  read(): ParseCache {
+    const cache: ParseCache = new Map();
+    for (let shard = 0; shard < PARSE_SHARDS; shard++) {
+      const entries = this.readShard(shard);
+      this.onDisk.set(shard, entries);
+      for (const [source, parse] of entries) cache.set(source, parse);
+    }
+    return cache;
+  }
+
+  private readShard(shard: number): Map<string, CachedParse> {
+    const entries = new Map<string, CachedParse>();
+    const file = readCacheFile<ShardFile>(this.shardFile(shard));
+    if (!file) return entries;
+    let pack: number;
+    try {
+      pack = openSync(path.join(this.dir, 'parses', file.pack), 'r');
+    } catch {
+      return entries;
+    }
+    // A pack of another size is not the one the shard was written with.
+    if (fstatSync(pack).size !== file.packBytes) {
+      closeSync(pack);
+      return entries;
+    }
+    this.packs.set(shard, pack);
+    for (const [source, parse, body] of file.entries) {
+      if (shardOf(source) !== shard) continue;
+      const article = parse.result.article;
+      if (article && body) lazyBody(article, pack, body);
+      entries.set(source, parse);
+    }
+    return entries;
+  }
+
+  /**
+   * Rewrites the shards whose entries are not those on disk. The loader keeps an unchanged
+   * article's entry as the same object, so comparing identities is enough.
+   */
+  write(cache: ParseCache): void {
+    const shards = new Map<number, Map<string, CachedParse>>();
+    for (let shard = 0; shard < PARSE_SHARDS; shard++) shards.set(shard, new Map());
+    for (const [source, parse] of cache) shards.get(shardOf(source))?.set(source, parse);
+    for (const [shard, entries] of shards) {
+      const before = this.onDisk.get(shard);
+      const same = before !== undefined && before.size === entries.size && [...entries].every(([source, parse]) => before.get(source) === parse);
+      if (same) continue;
+      this.writeShard(shard, entries);
+      this.onDisk.set(shard, entries);
+    }
+  }
+
+  private writeShard(shard: number, entries: Map<string, CachedParse>): void {
+    const binFile = this.shardFile(shard);
+    const old = this.packs.get(shard);
+    this.packs.delete(shard);
+    if (entries.size === 0) {
+      rmSync(binFile, { force: true });
+      this.removePacks(shard);
+      if (old !== undefined) closeSync(old);
+      return;
+    }
+    // Bodies are read (from the old pack, still open) before anything is replaced.
+    const bodies: Buffer[] = [];
+    const spans: Array<[ArticleData, BodySpan]> = [];
+    const shardEntries: ShardFile['entries'] = [];
+    let offset = 0;
+    for (const [source, parse] of entries) {
+      const article = parse.result.article;
+      if (!article) {
+        shardEntries.push([source, parse, undefined]);
+        continue;
+      }
+      const body = Buffer.from(article.html, 'utf8');
+      const span: BodySpan = [offset, body.byteLength];
+      bodies.push(body);
+      spans.push([article, span]);
+      shardEntries.push([source, { ...parse, result: { ...parse.result, article: { ...article, html: '' } } }, span]);
+      offset += body.byteLength;
+    }
+    // The pack first: a shard file never names a pack that is not there yet.
+    const packBytes = Buffer.concat(bodies);
+    const packName = `${shardName(shard)}-${createHash('sha256').update(packBytes).digest('base64url').slice(0, 16)}.pack`;
+    const packFile = path.join(path.dirname(binFile), packName);
+    mkdirSync(path.dirname(binFile), { recursive: true });
+    this.removePacks(shard, packName);
+    writeFileAtomically(packFile, packBytes);
+    writeCacheFile<ShardFile>(binFile, { pack: packName, packBytes: offset, entries: shardEntries });
+    if (old !== undefined) closeSync(old);
+    const pack = openSync(packFile, 'r');
+    this.packs.set(shard, pack);
+    for (const [article, span] of spans) lazyBody(article, pack, span);
+  }
+
+  /** Deletes the shard's packs but `keep` (files still open here or elsewhere stay readable until closed). */
+  private removePacks(shard: number, keep?: string): void {
+    const folder = path.join(this.dir, 'parses');
+    const prefix = `${shardName(shard)}-`;
+    const names = existsSync(folder) ? readdirSync(folder) : [];
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.pack') && n !== keep)) rmSync(path.join(folder, name), { force: true });
+  }
+
+  /** Closes the pack files (a server that stops; a command's exit closes them anyway). */
+  close(): void {
+    for (const pack of this.packs.values()) closeSync(pack);
+    this.packs.clear();
+  }
+}
+
+/** Makes `article.html` read its bytes from the pack at each use, so that no body stays in memory. */
+function lazyBody(article: ArticleData, pack: number, [offset, length]: BodySpan): void {
+  Object.defineProperty(article, 'html', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      const bytes = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const got = readSync(pack, bytes, read, length - read, offset + read);
+        if (got === 0) throw new Error('a pack file of the cache was cut short: delete the cache folder');
+        read += got;
+      }
+      return utf8.decode(bytes);
+    },
+  });
+}
+
+/** A file `build` wrote: what it was made from, its bytes as written, and what its headers come from. */
+export interface BuiltFile {
+  /** Hash of the resource's content key (publish/render.ts), when it has one. */
+  key?: string;
+  /** Strong ETag of the bytes. */
+  etag: string;
+  size: number;
+  /** The file's modification time as written (its Last-Modified). */
+  mtimeMs: number;
+  facts: ResponseFacts;
+}
+
+/** What one `build` wrote into its output folder: site path -> file. */
+export type BuildRecord = Map<string, BuiltFile>;
+
+/** Where the record of builds into `outDir` lives: one per output folder. */
+function buildRecordFile(cacheDir: string, outDir: string): string {
+  return path.join(cacheDir, 'builds', `${createHash('sha256').update(path.resolve(outDir)).digest('base64url').slice(0, 22)}.bin`);
+}
+
+export function readBuildRecord(cacheDir: string, outDir: string): BuildRecord | undefined {
+  return readCacheFile<BuildRecord>(buildRecordFile(cacheDir, outDir));
+}
+
+export function writeBuildRecord(cacheDir: string, outDir: string, record: BuildRecord): void {
+  writeCacheFile(buildRecordFile(cacheDir, outDir), record);
+}
+
+/**
+ * Called before a build changes its output folder in place: if it stops half-way, no record
+ * claims that the folder holds what it held before, and the next build starts afresh.
+ */
+export function forgetBuildRecord(cacheDir: string, outDir: string): void {
+  rmSync(buildRecordFile(cacheDir, outDir), { force: true });
+}
