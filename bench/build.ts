@@ -4,6 +4,7 @@
  *     (markdown-it), nothing else;
  *   - Hugo, when installed (Debian package `hugo`): the same corpus with the pages and per-section
  *     RSS carrying full content.
+ * feedgen runs with `--no-cache` (bench/incremental.ts measures builds from the cache).
  * Prints wall time, peak memory (max RSS) and the ratios; each figure is the median of
  * BENCH_ROUNDS runs, the three measured alternately.
  *
@@ -35,8 +36,9 @@ export interface Timed {
 }
 
 /** Runs a command under GNU time: wall seconds and max RSS of the whole command. */
-export async function timed(command: string, args: string[], cwd = ROOT): Promise<Timed> {
+export async function timed(command: string, args: string[], cwd = ROOT, onStderr?: (text: string) => void): Promise<Timed> {
   const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', command, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  onStderr?.(stderr);
   const match = /TIMED ([\d.]+) (\d+)/.exec(stderr);
   if (!match) throw new Error(`no timing from ${command}: ${stderr.slice(-500)}`);
   // A command that times its own work (the floor) says so on stdout.
@@ -108,7 +110,7 @@ export async function benchBuild(): Promise<void> {
     };
     for (let round = 0; round < (size >= 100_000 ? LARGE_ROUNDS : ROUNDS); round++) {
       runs.floor.push(await timed(process.execPath, ['--import', 'tsx', 'bench/floor.ts', articles]));
-      runs.feedgen.push(await inFreshDir((out) => timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', out])));
+      runs.feedgen.push(await inFreshDir((out) => timed(process.execPath, ['bin/feedgen.js', 'build', '--articles', articles, '--out', out, '--no-cache'])));
       if (site) runs.hugo.push(await inFreshDir((out) => timed('hugo', ['--quiet', '-s', site, '-d', out])));
     }
     const floor = median(runs.floor);

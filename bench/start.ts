@@ -1,12 +1,12 @@
 /**
- * Start: time from launching `feedgen serve` on the 10k corpus to the first byte of its home feed,
- * next to the time to the first byte of a bare `node:http` server started the same way (the cost
- * of starting Node itself).
+ * Start: time from launching `feedgen serve` to the first byte of its home feed, without the cache
+ * (`--no-cache`: every article parsed) and from it (the cache the first run left), next to the time
+ * to the first byte of a bare `node:http` server started the same way (the cost of starting Node).
  *
  * Incremental: with `serve --watch` on the same corpus, the time from rewriting one article to
  * its section feed showing the edit, next to the time to the first byte of an unchanged feed.
  *
- *   npx tsx bench/start.ts                 (BENCH_START_SIZE=10000)
+ *   npx tsx bench/start.ts                 (BENCH_START_SIZES=10000; 10000,100000 for both)
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { ensureCorpus } from './corpus.js';
 import { startFeedgen } from './serve.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SIZE = Number(process.env.BENCH_START_SIZE ?? 10000);
+const SIZES = (process.env.BENCH_START_SIZES ?? '10000').split(',').map(Number);
 
 async function firstByte(url: string): Promise<void> {
   for (;;) {
@@ -38,12 +38,13 @@ async function bareStart(): Promise<number> {
   return elapsed;
 }
 
-async function feedgenStart(articles: string): Promise<number> {
+async function feedgenStart(articles: string, ...extra: string[]): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/feedgen.js', 'serve', '--articles', articles, '--port', '18798'], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/feedgen.js', 'serve', '--articles', articles, '--port', '18798', ...extra], { cwd: ROOT, stdio: 'ignore' });
   await firstByte('http://127.0.0.1:18798/rss.xml');
   const elapsed = performance.now() - started;
-  child.kill();
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
   return elapsed;
 }
 
@@ -78,12 +79,22 @@ async function incremental(articles: string): Promise<{ edit: number; unchanged:
 }
 
 export async function benchStart(): Promise<void> {
-  const articles = await ensureCorpus(SIZE);
   const bare = await bareStart();
-  const feedgen = await feedgenStart(articles);
-  console.log(`start: launch to first byte of /rss.xml, ${SIZE} articles: ${feedgen.toFixed(0)} ms; bare node:http: ${bare.toFixed(0)} ms (${(feedgen / bare).toFixed(1)}x)`);
+  for (const size of SIZES) {
+    const articles = await ensureCorpus(size);
+    const cold = await feedgenStart(articles, '--no-cache');
+    // The first start with the cache fills it; the figure is the start after.
+    await feedgenStart(articles);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await feedgenStart(articles);
+    const warm = await feedgenStart(articles);
+    console.log(
+      `start, ${size} articles: launch to first byte of /rss.xml ${cold.toFixed(0)} ms without the cache, ${warm.toFixed(0)} ms from it (${(warm / cold).toFixed(2)}x); bare node:http ${bare.toFixed(0)} ms (${(warm / bare).toFixed(1)}x)`,
+    );
+  }
+  const articles = await ensureCorpus(SIZES[0] as number);
   const { edit, unchanged } = await incremental(articles);
-  console.log(`incremental (serve --watch, ${SIZE} articles): edit to updated feed ${edit.toFixed(0)} ms; an unchanged feed's first request ${unchanged.toFixed(1)} ms`);
+  console.log(`incremental (serve --watch, ${SIZES[0]} articles): edit to updated feed ${edit.toFixed(0)} ms; an unchanged feed's first request ${unchanged.toFixed(1)} ms`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchStart();

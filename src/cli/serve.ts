@@ -1,16 +1,18 @@
 import { startNodeServer } from '../runtimes/node.js';
 import { helpText, parse, portNumber, type Command } from './args.js';
+import { CACHE_OPTIONS, CACHE_OPTION_HELP, cacheDirOf } from './site.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--no-cache]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
     '--host H         address to listen on (default 127.0.0.1)',
     '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
     '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
+    ...CACHE_OPTION_HELP,
     '-h, --help       show this help',
   ],
   async run(argv, io) {
@@ -20,6 +22,7 @@ export const serveCommand: Command = {
       host: { type: 'string' },
       'base-url': { type: 'string' },
       watch: { type: 'boolean' },
+      ...CACHE_OPTIONS,
     });
     if (values.help) {
       io.out(helpText(this));
@@ -32,6 +35,7 @@ export const serveCommand: Command = {
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
       displayFrom: process.cwd(),
+      cacheDir: cacheDirOf(values),
       log: (line) => io.err(`${line}\n`),
     });
     const stop = () => {

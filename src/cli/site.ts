@@ -8,12 +8,16 @@ import { ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 
-export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
+export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
+export const CACHE_OPTION_HELP = [
+  '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache in the articles folder)',
+  '--no-cache       neither read nor write the cache',
+];
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, ...CACHE_OPTIONS } as const;
 export const SITE_OPTION_HELP = [
   '--articles DIR   the articles folder (default ./articles)',
   '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
-  '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache in the articles folder)',
-  '--no-cache       neither read nor write the cache',
+  ...CACHE_OPTION_HELP,
 ];
 
 type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };

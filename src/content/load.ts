@@ -135,7 +135,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     let entry = inheritance.get(key);
     if (!entry) {
       const inherited = inherit(site, chainOf(folders));
-      entry = { inherited, fingerprint: `${siteFingerprint}\0${JSON.stringify(inherited)}` };
+      entry = { inherited, fingerprint: hash(`${siteFingerprint}\0${JSON.stringify(inherited)}`) };
       inheritance.set(key, entry);
     }
     return entry;

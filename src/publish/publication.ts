@@ -52,6 +52,7 @@ export function ledgerClock(ledger: Ledger, now: () => number, onNewBytes: (path
 /** WebSub topics among `changed` paths: the subscription documents (archives are no topics), as absolute URLs. */
 export function changedTopics(snapshot: SiteSnapshot, changed: ReadonlySet<string>): string[] {
   const topics: string[] = [];
+  if (changed.size === 0) return topics;
   for (const { path, resource } of allResources(snapshot)) {
     if (resource.kind === 'feed' && resource.archive === undefined && changed.has(path)) topics.push(`${snapshot.site.baseUrl}${path}`);
   }

@@ -89,9 +89,9 @@ const SERVER_ENTRY_CAPACITY = 5000;
  * used first out): a 100k-article site has far more feed pages than are ever hot.
  */
 export class RepresentationStore {
+  /** In order of last use, least recent first (a Map keeps insertion order). */
   private readonly ready = new Map<string, Representation>();
   private readonly pending = new Map<string, Promise<Representation>>();
-  private readonly lastUse = new Map<string, number>();
   /** Feed representations by content key, and each path's key, for reuse by the next version. */
   private readonly byKey = new Map<string, Representation>();
   private readonly keyOfPath = new Map<string, string>();
@@ -101,7 +101,6 @@ export class RepresentationStore {
   private readonly resourceClock: ResourceClock | undefined;
   /** Shared with the next version: unchanged articles are the same objects there. */
   readonly entries: EntryCache;
-  private clock = 0;
   private bytes = 0;
   /** How many representations were rendered: a request for one already in memory renders nothing. */
   renders = 0;
@@ -130,7 +129,10 @@ export class RepresentationStore {
   /** The representation if it is already in memory (the hot path: no promise, no render). */
   peek(path: string): Representation | undefined {
     const representation = this.ready.get(path);
-    if (representation) this.lastUse.set(path, ++this.clock);
+    if (representation) {
+      this.ready.delete(path);
+      this.ready.set(path, representation);
+    }
     return representation;
   }
 
@@ -161,18 +163,14 @@ export class RepresentationStore {
 
   private keep(path: string, representation: Representation): void {
     this.ready.set(path, representation);
-    this.lastUse.set(path, ++this.clock);
     const key = this.keyOfPath.get(path);
     if (key) this.byKey.set(key, representation);
     this.bytes += representation.body.byteLength;
-    if (this.bytes <= this.maxBytes) return;
     // Over budget: drop the least recently used until back under it (the newest always stays).
-    const byAge = [...this.lastUse].sort((a, b) => a[1] - b[1]);
-    for (const [oldest] of byAge) {
+    for (const [oldest, dropped] of this.ready) {
       if (this.bytes <= this.maxBytes || oldest === path) break;
-      this.bytes -= this.ready.get(oldest)?.body.byteLength ?? 0;
+      this.bytes -= dropped.body.byteLength;
       this.ready.delete(oldest);
-      this.lastUse.delete(oldest);
       const oldKey = this.keyOfPath.get(oldest);
       if (oldKey) this.byKey.delete(oldKey);
       this.keyOfPath.delete(oldest);

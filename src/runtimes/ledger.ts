@@ -62,7 +62,7 @@ export async function settleLedger(
   const saved = await saveLedger(file, ledger);
   const lines = saved.ok ? [] : saved.problems.map((p) => `${file}:${p.line}: ledger: ${p.message} (not saved: fix or remove the line)`);
   const { hub } = snapshot.site;
-  const topics = changedTopics(snapshot, changed);
+  const topics = hub ? changedTopics(snapshot, changed) : [];
   if (hub && topics.length > 0) lines.push(...describePings(hub, await pingHub(hub, topics)));
   return lines;
 }

@@ -20,6 +20,7 @@ import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '
 import { RepresentationStore } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { ParseCacheFolder } from './cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
 
 export interface NodeServerOptions {
@@ -34,6 +35,8 @@ export interface NodeServerOptions {
   log?: (line: string) => void;
   /** "Now" for publishing (default: SOURCE_DATE_EPOCH, else the clock). */
   now?: () => number;
+  /** The cache folder (cache.ts): parses are read from it at start and kept in it. Undefined: none. */
+  cacheDir?: string;
 }
 
 export interface RunningServer {
@@ -57,6 +60,7 @@ class LiveSite {
   store!: RepresentationStore;
   private data: SiteData | undefined;
   private cache: ParseCache | undefined;
+  private readonly cacheFolder: ParseCacheFolder | undefined;
   private lastReport = '';
   private readonly ledgerFile: string;
   private readonly ledger: Ledger;
@@ -73,7 +77,9 @@ class LiveSite {
     private readonly loadOptions: LoadOptions,
     private readonly log: (line: string) => void,
     private readonly now: () => number,
+    cacheDir: string | undefined,
   ) {
+    this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
     this.ledgerFile = ledgerFileOf(articlesDir);
     const opened = openLedger(this.ledgerFile, this.ledgerFile);
     this.report(opened.problems);
@@ -91,7 +97,10 @@ class LiveSite {
    * ok: false when the site itself is unusable (the old version stays).
    */
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache: this.cache, changed: this.cache ? changed : undefined });
+    const first = this.cache === undefined;
+    const cache = first ? this.readCache() : this.cache;
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed });
+    this.writeCache(loaded.cache);
     if (!loaded.data) {
       this.report(loaded.problems);
       return { ok: false, articles: 0, problems: loaded.problems };
@@ -111,6 +120,27 @@ class LiveSite {
     }
     this.scheduleSave();
     return { ok: true, articles: data.articles.length, problems: loaded.problems };
+  }
+
+  private readCache(): ParseCache | undefined {
+    try {
+      return this.cacheFolder?.read();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The cache only saves time: a failure to write it is reported, never fatal. */
+  private writeCache(cache: ParseCache): void {
+    try {
+      this.cacheFolder?.write(cache);
+    } catch (error) {
+      this.log(`feedgen: the cache was not written (${(error as Error).message}); the next start will take longer`);
+    }
+  }
+
+  close(): void {
+    this.cacheFolder?.close();
   }
 
   private scheduleSave(): void {
@@ -157,7 +187,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, options.now ?? publishingNow());
+  const site = new LiveSite(options.articlesDir, loadOptions, log, options.now ?? publishingNow(), options.cacheDir);
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
@@ -194,8 +224,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     };
     // Editors write a file in several steps: settle for a moment before reloading.
     watcher = watchFolder(options.articlesDir, { recursive: true }, (_event, filename) => {
-      // The ledger (and its lock and temporary files) is written by feedgen itself.
-      if (filename !== null && path.basename(filename).startsWith(LEDGER_FILE)) return;
+      // The ledger (and its lock and temporary files) and the cache are written by feedgen itself;
+      // the loader skips names starting with a dot.
+      if (filename !== null && (path.basename(filename).startsWith(LEDGER_FILE) || filename.split(path.sep).some((name) => name.startsWith('.')))) return;
       if (filename === null) changed = undefined;
       else changed?.add(path.resolve(options.articlesDir, filename));
       clearTimeout(timer);
@@ -216,6 +247,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       await running;
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await site.save();
+      site.close();
     },
   };
 }

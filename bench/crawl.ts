@@ -1,0 +1,72 @@
+/**
+ * Memory of `feedgen serve` while a crawler requests every URL of the site once (16 at a time),
+ * from the cache: resident memory (VmRSS) right after start (the baseline, same run), at its
+ * highest during the crawl, and after it, against the 1 GiB the server must stay under.
+ *
+ *   npx tsx bench/crawl.ts                 (BENCH_CRAWL_SIZE=100000)
+ */
+import { readFileSync } from 'node:fs';
+import { loadSite } from '../src/content/load.js';
+import { ParseCacheFolder, defaultCacheDir } from '../src/runtimes/cache.js';
+import { allResources } from '../src/site/resources.js';
+import { SiteSnapshot } from '../src/site/snapshot.js';
+import { ensureCorpus } from './corpus.js';
+import { startFeedgen } from './serve.js';
+
+const SIZE = Number(process.env.BENCH_CRAWL_SIZE ?? 100000);
+const CONCURRENCY = 16;
+const GIB = 1024 * 1024 * 1024;
+
+function residentBytes(pid: number): number {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kib) * 1024;
+}
+
+/** Every path of the site, as the static build would write them (the server's base URL is the same). */
+async function sitePaths(articles: string): Promise<string[]> {
+  // This process reads the cache the server fills; its own memory is not measured.
+  const { data } = await loadSite(articles, { cache: new ParseCacheFolder(defaultCacheDir(articles)).read(), changed: 'stat' });
+  if (!data) throw new Error('no site');
+  return [...allResources(new SiteSnapshot(data))].map((resource) => resource.path);
+}
+
+export async function benchCrawl(): Promise<void> {
+  const articles = await ensureCorpus(SIZE);
+  // A first start fills the cache.
+  (await startFeedgen(articles)).child.kill('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const paths = await sitePaths(articles);
+  const server = await startFeedgen(articles);
+  const pid = server.child.pid as number;
+  try {
+    await (await fetch(`${server.origin}/rss.xml`)).arrayBuffer();
+    const atStart = residentBytes(pid);
+    let peak = atStart;
+    const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 200);
+    const started = performance.now();
+    let next = 0;
+    let failures = 0;
+    let bytes = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < paths.length) {
+          const response = await fetch(`${server.origin}${paths[next++]}`);
+          bytes += (await response.arrayBuffer()).byteLength;
+          if (response.status !== 200) failures++;
+        }
+      }),
+    );
+    clearInterval(sampler);
+    const after = residentBytes(pid);
+    peak = Math.max(peak, after);
+    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
+    console.log(
+      `crawl, ${SIZE} articles: ${paths.length} URLs (${mib(bytes)}) in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failures} not 200; ` +
+        `resident memory ${mib(atStart)} after start, ${mib(peak)} at most (${(peak / atStart).toFixed(2)}x; ${(peak / GIB).toFixed(2)} of 1 GiB), ${mib(after)} after`,
+    );
+  } finally {
+    server.child.kill('SIGINT');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchCrawl();
