@@ -96,14 +96,14 @@ class LiveSite {
    * Loads the folder; `changed` (absolute paths), when known, limits what is read again. Returns
    * ok: false when the site itself is unusable (the old version stays).
    */
-  async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; problems: Problem[] }> {
+  async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
     const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed });
     this.writeCache(loaded.cache);
     if (!loaded.data) {
       this.report(loaded.problems);
-      return { ok: false, articles: 0, problems: loaded.problems };
+      return { ok: false, articles: 0, cached: 0, problems: loaded.problems };
     }
     const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
@@ -119,7 +119,7 @@ class LiveSite {
       await Promise.all([...allResources(snapshot)].filter(({ resource }) => resource.kind === 'feed' && resource.archive === undefined).map(({ path, resource }) => this.store.get(path, resource)));
     }
     this.scheduleSave();
-    return { ok: true, articles: data.articles.length, problems: loaded.problems };
+    return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
   }
 
   private readCache(): ParseCache | undefined {
@@ -198,7 +198,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   serveFirstStore(site.store);
   currentStore = () => site.store;
   const errors = first.problems.filter((p) => p.severity === 'error').length;
-  log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/`);
+  const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
+  log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/${fromCache}`);
 
   let watcher: FSWatcher | undefined;
   let waiters: Array<() => void> = [];
