@@ -13,12 +13,12 @@ export const checkCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
-    const site = await loadPublishable(values);
+    // check writes nothing, the cache included (it may run on a read-only checkout); it reads it.
+    const site = await loadPublishable(values, { writeCache: false });
     const { problems, errors, valid } = site;
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
     io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(site)}\n`);
-    if (site.cacheProblem) io.err(`${site.cacheProblem}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

@@ -55,13 +55,13 @@ export interface PublishableSite {
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: SiteValues): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues, { writeCache = true } = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = publishingNow()();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
   const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat' });
-  const cacheProblem = parses ? attempt(() => parses.write(loaded.cache)) : undefined;
+  const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
   const problems = [...loaded.problems, ...opened.problems];
