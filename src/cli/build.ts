@@ -1,5 +1,5 @@
 import { formatProblem } from '../content/model.js';
-import { buildStatic } from '../runtimes/static.js';
+import { REBUILD_AT_SUFFIX, buildStatic, writeRebuildAt } from '../runtimes/static.js';
 import { ledgerClock } from '../publish/publication.js';
 import { settleLedger } from '../runtimes/ledger.js';
 import { helpText, parse, type Command } from './args.js';
@@ -8,8 +8,16 @@ import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './sit
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. Exits 1 if any article is invalid.',
-  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL]',
-  options: [...SITE_OPTION_HELP, '--out DIR        output folder, replaced only when the build succeeds (default dist)', '-h, --help       show this help'],
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT]',
+  options: [
+    ...SITE_OPTION_HELP,
+    '--out DIR        output folder, replaced only when the build succeeds (default dist)',
+    '-h, --help       show this help',
+    '',
+    `Scheduled articles (a future "date") and expired ones are left out. While a change is pending, the`,
+    `file DIR${REBUILD_AT_SUFFIX} beside the output folder holds its instant, one RFC 3339 UTC line, for a`,
+    'scheduler to build again then; it is removed when nothing is pending.',
+  ],
   async run(argv, io) {
     const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
@@ -30,9 +38,13 @@ export const buildCommand: Command = {
         }
       : undefined;
     const changed = new Set<string>();
-    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, () => now, (path) => changed.add(path)), progress });
+    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, (path) => changed.add(path)), progress });
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
-    io.err(`feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
+    const live = snapshot.root.items.length;
+    const held = data.articles.length === live ? '' : ` (${data.articles.length - live} scheduled or expired left out)`;
+    io.err(`feedgen build: ${live} articles${held}, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}; ${parsedOn(threads)}\n`);
+    const next = await writeRebuildAt(outDir, snapshot.nextChange);
+    if (next) io.err(`feedgen build: the output changes next at ${next.instant} (a scheduled article): build again then; written to ${next.file}\n`);
     return 0;
   },
 };

@@ -4,8 +4,8 @@ import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './sit
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem. Exit 1 on any error, 0 with warnings only.',
-  usage: 'feedgen check [--articles DIR] [--base-url URL]',
+  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem (scheduled and expired articles as info). Exit 1 on any error, 0 with warnings only.',
+  usage: 'feedgen check [--articles DIR] [--base-url URL] [--now INSTANT]',
   options: [...SITE_OPTION_HELP, '-h, --help       show this help'],
   async run(argv, io) {
     const { values } = parse(argv, SITE_OPTIONS);
@@ -16,7 +16,8 @@ export const checkCommand: Command = {
     const { problems, errors, valid, threads } = await loadPublishable(values);
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
-    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(threads)}\n`);
+    const notes = problems.filter((p) => p.severity === 'info').length;
+    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings${notes ? `, ${notes} notes` : ''}; ${parsedOn(threads)}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

@@ -1,16 +1,18 @@
 import { startNodeServer } from '../runtimes/node.js';
 import { helpText, parse, portNumber, type Command } from './args.js';
+import { NOW_OPTION_HELP, nowOf } from './site.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
     '--host H         address to listen on (default 127.0.0.1)',
     '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
     '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
+    `${NOW_OPTION_HELP}; a fixed now never reaches a scheduled change`,
     '-h, --help       show this help',
   ],
   async run(argv, io) {
@@ -20,6 +22,7 @@ export const serveCommand: Command = {
       host: { type: 'string' },
       'base-url': { type: 'string' },
       watch: { type: 'boolean' },
+      now: { type: 'string' },
     });
     if (values.help) {
       io.out(helpText(this));
@@ -31,6 +34,7 @@ export const serveCommand: Command = {
       host: values.host ?? '127.0.0.1',
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
+      now: nowOf(values),
       displayFrom: process.cwd(),
       log: (line) => io.err(`${line}\n`),
     });

@@ -5,13 +5,27 @@ import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
+import { unrenderedChanges } from '../runtimes/worker-data.js';
+import { scheduleNotes } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { UsageError } from './args.js';
 
-export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' } } as const;
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, now: { type: 'string' } } as const;
+export const NOW_OPTION_HELP = '--now INSTANT    publish as of this RFC 3339 instant, e.g. 2030-01-01T08:00:00Z (default: SOURCE_DATE_EPOCH, else the clock)';
 export const SITE_OPTION_HELP = [
   '--articles DIR   the articles folder (default ./articles)',
   '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+  NOW_OPTION_HELP,
 ];
+
+/** "Now" as the command line and the environment fix it (see publishingNow). */
+export function nowOf(values: { now?: string | undefined }): () => number {
+  try {
+    return publishingNow(values.now);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 export interface PublishableSite {
   /** Only when there is no error: nothing is published from an invalid folder. */
@@ -33,18 +47,23 @@ export interface PublishableSite {
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined }): Promise<PublishableSite> {
+export async function loadPublishable(values: { articles?: string | undefined; 'base-url'?: string | undefined; now?: string | undefined }): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
-  const now = publishingNow()();
+  const now = nowOf(values)();
   const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd() });
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
   const problems = [...loaded.problems, ...opened.problems];
   const { ledger } = opened;
   let snapshot: SiteSnapshot | undefined;
+  if (loaded.data) {
+    // Scheduled and expired articles are information; changes the Worker cannot switch to, warnings.
+    problems.push(...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
+    problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  }
   if (loaded.data && ledger) {
     problems.push(...moveProblems(recordArticles(ledger, loaded.data, now), loaded.data.articles));
-    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now));
+    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now, loaded.data));
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
   const site = { ledgerFile, now, problems, valid: loaded.data?.articles.length ?? 0, threads: loaded.threads };

@@ -16,7 +16,10 @@ export const LEDGER_FILE = '_ledger.tsv';
 
 export interface ArticleRecord {
   key: string;
-  /** Epoch ms of the run that first published it. */
+  /**
+   * Epoch ms it was first published: the run that found it live, or its scheduled instant (a
+   * scheduled article is recorded ahead of time, with an instant still to come).
+   */
   published: number;
   id: string;
   url: string;
@@ -44,6 +47,14 @@ export interface PublishedArticle {
   url: string;
   contentHash: string;
 }
+
+/** Articles that exist but are not live (see recordArticles): `at` is the instant they are published, or expired. */
+export interface ArticleSchedules {
+  scheduled: ReadonlyArray<PublishedArticle & { at: number }>;
+  expired: ReadonlyArray<{ key: string; at: number }>;
+}
+
+const NO_SCHEDULE: ArticleSchedules = { scheduled: [], expired: [] };
 
 export type Move = { kind: 'id' | 'url'; key: string; from: string; to: string };
 
@@ -152,23 +163,28 @@ export class Ledger {
    * Brings the article records up to the articles now live, at `now`: new ones are published now,
    * missing ones deleted now, and an article whose id or URL changed is a move (a renamed file is
    * recognized by its content). `pathOf` turns an article URL into a site path, for redirects.
+   *
+   * `schedule` names the articles that exist but are not live. A scheduled one is recorded as
+   * published at its instant, ahead of time, so that whichever run comes after that instant finds
+   * it published then (and one that was live is taken down now); an expired one is deleted at its
+   * expiry. A record whose instant has not come is nobody's to see: it leaves no tombstone.
    */
-  recordArticles(live: readonly PublishedArticle[], clockNow: number, pathOf: (url: string) => string | undefined): ArticleChanges {
+  recordArticles(live: readonly PublishedArticle[], clockNow: number, pathOf: (url: string) => string | undefined, schedule: ArticleSchedules = NO_SCHEDULE): ArticleChanges {
     const now = wholeSeconds(clockNow);
     const changes: ArticleChanges = { added: [], deleted: [], moves: [] };
-    const liveKeys = new Set(live.map((a) => a.key));
+    const presentKeys = new Set([...live, ...schedule.scheduled, ...schedule.expired].map((a) => a.key));
+    const pending = (record: ArticleRecord) => record.deleted === undefined && record.published > now;
     // Records of files gone since, by content: a renamed file keeps its publication.
     const goneByContent = new Map<string, ArticleRecord>();
     for (const record of this.articles.values()) {
-      if (!liveKeys.has(record.key)) goneByContent.set(record.contentHash, record);
+      if (!presentKeys.has(record.key)) goneByContent.set(record.contentHash, record);
     }
     for (const article of live) {
       let record = this.articles.get(article.key);
       if (!record || record.deleted !== undefined) {
         const renamed = record ? undefined : goneByContent.get(article.contentHash);
         if (renamed) {
-          this.articles.delete(renamed.key);
-          this.removed.add(`article\t${renamed.key}`);
+          this.forget(renamed.key);
           goneByContent.delete(renamed.contentHash);
           record = { ...renamed, key: article.key };
           delete record.deleted;
@@ -180,6 +196,8 @@ export class Ledger {
         }
         this.articles.set(article.key, record);
       }
+      // Scheduled for later, but live already (its date was brought forward): published now.
+      if (record.published > now) record.published = now;
       if (record.id !== article.id) changes.moves.push({ kind: 'id', key: article.key, from: record.id, to: article.id });
       if (record.url !== article.url) {
         changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
@@ -189,13 +207,51 @@ export class Ledger {
       record.url = article.url;
       record.contentHash = article.contentHash;
     }
-    for (const record of this.articles.values()) {
-      if (!liveKeys.has(record.key) && record.deleted === undefined) {
+    for (const article of schedule.scheduled) {
+      const record = this.articles.get(article.key);
+      if (!record || pending(record)) {
+        this.articles.set(article.key, { key: article.key, published: article.at, id: article.id, url: article.url, contentHash: article.contentHash });
+      } else if (record.deleted === undefined) {
+        // Live until now, and scheduled again for later: taken down until then.
+        record.deleted = now;
+        changes.deleted.push(record.key);
+      }
+    }
+    for (const { key, at } of schedule.expired) {
+      const record = this.articles.get(key);
+      if (!record || record.deleted !== undefined) continue;
+      if (pending(record)) this.forget(key);
+      else {
+        record.deleted = Math.max(at, record.published);
+        changes.deleted.push(key);
+      }
+    }
+    for (const record of [...this.articles.values()]) {
+      if (presentKeys.has(record.key) || record.deleted !== undefined) continue;
+      if (pending(record)) this.forget(record.key);
+      else {
         record.deleted = now;
         changes.deleted.push(record.key);
       }
     }
     return changes;
+  }
+
+  private forget(key: string): void {
+    this.articles.delete(key);
+    this.removed.add(`article\t${key}`);
+  }
+
+  /** The latest instant any bytes were stamped: when a run last served something new. */
+  lastStamp(): number | undefined {
+    let latest: number | undefined;
+    for (const record of this.resources.values()) if (latest === undefined || record.since > latest) latest = record.since;
+    return latest;
+  }
+
+  /** A copy to try a future on (see worker-data), which nothing saves. */
+  clone(): Ledger {
+    return Ledger.parse(this.serialize()).ledger;
   }
 
   private redirect(from: string | undefined, to: string | undefined): void {
@@ -206,11 +262,12 @@ export class Ledger {
   }
 
   /**
-   * The instant the bytes `hash` first appeared at `path`: recorded now when they are new. Never
-   * earlier than what was recorded before, so Last-Modified never goes backwards.
+   * The instant the bytes `hash` first appeared at `path`: recorded as `at` (the run's now, or the
+   * scheduled instant that made them) when they are new. Never earlier than what was recorded
+   * before, so Last-Modified never goes backwards.
    */
-  stampResource(path: string, hash: string, clockNow: number): number {
-    const now = wholeSeconds(clockNow);
+  stampResource(path: string, hash: string, at: number): number {
+    const now = wholeSeconds(at);
     const known = this.resources.get(path);
     if (known?.hash === hash) return known.since;
     const since = known ? Math.max(now, known.since + 1000) : now;
