@@ -24,9 +24,16 @@ export interface ArticleRecord {
   id: string;
   url: string;
   contentHash: string;
-  /** Epoch ms of the run that found it gone. */
+  /** Epoch ms of the run that found it gone, or of its expiry. */
   deleted?: number;
+  /**
+   * Published on schedule: recorded ahead of time, at its `date` (`published` is still to come
+   * while it is pending). Written as a last field, `scheduled`.
+   */
+  scheduled?: true;
 }
+
+const SCHEDULED_MARK = 'scheduled';
 
 export interface ResourceRecord {
   path: string;
@@ -114,8 +121,10 @@ export class Ledger {
     if (fields.some((field) => !FIELD.test(field))) return 'empty field (two tabs in a row, or a tab at the end)';
     switch (kind) {
       case 'article': {
-        const [key, published, id, url, contentHash, deleted] = fields;
-        if (fields.length < 5 || fields.length > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
+        const scheduled = fields[fields.length - 1] === SCHEDULED_MARK && fields.length > 5;
+        const [key, published, id, url, contentHash, deleted] = scheduled ? fields.slice(0, -1) : fields;
+        const count = fields.length - (scheduled ? 1 : 0);
+        if (count < 5 || count > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
         const publishedMs = parseInstant(published);
         if (publishedMs === undefined) return `"${published}" is not an instant such as 2026-11-30T01:20:00Z`;
         const deletedMs = parseInstant(deleted);
@@ -123,6 +132,7 @@ export class Ledger {
         if (this.articles.has(key as string)) return `article "${key}" is recorded twice`;
         const record: ArticleRecord = { key: key as string, published: publishedMs, id: id as string, url: url as string, contentHash: contentHash as string };
         if (deletedMs !== undefined) record.deleted = deletedMs;
+        if (scheduled) record.scheduled = true;
         this.articles.set(record.key, record);
         return undefined;
       }
@@ -152,7 +162,8 @@ export class Ledger {
     const byKey = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
     const lines = [HEADER];
     for (const a of byKey(this.articles)) {
-      lines.push(['article', a.key, formatUtc(a.published), a.id, a.url, a.contentHash, ...(a.deleted === undefined ? [] : [formatUtc(a.deleted)])].join('\t'));
+      const deleted = a.deleted === undefined ? [] : [formatUtc(a.deleted)];
+      lines.push(['article', a.key, formatUtc(a.published), a.id, a.url, a.contentHash, ...deleted, ...(a.scheduled ? [SCHEDULED_MARK] : [])].join('\t'));
     }
     for (const r of byKey(this.resources)) lines.push(['resource', r.path, formatUtc(r.since), r.hash].join('\t'));
     for (const [from, to] of [...this.redirects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(['redirect', from, to].join('\t'));
@@ -173,7 +184,7 @@ export class Ledger {
     const now = wholeSeconds(clockNow);
     const changes: ArticleChanges = { added: [], deleted: [], moves: [] };
     const presentKeys = new Set([...live, ...schedule.scheduled, ...schedule.expired].map((a) => a.key));
-    const pending = (record: ArticleRecord) => record.deleted === undefined && record.published > now;
+    const pending = (record: ArticleRecord) => record.scheduled === true && record.deleted === undefined && record.published > now;
     // Records of files gone since, by content: a renamed file keeps its publication.
     const goneByContent = new Map<string, ArticleRecord>();
     for (const record of this.articles.values()) {
@@ -197,7 +208,7 @@ export class Ledger {
         this.articles.set(article.key, record);
       }
       // Scheduled for later, but live already (its date was brought forward): published now.
-      if (record.published > now) record.published = now;
+      if (pending(record)) record.published = now;
       if (record.id !== article.id) changes.moves.push({ kind: 'id', key: article.key, from: record.id, to: article.id });
       if (record.url !== article.url) {
         changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
@@ -210,8 +221,8 @@ export class Ledger {
     for (const article of schedule.scheduled) {
       const record = this.articles.get(article.key);
       if (!record || pending(record)) {
-        this.articles.set(article.key, { key: article.key, published: article.at, id: article.id, url: article.url, contentHash: article.contentHash });
-      } else if (record.deleted === undefined) {
+        this.articles.set(article.key, { key: article.key, published: article.at, id: article.id, url: article.url, contentHash: article.contentHash, scheduled: true });
+      } else if (record.deleted === undefined && record.published <= now) {
         // Live until now, and scheduled again for later: taken down until then.
         record.deleted = now;
         changes.deleted.push(record.key);
@@ -220,7 +231,8 @@ export class Ledger {
     for (const { key, at } of schedule.expired) {
       const record = this.articles.get(key);
       if (!record || record.deleted !== undefined) continue;
-      if (pending(record)) this.forget(key);
+      // Scheduled, and expired before its time came: nobody saw it.
+      if (record.scheduled && record.published >= at) this.forget(key);
       else {
         record.deleted = Math.max(at, record.published);
         changes.deleted.push(key);

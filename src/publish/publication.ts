@@ -45,17 +45,16 @@ export function publicationOf(ledger: Ledger, now: number, data?: SiteData): Pub
   const publishedAt = new Map<string, number>();
   const departed: Publication['departed'][number][] = [];
   for (const record of ledger.articles.values()) {
-    if (record.deleted === undefined) {
-      if (record.published <= now) publishedAt.set(record.key, record.published);
-    } else departed.push({ key: record.key, id: record.id, published: record.published, deleted: record.deleted });
+    if (record.deleted === undefined) publishedAt.set(record.key, record.published);
+    else departed.push({ key: record.key, id: record.id, published: record.published, deleted: record.deleted });
   }
   const lastStamp = ledger.lastStamp() ?? Number.NEGATIVE_INFINITY;
   let stampAt: number | undefined;
   for (const article of data?.articles ?? []) {
     const record = ledger.articles.get(articleKey(article));
     if (!record) continue;
-    const { publishAt, expiresAt } = scheduleOf(article);
-    const onSchedule = record.deleted === undefined ? (record.published === publishAt ? publishAt : undefined) : record.deleted === expiresAt ? expiresAt : undefined;
+    const { expiresAt } = scheduleOf(article);
+    const onSchedule = record.deleted === undefined ? (record.scheduled ? record.published : undefined) : record.deleted === expiresAt ? expiresAt : undefined;
     if (onSchedule !== undefined && onSchedule > lastStamp && onSchedule <= now && (stampAt === undefined || onSchedule > stampAt)) stampAt = onSchedule;
   }
   return { publishedAt, departed, redirects: ledger.redirects, now, stampAt: stampAt ?? now };
