@@ -1,5 +1,5 @@
 import { formatProblem } from '../content/model.js';
-import { buildStatic } from '../runtimes/static.js';
+import { REBUILD_AT_SUFFIX, buildStatic, writeRebuildAt } from '../runtimes/static.js';
 import { ledgerClock } from '../publish/publication.js';
 import { forgetBuildRecord, readBuildRecord, writeBuildRecord } from '../runtimes/cache.js';
 import { settleLedger } from '../runtimes/ledger.js';
@@ -10,8 +10,16 @@ export const buildCommand: Command = {
   name: 'build',
   summary:
     'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. With the cache, only files whose bytes changed are written and files no longer produced are deleted. Exits 1 if any article is invalid.',
-  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--no-cache]',
-  options: [...SITE_OPTION_HELP, '--out DIR        output folder (default dist); a failed build leaves it as it was', '-h, --help       show this help'],
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--no-cache]',
+  options: [
+    ...SITE_OPTION_HELP,
+    '--out DIR        output folder (default dist); a failed build leaves it as it was',
+    '-h, --help       show this help',
+    '',
+    `Scheduled articles (a future "date") and expired ones are left out. While a change is pending, the`,
+    `file DIR${REBUILD_AT_SUFFIX} beside the output folder holds its instant, one RFC 3339 UTC line, for a`,
+    'scheduler to build again then; it is removed when nothing is pending.',
+  ],
   async run(argv, io) {
     const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
     if (values.help) {
@@ -35,13 +43,17 @@ export const buildCommand: Command = {
     const changed = new Set<string>();
     const previous = cacheDir === undefined ? undefined : readBuildRecord(cacheDir, outDir);
     if (cacheDir !== undefined) forgetBuildRecord(cacheDir, outDir);
-    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, () => now, (path) => changed.add(path)), progress, previous });
+    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, (path) => changed.add(path)), progress, previous });
     const cacheProblem = site.cacheProblem ?? (cacheDir === undefined ? undefined : attempt(() => writeBuildRecord(cacheDir, outDir, result.record)));
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
     if (cacheProblem) io.err(`${cacheProblem}\n`);
+    const live = snapshot.root.items.length;
+    const held = data.articles.length === live ? '' : ` (${data.articles.length - live} scheduled or expired left out)`;
     io.err(
-      `feedgen build: ${data.articles.length} articles, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}: ${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}\n`,
+      `feedgen build: ${live} articles${held}, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}: ${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}\n`,
     );
+    const next = await writeRebuildAt(outDir, snapshot.nextChange);
+    if (next) io.err(`feedgen build: the output changes next at ${next.instant} (a scheduled article): build again then; written to ${next.file}\n`);
     return 0;
   },
 };

@@ -4,8 +4,8 @@ import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './sit
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem. Exit 1 on any error, 0 with warnings only.',
-  usage: 'feedgen check [--articles DIR] [--base-url URL] [--no-cache]',
+  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem (scheduled and expired articles as info). Exit 1 on any error, 0 with warnings only.',
+  usage: 'feedgen check [--articles DIR] [--base-url URL] [--now INSTANT] [--no-cache]',
   options: [...SITE_OPTION_HELP, '-h, --help       show this help'],
   async run(argv, io) {
     const { values } = parse(argv, SITE_OPTIONS);
@@ -18,7 +18,8 @@ export const checkCommand: Command = {
     const { problems, errors, valid } = site;
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
-    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings; ${parsedOn(site)}\n`);
+    const notes = problems.filter((p) => p.severity === 'info').length;
+    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings${notes ? `, ${notes} notes` : ''}; ${parsedOn(site)}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

@@ -1,11 +1,11 @@
 import { startNodeServer } from '../runtimes/node.js';
 import { helpText, parse, portNumber, type Command } from './args.js';
-import { CACHE_OPTIONS, CACHE_OPTION_HELP, cacheDirOf } from './site.js';
+import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, cacheDirOf, nowOf } from './site.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--no-cache]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT] [--no-cache]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
@@ -13,6 +13,7 @@ export const serveCommand: Command = {
     '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
     '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
     ...CACHE_OPTION_HELP,
+    `${NOW_OPTION_HELP}; a fixed now never reaches a scheduled change`,
     '-h, --help       show this help',
   ],
   async run(argv, io) {
@@ -23,6 +24,7 @@ export const serveCommand: Command = {
       'base-url': { type: 'string' },
       watch: { type: 'boolean' },
       ...CACHE_OPTIONS,
+      now: { type: 'string' },
     });
     if (values.help) {
       io.out(helpText(this));
@@ -34,6 +36,7 @@ export const serveCommand: Command = {
       host: values.host ?? '127.0.0.1',
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
+      now: nowOf(values),
       displayFrom: process.cwd(),
       cacheDir: cacheDirOf(values),
       log: (line) => io.err(`${line}\n`),

@@ -6,26 +6,40 @@ import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
 import { ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
+import { unrenderedChanges } from '../runtimes/worker-data.js';
+import { scheduleNotes } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { UsageError } from './args.js';
 
 export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
 export const CACHE_OPTION_HELP = [
   '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache in the articles folder)',
   '--no-cache       neither read nor write the cache',
 ];
-export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, ...CACHE_OPTIONS } as const;
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, now: { type: 'string' }, ...CACHE_OPTIONS } as const;
+export const NOW_OPTION_HELP = '--now INSTANT    publish as of this RFC 3339 instant, e.g. 2030-01-01T08:00:00Z (default: SOURCE_DATE_EPOCH, else the clock)';
 export const SITE_OPTION_HELP = [
   '--articles DIR   the articles folder (default ./articles)',
   '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
+  NOW_OPTION_HELP,
   ...CACHE_OPTION_HELP,
 ];
 
-type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };
+type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; now?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };
 
 /** The cache folder the options name, or undefined with --no-cache. */
 export function cacheDirOf(values: SiteValues): string | undefined {
   if (values['no-cache']) return undefined;
   return values.cache ?? defaultCacheDir(values.articles ?? 'articles');
+}
+
+/** "Now" as the command line and the environment fix it (see publishingNow). */
+export function nowOf(values: { now?: string | undefined }): () => number {
+  try {
+    return publishingNow(values.now);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export interface PublishableSite {
@@ -57,7 +71,7 @@ export interface PublishableSite {
  */
 export async function loadPublishable(values: SiteValues, { writeCache = true } = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
-  const now = publishingNow()();
+  const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
   const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat' });
@@ -67,9 +81,14 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
   const problems = [...loaded.problems, ...opened.problems];
   const { ledger } = opened;
   let snapshot: SiteSnapshot | undefined;
+  if (loaded.data) {
+    // Scheduled and expired articles are information; changes the Worker cannot switch to, warnings.
+    problems.push(...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
+    problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  }
   if (loaded.data && ledger) {
     problems.push(...moveProblems(recordArticles(ledger, loaded.data, now), loaded.data.articles));
-    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now));
+    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now, loaded.data));
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
   const site = {

@@ -2,13 +2,14 @@ import { ledgerClock } from '../publish/publication.js';
 import { settleLedger } from '../runtimes/ledger.js';
 import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { formatProblem } from '../content/model.js';
+import { formatUtc } from '../time/index.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
   summary: "Write the Cloudflare Worker's static assets: every representation and its validators (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
-  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL]',
+  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT]',
   options: [
     ...SITE_OPTION_HELP,
     `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says)`,
@@ -28,12 +29,16 @@ export const workerDataCommand: Command = {
       return 1;
     }
     // The ledger dates each representation's bytes, as it does for the other runtimes.
-    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => now, () => {}));
+    // Scheduled changes are rendered ahead, on a copy of the ledger as this run leaves it.
+    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => {}), { data, ledger });
     // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
     io.err(
-      `feedgen worker-data: ${data.articles.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
+      `feedgen worker-data: ${snapshot.root.items.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
     );
+    if (result.changes.length > 0) {
+      io.err(`feedgen worker-data: the Worker switches on its own at ${result.changes.length} scheduled instants, ${result.changes.map(formatUtc).join(', ')}\n`);
+    }
     return 0;
   },
 };

@@ -18,7 +18,7 @@ import { readDisambiguation, readEditionKeys, readLanguage, readZone, type Inher
 import { cleanText, singleLine } from './text.js';
 
 export const ARTICLE_KEYS = [
-  'title', 'date', 'updated', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
+  'title', 'date', 'updated', 'expires', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
   'language', 'image', 'draft', 'editions', 'translation_key', ...MEDIA_KEYS,
 ] as const;
 
@@ -67,13 +67,19 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const stampOptions = { zone, disambiguation };
   let published: OffsetInstant | undefined;
   let updated: OffsetInstant | undefined;
+  let expires: OffsetInstant | undefined;
   // A bad `timezone` is reported once, on its own line, not again on every date.
   if (!ownZone || zone !== undefined) {
     published = readTimestamp(fields, 'date', stampOptions, true);
     updated = readTimestamp(fields, 'updated', stampOptions, false);
+    expires = readTimestamp(fields, 'expires', stampOptions, false);
   }
   if (published && updated && updated.epochMs < published.epochMs) {
     fields.warn('updated', `"updated" (${formatRfc3339(updated)}) is before "date" (${formatRfc3339(published)})`);
+  }
+  // Compared in whole seconds, as the ledger and HTTP dates keep instants.
+  if (published && expires && Math.floor(expires.epochMs / 1000) <= Math.floor(published.epochMs / 1000)) {
+    fields.error('expires', `"expires" (${formatRfc3339(expires)}) must be after "date" (${formatRfc3339(published)}): the article would never be published`);
   }
 
   // The default id is the page URL even on a site without article pages: it stays put when `link` moves.
@@ -119,8 +125,10 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
     editions,
     version: context.version,
     contentHash: context.contentHash,
+    lines: { date: fields.line('date'), ...(expires ? { expires: fields.line('expires') } : {}) },
   };
   if (updated) article.updated = updated;
+  if (expires) article.expires = expires;
   if (summary) article.summary = summary;
   else if (body.excerpt) article.excerpt = body.excerpt;
   if (image) article.image = image;
@@ -132,7 +140,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
 
 function readTimestamp(
   fields: FieldReader,
-  key: 'date' | 'updated',
+  key: 'date' | 'updated' | 'expires',
   options: Parameters<typeof normalizeTimestamp>[1],
   required: boolean,
 ): OffsetInstant | undefined {

@@ -3,7 +3,7 @@
  * the Worker can import it as a prebuilt module and every runtime builds the same site from it.
  */
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
-import type { Disambiguation } from '../time/index.js';
+import type { Disambiguation, OffsetInstant } from '../time/index.js';
 
 export type { Person } from '../feeds/document.js';
 
@@ -99,6 +99,10 @@ export interface ArticleData extends FeedItem {
   version: string;
   /** Hash of the file's text: the publish ledger knows a renamed file by it. */
   contentHash: string;
+  /** When it is taken down (`expires`): after `published`. Until `published`, it is scheduled. */
+  expires?: OffsetInstant;
+  /** Lines of its schedule's keys, for what `check` says of a scheduled or expired article. */
+  lines: { date: number; expires?: number };
 }
 
 export interface SiteData {
@@ -114,7 +118,8 @@ export interface Problem {
   /** Relative to the articles folder's parent. */
   file: string;
   line: number;
-  severity: 'error' | 'warning';
+  /** `info`: what is worth knowing and needs no change (a scheduled or expired article). */
+  severity: 'error' | 'warning' | 'info';
   message: string;
 }
 
@@ -127,7 +132,7 @@ const UNPRINTABLE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/g;
  * stays one line and cannot drive the terminal.
  */
 export function formatProblem(problem: Problem): string {
-  const prefix = problem.severity === 'warning' ? 'warning: ' : '';
+  const prefix = problem.severity === 'error' ? '' : `${problem.severity}: `;
   return `${problem.file}:${problem.line}: ${prefix}${problem.message}`.replace(UNPRINTABLE, escapeCharacter);
 }
 

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Resolution } from '../publish/store.js';
-import { errorResponse, redirectResponse, refuseRequest } from './headers.js';
+import { errorResponse, maxAgeUntil, redirectResponse, refuseRequest } from './headers.js';
 import { serveRepresentations, type RepresentationOptions } from './middleware/representation/index.js';
 
 /** One version of a site, as the app serves it. */
@@ -14,11 +14,18 @@ export interface ServedSite {
   readonly basePath: string;
   /** `sitePath`: raw (percent-encoded), relative to the base path. */
   resolve(sitePath: string): Resolution | Promise<Resolution>;
+  /** When this version stops being the site (a scheduled article goes out or expires): no cache keeps a response past it. */
+  readonly nextChange?: number | undefined;
 }
 
 export interface AppOptions extends RepresentationOptions {
-  /** The current site; called per request, so a reload swaps it without a restart. */
-  site: () => ServedSite | Promise<ServedSite>;
+  /**
+   * The site at `now`; called per request, so a reload, or a scheduled change coming due, swaps it
+   * without a restart.
+   */
+  site: (now: number) => ServedSite | Promise<ServedSite>;
+  /** "Now" for each request (default: the clock); fixed by tests and `--now`. */
+  now?: () => number;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -29,7 +36,8 @@ export function createApp(options: AppOptions): Hono {
   app.all('*', async (c) => {
     const refused = refuseRequest(c.req.raw);
     if (refused) return refused;
-    const site = await options.site();
+    const now = options.now?.() ?? Date.now();
+    const site = await options.site(now);
     let resolved = resolutions.get(site);
     if (!resolved) resolutions.set(site, (resolved = new Map()));
     const rawPath = rawPathOf(c.req.url);
@@ -47,7 +55,7 @@ export function createApp(options: AppOptions): Hono {
         return redirectResponse(`${site.basePath}${resolution.location}`);
       case 'found': {
         const representation = resolution.representation();
-        return c.render(representation instanceof Promise ? await representation : representation);
+        return c.render(representation instanceof Promise ? await representation : representation, maxAgeUntil(site.nextChange, now));
       }
     }
   });

@@ -98,6 +98,19 @@ export function representationHeaders(representation: ResponseFacts): Record<str
 }
 
 /**
+ * The longest max-age that does not run past `nextChange` (a scheduled publication or expiry):
+ * whole seconds, rounded down. Undefined when nothing is scheduled.
+ */
+export function maxAgeUntil(nextChange: number | undefined, now: number): number | undefined {
+  return nextChange === undefined ? undefined : Math.max(0, Math.floor((nextChange - now) / 1000));
+}
+
+/** `cache-control` with its max-age lowered to `seconds`, if that is lower. */
+export function capMaxAge(cacheControl: string, seconds: number): string {
+  return cacheControl.replace(/max-age=(\d+)/, (whole, current: string) => (Number(current) > seconds ? `max-age=${seconds}` : whole));
+}
+
+/**
  * A 304 repeats what a cache needs to refresh its stored response (RFC 9110 15.4.5), no more:
  * aggregators poll far more 304s than 200s.
  */

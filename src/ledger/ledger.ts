@@ -16,14 +16,24 @@ export const LEDGER_FILE = '_ledger.tsv';
 
 export interface ArticleRecord {
   key: string;
-  /** Epoch ms of the run that first published it. */
+  /**
+   * Epoch ms it was first published: the run that found it live, or its scheduled instant (a
+   * scheduled article is recorded ahead of time, with an instant still to come).
+   */
   published: number;
   id: string;
   url: string;
   contentHash: string;
-  /** Epoch ms of the run that found it gone. */
+  /** Epoch ms of the run that found it gone, or of its expiry. */
   deleted?: number;
+  /**
+   * Published on schedule: recorded ahead of time, at its `date` (`published` is still to come
+   * while it is pending). Written as a last field, `scheduled`.
+   */
+  scheduled?: true;
 }
+
+const SCHEDULED_MARK = 'scheduled';
 
 export interface ResourceRecord {
   path: string;
@@ -44,6 +54,14 @@ export interface PublishedArticle {
   url: string;
   contentHash: string;
 }
+
+/** Articles that exist but are not live (see recordArticles): `at` is the instant they are published, or expired. */
+export interface ArticleSchedules {
+  scheduled: ReadonlyArray<PublishedArticle & { at: number }>;
+  expired: ReadonlyArray<{ key: string; at: number }>;
+}
+
+const NO_SCHEDULE: ArticleSchedules = { scheduled: [], expired: [] };
 
 export type Move = { kind: 'id' | 'url'; key: string; from: string; to: string };
 
@@ -105,8 +123,10 @@ export class Ledger {
     if (fields.some((field) => !FIELD.test(field))) return 'empty field (two tabs in a row, or a tab at the end)';
     switch (kind) {
       case 'article': {
-        const [key, published, id, url, contentHash, deleted] = fields;
-        if (fields.length < 5 || fields.length > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
+        const scheduled = fields[fields.length - 1] === SCHEDULED_MARK && fields.length > 5;
+        const [key, published, id, url, contentHash, deleted] = scheduled ? fields.slice(0, -1) : fields;
+        const count = fields.length - (scheduled ? 1 : 0);
+        if (count < 5 || count > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
         const publishedMs = parseInstant(published);
         if (publishedMs === undefined) return `"${published}" is not an instant such as 2026-11-30T01:20:00Z`;
         const deletedMs = parseInstant(deleted);
@@ -114,6 +134,7 @@ export class Ledger {
         if (this.articles.has(key as string)) return `article "${key}" is recorded twice`;
         const record: ArticleRecord = { key: key as string, published: publishedMs, id: id as string, url: url as string, contentHash: contentHash as string };
         if (deletedMs !== undefined) record.deleted = deletedMs;
+        if (scheduled) record.scheduled = true;
         this.articles.set(record.key, record);
         return undefined;
       }
@@ -143,7 +164,8 @@ export class Ledger {
     const byKey = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
     const lines = [HEADER];
     for (const a of byKey(this.articles)) {
-      lines.push(['article', a.key, formatUtc(a.published), a.id, a.url, a.contentHash, ...(a.deleted === undefined ? [] : [formatUtc(a.deleted)])].join('\t'));
+      const deleted = a.deleted === undefined ? [] : [formatUtc(a.deleted)];
+      lines.push(['article', a.key, formatUtc(a.published), a.id, a.url, a.contentHash, ...deleted, ...(a.scheduled ? [SCHEDULED_MARK] : [])].join('\t'));
     }
     for (const r of byKey(this.resources)) lines.push(['resource', r.path, formatUtc(r.since), r.hash].join('\t'));
     for (const [from, to] of [...this.redirects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(['redirect', from, to].join('\t'));
@@ -154,23 +176,28 @@ export class Ledger {
    * Brings the article records up to the articles now live, at `now`: new ones are published now,
    * missing ones deleted now, and an article whose id or URL changed is a move (a renamed file is
    * recognized by its content). `pathOf` turns an article URL into a site path, for redirects.
+   *
+   * `schedule` names the articles that exist but are not live. A scheduled one is recorded as
+   * published at its instant, ahead of time, so that whichever run comes after that instant finds
+   * it published then (and one that was live is taken down now); an expired one is deleted at its
+   * expiry. A record whose instant has not come is nobody's to see: it leaves no tombstone.
    */
-  recordArticles(live: readonly PublishedArticle[], clockNow: number, pathOf: (url: string) => string | undefined): ArticleChanges {
+  recordArticles(live: readonly PublishedArticle[], clockNow: number, pathOf: (url: string) => string | undefined, schedule: ArticleSchedules = NO_SCHEDULE): ArticleChanges {
     const now = wholeSeconds(clockNow);
     const changes: ArticleChanges = { added: [], deleted: [], moves: [] };
-    const liveKeys = new Set(live.map((a) => a.key));
+    const presentKeys = new Set([...live, ...schedule.scheduled, ...schedule.expired].map((a) => a.key));
+    const pending = (record: ArticleRecord) => record.scheduled === true && record.deleted === undefined && record.published > now;
     // Records of files gone since, by content: a renamed file keeps its publication.
     const goneByContent = new Map<string, ArticleRecord>();
     for (const record of this.articles.values()) {
-      if (!liveKeys.has(record.key)) goneByContent.set(record.contentHash, record);
+      if (!presentKeys.has(record.key)) goneByContent.set(record.contentHash, record);
     }
     for (const article of live) {
       let record = this.articles.get(article.key);
       if (!record || record.deleted !== undefined) {
         const renamed = record ? undefined : goneByContent.get(article.contentHash);
         if (renamed) {
-          this.articles.delete(renamed.key);
-          this.removed.add(`article\t${renamed.key}`);
+          this.forget(renamed.key);
           goneByContent.delete(renamed.contentHash);
           record = { ...renamed, key: article.key };
           delete record.deleted;
@@ -183,6 +210,8 @@ export class Ledger {
         this.articles.set(article.key, record);
         this.modified = true;
       }
+      // Scheduled for later, but live already (its date was brought forward): published now.
+      if (pending(record)) record.published = now;
       if (record.id !== article.id) changes.moves.push({ kind: 'id', key: article.key, from: record.id, to: article.id });
       if (record.url !== article.url) {
         changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
@@ -193,14 +222,53 @@ export class Ledger {
       record.url = article.url;
       record.contentHash = article.contentHash;
     }
-    for (const record of this.articles.values()) {
-      if (!liveKeys.has(record.key) && record.deleted === undefined) {
+    for (const article of schedule.scheduled) {
+      const record = this.articles.get(article.key);
+      if (!record || pending(record)) {
+        this.articles.set(article.key, { key: article.key, published: article.at, id: article.id, url: article.url, contentHash: article.contentHash, scheduled: true });
+      } else if (record.deleted === undefined && record.published <= now) {
+        // Live until now, and scheduled again for later: taken down until then.
+        record.deleted = now;
+        changes.deleted.push(record.key);
+      }
+    }
+    for (const { key, at } of schedule.expired) {
+      const record = this.articles.get(key);
+      if (!record || record.deleted !== undefined) continue;
+      // Scheduled, and expired before its time came: nobody saw it.
+      if (record.scheduled && record.published >= at) this.forget(key);
+      else {
+        record.deleted = Math.max(at, record.published);
+        changes.deleted.push(key);
+      }
+    }
+    for (const record of [...this.articles.values()]) {
+      if (presentKeys.has(record.key) || record.deleted !== undefined) continue;
+      if (pending(record)) this.forget(record.key);
+      else {
         record.deleted = now;
         changes.deleted.push(record.key);
         this.modified = true;
       }
     }
     return changes;
+  }
+
+  private forget(key: string): void {
+    this.articles.delete(key);
+    this.removed.add(`article\t${key}`);
+  }
+
+  /** The latest instant any bytes were stamped: when a run last served something new. */
+  lastStamp(): number | undefined {
+    let latest: number | undefined;
+    for (const record of this.resources.values()) if (latest === undefined || record.since > latest) latest = record.since;
+    return latest;
+  }
+
+  /** A copy to try a future on (see worker-data), which nothing saves. */
+  clone(): Ledger {
+    return Ledger.parse(this.serialize()).ledger;
   }
 
   private redirect(from: string | undefined, to: string | undefined): void {
@@ -212,11 +280,12 @@ export class Ledger {
   }
 
   /**
-   * The instant the bytes `hash` first appeared at `path`: recorded now when they are new. Never
-   * earlier than what was recorded before, so Last-Modified never goes backwards.
+   * The instant the bytes `hash` first appeared at `path`: recorded as `at` (the run's now, or the
+   * scheduled instant that made them) when they are new. Never earlier than what was recorded
+   * before, so Last-Modified never goes backwards.
    */
-  stampResource(path: string, hash: string, clockNow: number): number {
-    const now = wholeSeconds(clockNow);
+  stampResource(path: string, hash: string, at: number): number {
+    const now = wholeSeconds(at);
     const known = this.resources.get(path);
     if (known?.hash === hash) return known.since;
     const since = known ? Math.max(now, known.since + 1000) : now;

@@ -58,7 +58,7 @@ export async function represent(snapshot: SiteSnapshot, rendered: Rendered, path
   const body = chunksToBytes(rendered.chunks);
   const etag = await strongEtag(body);
   const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag };
-  const lastModified = clock ? clock.since(path, etag.slice(1, -1)) : rendered.lastModified;
+  const lastModified = clock ? clock.since(path, etag.slice(1, -1), snapshot.stampAt) : rendered.lastModified;
   if (lastModified !== undefined) representation.lastModified = Math.floor(lastModified / 1000) * 1000;
   return representation;
 }
@@ -116,6 +116,11 @@ export class RepresentationStore {
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
     this.basePath = basePathOf(snapshot.site.baseUrl);
+  }
+
+  /** See ServedSite.nextChange. */
+  get nextChange(): number | undefined {
+    return this.snapshot.nextChange;
   }
 
   /** `sitePath`: raw (percent-encoded), relative to the base path. */

@@ -6,8 +6,15 @@
  * rewrites only the manifests of the scopes it touches. No URL of a site starts with `/_` (the
  * loader skips such folders and files), so the manifest never collides with a page, and the Worker
  * never serves it: it serves only what a manifest lists.
+ *
+ * Scheduled articles: `worker-data` renders the site as of each scheduled instant to come (up to
+ * MAX_SCHEDULED_VERSIONS) and keeps what differs under `/_feedgen/at/<instant>/`, each scope's
+ * manifest listing its changes with the instant they apply `from`. The Worker serves, per request,
+ * the newest version whose instant has passed, so nothing is served before its time and nothing
+ * needs a redeploy to go out or be taken down.
  */
 import type { Representation, ResponseFacts } from '../publish/store.js';
+import { servedFilePath } from '../urls/paths.js';
 
 const MANIFEST_FOLDER = '/_feedgen';
 
@@ -19,6 +26,10 @@ export interface SiteManifest {
   basePath: string;
   /** Old page path of a moved article -> its page path now (site-relative), as the publish ledger records them. */
   redirects: Record<string, string>;
+  /** The scheduled instants (epoch ms) rendered ahead, oldest first: the site changes at each. */
+  changes: number[];
+  /** The first scheduled instant not rendered ahead: worker-data must run (a deploy) before it. */
+  unrendered?: number;
 }
 
 /** One resource: its strong ETag, its Last-Modified (epoch ms) if it has one, and its index in `facts`. */
@@ -34,6 +45,48 @@ export interface ScopeManifest {
   facts: ResponseFacts[];
   /** Site-relative path (percent-encoded, as served) -> entry. */
   resources: Record<string, ManifestEntry>;
+  /** false: the scope has no articles yet; it comes with one of its changes. */
+  exists?: false;
+  /** What changes at scheduled instants, oldest first. */
+  changes?: ScopeChange[];
+}
+
+/** A scope from a scheduled instant on. */
+export interface ScopeChange {
+  /** Epoch ms: one of SiteManifest.changes. */
+  from: number;
+  exists: boolean;
+  archives: number;
+  /** Resources whose representation is new from then on (bytes at versionedAssetPath), and null for those gone. */
+  resources: Record<string, ManifestEntry | null>;
+}
+
+/** Where the bytes of a representation that a scheduled change brings are kept. */
+export function versionedAssetPath(from: number, path: string): string {
+  return `${MANIFEST_FOLDER}/at/${from}${servedFilePath(path)}`;
+}
+
+/** The scope's changes that have come by version `at` (an instant of SiteManifest.changes; -Infinity: none), newest first. */
+function changesBy(manifest: ScopeManifest, at: number): ScopeChange[] {
+  return (manifest.changes ?? []).filter((change) => change.from <= at).reverse();
+}
+
+/** Whether the scope exists at version `at`, and its number of archives then; undefined when it does not exist. */
+export function archivesAt(manifest: ScopeManifest, at: number): number | undefined {
+  const latest = changesBy(manifest, at)[0];
+  if (latest) return latest.exists ? latest.archives : undefined;
+  return manifest.exists === false ? undefined : manifest.archives;
+}
+
+/** A resource at version `at`: its entry and where its bytes are; undefined when the scope has none then. */
+export function entryAt(manifest: ScopeManifest, path: string, at: number): { entry: ManifestEntry; asset: string } | undefined {
+  for (const change of changesBy(manifest, at)) {
+    if (!Object.hasOwn(change.resources, path)) continue;
+    const entry = change.resources[path];
+    return entry ? { entry, asset: versionedAssetPath(change.from, path) } : undefined;
+  }
+  const entry = Object.hasOwn(manifest.resources, path) ? manifest.resources[path] : undefined;
+  return entry ? { entry, asset: servedFilePath(path) } : undefined;
 }
 
 /** Where a scope's manifest lives: named by a hash of its key, so that no folder name needs encoding. */
@@ -48,8 +101,10 @@ export class ScopeManifestBuilder {
   private readonly manifest: ScopeManifest;
   private readonly factsIndex = new Map<string, number>();
 
-  constructor(scopeKey: string, archives: number) {
-    this.manifest = { scope: scopeKey, archives, facts: [], resources: {} };
+  /** `archives`: undefined when the scope does not exist (yet). */
+  constructor(scopeKey: string, archives: number | undefined) {
+    this.manifest = { scope: scopeKey, archives: archives ?? 0, facts: [], resources: {} };
+    if (archives === undefined) this.manifest.exists = false;
   }
 
   get scopeKey(): string {
@@ -57,6 +112,17 @@ export class ScopeManifestBuilder {
   }
 
   add(path: string, representation: Representation): void {
+    this.manifest.resources[path] = this.entryOf(representation);
+  }
+
+  /** What changes at `from` (see ScopeChange); `archives` undefined: the scope is gone then. */
+  addChange(from: number, archives: number | undefined, resources: ReadonlyMap<string, Representation | null>): void {
+    const change: ScopeChange = { from, exists: archives !== undefined, archives: archives ?? 0, resources: {} };
+    for (const [path, representation] of resources) change.resources[path] = representation && this.entryOf(representation);
+    (this.manifest.changes ??= []).push(change);
+  }
+
+  private entryOf(representation: Representation): ManifestEntry {
     // Whatever is neither the bytes nor a validator is a fact the header policy decides from.
     const { body: _body, etag, lastModified, ...facts } = representation;
     const key = JSON.stringify(facts);
@@ -65,7 +131,7 @@ export class ScopeManifestBuilder {
       index = this.manifest.facts.push(facts) - 1;
       this.factsIndex.set(key, index);
     }
-    this.manifest.resources[path] = [etag, lastModified ?? null, index];
+    return [etag, lastModified ?? null, index];
   }
 
   toJSON(): ScopeManifest {

@@ -2,14 +2,25 @@
  * The site as the Worker serves it: request paths resolved by the same `lookup` as every runtime,
  * over the manifest of the static assets `feedgen worker-data` wrote, and bodies read from those
  * assets. Nothing here depends on how many articles the site has: a request reads the site
- * manifest once per isolate, the manifests of the scopes it concerns, and one asset.
+ * manifest once per isolate, the manifests of the scopes it concerns, and one asset. Each request
+ * sees the version of the site its instant falls in (scheduled changes, see asset-manifest.ts).
  */
 import type { ServedSite } from '../http/app.js';
 import type { Representation, Resolution, ResponseFacts } from '../publish/store.js';
 import { homeScope, lookup, type ArticleHandle, type MediaHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
-import { SITE_SCOPE, articlePath, collectionPath, mediaPath, opmlPath, scopeKey, servedFilePath, type ScopeRef } from '../urls/paths.js';
+import { SITE_SCOPE, articlePath, collectionPath, mediaPath, opmlPath, scopeKey, type ScopeRef } from '../urls/paths.js';
 import { routeOf, scopeAt } from '../urls/routes.js';
-import { SITE_MANIFEST_PATH, factsOf, representationOf, scopeManifestPath, type ManifestEntry, type ScopeManifest, type SiteManifest } from './asset-manifest.js';
+import {
+  SITE_MANIFEST_PATH,
+  archivesAt,
+  entryAt,
+  factsOf,
+  representationOf,
+  scopeManifestPath,
+  type ManifestEntry,
+  type ScopeManifest,
+  type SiteManifest,
+} from './asset-manifest.js';
 
 /** The Workers Static Assets binding (`env.ASSETS`), or anything that answers the same way. */
 export interface AssetFetcher {
@@ -28,6 +39,7 @@ export interface AssetSiteOptions {
 
 interface ManifestScope extends ScopeHandle {
   manifest: ScopeManifest;
+  archives: number;
 }
 
 /** Manifests one resolution has seen (null: the scope does not exist), so that eviction cannot undo its progress. */
@@ -37,61 +49,86 @@ export class AssetSite implements ServedSite {
   private readonly manifests = new Map<string, { manifest: ScopeManifest | null; size: number }>();
   private readonly loading = new Map<string, Promise<ScopeManifest | null>>();
   private manifestBytes = 0;
+  /** The site at each version, made when first asked for (the app caches resolutions per version). */
+  private readonly versions = new Map<number, ServedSite>();
 
   private constructor(
     private readonly assets: AssetFetcher,
     readonly basePath: string,
     private readonly redirects: ReadonlyMap<string, string>,
     private readonly manifestBudget: number,
+    /** SiteManifest.changes, and the first instant after them (unrendered). */
+    private readonly changes: readonly number[],
+    private readonly unrendered: number | undefined,
   ) {}
 
   static async open(assets: AssetFetcher, options: AssetSiteOptions = {}): Promise<AssetSite> {
     const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${SITE_MANIFEST_PATH}`));
     if (!response.ok) throw new Error(`the Worker's assets have no ${SITE_MANIFEST_PATH} (${response.status}): run feedgen worker-data`);
     const site = (await response.json()) as SiteManifest;
-    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET);
+    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET, site.changes ?? [], site.unrendered);
+  }
+
+  /** The site as of `now`: the newest version whose instant has passed, until the next one. */
+  at(now: number): ServedSite {
+    let index = 0;
+    while (index < this.changes.length && (this.changes[index] as number) <= now) index++;
+    // After the last change rendered ahead, the next one (if any) is awaited until it has passed:
+    // this deployment cannot switch to it, and then max-age is capped no more.
+    const next = index < this.changes.length ? this.changes[index] : this.unrendered !== undefined && this.unrendered > now ? this.unrendered : undefined;
+    const key = next === undefined ? -1 : index;
+    let version = this.versions.get(key);
+    if (!version) {
+      const from = index === 0 ? Number.NEGATIVE_INFINITY : (this.changes[index - 1] as number);
+      version = { basePath: this.basePath, nextChange: next, resolve: (sitePath) => this.resolve(sitePath, from) };
+      this.versions.set(key, version);
+    }
+    return version;
   }
 
   /**
    * `lookup` is synchronous and asks for scopes one at a time: it runs over the manifests at hand,
-   * and whatever it asked for that is not at hand is read before it runs again.
+   * and whatever it asked for that is not at hand is read before it runs again. `at`: the
+   * version's instant (-Infinity: the first version).
    */
-  async resolve(sitePath: string): Promise<Resolution> {
+  async resolve(sitePath: string, at = Number.NEGATIVE_INFINITY): Promise<Resolution> {
     const route = routeOf(sitePath);
     const seen: Seen = new Map();
     for (;;) {
       const wanted = new Set<string>();
-      const found = lookup(this.directory(seen, wanted), route);
+      const found = lookup(this.directory(seen, wanted, at), route);
       const home = found.kind === 'found' ? this.scopeManifest(scopeKey(homeScope(found.resource)), seen, wanted) : undefined;
       if (wanted.size > 0) {
         await Promise.all([...wanted].map(async (key) => seen.set(key, await this.load(key))));
         continue;
       }
       if (found.kind !== 'found') return found;
-      const entry = home?.resources[found.path];
-      if (!home || !entry) throw new Error(`the Worker's asset manifest does not list ${found.path}: run feedgen worker-data again`);
+      const listed = home && entryAt(home, found.path, at);
+      if (!home || !listed) throw new Error(`the Worker's asset manifest does not list ${found.path}: run feedgen worker-data again`);
       // What the resolution keeps (servers cache it) is small: not the scope's whole manifest.
-      const facts = factsOf(home, entry);
-      return { kind: 'found', representation: () => this.representation(found.path, facts, entry) };
+      const facts = factsOf(home, listed.entry);
+      return { kind: 'found', representation: () => this.representation(listed.asset, found.path, facts, listed.entry) };
     }
   }
 
-  private directory(seen: Seen, wanted: Set<string>): SiteDirectory<ManifestScope, ArticleHandle, MediaHandle> {
+  private directory(seen: Seen, wanted: Set<string>, at: number): SiteDirectory<ManifestScope, ArticleHandle, MediaHandle> {
+    const listed = (key: string, path: string) => {
+      const manifest = this.scopeManifest(key, seen, wanted);
+      return manifest !== undefined && entryAt(manifest, path, at) !== undefined;
+    };
     return {
       scope: (ref: ScopeRef) => {
         const manifest = this.scopeManifest(scopeKey(ref), seen, wanted);
-        return manifest ? { ref, manifest } : undefined;
+        const archives = manifest && archivesAt(manifest, at);
+        return manifest && archives !== undefined ? { ref, manifest, archives } : undefined;
       },
-      archiveCount: (scope) => scope.manifest.archives,
-      articlePage: (section, slug) => {
-        const manifest = this.scopeManifest(scopeKey(scopeAt(section)), seen, wanted);
-        return manifest?.resources[articlePath(section, slug)] ? { section, slug } : undefined;
-      },
+      archiveCount: (scope) => scope.archives,
+      articlePage: (section, slug) => (listed(scopeKey(scopeAt(section)), articlePath(section, slug)) ? { section, slug } : undefined),
       // Media files are the site's own: listed in the site scope's manifest.
-      mediaFile: (path) => (this.scopeManifest(scopeKey(SITE_SCOPE), seen, wanted)?.resources[mediaPath(path)] ? { path } : undefined),
+      mediaFile: (path) => (listed(scopeKey(SITE_SCOPE), mediaPath(path)) ? { path } : undefined),
       // An OPML list is its scope's (the lists of tags and authors: the site's), as homeScope says.
-      hasOpml: (ref) => this.scopeManifest(scopeKey(ref.kind === 'scope' ? ref.scope : SITE_SCOPE), seen, wanted)?.resources[opmlPath(ref)] !== undefined,
-      hasCollection: (kind) => this.scopeManifest(scopeKey(SITE_SCOPE), seen, wanted)?.resources[collectionPath(kind)] !== undefined,
+      hasOpml: (ref) => listed(scopeKey(ref.kind === 'scope' ? ref.scope : SITE_SCOPE), opmlPath(ref)),
+      hasCollection: (kind) => listed(scopeKey(SITE_SCOPE), collectionPath(kind)),
       redirects: this.redirects,
     };
   }
@@ -146,8 +183,8 @@ export class AssetSite implements ServedSite {
     }
   }
 
-  private async representation(path: string, facts: ResponseFacts, entry: ManifestEntry): Promise<Representation> {
-    const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${servedFilePath(path)}`));
+  private async representation(asset: string, path: string, facts: ResponseFacts, entry: ManifestEntry): Promise<Representation> {
+    const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${asset}`));
     if (!response.ok) throw new Error(`the Worker's asset for ${path} is missing (${response.status}): run feedgen worker-data again`);
     return representationOf(facts, entry, new Uint8Array(await response.arrayBuffer()));
   }

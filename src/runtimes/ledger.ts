@@ -8,6 +8,7 @@ import { readLedger, saveLedger } from '../ledger/file.js';
 import { LEDGER_FILE, type ArticleChanges, type Ledger } from '../ledger/ledger.js';
 import { changedTopics } from '../publish/publication.js';
 import { articleKey, type SiteSnapshot } from '../site/snapshot.js';
+import { normalizeTimestamp, parseTimestamp } from '../time/index.js';
 import { describePings, pingHub } from './websub.js';
 
 export function ledgerFileOf(articlesDir: string): string {
@@ -15,14 +16,27 @@ export function ledgerFileOf(articlesDir: string): string {
 }
 
 /**
- * "Now" for publishing: SOURCE_DATE_EPOCH (seconds, for reproducible builds and tests) when set,
- * else the clock.
+ * "Now" for publishing: `--now` (an RFC 3339 instant) when given, else SOURCE_DATE_EPOCH (seconds,
+ * for reproducible builds and tests) when set, else the clock.
  */
-export function publishingNow(env: Record<string, string | undefined> = process.env): () => number {
+export function publishingNow(nowOption?: string, env: Record<string, string | undefined> = process.env): () => number {
+  if (nowOption !== undefined) {
+    const fixed = parseInstantOption(nowOption);
+    return () => fixed;
+  }
   const fixed = env.SOURCE_DATE_EPOCH;
   if (fixed === undefined || fixed === '') return () => Date.now();
   if (!/^\d{1,12}$/.test(fixed)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not "${fixed}"`);
   return () => Number(fixed) * 1000;
+}
+
+/** `--now`: a timestamp with its offset (`2030-01-01T08:00:00Z`, `…+08:00`), in the grammar of `date`. */
+export function parseInstantOption(text: string): number {
+  const parsed = parseTimestamp(text);
+  if (!parsed.ok || parsed.value.offsetSeconds === undefined) throw new Error(`--now must be an RFC 3339 instant with its offset, such as 2030-01-01T08:00:00Z, not "${text}"`);
+  const result = normalizeTimestamp(text);
+  if (!result.ok) throw new Error(`--now: ${result.error}`);
+  return result.instant.epochMs;
 }
 
 /** `display`: how messages name the ledger file. */

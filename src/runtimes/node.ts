@@ -20,6 +20,7 @@ import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '
 import { RepresentationStore } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { formatUtc } from '../time/index.js';
 import { ParseCacheFolder } from './cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
 
@@ -71,6 +72,9 @@ class LiveSite {
   private changed = new Set<string>();
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private switchTimer: NodeJS.Timeout | undefined;
+  private switching: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly articlesDir: string,
@@ -86,7 +90,7 @@ class LiveSite {
     if (opened.problems.length > 0) this.log(`feedgen: the ledger is unreadable; Last-Modified starts afresh and nothing is saved until it is fixed`);
     this.ledger = opened.ledger ?? new Ledger();
     this.saveable = opened.ledger !== undefined;
-    this.clock = ledgerClock(this.ledger, now, (path) => {
+    this.clock = ledgerClock(this.ledger, (path) => {
       this.changed.add(path);
       this.scheduleSave();
     });
@@ -109,17 +113,23 @@ class LiveSite {
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
-    const now = this.now();
+    await this.publish(this.now(), loaded.problems);
+    return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
+  }
+
+  /** The site as of `now`, from the articles last loaded; `problems`: the load's, reported with the moves. */
+  private async publish(now: number, problems: Problem[] = []): Promise<void> {
+    const data = this.data as SiteData;
     const moves = moveProblems(recordArticles(this.ledger, data, now), data.articles);
-    this.report([...loaded.problems, ...moves]);
-    const snapshot = new SiteSnapshot(data, publicationOf(this.ledger, now));
+    if (problems.length + moves.length > 0) this.report([...problems, ...moves]);
+    const snapshot = new SiteSnapshot(data, publicationOf(this.ledger, now, data));
     this.store = new RepresentationStore(snapshot, { previous: this.store, clock: this.clock });
+    this.armSwitch(now);
     // With a hub, every subscription feed is rendered now: the hub hears of changed ones at once.
     if (snapshot.site.hub) {
       await Promise.all([...allResources(snapshot)].filter(({ resource }) => resource.kind === 'feed' && resource.archive === undefined).map(({ path, resource }) => this.store.get(path, resource)));
     }
     this.scheduleSave();
-    return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
   }
 
   private readCache(): ParseCache | undefined {
@@ -139,7 +149,47 @@ class LiveSite {
     }
   }
 
-  close(): void {
+  /**
+   * The site at `now`, switched first when a scheduled change has come: a request right after the
+   * instant never gets the version before it, even if the timer has not fired yet. Requests that
+   * arrive during a switch wait for it; otherwise this is one comparison.
+   */
+  at(now: number): RepresentationStore | Promise<RepresentationStore> {
+    const next = this.store.snapshot.nextChange;
+    if (next === undefined || now < next) return this.store;
+    this.switching ??= this.publish(now)
+      .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store.snapshot.root.items.length} articles`))
+      .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
+      .finally(() => (this.switching = undefined));
+    return this.switching.then(() => this.store);
+  }
+
+  /**
+   * A timer for the next scheduled change, so that the ledger records it and the hub hears of it
+   * on time, requests or not. Timers run late, never early; `at` checks the clock too. A clock
+   * that did not move (a fixed "now") never reaches the change: the timer then stops.
+   */
+  private armSwitch(now: number): void {
+    clearTimeout(this.switchTimer);
+    const next = this.store.snapshot.nextChange;
+    if (next === undefined || this.closed) return;
+    // setTimeout takes at most 2^31 - 1 ms (24.8 days); a later change is waited for in steps.
+    this.switchTimer = setTimeout(() => {
+      const later = this.now();
+      if (later === now) return;
+      if (later < next) this.armSwitch(later);
+      else void this.at(later);
+    }, Math.min(next - now, 2 ** 31 - 1));
+    this.switchTimer.unref();
+  }
+
+  stop(): void {
+    this.closed = true;
+    clearTimeout(this.switchTimer);
+  }
+
+  /** Last of all: the bodies of cached articles are read from the cache's files until then. */
+  closeCache(): void {
     this.cacheFolder?.close();
   }
 
@@ -177,8 +227,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // listens: the first load comes after, and requests that arrive before it wait for it.
   let serveFirstStore: (store: RepresentationStore) => void = () => {};
   const firstStore = new Promise<RepresentationStore>((resolve) => (serveFirstStore = resolve));
-  let currentStore = (): RepresentationStore | Promise<RepresentationStore> => firstStore;
-  const app = createApp({ site: () => currentStore(), compress: compressWithZlib });
+  let currentStore = (_now: number): RepresentationStore | Promise<RepresentationStore> => firstStore;
+  const now = options.now ?? publishingNow();
+  const app = createApp({ site: (at) => currentStore(at), now, compress: compressWithZlib });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
@@ -187,7 +238,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, options.now ?? publishingNow(), options.cacheDir);
+  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir);
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
@@ -196,7 +247,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     throw first instanceof Error ? first : new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
   }
   serveFirstStore(site.store);
-  currentStore = () => site.store;
+  currentStore = (at) => site.at(at);
   const errors = first.problems.filter((p) => p.severity === 'error').length;
   const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
   log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/${fromCache}`);
@@ -242,13 +293,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
     close: async () => {
       closed = true;
+      site.stop();
       clearTimeout(timer);
       watcher?.close();
       waiters = [];
       await running;
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await site.save();
-      site.close();
+      site.closeCache();
     },
   };
 }

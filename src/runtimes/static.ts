@@ -5,16 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
-import { representationHeaders } from '../http/headers.js';
+import { maxAgeUntil, representationHeaders } from '../http/headers.js';
 import { prepareResource } from '../publish/render.js';
 import type { ResourceClock } from '../publish/publication.js';
 import { etagOfDigest, responseFacts } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
+import { formatUtc } from '../time/index.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from './cache.js';
 
@@ -103,6 +104,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
   const record: BuildRecord = new Map();
+  const staticMaxAge = Math.min(snapshot.site.cacheMaxAge, maxAgeUntil(snapshot.nextChange, snapshot.now) ?? Infinity);
   let bytes = 0;
   let written = 0;
   if (!previous) await makeFolders(files);
@@ -128,7 +130,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
         const size = writer.write(file, rendered.chunks);
         written++;
         if (clock) {
-          const since = new Date(clock.since(urlPath, etag.slice(1, -1)));
+          const since = new Date(clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt));
           utimesSync(file, since, since);
         }
         built = { etag, size, mtimeMs: statSync(file).mtimeMs, facts };
@@ -138,8 +140,9 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     record.set(urlPath, built);
     bytes += built.size;
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
-    // match the subscription documents, and rules number 100 at most (Cloudflare).
-    headerRules.add(urlPath, representationHeaders({ ...built.facts, maxAge: snapshot.site.cacheMaxAge }));
+    // match the subscription documents, and rules number 100 at most (Cloudflare). Nor can they
+    // count down to a scheduled change: max-age runs no further than it from the build on.
+    headerRules.add(urlPath, representationHeaders({ ...built.facts, maxAge: staticMaxAge }));
     progress?.(i + 1, resources.length);
   }
   let deleted = 0;
@@ -266,6 +269,26 @@ function patternOf(path: string): { pattern: string; splat?: string } {
   if (slash === 0) return { pattern: path };
   const name = path.slice(slash + 1);
   return { pattern: `/*/${name}`, splat: path.slice(1, slash) };
+}
+
+/** Beside the output folder (`dist.rebuild-at`), outside what a host serves: the next instant the output changes. */
+export const REBUILD_AT_SUFFIX = '.rebuild-at';
+
+/**
+ * Tells a scheduler when to build again: writes the next scheduled change as one RFC 3339 UTC line
+ * to `<outDir>.rebuild-at`, or removes that file when nothing is pending. Not inside `outDir`: a
+ * host would serve it, and announce when an embargoed article goes out.
+ */
+export async function writeRebuildAt(outDir: string, nextChange: number | undefined): Promise<{ file: string; instant: string } | undefined> {
+  const file = `${path.resolve(outDir)}${REBUILD_AT_SUFFIX}`;
+  if (nextChange === undefined) {
+    await rm(file, { force: true });
+    return undefined;
+  }
+  const instant = formatUtc(nextChange);
+  await writeFile(`${file}.partial`, `${instant}\n`);
+  await rename(`${file}.partial`, file);
+  return { file: path.relative(process.cwd(), file) || file, instant };
 }
 
 /** Moved articles: their old paths redirect to the new ones. */

@@ -4,22 +4,62 @@
  * validators and header facts in its scope's manifest. Unchanged representations give byte-identical
  * files (nothing in them depends on when they were written), so `wrangler deploy`, which uploads
  * only the assets whose hash it has not seen, uploads only what a change touched.
+ *
+ * The Worker cannot render, so the future is rendered here too: the site as of each scheduled
+ * instant to come, up to MAX_SCHEDULED_VERSIONS of them, of which what differs from the version
+ * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EntryCache } from '../feeds/entries.js';
-import type { ResourceClock } from '../publish/publication.js';
+import type { Problem, SiteData } from '../content/model.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
 import { renderResource } from '../publish/render.js';
-import { represent } from '../publish/store.js';
+import { represent, type Representation } from '../publish/store.js';
 import { allResources, homeScope } from '../site/resources.js';
-import type { SiteSnapshot } from '../site/snapshot.js';
+import { pendingInstants, scheduleOf } from '../site/schedule.js';
+import { SiteSnapshot } from '../site/snapshot.js';
+import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
-import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, type SiteManifest } from './asset-manifest.js';
+import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type SiteManifest } from './asset-manifest.js';
 import { fileForPath, makeFolders, replaceFolder } from './static.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
+
+/**
+ * Scheduled instants the Worker is prepared for, at most: each is a version of the site rendered
+ * ahead. A change beyond them goes out only once `worker-data` runs (a deploy) after the last.
+ */
+export const MAX_SCHEDULED_VERSIONS = 32;
+
+/** Warnings for the scheduled changes beyond the Worker's MAX_SCHEDULED_VERSIONS, at the line of the key that makes each. */
+export function unrenderedChanges(articles: readonly SiteData['articles'][number][], now: number): Problem[] {
+  const beyond = pendingInstants(articles, now)[MAX_SCHEDULED_VERSIONS];
+  if (beyond === undefined) return [];
+  const problems: Problem[] = [];
+  const warn = (article: (typeof articles)[number], line: number, at: number, what: string) =>
+    problems.push({
+      file: article.source,
+      line,
+      severity: 'warning',
+      message: `${what} at ${formatUtc(at)}, beyond the next ${MAX_SCHEDULED_VERSIONS} scheduled changes that the Cloudflare Worker is prepared for: run worker-data (deploy) again after ${formatUtc(pendingInstants(articles, now)[MAX_SCHEDULED_VERSIONS - 1] as number)}, or the Worker will not switch on time`,
+    });
+  for (const article of articles) {
+    const { publishAt, expiresAt } = scheduleOf(article);
+    if (publishAt >= beyond) warn(article, article.lines.date, publishAt, 'published');
+    if (expiresAt !== undefined && expiresAt >= beyond) warn(article, article.lines.expires ?? article.lines.date, expiresAt, 'expires');
+  }
+  return problems;
+}
+
+/** What scheduled versions are rendered from: every article (live or not) and the ledger as of the base version, which is copied, not changed. */
+export interface ScheduledFuture {
+  data: SiteData;
+  ledger: Ledger;
+}
 
 export interface WorkerAssetsResult {
   /** Representations written, and all files (manifests included). */
@@ -27,18 +67,21 @@ export interface WorkerAssetsResult {
   files: number;
   /** Bytes of the representations. */
   bytes: number;
-  /** Site paths of every representation written. */
+  /** Site paths of every representation of the current version. */
   paths: Set<string>;
+  /** The scheduled instants rendered ahead. */
+  changes: number[];
 }
 
 /**
  * Replaces `outDir` with the site's assets; a failure leaves it as it was. `clock`: where
  * Last-Modified comes from (the publish ledger), as in the other runtimes.
  */
-export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, clock?: ResourceClock): Promise<WorkerAssetsResult> {
+export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, clock?: ResourceClock, future?: ScheduledFuture): Promise<WorkerAssetsResult> {
   return replaceFolder(outDir, async (staging) => {
     const manifests = new Map<string, ScopeManifestBuilder>();
     for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
+    const versions = new VersionTracker(snapshot);
     // Every entry is kept, as in the static build: each is on up to one feed document per scope it is in, per format.
     const entries = new EntryCache();
     const resources = [...allResources(snapshot)];
@@ -54,13 +97,104 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
       const manifest = manifests.get(home);
       if (!manifest) throw new Error(`${urlPath} belongs to scope "${home}", which the snapshot does not list`);
       manifest.add(urlPath, representation);
+      versions.see(urlPath, home, representation);
+    }
+    const changes = future ? snapshot.pending.slice(0, MAX_SCHEDULED_VERSIONS) : [];
+    // The future is tried on a copy of the ledger: it records each version as the runtimes will when its instant comes.
+    const ledger = future?.ledger.clone();
+    for (const at of changes) {
+      if (!future || !ledger) break;
+      recordArticles(ledger, future.data, at);
+      const version = new SiteSnapshot(future.data, publicationOf(ledger, at, future.data));
+      const versionClock = ledgerClock(ledger, () => {});
+      const changed = versions.next(version);
+      for (const { path: urlPath, resource } of allResources(version)) {
+        const representation = await represent(version, renderResource(version, resource, entries), urlPath, versionClock);
+        if (!versions.see(urlPath, scopeKey(homeScope(resource)), representation)) continue;
+        const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, representation.body);
+        bytes += representation.body.byteLength;
+      }
+      for (const [key, { archives, resources }] of changed()) {
+        let manifest = manifests.get(key);
+        if (!manifest) manifests.set(key, (manifest = new ScopeManifestBuilder(key, undefined)));
+        manifest.addChange(at, archives, resources);
+      }
     }
     const manifestFiles = await Promise.all([...manifests.values()].map(async (manifest) => ({ file: await scopeManifestPath(manifest.scopeKey), manifest })));
     await makeFolders(manifestFiles.map(({ file }) => path.join(staging, file)));
     for (const { file, manifest } of manifestFiles) await writeFile(path.join(staging, file), JSON.stringify(manifest));
-    const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects) };
+    const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects), changes };
+    const unrendered = future ? snapshot.pending[MAX_SCHEDULED_VERSIONS] : snapshot.nextChange;
+    if (unrendered !== undefined) site.unrendered = unrendered;
     await mkdir(path.dirname(path.join(staging, SITE_MANIFEST_PATH)), { recursive: true });
     await writeFile(path.join(staging, SITE_MANIFEST_PATH), JSON.stringify(site));
-    return { representations: resources.length, files: resources.length + manifestFiles.length + 1, bytes, paths: new Set(resources.map((r) => r.path)) };
+    return { representations: resources.length + versions.written, files: resources.length + versions.written + manifestFiles.length + 1, bytes, paths: new Set(resources.map((r) => r.path)), changes };
   });
+}
+
+/** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */
+interface ScopeDiff {
+  archives: number | undefined;
+  resources: Map<string, Representation | null>;
+}
+
+/**
+ * The site's representations as of the version last rendered, to tell what the next one changes:
+ * `next` starts a version, `see` takes each of its representations (true when it differs), and the
+ * function `next` returned lists, per scope, what changed.
+ */
+class VersionTracker {
+  /** Path -> what identifies its representation (validators and facts) and its scope. */
+  private current = new Map<string, { identity: string; scope: string }>();
+  private archives = new Map<string, number>();
+  private seen = new Map<string, { identity: string; scope: string }>();
+  private changed = new Map<string, Map<string, Representation | null>>();
+  private started = false;
+  /** Representations written for versions after the first. */
+  written = 0;
+
+  constructor(first: SiteSnapshot) {
+    for (const scope of first.allScopes()) this.archives.set(scope.key, first.archiveCount(scope));
+  }
+
+  see(path: string, scope: string, representation: Representation): boolean {
+    const { body: _body, ...rest } = representation;
+    const identity = JSON.stringify(rest);
+    this.seen.set(path, { identity, scope });
+    // The first version is the base, which the manifests list as it is.
+    if (!this.started || this.current.get(path)?.identity === identity) return false;
+    this.changedIn(scope).set(path, representation);
+    this.written++;
+    return true;
+  }
+
+  next(version: SiteSnapshot): () => Map<string, ScopeDiff> {
+    if (!this.started) {
+      this.started = true;
+      this.current = this.seen;
+    }
+    this.seen = new Map();
+    this.changed = new Map();
+    return () => {
+      for (const [path, { scope }] of this.current) if (!this.seen.has(path)) this.changedIn(scope).set(path, null);
+      const archives = new Map(version.allScopes().map((scope) => [scope.key, version.archiveCount(scope)]));
+      const diffs = new Map<string, ScopeDiff>();
+      for (const key of new Set([...this.archives.keys(), ...archives.keys()])) {
+        const resources = this.changed.get(key) ?? new Map<string, Representation | null>();
+        if (resources.size === 0 && this.archives.get(key) === archives.get(key)) continue;
+        diffs.set(key, { archives: archives.get(key), resources });
+      }
+      this.current = this.seen;
+      this.archives = archives;
+      return diffs;
+    };
+  }
+
+  private changedIn(scope: string): Map<string, Representation | null> {
+    let changed = this.changed.get(scope);
+    if (!changed) this.changed.set(scope, (changed = new Map()));
+    return changed;
+  }
 }

@@ -9,10 +9,17 @@ import { AssetSite, type AssetFetcher } from './asset-site.js';
 
 interface Env {
   ASSETS: AssetFetcher;
+  /**
+   * For tests only: "now" as an RFC 3339 instant with `Z` (the Worker's clock otherwise). A
+   * variable rather than faked timers: workerd's clock stands still during a request, and what the
+   * Worker serves depends on nothing else, so one binding pins every response.
+   */
+  FEEDGEN_NOW?: string;
 }
 
 let site: Promise<AssetSite> | undefined;
-const app = createApp({ site: () => site as Promise<AssetSite> });
+let now: () => number = () => Date.now();
+const app = createApp({ site: async (at) => (await (site as Promise<AssetSite>)).at(at), now: () => now() });
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> {
@@ -21,6 +28,11 @@ export default {
       site = undefined;
       throw error;
     });
+    if (env.FEEDGEN_NOW) {
+      const fixed = Date.parse(env.FEEDGEN_NOW);
+      if (Number.isNaN(fixed)) throw new Error(`FEEDGEN_NOW must be an RFC 3339 instant, not "${env.FEEDGEN_NOW}"`);
+      now = () => fixed;
+    }
     return Promise.resolve(app.fetch(request));
   },
 };

@@ -10,6 +10,7 @@ import type { ArticleData, AuthorProfile, MediaFile, SectionData, SiteData, Site
 import { NameGroups, type NameGroup } from '../content/names.js';
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
+import { liveSiteAt, pendingInstants } from './schedule.js';
 import { SITE_SCOPE, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
 
 /** What the publish ledger says of the site's history (see runtimes' use of src/ledger). */
@@ -20,8 +21,10 @@ export interface Publication {
   departed: readonly DepartedArticle[];
   /** Site paths of moved articles -> where they are now. */
   redirects: ReadonlyMap<string, string>;
-  /** "Now" for this snapshot: the clock, or SOURCE_DATE_EPOCH. */
+  /** "Now" for this snapshot: the clock, or SOURCE_DATE_EPOCH (or --now). */
   now: number;
+  /** When bytes this snapshot gives a resource first appeared, if they are new (publish/publication.ts). */
+  stampAt: number;
 }
 
 export interface DepartedArticle {
@@ -97,13 +100,26 @@ export class SiteSnapshot {
   private readonly media = new Map<string, MediaFile>();
 
   readonly now: number;
+  /** See Publication.stampAt. */
+  readonly stampAt: number;
+  /**
+   * Instants after `now` at which an article is published or taken down, oldest first: this
+   * snapshot is the site until the first of them.
+   */
+  readonly pending: readonly number[];
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
 
-  /** Without a publication, articles count as published at their `date` and nothing as deleted. */
-  constructor(data: SiteData, publication?: Publication) {
+  /**
+   * Only the articles live at the publication's `now` are on the site (site/schedule.ts). Without a
+   * publication, every article counts as live and published at its `date`, and nothing as deleted.
+   */
+  constructor(all: SiteData, publication?: Publication) {
+    const data = publication ? liveSiteAt(all, publication.now) : all;
     this.site = data.site;
     this.now = publication?.now ?? 0;
+    this.stampAt = publication?.stampAt ?? this.now;
+    this.pending = publication ? pendingInstants(all.articles, publication.now) : [];
     this.redirects = publication?.redirects ?? new Map();
     this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
     for (const edition of data.site.editions) {
@@ -208,6 +224,11 @@ export class SiteSnapshot {
 
   scope(ref: ScopeRef): Scope | undefined {
     return this.scopes.get(scopeKey(ref));
+  }
+
+  /** The first instant at which the site changes after `now`, if one is scheduled. */
+  get nextChange(): number | undefined {
+    return this.pending[0];
   }
 
   /** The scope an article's page names as its home: its own section. */

@@ -50,8 +50,11 @@ export async function bundleWorker(assetsDir = CHECKOUT_ASSETS): Promise<{ dir: 
 
 let bundled: Promise<{ dir: string }> | undefined;
 
-/** The bundled Worker in workerd, serving `assetsDir` with the routing of wrangler.toml's `[assets]`. */
-export async function startWorker(assetsDir = CHECKOUT_ASSETS): Promise<Miniflare> {
+/**
+ * The bundled Worker in workerd, serving `assetsDir` with the routing of wrangler.toml's `[assets]`.
+ * `bindings`: variables of its environment (`FEEDGEN_NOW` fixes its clock).
+ */
+export async function startWorker(assetsDir = CHECKOUT_ASSETS, bindings: Record<string, string> = {}): Promise<Miniflare> {
   bundled ??= bundleWorker(assetsDir);
   const { dir } = await bundled;
   const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_TOML);
@@ -62,6 +65,7 @@ export async function startWorker(assetsDir = CHECKOUT_ASSETS): Promise<Miniflar
     modules: true,
     compatibilityDate: workerOptions.compatibilityDate,
     assets: { ...workerOptions.assets, directory: assetsDir },
+    bindings,
   });
 }
 

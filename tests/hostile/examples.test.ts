@@ -176,7 +176,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
       'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
-      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
+      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, expires, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     ]);
     expect(data!.articles.map((a) => a.source).sort()).toEqual(['articles/r/cafe\u0301.md', 'articles/r/dup-a.md', 'articles/w/offset.md', 'articles/w/unknown.md']);
     expect(await everythingValid(dir)).toEqual([]);
@@ -209,7 +209,7 @@ describe('what is refused, and how check says it', () => {
     expect(title('crlf-title')).toBe('one two three four');
     expect(data!.articles.find((a) => a.slug === 'crlf-title')?.summary).toBe('line\nline');
     expect(problems.map(formatProblem)).toContain(
-      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
+      'articles/ok/merge.md:2: warning: unknown key "_defaults" (known keys: title, date, updated, expires, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
     );
     expect(await everythingValid(dir)).toEqual([]);
   });

@@ -24,6 +24,42 @@ describe('Ledger records', () => {
     expect(ledger.articles.get('b')).toEqual({ key: 'b', published: T0, id: 'https://x.example/b/', url: 'https://x.example/b/', contentHash: 'h-b' });
   });
 
+  it('records a scheduled article ahead at its instant, publishes it then, and deletes it at its expiry', () => {
+    const ledger = new Ledger();
+    const at = T0 + 3_600_000;
+    const expiry = T0 + 7_200_000;
+    ledger.recordArticles([live('a')], T0, pathOf, { scheduled: [{ ...live('s'), at }], expired: [] });
+    expect(ledger.articles.get('s')).toEqual({ ...live('s'), published: at, scheduled: true });
+    // Rescheduled while pending: the record follows; nothing was published, so nothing is deleted.
+    expect(ledger.recordArticles([live('a')], T0 + 1000, pathOf, { scheduled: [{ ...live('s'), at: at + 60_000 }], expired: [] }).deleted).toEqual([]);
+    expect(ledger.articles.get('s')?.published).toBe(at + 60_000);
+    // A run that comes late finds it published at its instant, not at the run's.
+    expect(ledger.recordArticles([live('a'), live('s')], at + 600_000, pathOf).added).toEqual([]);
+    expect(ledger.articles.get('s')?.published).toBe(at + 60_000);
+    const changes = ledger.recordArticles([live('a')], expiry + 600_000, pathOf, { scheduled: [], expired: [{ key: 's', at: expiry }] });
+    expect(changes.deleted).toEqual(['s']);
+    expect(ledger.articles.get('s')?.deleted).toBe(expiry);
+    // The mark survives the file, and a hand-written one is read.
+    const again = Ledger.parse(ledger.serialize());
+    expect(again.problems).toEqual([]);
+    expect(again.ledger.articles.get('s')).toEqual(ledger.articles.get('s'));
+    expect(ledger.serialize()).toMatch(/^article\ts\t\S+\t\S+\t\S+\th-s\t\S+\tscheduled$/m);
+  });
+
+  it('forgets a scheduled article that goes away, or expires, before its instant, and takes down one scheduled again', () => {
+    const ledger = new Ledger();
+    const at = T0 + 3_600_000;
+    ledger.recordArticles([live('a')], T0, pathOf, { scheduled: [{ ...live('gone'), at }, { ...live('short'), at }], expired: [] });
+    const changes = ledger.recordArticles([live('a')], T0 + 1000, pathOf, { scheduled: [], expired: [{ key: 'short', at: T0 + 500 }] });
+    expect(changes.deleted).toEqual([]);
+    expect([...ledger.articles.keys()]).toEqual(['a']);
+    // Live, then its date moved to the future: taken down now, brought back (first publication kept) at the new date.
+    expect(ledger.recordArticles([], T0 + 2000, pathOf, { scheduled: [{ ...live('a'), at }], expired: [] }).deleted).toEqual(['a']);
+    expect(ledger.articles.get('a')?.deleted).toBe(T0 + 2000);
+    ledger.recordArticles([live('a')], at, pathOf);
+    expect(ledger.articles.get('a')).toEqual({ ...live('a'), published: T0 });
+  });
+
   it('knows a renamed file by its content, keeps its publication and redirects its old URL, chains included', () => {
     const ledger = new Ledger();
     ledger.recordArticles([live('news/old', 'same')], T0, pathOf);

@@ -57,7 +57,7 @@ describe('feedgen worker-data', () => {
     expect([...files.keys()].filter((name) => name.endsWith('.md'))).toEqual([]);
 
     const site = JSON.parse(await readFile(path.join(out, '_feedgen/site.json'), 'utf8')) as SiteManifest;
-    expect(site).toEqual({ basePath: '', redirects: {} });
+    expect(site).toEqual({ basePath: '', redirects: {}, changes: [] });
     const server = await startServer(articles, undefined, { now: () => NOW_SECONDS * 1000 });
     try {
       const byScope = new Map<string, ScopeManifest>();

@@ -11,11 +11,12 @@ import type { MiddlewareHandler } from 'hono';
 import type { Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
 import { evaluatePreconditions } from '../../conditional.js';
-import { browserViewHeaders, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
+import { browserViewHeaders, capMaxAge, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
 
 declare module 'hono' {
   interface ContextRenderer {
-    (representation: Representation): Response;
+    /** `maxAgeCap`: seconds until the site changes on schedule, which max-age must not run past. */
+    (representation: Representation, maxAgeCap?: number): Response;
   }
 }
 
@@ -88,15 +89,17 @@ export class Responder {
 
   constructor(private readonly options: RepresentationOptions = {}) {}
 
-  respond(request: Request, representation: Representation): Response {
+  respond(request: Request, representation: Representation, maxAgeCap?: number): Response {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
     if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
     const coding = this.coding(request, representation);
     const browserView = prepared.viewable && isBrowserNavigation(request.headers);
     const variant = this.variant(representation, prepared, coding ? { coding, browserView } : { browserView });
-    if (outcome === 'not-modified') return new Response(null, { status: 304, headers: variant.notModified });
-    return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: variant.ok });
+    // Only while a change is pending, and only when it comes sooner than max-age would run.
+    const capped = maxAgeCap !== undefined && maxAgeCap < representation.maxAge;
+    if (outcome === 'not-modified') return new Response(null, { status: 304, headers: capped ? withCap(variant.notModified, maxAgeCap) : variant.notModified });
+    return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: capped ? withCap(variant.ok, maxAgeCap) : variant.ok });
   }
 
   private compresses(representation: Representation): boolean {
@@ -152,10 +155,15 @@ export class Responder {
   }
 }
 
+function withCap(headers: Record<string, string>, seconds: number): Record<string, string> {
+  const cacheControl = headers['cache-control'];
+  return cacheControl === undefined ? headers : { ...headers, 'cache-control': capMaxAge(cacheControl, seconds) };
+}
+
 export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler {
   const responder = new Responder(options);
   return async (c, next) => {
-    c.setRenderer((representation: Representation) => responder.respond(c.req.raw, representation));
+    c.setRenderer((representation: Representation, maxAgeCap?: number) => responder.respond(c.req.raw, representation, maxAgeCap));
     await next();
   };
 }
