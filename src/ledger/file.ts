@@ -19,6 +19,7 @@ export function readLedger(file: string): LedgerRead {
     return { ok: false, problems: [{ line: 1, message: `cannot read the ledger: ${(error as Error).message}` }] };
   }
   const { ledger, problems } = Ledger.parse(text);
+  ledger.savedText = text;
   return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger, text };
 }
 
@@ -31,8 +32,8 @@ const STALE_LOCK_MS = 30_000;
  * nothing) when the file on disk has become unreadable, which a person must look at.
  */
 export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true } | { ok: false; problems: LedgerProblem[] }> {
-  // Nothing learnt: the file, whoever wrote it last, already holds all this process knows.
-  if (!ledger.modified) return { ok: true };
+  // Nothing learnt since it was read: the file, whoever wrote it last, holds all this process knows.
+  if (ledger.serialize() === ledger.savedText) return { ok: true };
   const lock = `${file}.lock`;
   await acquire(lock);
   try {
@@ -40,13 +41,10 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
     if (!current.ok) return current;
     ledger.mergeFrom(current.ledger);
     const text = ledger.serialize();
+    ledger.savedText = text;
     // Nothing new: the file (and a checkout holding it) stays untouched.
-    if (text === current.text) {
-      ledger.modified = false;
-      return { ok: true };
-    }
+    if (text === current.text) return { ok: true };
     writeFileAtomically(file, text);
-    ledger.modified = false;
     return { ok: true };
   } finally {
     rmSync(lock, { force: true });

@@ -101,8 +101,8 @@ export class Ledger {
   readonly redirects = new Map<string, string>();
   /** Records this process removed, which a merge must not bring back. */
   private readonly removed = new Set<string>();
-  /** Whether this process learnt anything since the ledger was read or last saved. */
-  modified = false;
+  /** The text this ledger was read from or last saved as: saving the same again is skipped. */
+  savedText = '';
 
   static parse(text: string): { ledger: Ledger; problems: LedgerProblem[] } {
     const ledger = new Ledger();
@@ -208,7 +208,6 @@ export class Ledger {
           changes.added.push(article.key);
         }
         this.articles.set(article.key, record);
-        this.modified = true;
       }
       // Scheduled for later, but live already (its date was brought forward): published now.
       if (pending(record)) record.published = now;
@@ -217,7 +216,6 @@ export class Ledger {
         changes.moves.push({ kind: 'url', key: article.key, from: record.url, to: article.url });
         this.redirect(pathOf(record.url), pathOf(article.url));
       }
-      if (record.id !== article.id || record.url !== article.url || record.contentHash !== article.contentHash) this.modified = true;
       record.id = article.id;
       record.url = article.url;
       record.contentHash = article.contentHash;
@@ -248,7 +246,6 @@ export class Ledger {
       else {
         record.deleted = now;
         changes.deleted.push(record.key);
-        this.modified = true;
       }
     }
     return changes;
@@ -273,7 +270,6 @@ export class Ledger {
 
   private redirect(from: string | undefined, to: string | undefined): void {
     if (from === undefined || to === undefined || from === to) return;
-    this.modified = true;
     for (const [old, target] of this.redirects) if (target === from) this.redirects.set(old, to);
     this.redirects.set(from, to);
     this.redirects.delete(to);
@@ -290,7 +286,6 @@ export class Ledger {
     if (known?.hash === hash) return known.since;
     const since = known ? Math.max(now, known.since + 1000) : now;
     this.resources.set(path, { path, since, hash });
-    this.modified = true;
     return since;
   }
 
@@ -300,7 +295,6 @@ export class Ledger {
       if (paths.has(path)) continue;
       this.resources.delete(path);
       this.removed.add(`resource\t${path}`);
-      this.modified = true;
     }
   }
 
