@@ -97,6 +97,32 @@ interface ShardFile {
 const utf8 = new TextDecoder();
 
 /**
+ * An open pack file. Articles read their bodies through it for as long as they live, which may be
+ * longer than their shard (a server keeps an article's last good version after an edit broke
+ * it): it is closed when no article refers to it any more, never while one does.
+ */
+class Pack {
+  closed = false;
+  constructor(readonly fd: number) {
+    packsToClose.register(this, fd, this);
+  }
+
+  close(): void {
+    packsToClose.unregister(this);
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+const packsToClose = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+});
+
+/**
  * The parsed articles of one articles folder, kept between runs. Article bodies, most of the
  * bytes, stay on disk in one pack file per shard and are read when something renders them: a
  * build that renders a few resources, or a server whose requests touch a few articles, never
@@ -105,8 +131,8 @@ const utf8 = new TextDecoder();
 export class ParseCacheFolder {
   /** What is on disk, shard by shard, to rewrite only the shards that changed. */
   private readonly onDisk = new Map<number, Map<string, CachedParse>>();
-  /** The open pack file of each shard that has one. */
-  private readonly packs = new Map<number, number>();
+  /** The current pack file of each shard that has one. */
+  private readonly packs = new Map<number, Pack>();
 
   constructor(private readonly dir: string) {}
 
@@ -128,15 +154,15 @@ export class ParseCacheFolder {
     const entries = new Map<string, CachedParse>();
     const file = readCacheFile<ShardFile>(this.shardFile(shard));
     if (!file) return entries;
-    let pack: number;
+    let pack: Pack;
     try {
-      pack = openSync(path.join(this.dir, 'parses', file.pack), 'r');
+      pack = new Pack(openSync(path.join(this.dir, 'parses', file.pack), 'r'));
     } catch {
       return entries;
     }
     // A pack of another size is not the one the shard was written with.
-    if (fstatSync(pack).size !== file.packBytes) {
-      closeSync(pack);
+    if (fstatSync(pack.fd).size !== file.packBytes) {
+      pack.close();
       return entries;
     }
     this.packs.set(shard, pack);
@@ -168,12 +194,11 @@ export class ParseCacheFolder {
 
   private writeShard(shard: number, entries: Map<string, CachedParse>): void {
     const binFile = this.shardFile(shard);
-    const old = this.packs.get(shard);
+    // The old pack stays open for the articles that still read from it.
     this.packs.delete(shard);
     if (entries.size === 0) {
       rmSync(binFile, { force: true });
       this.removePacks(shard);
-      if (old !== undefined) closeSync(old);
       return;
     }
     // Bodies are read (from the old pack, still open) before anything is replaced.
@@ -202,8 +227,7 @@ export class ParseCacheFolder {
     this.removePacks(shard, packName);
     writeFileAtomically(packFile, packBytes);
     writeCacheFile<ShardFile>(binFile, { pack: packName, packBytes: offset, entries: shardEntries });
-    if (old !== undefined) closeSync(old);
-    const pack = openSync(packFile, 'r');
+    const pack = new Pack(openSync(packFile, 'r'));
     this.packs.set(shard, pack);
     for (const [article, span] of spans) lazyBody(article, pack, span);
   }
@@ -216,23 +240,24 @@ export class ParseCacheFolder {
     for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.pack') && n !== keep)) rmSync(path.join(folder, name), { force: true });
   }
 
-  /** Closes the pack files (a server that stops; a command's exit closes them anyway). */
+  /** Closes the current pack files (a server that stops; a command's exit closes them anyway). */
   close(): void {
-    for (const pack of this.packs.values()) closeSync(pack);
+    for (const pack of this.packs.values()) pack.close();
     this.packs.clear();
   }
 }
 
 /** Makes `article.html` read its bytes from the pack at each use, so that no body stays in memory. */
-function lazyBody(article: ArticleData, pack: number, [offset, length]: BodySpan): void {
+function lazyBody(article: ArticleData, pack: Pack, [offset, length]: BodySpan): void {
   Object.defineProperty(article, 'html', {
     configurable: true,
     enumerable: true,
     get: () => {
+      if (pack.closed) throw new Error('the cache this article was read from is closed');
       const bytes = Buffer.allocUnsafe(length);
       let read = 0;
       while (read < length) {
-        const got = readSync(pack, bytes, read, length - read, offset + read);
+        const got = readSync(pack.fd, bytes, read, length - read, offset + read);
         if (got === 0) throw new Error('a pack file of the cache was cut short: delete the cache folder');
         read += got;
       }

@@ -76,4 +76,29 @@ describe('feedgen serve from its cache', () => {
       await next.close();
     }
   }, 120_000);
+
+  it('serves the last good version of an article an edit broke, its body read from the cache it came from', async () => {
+    const cacheDir = defaultCacheDir(articles);
+    await settle();
+    const server = await startServer(articles, undefined, { cacheDir, now: NOW, watch: true });
+    const file = path.join(articles, 'europe/rail-night-trains-return.md');
+    const page = `${server.url}/europe/rail-night-trains-return/`;
+    try {
+      // The article edited above may be read again (its stamp was taken soon after the edit).
+      expect(server.logs.find((line) => line.includes('serving'))).toMatch(/ \(1[67] read from the cache\)$/);
+      const text = await readFile(file, 'utf8');
+      const sentence = /^[A-Z][^\n<>&"]{20,80}/m.exec(text.slice(text.indexOf('---', 3) + 3))?.[0] as string;
+      const reloaded = server.reloaded();
+      // No title: invalid, so the server keeps the version it read from the cache, whose page it
+      // has not rendered yet: its body is read from the pack of a shard rewritten since.
+      await writeFile(file, text.replace(/^title: .*\n/m, ''));
+      await reloaded;
+      expect(server.logs.some((line) => line.includes('still serving its last good version'))).toBe(true);
+      const after = await fetch(page);
+      expect(after.status).toBe(200);
+      expect(await after.text()).toContain(sentence);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
