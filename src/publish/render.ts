@@ -135,7 +135,8 @@ export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entr
       return { key: `scope-page\n${siteKey(snapshot)}\n${page}\n${items.join('\n')}`, render: () => renderResource(snapshot, resource, entries) };
     }
     case 'stylesheet':
-      return { key: `stylesheet\n${resource.name}`, render: () => renderResource(snapshot, resource, entries) };
+      // The site's settings decide its headers (the embed hosts of the Content-Security-Policy).
+      return { key: `stylesheet\n${siteKey(snapshot)}\n${resource.name}`, render: () => renderResource(snapshot, resource, entries) };
     default:
       return { render: () => renderResource(snapshot, resource, entries) };
   }

@@ -125,6 +125,13 @@ describe('feedgen build from its cache', () => {
     expect(await readFile(path.join(work, 'dist/_redirects'), 'utf8')).toContain('/africa/solar-minigrids-expand/ /africa/solar-minigrids/ 301');
   }, 120_000);
 
+  it('after a site setting that only headers show (embed hosts: the Content-Security-Policy)', async () => {
+    await edit('_index.md', (text) => text.replace('cache_max_age: 300\n', 'cache_max_age: 300\nembed_hosts: [media.example.org]\n'));
+    await build(path.join(work, 'dist'));
+    await expectSameAsFullBuild();
+    expect(await readFile(path.join(work, 'dist/_headers'), 'utf8')).toContain('media.example.org');
+  }, 60_000);
+
   it('sees a rewrite that keeps the size and restores the modification time', async () => {
     await settle();
     const relative = 'asia/typhoon-makes-landfall.md';
