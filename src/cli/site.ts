@@ -13,7 +13,7 @@ import { UsageError } from './args.js';
 
 export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
 export const CACHE_OPTION_HELP = [
-  '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache in the articles folder)',
+  '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache/<name of the articles folder> beside it)',
   '--no-cache       neither read nor write the cache',
 ];
 export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, now: { type: 'string' }, ...CACHE_OPTIONS } as const;

@@ -21,11 +21,15 @@ import type { ArticleData } from '../content/model.js';
 import { writeFileAtomically } from '../ledger/file.js';
 import type { ResponseFacts } from '../publish/store.js';
 
-/** Inside the articles folder, beside the ledger; the loader skips folders whose name starts with a dot. */
 export const CACHE_FOLDER = '.feedgen-cache';
 
+/**
+ * Beside the articles folder (in a project, its root, as other tools keep theirs), named after it:
+ * outside the folders that `serve --watch` and `wrangler dev` watch, which its writes would wake.
+ */
 export function defaultCacheDir(articlesDir: string): string {
-  return path.join(articlesDir, CACHE_FOLDER);
+  const articles = path.resolve(articlesDir);
+  return path.join(path.dirname(articles), CACHE_FOLDER, path.basename(articles));
 }
 
 let codeHash: string | undefined;

@@ -124,7 +124,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
       const etag = etagOfDigest(digestOf(rendered.chunks));
       const facts = responseFacts(snapshot, rendered);
       if (intact && before.etag === etag) {
-        built = { ...before, facts };
+        built = { ...before, facts, mtimeMs: clock ? redate(file, clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) : before.mtimeMs };
       } else {
         if (previous) mkdirSync(path.dirname(file), { recursive: true });
         const size = writer.write(file, rendered.chunks);
@@ -137,6 +137,8 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
       }
       if (key !== undefined) built.key = key;
     }
+    // The ledger dates the bytes, kept or new (it may have been edited or replaced since).
+    if (clock && built === before) built = { ...before, mtimeMs: redate(file, clock.since(urlPath, before.etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) };
     record.set(urlPath, built);
     bytes += built.size;
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
@@ -157,6 +159,13 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     written++;
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
+}
+
+/** Sets a file's modification time to `since` unless it is that already; returns it as the file system keeps it. */
+function redate(file: string, since: number, mtimeMs: number): number {
+  if (Math.floor(mtimeMs / 1000) * 1000 === since) return mtimeMs;
+  utimesSync(file, new Date(since), new Date(since));
+  return statSync(file).mtimeMs;
 }
 
 /** Whether a file is still what a build wrote (a person, or a build that stopped half-way, may have changed it). */
