@@ -5,14 +5,16 @@
  *
  *   npx tsx bench/crawl.ts                 (BENCH_CRAWL_SIZE=100000)
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadSite } from '../src/content/load.js';
-import { ParseCacheFolder, defaultCacheDir } from '../src/runtimes/cache.js';
-import { allResources } from '../src/site/resources.js';
-import { SiteSnapshot } from '../src/site/snapshot.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { ensureCorpus } from './corpus.js';
 import { startFeedgen } from './serve.js';
 
+const run = promisify(execFile);
 const SIZE = Number(process.env.BENCH_CRAWL_SIZE ?? 100000);
 const CONCURRENCY = 16;
 const GIB = 1024 * 1024 * 1024;
@@ -22,12 +24,25 @@ function residentBytes(pid: number): number {
   return Number(kib) * 1024;
 }
 
-/** Every path of the site, as the static build would write them (the server's base URL is the same). */
+/**
+ * Every path of the site, worked out by the compiled code the server runs (so that it reads the
+ * cache the server filled: a cache is only read by the code that wrote it), in another process,
+ * whose memory is not measured.
+ */
 async function sitePaths(articles: string): Promise<string[]> {
-  // This process reads the cache the server fills; its own memory is not measured.
-  const { data } = await loadSite(articles, { cache: new ParseCacheFolder(defaultCacheDir(articles)).read(), changed: 'stat' });
-  if (!data) throw new Error('no site');
-  return [...allResources(new SiteSnapshot(data))].map((resource) => resource.path);
+  const lib = (file: string) => JSON.stringify(new URL(`../lib/${file}`, import.meta.url).href);
+  const script = `
+    const { loadSite } = await import(${lib('content/load.js')});
+    const { ParseCacheFolder, defaultCacheDir } = await import(${lib('runtimes/cache.js')});
+    const { allResources } = await import(${lib('site/resources.js')});
+    const { SiteSnapshot } = await import(${lib('site/snapshot.js')});
+    const articles = ${JSON.stringify(articles)};
+    const { data } = await loadSite(articles, { cache: new ParseCacheFolder(defaultCacheDir(articles)).read(), changed: 'stat' });
+    for (const { path } of allResources(new SiteSnapshot(data))) process.stdout.write(path + '\\n');`;
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-crawl-')), 'paths.mjs');
+  await writeFile(file, script);
+  const { stdout } = await run(process.execPath, [file], { maxBuffer: 1 << 30, env: { ...process.env, NODE_OPTIONS: '' } });
+  return stdout.split('\n').filter(Boolean);
 }
 
 export async function benchCrawl(): Promise<void> {

@@ -76,6 +76,7 @@ export interface CachedParse {
   result: ArticleResult;
 }
 
+/** Parses by the file's path in the articles folder (SourceFile.key). */
 export type ParseCache = Map<string, CachedParse>;
 
 interface SourceFile {
@@ -85,6 +86,8 @@ interface SourceFile {
   /** How messages name it (see LoadOptions.displayFrom), with "/" separators. */
   display: string;
   absolute: string;
+  /** Its path in the articles folder (`us/politics/x.md`): what the parse cache knows it by, wherever the command runs. */
+  key: string;
 }
 
 const EMPTY_FRONT_MATTER: FrontMatter = { data: {}, keyLines: new Map(), body: '', bodyLine: 1 };
@@ -142,13 +145,16 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   };
   const unchanged = await unchangedTest(options, servable.map(({ file }) => file));
   const jobs: ArticleJob[] = [];
+  const jobKeys: string[] = [];
   for (const { file, collision } of servable) {
     if (collision) continue;
     const { inherited, fingerprint } = inheritedBy(file.folders);
-    const context = hash(`${fingerprint}\0${file.display}`);
-    const cached = options.cache?.get(file.display);
+    const context = hash(`${fingerprint}\0${file.key}`);
+    const cached = options.cache?.get(file.key);
     if (cached && unchanged(file, cached) && articleVersion(context, cached.textHash) === cached.key) {
-      cache.set(file.display, cached);
+      // The same file, named from where this command runs.
+      if (cached.result.article) cached.result.article.source = file.display;
+      cache.set(file.key, cached);
       continue;
     }
     const slug = slugOf(file);
@@ -164,14 +170,19 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     };
     if (cached) job.cachedVersion = cached.key;
     jobs.push(job);
+    jobKeys.push(file.key);
   }
   const cached = cache.size;
   const { outcomes, threads } = await runArticleJobs(jobs, options.parallel);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
+    const key = jobKeys[i] as string;
     if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
-    else if (outcome.kind === 'unchanged') cache.set(job.source, { ...(options.cache?.get(job.source) as CachedParse), stamp: outcome.stamp });
-    else cache.set(job.source, { textHash: outcome.textHash, key: outcome.version, result: outcome.result, stamp: outcome.stamp });
+    else if (outcome.kind === 'unchanged') {
+      const before = options.cache?.get(key) as CachedParse;
+      if (before.result.article) before.result.article.source = job.source;
+      cache.set(key, { ...before, stamp: outcome.stamp });
+    } else cache.set(key, { textHash: outcome.textHash, key: outcome.version, result: outcome.result, stamp: outcome.stamp });
   });
 
   const authorsFile = path.join(root, AUTHORS_FILE);
@@ -187,7 +198,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
       problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
       continue;
     }
-    const parsed = cache.get(file.display);
+    const parsed = cache.get(file.key);
     if (!parsed) continue;
     report(file.display, parsed.result.problems);
     const article = parsed.result.article;
@@ -415,7 +426,7 @@ async function listMarkdownFiles(root: string, displayOf: (absolute: string) => 
         const isMedia = folders.length === 0 && name === MEDIA_SEGMENT;
         if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name]);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
-        files.push({ folders, name, absolute, display: displayOf(absolute) });
+        files.push({ folders, name, absolute, display: displayOf(absolute), key: [...folders, name].join('/') });
       }
     }
   };

@@ -95,7 +95,7 @@ type BodySpan = [offset: number, length: number];
 interface ShardFile {
   pack: string;
   packBytes: number;
-  entries: Array<[source: string, parse: CachedParse, body: BodySpan | undefined]>;
+  entries: Array<[key: string, parse: CachedParse, body: BodySpan | undefined]>;
 }
 
 const utf8 = new TextDecoder();

@@ -29,7 +29,12 @@ interface Summary {
 }
 
 async function build(out: string, ...extra: string[]): Promise<Summary> {
-  const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'build', '--articles', articles, '--out', out, ...extra], { cwd: work });
+  return buildFrom(work, out, ...extra);
+}
+
+/** `cwd`: where the command runs, which decides how its messages name files. */
+async function buildFrom(cwd: string, out: string, ...extra: string[]): Promise<Summary> {
+  const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'build', '--articles', articles, '--out', out, ...extra], { cwd });
   const summary = /: (\d+) written, (\d+) deleted; parsed on (\d+) threads?(?: \((\d+) from the cache\))?$/m.exec(stderr);
   if (!summary) throw new Error(`no summary line in:\n${stderr}`);
   const [, written, deleted, threads, cached] = summary.map(Number) as number[];
@@ -86,6 +91,10 @@ describe('feedgen build from its cache', () => {
 
   it('writes nothing and reads no article when nothing changed', async () => {
     expect(await build(path.join(work, 'dist'))).toEqual({ written: 0, deleted: 0, threads: 0, cached: 17 });
+  });
+
+  it('reads no article either when it runs from another folder', async () => {
+    expect(await buildFrom(tmpdir(), path.join(work, 'dist'))).toEqual({ written: 0, deleted: 0, threads: 0, cached: 17 });
   });
 
   it('after a corrected body: reads that file only, writes only the files that show it', async () => {
