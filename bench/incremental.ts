@@ -3,7 +3,7 @@
  * measured in the same run on the same corpus:
  *   - nothing changed;
  *   - one article's body corrected;
- *   - one article published (a new file).
+ *   - one article published (a new file, dated in the past: a future date would be scheduled).
  * For each: wall time, files written and deleted. For the new article, also how many files the
  * sliding pages that archives replaced would have rewritten: every page, in every format, of every
  * scope the article joins (a new item shifts each page by one).
@@ -71,7 +71,7 @@ export async function benchIncremental(): Promise<void> {
       rows.push(['nothing changed', await build(articles, path.join(work, 'site'))]);
       await writeFile(edited, `${original}\nA correction, appended.\n`);
       rows.push(['one body corrected', await build(articles, path.join(work, 'site'))]);
-      await writeFile(added, '---\ntitle: "Bench: a new article"\ndate: 2030-01-01 10:00\ntags: [trade]\nauthor: Bench Writer\n---\n\nNews.\n');
+      await writeFile(added, '---\ntitle: "Bench: a new article"\ndate: 2026-01-01 10:00\ntags: [trade]\nauthor: Bench Writer\n---\n\nNews.\n');
       rows.push(['one article published', await build(articles, path.join(work, 'site'))]);
       for (const [change, run] of rows) {
         console.log(

@@ -104,8 +104,8 @@ class LiveSite {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
     const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed });
-    this.writeCache(loaded.cache);
     if (!loaded.data) {
+      this.writeCache(loaded.cache);
       this.report(loaded.problems);
       return { ok: false, articles: 0, cached: 0, problems: loaded.problems };
     }
@@ -114,6 +114,8 @@ class LiveSite {
     this.cache = loaded.cache;
     this.data = data;
     await this.publish(this.now(), loaded.problems);
+    // After the new version is served: the cache only matters to the next start.
+    this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
   }
 
