@@ -65,6 +65,7 @@ export async function benchCrawl(): Promise<void> {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < paths.length) {
+          if (next % 20_000 === 0) console.log(`  ${next} of ${paths.length} URLs after ${((performance.now() - started) / 1000).toFixed(0)} s: ${(residentBytes(pid) / 1024 / 1024).toFixed(0)} MiB resident`);
           const response = await fetch(`${server.origin}${paths[next++]}`);
           bytes += (await response.arrayBuffer()).byteLength;
           if (response.status !== 200) failures++;
