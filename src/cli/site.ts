@@ -56,8 +56,7 @@ export interface PublishableSite {
   valid: number;
   /** Threads that parsed articles. */
   threads: number;
-  /** Articles parsed, and articles taken from the cache unread. */
-  parsed: number;
+  /** Articles taken from the cache unread. */
   cached: number;
   /** Undefined with --no-cache. */
   cacheDir?: string;
@@ -97,7 +96,6 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
     problems,
     valid: loaded.data?.articles.length ?? 0,
     threads: loaded.threads,
-    parsed: loaded.parsed,
     cached: loaded.cached,
     ...(cacheDir === undefined ? {} : { cacheDir }),
     ...(cacheProblem === undefined ? {} : { cacheProblem }),

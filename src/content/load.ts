@@ -61,8 +61,7 @@ export interface LoadResult {
   cache: ParseCache;
   /** How many threads parsed articles (see parallel.ts); 0 when none was parsed. */
   threads: number;
-  /** Articles parsed, and articles whose cached parse held without reading them. */
-  parsed: number;
+  /** Articles whose cached parse held without reading them. */
   cached: number;
 }
 
@@ -109,7 +108,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
   report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache, threads: 0, parsed: 0, cached: 0 };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0 };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -237,8 +236,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
-  const parsed = outcomes.filter((outcome) => outcome.kind === 'parsed').length;
-  return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, parsed, cached };
+  return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, cached };
 }
 
 /** How LoadOptions.changed tells a cached article unchanged; stats are taken in parallel, up front. */
