@@ -424,7 +424,8 @@ async function listMarkdownFiles(root: string, displayOf: (absolute: string) => 
         const isMedia = folders.length === 0 && name === MEDIA_SEGMENT;
         if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name]);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
-        files.push({ folders, name, absolute, display: displayOf(absolute), key: [...folders, name].join('/') });
+        // The name as it is on disk, not NFC: two files whose names differ only so are two entries.
+        files.push({ folders, name, absolute, display: displayOf(absolute), key: path.relative(root, absolute).split(path.sep).join('/') });
       }
     }
   };
