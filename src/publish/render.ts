@@ -158,7 +158,7 @@ function siteKey(snapshot: SiteSnapshot): string {
  * representations, so a reloaded site reuses every feed an edit did not touch. Articles enter by
  * their version (a hash of their file and everything they inherit).
  */
-export function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<ArticleData>, format: FeedFormat): string {
+function feedContentKey(snapshot: SiteSnapshot, doc: FeedDocument<ArticleData>, format: FeedFormat): string {
   const { items, ...feed } = doc;
   const { cacheMaxAge, hub, embedHosts } = snapshot.site;
   return `${format}\n${JSON.stringify({ feed, cacheMaxAge, hub, embedHosts })}\n${items.map((item) => item.version).join('\n')}`;

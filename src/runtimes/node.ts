@@ -278,8 +278,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     };
     // Editors write a file in several steps: settle for a moment before reloading.
     watcher = watchFolder(options.articlesDir, { recursive: true }, (_event, filename) => {
-      // The ledger (and its lock and temporary files) and the cache are written by feedgen itself;
-      // the loader skips names starting with a dot.
+      // The ledger (and its lock and temporary files) is written by feedgen itself; names starting
+      // with a dot (an editor's swap files) are skipped by the loader, so they change nothing.
       if (filename !== null && (path.basename(filename).startsWith(LEDGER_FILE) || filename.split(path.sep).some((name) => name.startsWith('.')))) return;
       if (filename === null) changed = undefined;
       else changed?.add(path.resolve(options.articlesDir, filename));
