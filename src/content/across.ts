@@ -72,7 +72,10 @@ function withTranslations(article: ArticleData, translations: Translation[]): Ar
   const signature = JSON.stringify(translations);
   const known = linkedVersions.get(article);
   if (known?.signature === signature) return known.article;
-  const linked: ArticleData = { ...article, translations, version: hash(`${article.version}\0${signature}`) };
+  // Its properties as they are, not their values: a body read on demand (the cache's) stays unread.
+  const linked = Object.defineProperties({}, Object.getOwnPropertyDescriptors(article)) as ArticleData;
+  linked.translations = translations;
+  linked.version = hash(`${article.version}\0${signature}`);
   linkedVersions.set(article, { signature, article: linked });
   return linked;
 }

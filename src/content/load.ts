@@ -11,7 +11,7 @@
  * a cache keyed by file text and inherited settings, so a reload parses and renders only what
  * changed; a large load parses on every core.
  */
-import type { Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SERVED_EXTENSIONS, mediaTypeOfName } from '../feeds/media-types.js';
@@ -23,7 +23,7 @@ import { parseFrontMatter, parseYamlFile, type FrontMatter } from './frontmatter
 import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettings } from './model.js';
 import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
-import { articleVersion, type ArticleJob } from './parse-article.js';
+import type { ArticleJob } from './parse-article.js';
 import { hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
 import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
@@ -72,6 +72,12 @@ export interface CachedParse {
   stamp?: FileStamp;
   /** Hash of the text and of everything the article inherits: equal keys parse equally. */
   key: string;
+  /**
+   * Hash of the settings its folder passes down when it was parsed: with the same text (stamp)
+   * and the same path (the cache's key), the same `inherited` means the same `key`, without
+   * hashing anything again.
+   */
+  inherited: string;
   result: ArticleResult;
 }
 
@@ -142,15 +148,14 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     }
     return entry;
   };
-  const unchanged = await unchangedTest(options, servable.map(({ file }) => file));
+  const unchanged = unchangedTest(options);
   const jobs: ArticleJob[] = [];
-  const jobKeys: string[] = [];
+  const jobFiles: Array<{ key: string; fingerprint: string }> = [];
   for (const { file, collision } of servable) {
     if (collision) continue;
     const { inherited, fingerprint } = inheritedBy(file.folders);
-    const context = hash(`${fingerprint}\0${file.key}`);
     const cached = options.cache?.get(file.key);
-    if (cached && unchanged(file, cached) && articleVersion(context, cached.textHash) === cached.key) {
+    if (cached && cached.inherited === fingerprint && unchanged(file, cached)) {
       // The same file, named from where this command runs.
       if (cached.result.article) cached.result.article.source = file.display;
       cache.set(file.key, cached);
@@ -165,33 +170,35 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
       url: `${site.baseUrl}${articlePath(file.folders, slug)}`,
       site,
       inherited,
-      context,
+      context: hash(`${fingerprint}\0${file.key}`),
     };
     if (cached) job.cachedVersion = cached.key;
     jobs.push(job);
-    jobKeys.push(file.key);
+    jobFiles.push({ key: file.key, fingerprint });
   }
   const cached = cache.size;
   const { outcomes, threads } = await runArticleJobs(jobs, options.parallel);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
-    const key = jobKeys[i] as string;
+    const { key, fingerprint: inherited } = jobFiles[i] as { key: string; fingerprint: string };
     if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
     else if (outcome.kind === 'unchanged') {
       const before = options.cache?.get(key) as CachedParse;
       if (before.result.article) before.result.article.source = job.source;
-      cache.set(key, { ...before, stamp: outcome.stamp });
-    } else cache.set(key, { textHash: outcome.textHash, key: outcome.version, result: outcome.result, stamp: outcome.stamp });
+      cache.set(key, { ...before, stamp: outcome.stamp, inherited });
+    } else cache.set(key, { textHash: outcome.textHash, key: outcome.version, inherited, result: outcome.result, stamp: outcome.stamp });
   });
 
   const authorsFile = path.join(root, AUTHORS_FILE);
   const { profiles: authorProfiles, lines: profileLines } = await readProfiles(authorsFile, displayOf, site.baseUrl, problems);
 
   const articles: ArticleData[] = [];
-  const lines = new Map<ArticleData, ArticleLines>();
+  const articleLines: ArticleLines[] = [];
   const seenIds = new Map<string, string>();
-  // Names are NFC, as URLs are: "é.md" written decomposed and composed would be one URL.
+  // Folder and file names are NFC here, as URLs are: "é.md" written decomposed and composed
+  // would be one URL. Its section and slug name an article's URL.
   const seenUrls = new Map<string, string>();
+  const mediaPrefix = `${site.baseUrl}/${MEDIA_SEGMENT}/`;
   for (const { file, collision } of servable) {
     if (collision) {
       problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
@@ -203,8 +210,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     const article = parsed.result.article;
     if (!article || parsed.result.draft) continue;
     // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
-    const pageUrl = `${site.baseUrl}${articlePath(file.folders, slugOf(file))}`;
-    const urlUse = seenUrls.get(pageUrl);
+    const place = `${sectionKey(file.folders)}\0${slugOf(file)}`;
+    const urlUse = seenUrls.get(place);
     const idUse = seenIds.get(article.id);
     if (urlUse || idUse) {
       problems.push({
@@ -212,20 +219,22 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
         line: urlUse ? 1 : parsed.result.lines.id,
         severity: 'error',
         message: urlUse
-          ? `the URL ${pageUrl} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
+          ? `the URL ${site.baseUrl}${articlePath(file.folders, slugOf(file))} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
           : `id "${article.id}" is already used by ${idUse}`,
       });
       continue;
     }
-    seenUrls.set(pageUrl, file.display);
+    seenUrls.set(place, file.display);
     seenIds.set(article.id, file.display);
     articles.push(article);
-    lines.set(article, parsed.result.lines);
-    checkLocalMedia(article, `${site.baseUrl}/${MEDIA_SEGMENT}/`, mediaSizes, (message) => problems.push({ file: file.display, line: parsed.result.lines.enclosures, severity: 'warning', message }));
+    articleLines.push(parsed.result.lines);
+    checkLocalMedia(article, mediaPrefix, mediaSizes, (message) => problems.push({ file: file.display, line: parsed.result.lines.enclosures, severity: 'warning', message }));
   }
 
-  // Across articles: translations linked, names spelled two ways, profiles nobody uses.
-  const linesOf = (article: ArticleData) => lines.get(article) as ArticleLines;
+  // Across articles: translations linked, names spelled two ways, profiles nobody uses. Lines
+  // are looked up only for what is reported.
+  let lines: Map<ArticleData, ArticleLines> | undefined;
+  const linesOf = (article: ArticleData) => (lines ??= new Map(articles.map((a, i) => [a, articleLines[i] as ArticleLines]))).get(article) as ArticleLines;
   const add = (problem: Problem) => problems.push(problem);
   checkNames(articles, linesOf, site, add);
   for (const profile of unusedProfiles(articles, authorProfiles)) {
@@ -239,20 +248,21 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, cached };
 }
 
-/** How LoadOptions.changed tells a cached article unchanged; stats are taken in parallel, up front. */
-async function unchangedTest(options: LoadOptions, files: SourceFile[]): Promise<(file: SourceFile, cached: CachedParse) => boolean> {
+/**
+ * How LoadOptions.changed tells a cached article unchanged. Stats are taken one by one, in this
+ * thread: for a folder in the page cache that is several times faster than as many promises.
+ */
+function unchangedTest(options: LoadOptions): (file: SourceFile, cached: CachedParse) => boolean {
   const { changed, cache } = options;
   if (!cache || changed === undefined) return () => false;
   if (changed !== 'stat') return (file) => !changed.has(file.absolute);
-  const stats = new Map<string, Stats>();
-  await Promise.all(
-    files.map(async (file) => {
-      const found = await stat(file.absolute).catch(() => undefined);
-      if (found) stats.set(file.absolute, found);
-    }),
-  );
   return (file, cached) => {
-    const now = stats.get(file.absolute);
+    let now;
+    try {
+      now = statSync(file.absolute, { throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
     return now !== undefined && stampHolds(cached.stamp, now);
   };
 }
@@ -309,7 +319,8 @@ async function loadMedia(dir: string, displayOf: (absolute: string) => string, p
 }
 
 /** Warns when an article names a file of the site's media/ folder that is not there, or gives it a wrong length. */
-function checkLocalMedia(article: ArticleData, prefix: string, sizes: ReadonlyMap<string, number>, warn: (message: string) => void): void {  const linked = [
+function checkLocalMedia(article: ArticleData, prefix: string, sizes: ReadonlyMap<string, number>, warn: (message: string) => void): void {
+  const linked = [
     ...(article.enclosures ?? []).map((e) => ({ url: e.url, length: e.length as number | undefined, what: 'enclosure' })),
     ...(article.episode?.transcripts ?? []).map((t) => ({ url: t.url, length: undefined, what: 'transcript' })),
     ...(article.episode?.chapters ? [{ url: article.episode.chapters, length: undefined, what: 'chapters' }] : []),
@@ -414,22 +425,28 @@ export function displayPathsFrom(base: string): (absolute: string) => string {
 
 async function listMarkdownFiles(root: string, displayOf: (absolute: string) => string): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
-  const walk = async (dir: string, folders: string[]): Promise<void> => {
+  // Usually the articles folder is where messages are named from, or below it: a file's name is
+  // then the folder's and its key, without working out a relative path per file.
+  const rootShown = displayOf(root);
+  const rootInside = !path.isAbsolute(rootShown);
+  const walk = async (dir: string, folders: string[], keyPrefix: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const absolute = path.join(dir, entry.name);
       const name = entry.name.normalize('NFC');
+      // The name as it is on disk, not NFC: two files whose names differ only so are two entries.
+      const key = `${keyPrefix}${entry.name}`;
       if (entry.isDirectory()) {
         const isMedia = folders.length === 0 && name === MEDIA_SEGMENT;
-        if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name]);
+        if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name], `${key}/`);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
-        // The name as it is on disk, not NFC: two files whose names differ only so are two entries.
-        files.push({ folders, name, absolute, display: displayOf(absolute), key: path.relative(root, absolute).split(path.sep).join('/') });
+        const display = rootInside ? (rootShown === '' ? key : `${rootShown}/${key}`) : displayOf(absolute);
+        files.push({ folders, name, absolute, display, key });
       }
     }
   };
-  await walk(root, []);
+  await walk(root, [], '');
   return files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 

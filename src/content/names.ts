@@ -23,9 +23,16 @@ export class NameGroups {
   /** `lists`: one list of names per article (an article counts once per spelling). */
   constructor(lists: Iterable<readonly string[]>) {
     const counts = new Map<string, Map<string, number>>();
+    const nfc = new Map<string, string>();
+    const counted: string[] = [];
     for (const names of lists) {
-      // Spellings that differ only in Unicode normalization look the same: counted as one, in NFC.
-      for (const name of new Set(names.map((n) => n.normalize('NFC')))) {
+      counted.length = 0;
+      for (const written of names) {
+        // Spellings that differ only in Unicode normalization look the same: counted as one, in NFC.
+        let name = nfc.get(written);
+        if (name === undefined) nfc.set(written, (name = written.normalize('NFC')));
+        if (counted.includes(name)) continue;
+        counted.push(name);
         const slug = this.slug(name);
         if (slug === '') continue;
         let spellings = counts.get(slug);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runArticleJob, type ArticleJob, type JobOutcome } from './parse-article.js';
+import type { ArticleJob, JobOutcome } from './parse-article.js';
 
 const WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
 const BATCH = 32;
@@ -33,6 +33,9 @@ export interface JobResults {
 }
 
 export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}): Promise<JobResults> {
+  if (jobs.length === 0) return { outcomes: [], threads: 0 };
+  // Loaded when there is something to parse: a start from the cache needs no Markdown renderer.
+  const { runArticleJob } = await import('./parse-article.js');
   const workers = Math.min(options.workers ?? availableParallelism() - 1, Math.floor(jobs.length / BATCH));
   const canUseWorkers = WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT));
   if (jobs.length < (options.threshold ?? PARALLEL_THRESHOLD) || workers < 1 || !canUseWorkers) {

@@ -23,7 +23,7 @@ export type JobOutcome =
   | { kind: 'unchanged'; textHash: string; version: string; stamp?: FileStamp }
   | { kind: 'unreadable'; message: string };
 
-export function articleVersion(context: string, textHash: string): string {
+function articleVersion(context: string, textHash: string): string {
   return hash(`${context}\0${textHash}`);
 }
 

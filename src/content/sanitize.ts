@@ -9,8 +9,6 @@
  */
 import sanitizeHtml from 'sanitize-html';
 
-export const DEFAULT_EMBED_HOSTS: readonly string[] = ['youtube-nocookie.com', 'player.vimeo.com'];
-
 const TEXT_ELEMENTS = [
   'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's',
   'del', 'ins', 'mark', 'small', 'sub', 'sup', 'abbr', 'cite', 'q', 'dfn', 'kbd', 'samp', 'var', 'time', 'span', 'div',

@@ -7,10 +7,12 @@ import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/d
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { slugOf } from '../urls/paths.js';
 import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
-import { DEFAULT_EMBED_HOSTS } from './sanitize.js';
 import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
 import type { Edition, SiteSettings } from './model.js';
+
+/** Whose https iframes articles may embed unless the site says otherwise (`embed_hosts`). */
+export const DEFAULT_EMBED_HOSTS: readonly string[] = ['youtube-nocookie.com', 'player.vimeo.com'];
 
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',

@@ -131,7 +131,7 @@ export interface FeedDocument<Item extends FeedItem = FeedItem> {
   archive: boolean;
   /** Entries deleted lately (RFC 6721), announced in Atom. */
   tombstones: Array<{ id: string; deleted: OffsetInstant }>;
-  items: Item[];
+  items: readonly Item[];
   content: ContentMode;
   /** Square, small: Atom icon, JSON Feed favicon. */
   icon?: string;

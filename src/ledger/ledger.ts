@@ -107,19 +107,26 @@ export class Ledger {
   static parse(text: string): { ledger: Ledger; problems: LedgerProblem[] } {
     const ledger = new Ledger();
     const problems: LedgerProblem[] = [];
+    // A run stamps many records with one instant: each distinct one is read once.
+    const instants = new Map<string, number | undefined>();
+    const instant = (text: string | undefined): number | undefined => {
+      if (text === undefined) return undefined;
+      if (!instants.has(text)) instants.set(text, parseInstant(text));
+      return instants.get(text);
+    };
     text.split('\n').forEach((raw, index) => {
       const line = index + 1;
       const text = raw.replace(/\r$/, '');
       if (text.trim() === '' || text.startsWith('#')) return;
       const [kind, ...fields] = text.split('\t');
-      const problem = ledger.readRecord(kind ?? '', fields);
+      const problem = ledger.readRecord(kind ?? '', fields, instant);
       if (problem) problems.push({ line, message: problem });
     });
     return { ledger, problems };
   }
 
   /** Why a line is not a record, or undefined when it was read. */
-  private readRecord(kind: string, fields: string[]): string | undefined {
+  private readRecord(kind: string, fields: string[], parseInstant: (text: string | undefined) => number | undefined): string | undefined {
     if (fields.some((field) => !FIELD.test(field))) return 'empty field (two tabs in a row, or a tab at the end)';
     switch (kind) {
       case 'article': {

@@ -91,6 +91,9 @@ function shardName(shard: number): string {
 /** Where an article's body lies in its shard's pack file: UTF-8 bytes from `offset`. */
 type BodySpan = [offset: number, length: number];
 
+/** An article as a shard keeps it: without its body, which is in the pack. */
+type StoredArticle = Omit<ArticleData, 'html'>;
+
 /** A shard on disk: the parses with each body left out, where each body is in the pack, and the pack's name and size. */
 interface ShardFile {
   pack: string;
@@ -172,8 +175,8 @@ export class ParseCacheFolder {
     this.packs.set(shard, pack);
     for (const [source, parse, body] of file.entries) {
       if (shardOf(source) !== shard) continue;
-      const article = parse.result.article;
-      if (article && body) lazyBody(article, pack, body);
+      const article = parse.result.article as StoredArticle | undefined;
+      if (article && body) usePackedBody(article, pack, body);
       entries.set(source, parse);
     }
     return entries;
@@ -216,11 +219,13 @@ export class ParseCacheFolder {
         shardEntries.push([source, parse, undefined]);
         continue;
       }
-      const body = Buffer.from(article.html, 'utf8');
+      const { html, ...stored } = article;
+      const body = Buffer.from(html, 'utf8');
       const span: BodySpan = [offset, body.byteLength];
       bodies.push(body);
       spans.push([article, span]);
-      shardEntries.push([source, { ...parse, result: { ...parse.result, article: { ...article, html: '' } } }, span]);
+      // The shard's type says html is there: it is added back, read from the pack, when the shard is read.
+      shardEntries.push([source, { ...parse, result: { ...parse.result, article: stored as ArticleData } }, span]);
       offset += body.byteLength;
     }
     // The pack first: a shard file never names a pack that is not there yet.
@@ -233,7 +238,7 @@ export class ParseCacheFolder {
     writeCacheFile<ShardFile>(binFile, { pack: packName, packBytes: offset, entries: shardEntries });
     const pack = new Pack(openSync(packFile, 'r'));
     this.packs.set(shard, pack);
-    for (const [article, span] of spans) lazyBody(article, pack, span);
+    for (const [article, span] of spans) usePackedBody(article, pack, span);
   }
 
   /** Deletes the shard's packs but `keep` (files still open here or elsewhere stay readable until closed). */
@@ -251,23 +256,45 @@ export class ParseCacheFolder {
   }
 }
 
-/** Makes `article.html` read its bytes from the pack at each use, so that no body stays in memory. */
-function lazyBody(article: ArticleData, pack: Pack, [offset, length]: BodySpan): void {
-  Object.defineProperty(article, 'html', {
-    configurable: true,
-    enumerable: true,
-    get: () => {
-      if (pack.closed) throw new Error('the cache this article was read from is closed');
-      const bytes = Buffer.allocUnsafe(length);
-      let read = 0;
-      while (read < length) {
-        const got = readSync(pack.fd, bytes, read, length - read, offset + read);
-        if (got === 0) throw new Error('a pack file of the cache was cut short: delete the cache folder');
-        read += got;
-      }
-      return utf8.decode(bytes);
-    },
-  });
+/** Where an article of the cache finds its body: a property of its own, so that a copy of its properties finds it too. */
+const PACKED_BODY = Symbol('body in a pack');
+
+interface PackedBody {
+  pack: Pack;
+  span: BodySpan;
+}
+
+/**
+ * `article.html` of a cached article: its bytes are read from the pack at each use, so that no body
+ * stays in memory. One getter for every article, so that they all keep one shape (a getter per
+ * object, or turning a data property into a getter, makes V8 keep each article as a slow
+ * dictionary, which measured slower in every pass over the articles).
+ */
+function readPackedBody(this: { [PACKED_BODY]?: PackedBody }): string {
+  const packed = this[PACKED_BODY];
+  if (!packed) throw new Error('an article of the cache has lost its body');
+  const { pack, span: [offset, length] } = packed;
+  if (pack.closed) throw new Error('the cache this article was read from is closed');
+  const bytes = Buffer.allocUnsafe(length);
+  let read = 0;
+  while (read < length) {
+    const got = readSync(pack.fd, bytes, read, length - read, offset + read);
+    if (got === 0) throw new Error('a pack file of the cache was cut short: delete the cache folder');
+    read += got;
+  }
+  return utf8.decode(bytes);
+}
+
+/**
+ * Makes an article's `html` its body in the pack: an article read from a shard (which has no
+ * `html`), or one parsed in this process, whose body is dropped once written (turning its data
+ * property into a getter makes it a slow object; only articles parsed here, fewer than those
+ * read, are).
+ */
+function usePackedBody(article: StoredArticle, pack: Pack, span: BodySpan): void {
+  const packed: PackedBody = { pack, span };
+  Object.defineProperty(article, PACKED_BODY, { configurable: true, value: packed });
+  Object.defineProperty(article, 'html', { configurable: true, enumerable: true, get: readPackedBody });
 }
 
 /** A file `build` wrote: what it was made from, its bytes as written, and what its headers come from. */

@@ -12,7 +12,7 @@ import { EntryCache } from '../feeds/entries.js';
 import { maxAgeUntil, representationHeaders } from '../http/headers.js';
 import { prepareResource } from '../publish/render.js';
 import type { ResourceClock } from '../publish/publication.js';
-import { etagOfDigest, responseFacts } from '../publish/store.js';
+import { etagOfDigest, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
@@ -144,7 +144,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
     // match the subscription documents, and rules number 100 at most (Cloudflare). Nor can they
     // count down to a scheduled change: max-age runs no further than it from the build on.
-    headerRules.add(urlPath, representationHeaders({ ...built.facts, maxAge: staticMaxAge }));
+    headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge });
     progress?.(i + 1, resources.length);
   }
   let deleted = 0;
@@ -250,14 +250,23 @@ function writeAll(fd: number, views: Uint8Array[]): number {
  */
 class HeaderRules {
   private readonly rules = new Map<string, Record<string, string>>();
+  /** The facts already seen under each pattern, as splat templates: most files add nothing new. */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly basePath: string) {}
 
   /** `path`: site-relative and percent-encoded, as served. */
-  add(path: string, headers: Record<string, string>): void {
+  add(path: string, facts: ResponseFacts): void {
     const { pattern, splat } = patternOf(path);
     // The self link names the path: the host fills in the part the splat matched.
-    const template = splat === undefined ? headers : Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value.replaceAll(`/${splat}/`, '/:splat/')]));
+    const templated = (value: string) => (splat === undefined ? value : value.replaceAll(`/${splat}/`, '/:splat/'));
+    const signature = `${pattern}\n${Object.entries(facts)
+      .map(([name, value]) => `${name}=${templated(String(value))}`)
+      .join('\n')}`;
+    if (this.seen.has(signature)) return;
+    this.seen.add(signature);
+    const headers = representationHeaders(facts);
+    const template = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, templated(value)]));
     const known = this.rules.get(pattern);
     if (!known) this.rules.set(pattern, template);
     else if (JSON.stringify(known) !== JSON.stringify(template)) {

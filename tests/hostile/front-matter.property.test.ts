@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/parse-article.js';
 import type { ArticleData, SiteData, SiteSettings } from '../../src/content/model.js';
-import { DEFAULT_EMBED_HOSTS } from '../../src/content/sanitize.js';
+import { DEFAULT_EMBED_HOSTS } from '../../src/content/settings.js';
 import { renderResource } from '../../src/publish/render.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { chunksToText } from '../helpers/chunks.js';
