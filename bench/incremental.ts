@@ -8,7 +8,7 @@
  * sliding pages that archives replaced would have rewritten: every page, in every format, of every
  * scope the article joins (a new item shifts each page by one).
  *
- *   npx tsx bench/incremental.ts           (BENCH_INCREMENTAL_SIZES=10000)
+ *   npx tsx bench/incremental.ts           (BENCH_INCREMENTAL_SIZES=10000,100000)
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { ensureCorpus } from './corpus.js';
 import { timed } from './build.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SIZES = (process.env.BENCH_INCREMENTAL_SIZES ?? '10000').split(',').map(Number);
+const SIZES = (process.env.BENCH_INCREMENTAL_SIZES ?? '10000,100000').split(',').map(Number);
 const OUT_ROOT = process.env.BENCH_OUT ?? '/tmp';
 
 interface Run {

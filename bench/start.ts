@@ -6,7 +6,7 @@
  * Incremental: with `serve --watch` on the same corpus, the time from rewriting one article to
  * its section feed showing the edit, next to the time to the first byte of an unchanged feed.
  *
- *   npx tsx bench/start.ts                 (BENCH_START_SIZES=10000; 10000,100000 for both)
+ *   npx tsx bench/start.ts                 (BENCH_START_SIZES=10000,100000)
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { ensureCorpus } from './corpus.js';
 import { startFeedgen } from './serve.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SIZES = (process.env.BENCH_START_SIZES ?? '10000').split(',').map(Number);
+const SIZES = (process.env.BENCH_START_SIZES ?? '10000,100000').split(',').map(Number);
 
 async function firstByte(url: string): Promise<void> {
   for (;;) {

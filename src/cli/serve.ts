@@ -1,11 +1,14 @@
+import { DEFAULT_MAX_BYTES } from '../publish/store.js';
 import { startNodeServer } from '../runtimes/node.js';
-import { helpText, parse, portNumber, type Command } from './args.js';
+import { UsageError, helpText, parse, portNumber, type Command } from './args.js';
 import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, cacheDirOf, nowOf } from './site.js';
+
+const MIB = 1024 * 1024;
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT] [--no-cache]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT] [--no-cache] [--memory MIB]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
@@ -14,6 +17,7 @@ export const serveCommand: Command = {
     '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
     ...CACHE_OPTION_HELP,
     `${NOW_OPTION_HELP}; a fixed now never reaches a scheduled change`,
+    `--memory MIB     rendered bytes kept in memory, least recently used out (default ${DEFAULT_MAX_BYTES / MIB})`,
     '-h, --help       show this help',
   ],
   async run(argv, io) {
@@ -25,6 +29,7 @@ export const serveCommand: Command = {
       watch: { type: 'boolean' },
       ...CACHE_OPTIONS,
       now: { type: 'string' },
+      memory: { type: 'string' },
     });
     if (values.help) {
       io.out(helpText(this));
@@ -39,6 +44,7 @@ export const serveCommand: Command = {
       now: nowOf(values),
       displayFrom: process.cwd(),
       cacheDir: cacheDirOf(values),
+      memoryBytes: values.memory === undefined ? undefined : mebibytes(values.memory) * MIB,
       log: (line) => io.err(`${line}\n`),
     });
     const stop = () => {
@@ -49,3 +55,8 @@ export const serveCommand: Command = {
     return new Promise<number>(() => {});
   },
 };
+
+function mebibytes(value: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new UsageError(`--memory must be a whole number of MiB from 1, not "${value}"`);
+  return Number(value);
+}

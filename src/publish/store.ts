@@ -81,6 +81,14 @@ export interface StoreOptions {
   clock?: ResourceClock;
 }
 
+/**
+ * Bodies a server keeps by default; their compressed copies come on top (a fifth to a third of
+ * them). A body that was let go is rendered again when asked for. Measured on a crawl of every URL
+ * of a 100,000-article site: with 256 MiB the server grew past 1.6 GiB resident, with 64 MiB it
+ * peaked at 1.16 GiB (from 0.79 GiB after start).
+ */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Articles whose feed entries a server keeps rendered: the ones on the pages aggregators poll. */
 const SERVER_ENTRY_CAPACITY = 5000;
 
@@ -111,7 +119,7 @@ export class RepresentationStore {
     readonly snapshot: SiteSnapshot,
     options: StoreOptions = {},
   ) {
-    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.resourceClock = options.clock;
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);

@@ -275,15 +275,18 @@ function readPackedBody(this: { [PACKED_BODY]?: PackedBody }): string {
   if (!packed) throw new Error('an article of the cache has lost its body');
   const { pack, span: [offset, length] } = packed;
   if (pack.closed) throw new Error('the cache this article was read from is closed');
-  const bytes = Buffer.allocUnsafe(length);
+  if (scratch.byteLength < length) scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.byteLength));
   let read = 0;
   while (read < length) {
-    const got = readSync(pack.fd, bytes, read, length - read, offset + read);
+    const got = readSync(pack.fd, scratch, read, length - read, offset + read);
     if (got === 0) throw new Error('a pack file of the cache was cut short: delete the cache folder');
     read += got;
   }
-  return utf8.decode(bytes);
+  return utf8.decode(scratch.subarray(0, length));
 }
+
+/** Bodies are read into one buffer, decoded at once: a buffer per read measured as costly as the reads under a crawl. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * Makes an article's `html` its body in the pack: an article read from a shard (which has no

@@ -169,3 +169,25 @@ describe('WebSub', () => {
     server = await startServer(articlesDir, 'https://feeds.example.com', { now: () => NOW });
   });
 });
+
+describe('a 304', () => {
+  it('compresses nothing: only a 200 needs the compressed body, made once for every later 200', async () => {
+    const { createApp } = await import('../../src/http/app.js');
+    const { RepresentationStore } = await import('../../src/publish/store.js');
+    const { SiteSnapshot } = await import('../../src/site/snapshot.js');
+    const { loadSite } = await import('../../src/content/load.js');
+    const { data } = await loadSite(articlesDir);
+    const store = new RepresentationStore(new SiteSnapshot(data as NonNullable<typeof data>));
+    let compressions = 0;
+    const app = createApp({ site: () => store, compress: (body) => (compressions++, body) });
+    const request = (headers: Record<string, string>) => app.fetch(new Request('https://feeds.example.com/news/rss.xml', { headers: { 'accept-encoding': 'gzip', ...headers } }));
+    const etag = (await request({ 'accept-encoding': 'identity' })).headers.get('etag') ?? '';
+    const notModified = await request({ 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('etag')).toBe(`${etag.slice(0, -1)}-gzip"`);
+    expect(compressions).toBe(0);
+    await (await request({})).arrayBuffer();
+    await (await request({})).arrayBuffer();
+    expect(compressions).toBe(1);
+  });
+});

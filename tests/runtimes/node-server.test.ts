@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serveCommand } from '../../src/cli/serve.js';
 import { startNodeServer } from '../../src/runtimes/node.js';
 import { article, writeArticles } from '../helpers/articles.js';
 
@@ -20,5 +21,39 @@ describe('serve on an ephemeral port', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('serve --memory', () => {
+  it('keeps at most that many bytes of bodies: a feed let go is rendered again, with the same bytes and validators', async () => {
+    const dir = await writeArticles({
+      '_index.md': '---\ntitle: Budget\nbase_url: https://example.com\ntimezone: UTC\n---\n',
+      'news/one.md': article('title: One\ndate: 2020-01-01 10:00'),
+      'sport/two.md': article('title: Two\ndate: 2020-01-02 10:00'),
+    });
+    const server = await startNodeServer({ articlesDir: dir, port: 0, host: '127.0.0.1', log: () => {}, memoryBytes: 1 });
+    try {
+      const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'identity', ...headers } });
+      const first = await get('/news/rss.xml');
+      const firstBody = await first.text();
+      const rendersAfterFirst = server.store().renders;
+      // Another feed takes the only room there is; the first one is let go.
+      await (await get('/sport/rss.xml')).text();
+      const again = await get('/news/rss.xml');
+      expect(await again.text()).toBe(firstBody);
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+      expect(again.headers.get('last-modified')).toBe(first.headers.get('last-modified'));
+      expect(server.store().renders).toBe(rendersAfterFirst + 2);
+      const conditional = await get('/news/rss.xml', { 'if-none-match': first.headers.get('etag') ?? '' });
+      expect(conditional.status).toBe(304);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a budget that is not a whole number of MiB from 1', async () => {
+    const io = { out: () => {}, err: () => {}, stdin: process.stdin, isTTY: false };
+    await expect(serveCommand.run(['--memory', '0'], io)).rejects.toThrow('--memory must be a whole number of MiB from 1, not "0"');
+    await expect(serveCommand.run(['--memory', '1.5'], io)).rejects.toThrow('--memory must be');
   });
 });

@@ -50,11 +50,14 @@ interface Variant {
   browserView: boolean;
 }
 
-/** Everything about one variant that does not depend on the request, computed once. */
+/**
+ * Everything about one variant that does not depend on the request, computed once; its body (and
+ * the headers that count it) only when a 200 first needs it: a 304 never compresses anything.
+ */
 interface PreparedVariant {
-  body: Uint8Array;
-  ok: Record<string, string>;
+  wanted: Variant;
   notModified: Record<string, string>;
+  ok?: { body: Uint8Array; headers: Record<string, string> };
 }
 
 interface Prepared {
@@ -99,7 +102,8 @@ export class Responder {
     // Only while a change is pending, and only when it comes sooner than max-age would run.
     const capped = maxAgeCap !== undefined && maxAgeCap < representation.maxAge;
     if (outcome === 'not-modified') return new Response(null, { status: 304, headers: capped ? withCap(variant.notModified, maxAgeCap) : variant.notModified });
-    return new Response(request.method === 'HEAD' ? null : variant.body, { status: 200, headers: capped ? withCap(variant.ok, maxAgeCap) : variant.ok });
+    const ok = this.ok(representation, prepared, variant);
+    return new Response(request.method === 'HEAD' ? null : ok.body, { status: 200, headers: capped ? withCap(ok.headers, maxAgeCap) : ok.headers });
   }
 
   private compresses(representation: Representation): boolean {
@@ -132,20 +136,20 @@ export class Responder {
     const key = variantKey(wanted);
     let variant = prepared.variants.get(key);
     if (!variant) {
-      const { coding } = wanted;
-      const body = coding && this.options.compress ? this.compressed(representation, prepared, coding, this.options.compress) : representation.body;
-      const ok: Record<string, string> = {
-        ...representationHeaders(representation),
-        etag: variantEtag(representation.etag, wanted),
-        'content-length': String(body.byteLength),
-      };
-      if (wanted.browserView) Object.assign(ok, browserViewHeaders(ok['content-type'] ?? '', ok['cache-control'] ?? ''));
-      if (representation.lastModified !== undefined) ok['last-modified'] = formatHttpDate(representation.lastModified);
-      if (coding) ok['content-encoding'] = coding;
-      variant = { body, ok, notModified: notModifiedHeaders((name) => ok[name]) };
+      const headers = variantHeaders(representation, wanted);
+      variant = { wanted, notModified: notModifiedHeaders((name) => headers[name]) };
       prepared.variants.set(key, variant);
     }
     return variant;
+  }
+
+  private ok(representation: Representation, prepared: Prepared, variant: PreparedVariant): NonNullable<PreparedVariant['ok']> {
+    if (!variant.ok) {
+      const { coding } = variant.wanted;
+      const body = coding && this.options.compress ? this.compressed(representation, prepared, coding, this.options.compress) : representation.body;
+      variant.ok = { body, headers: variantHeaders(representation, variant.wanted, body.byteLength) };
+    }
+    return variant.ok;
   }
 
   private compressed(representation: Representation, prepared: Prepared, coding: ContentCoding, compress: Compressor): Uint8Array {
@@ -153,6 +157,16 @@ export class Responder {
     if (!body) prepared.coded.set(coding, (body = compress(representation.body, coding)));
     return body;
   }
+}
+
+/** A variant's headers; Content-Length only for a 200, which knows its body. */
+function variantHeaders(representation: Representation, wanted: Variant, contentLength?: number): Record<string, string> {
+  const headers: Record<string, string> = { ...representationHeaders(representation), etag: variantEtag(representation.etag, wanted) };
+  if (contentLength !== undefined) headers['content-length'] = String(contentLength);
+  if (wanted.browserView) Object.assign(headers, browserViewHeaders(headers['content-type'] ?? '', headers['cache-control'] ?? ''));
+  if (representation.lastModified !== undefined) headers['last-modified'] = formatHttpDate(representation.lastModified);
+  if (wanted.coding) headers['content-encoding'] = wanted.coding;
+  return headers;
 }
 
 function withCap(headers: Record<string, string>, seconds: number): Record<string, string> {
