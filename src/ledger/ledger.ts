@@ -126,7 +126,7 @@ export class Ledger {
   }
 
   /** Why a line is not a record, or undefined when it was read. */
-  private readRecord(kind: string, fields: string[], parseInstant: (text: string | undefined) => number | undefined): string | undefined {
+  private readRecord(kind: string, fields: string[], instant: (text: string | undefined) => number | undefined): string | undefined {
     if (fields.some((field) => !FIELD.test(field))) return 'empty field (two tabs in a row, or a tab at the end)';
     switch (kind) {
       case 'article': {
@@ -134,9 +134,9 @@ export class Ledger {
         const [key, published, id, url, contentHash, deleted] = scheduled ? fields.slice(0, -1) : fields;
         const count = fields.length - (scheduled ? 1 : 0);
         if (count < 5 || count > 6) return `an article record has 5 or 6 fields after "article", not ${fields.length}`;
-        const publishedMs = parseInstant(published);
+        const publishedMs = instant(published);
         if (publishedMs === undefined) return `"${published}" is not an instant such as 2026-11-30T01:20:00Z`;
-        const deletedMs = parseInstant(deleted);
+        const deletedMs = instant(deleted);
         if (deleted !== undefined && deletedMs === undefined) return `"${deleted}" is not an instant such as 2026-11-30T01:20:00Z`;
         if (this.articles.has(key as string)) return `article "${key}" is recorded twice`;
         const record: ArticleRecord = { key: key as string, published: publishedMs, id: id as string, url: url as string, contentHash: contentHash as string };
@@ -148,7 +148,7 @@ export class Ledger {
       case 'resource': {
         const [path, since, hash] = fields;
         if (fields.length !== 3) return `a resource record has 3 fields after "resource", not ${fields.length}`;
-        const sinceMs = parseInstant(since);
+        const sinceMs = instant(since);
         if (sinceMs === undefined) return `"${since}" is not an instant such as 2026-11-30T01:20:00Z`;
         if (!path?.startsWith('/')) return `"${path}" is not a site path (it starts with "/")`;
         if (this.resources.has(path)) return `resource "${path}" is recorded twice`;

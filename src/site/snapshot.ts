@@ -95,6 +95,8 @@ export class SiteSnapshot {
   readonly site: SiteSettings;
   readonly root: Scope;
   private readonly scopes = new Map<string, Scope>();
+  /** See scopesOf. */
+  private readonly sectionScopes = new Map<string, Scope[]>();
   private readonly articles = new Map<string, ArticleData>();
   private readonly collections: Record<CollectedKind, Scope[]> = { tag: [], author: [], edition: [] };
   private readonly media = new Map<string, MediaFile>();
@@ -140,21 +142,14 @@ export class SiteSnapshot {
     for (const group of sortedGroups(authors)) this.addAuthor(group, profiles.get(group.slug));
 
     // Items go to their scopes newest first; places, once for all scopes, in publication order.
-    const places: Array<{ placed: Placed; scopes: Scope[] }> = [];
-    const sectionScopes = new Map<string, Scope[]>();
-    const scopesOfSection = (section: readonly string[]): Scope[] => {
-      const key = sectionKey(section);
-      let scopes = sectionScopes.get(key);
-      if (!scopes) sectionScopes.set(key, (scopes = this.scopesOf(section)));
-      return scopes;
-    };
+    const places: Array<{ placed: Placed; scopes: readonly Scope[] }> = [];
     const editionScopes = this.bySlug('edition');
     const tagScopes = this.bySlug('tag');
     const authorScopes = this.bySlug('author');
     for (const article of newestFirst) {
       const key = articleKey(article);
       this.articles.set(key, article);
-      const scopes = [...scopesOfSection(article.section)];
+      const scopes = [...this.scopesOf(article.section)];
       for (const slug of article.editions) this.addTo(scopes, editionScopes.get(slug));
       if (tags) for (const slug of tags.slugsOf(article.tags)) this.addTo(scopes, tagScopes.get(slug));
       for (const slug of authors.slugsOf(authorNames(article))) this.addTo(scopes, authorScopes.get(slug));
@@ -163,7 +158,7 @@ export class SiteSnapshot {
     }
     const tombstoneFrom = this.now - data.site.tombstoneDays * 86_400_000;
     for (const gone of publication?.departed ?? []) {
-      const scopes = scopesOfSection(gone.key.split('/').slice(0, -1));
+      const scopes = this.scopesOf(gone.key.split('/').slice(0, -1));
       places.push({ placed: { published: gone.published, key: gone.key }, scopes });
       if (gone.deleted < tombstoneFrom || gone.deleted > this.now) continue;
       for (const scope of scopes) scope.tombstones.push({ id: gone.id, deleted: gone.deleted });
@@ -184,12 +179,17 @@ export class SiteSnapshot {
     if (scope && !scopes.includes(scope)) scopes.push(scope);
   }
 
-  /** The site and every section from the top down to `section`, those that exist. */
-  private scopesOf(section: readonly string[]): Scope[] {
-    const scopes: Scope[] = [];
-    for (let depth = 0; depth <= section.length; depth++) {
-      const scope = this.scopes.get(sectionKey(section.slice(0, depth)));
-      if (scope) scopes.push(scope);
+  /** The site and every section from the top down to `section`, those that exist (worked out once per section). */
+  private scopesOf(section: readonly string[]): readonly Scope[] {
+    const key = sectionKey(section);
+    let scopes = this.sectionScopes.get(key);
+    if (!scopes) {
+      scopes = [];
+      for (let depth = 0; depth <= section.length; depth++) {
+        const scope = this.scopes.get(sectionKey(section.slice(0, depth)));
+        if (scope) scopes.push(scope);
+      }
+      this.sectionScopes.set(key, scopes);
     }
     return scopes;
   }
@@ -343,26 +343,28 @@ export class SiteSnapshot {
 }
 
 /**
- * Oldest first by publication, then by date, then by key. Sorting numbers read once into an array
- * and comparing them is several times faster at 100k articles than reading each object's fields
- * in every comparison.
+ * Sorts by comparing positions: the numbers compared are read once into arrays, which is several
+ * times faster at 100k articles than reading each object's fields in every comparison.
  */
-function sortedByPublication<T extends { placed: Placed }>(places: T[]): T[] {
+function sortedByPosition<T>(items: readonly T[], compare: (a: number, b: number) => number): T[] {
+  return items
+    .map((_, i) => i)
+    .sort(compare)
+    .map((i) => items[i] as T);
+}
+
+/** Oldest first by publication, then by date, then by key. */
+function sortedByPublication<T extends { placed: Placed }>(places: readonly T[]): T[] {
   const published = places.map(({ placed }) => placed.published);
   const dates = places.map(({ placed }) => placed.article?.published.epochMs ?? placed.published);
-  const order = places.map((_, i) => i);
-  order.sort((a, b) => (published[a] as number) - (published[b] as number) || (dates[a] as number) - (dates[b] as number) || compareKeys((places[a] as T).placed.key, (places[b] as T).placed.key));
-  return order.map((i) => places[i] as T);
+  return sortedByPosition(places, (a, b) => (published[a] as number) - (published[b] as number) || (dates[a] as number) - (dates[b] as number) || compareKeys((places[a] as T).placed.key, (places[b] as T).placed.key));
 }
 
-/** Newest first by `date`, ties by id, sorted as sortedByPublication is. */
+/** Newest first by `date`, ties by id. */
 function sortedNewestFirst(articles: readonly ArticleData[]): ArticleData[] {
   const dates = articles.map((article) => article.published.epochMs);
-  const order = articles.map((_, i) => i);
-  order.sort((a, b) => (dates[b] as number) - (dates[a] as number) || compareKeys((articles[a] as ArticleData).id, (articles[b] as ArticleData).id));
-  return order.map((i) => articles[i] as ArticleData);
+  return sortedByPosition(articles, (a, b) => (dates[b] as number) - (dates[a] as number) || compareKeys((articles[a] as ArticleData).id, (articles[b] as ArticleData).id));
 }
-
 
 /** The latest instant anything in `items` was published or updated. */
 export function lastModified(items: ReadonlyArray<Pick<FeedItem, 'published' | 'updated'>>): OffsetInstant | undefined {
