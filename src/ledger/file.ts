@@ -4,23 +4,60 @@
  * leaves the old file or the new one, and two processes at once (`serve --watch` while `build`
  * runs) lose no entry.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { Ledger, type LedgerProblem } from './ledger.js';
 
-export type LedgerRead = { ok: true; ledger: Ledger; text: string } | { ok: false; problems: LedgerProblem[] };
+/** `digest`: textDigest of the file as read ('' when there is none). */
+export type LedgerRead = { ok: true; ledger: Ledger; digest: string } | { ok: false; problems: LedgerProblem[] };
 
 /** A missing file is a fresh site: an empty ledger. */
 export function readLedger(file: string): LedgerRead {
-  let text: string;
+  let bytes: Buffer;
+  let identity: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const fd = openSync(file, 'r');
+    try {
+      identity = identityOf(fstatSync(fd));
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, ledger: new Ledger(), text: '' };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const ledger = new Ledger();
+      lastSeen.set(ledger, ABSENT);
+      return { ok: true, ledger, digest: '' };
+    }
     return { ok: false, problems: [{ line: 1, message: `cannot read the ledger: ${(error as Error).message}` }] };
   }
-  const { ledger, problems } = Ledger.parse(text);
-  ledger.savedText = text;
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger, text };
+  const { ledger, problems } = Ledger.parse(bytes);
+  const digest = textDigest(bytes);
+  ledger.savedDigest = digest;
+  lastSeen.set(ledger, identity);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger, digest };
+}
+
+/**
+ * The file each ledger was read from or last written as. Every write renames a new file into
+ * place, so while the file keeps this identity nobody else has written it, and saving has nothing
+ * to merge: at 100,000 articles, reading it back took more memory than anything else a server does.
+ */
+const lastSeen = new WeakMap<Ledger, string>();
+const ABSENT = 'absent';
+
+function identityOf(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+function identityOfFile(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? identityOf(stats) : ABSENT;
+}
+
+/** Equal digests, equal texts: what is compared instead of keeping a ledger's whole text. */
+function textDigest(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 const LOCK_WAIT_MS = 10_000;
@@ -32,19 +69,28 @@ const STALE_LOCK_MS = 30_000;
  * nothing) when the file on disk has become unreadable, which a person must look at.
  */
 export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true } | { ok: false; problems: LedgerProblem[] }> {
+  let text = ledger.serialize();
   // Nothing learnt since it was read: the file, whoever wrote it last, holds all this process knows.
-  if (ledger.serialize() === ledger.savedText) return { ok: true };
+  if (textDigest(text) === ledger.savedDigest) return { ok: true };
   const lock = `${file}.lock`;
   await acquire(lock);
   try {
-    const current = readLedger(file);
-    if (!current.ok) return current;
-    ledger.mergeFrom(current.ledger);
-    const text = ledger.serialize();
-    ledger.savedText = text;
-    // Nothing new: the file (and a checkout holding it) stays untouched.
-    if (text === current.text) return { ok: true };
+    if (identityOfFile(file) !== lastSeen.get(ledger)) {
+      const current = readLedger(file);
+      if (!current.ok) return current;
+      ledger.mergeFrom(current.ledger);
+      text = ledger.serialize();
+      // Nothing new: the file (and a checkout holding it) stays untouched.
+      if (textDigest(text) === current.digest) {
+        ledger.savedDigest = current.digest;
+        lastSeen.set(ledger, lastSeen.get(current.ledger) ?? ABSENT);
+        return { ok: true };
+      }
+    }
     writeFileAtomically(file, text);
+    ledger.savedDigest = textDigest(text);
+    // Under the lock: no other writer can have replaced it since.
+    lastSeen.set(ledger, identityOfFile(file));
     return { ok: true };
   } finally {
     rmSync(lock, { force: true });

@@ -89,6 +89,10 @@ function parseInstant(text: string | undefined): number | undefined {
 
 const FIELD = /^[^\t\n\r]+$/;
 
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const utf8 = new TextDecoder();
+
 /** HTTP dates have whole seconds: a change within the same second must still move Last-Modified. */
 function wholeSeconds(epochMs: number): number {
   return Math.floor(epochMs / 1000) * 1000;
@@ -101,10 +105,16 @@ export class Ledger {
   readonly redirects = new Map<string, string>();
   /** Records this process removed, which a merge must not bring back. */
   private readonly removed = new Set<string>();
-  /** The text this ledger was read from or last saved as: saving the same again is skipped. */
-  savedText = '';
+  /** A digest (file.ts) of the text this ledger was read from or last saved as: saving the same again is skipped. */
+  savedDigest = '';
 
-  static parse(text: string): { ledger: Ledger; problems: LedgerProblem[] } {
+  /**
+   * Each line is decoded on its own, which measured faster than splitting the whole text: the
+   * records' strings then keep their line alive, not the whole file (a substring holds its
+   * parent), and an ASCII line stays one byte a character where other lines name Chinese sections.
+   */
+  static parse(input: string | Uint8Array): { ledger: Ledger; problems: LedgerProblem[] } {
+    const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
     const ledger = new Ledger();
     const problems: LedgerProblem[] = [];
     // A run stamps many records with one instant: each distinct one is read once.
@@ -114,14 +124,18 @@ export class Ledger {
       if (!instants.has(text)) instants.set(text, parseInstant(text));
       return instants.get(text);
     };
-    text.split('\n').forEach((raw, index) => {
-      const line = index + 1;
-      const text = raw.replace(/\r$/, '');
-      if (text.trim() === '' || text.startsWith('#')) return;
+    let line = 0;
+    for (let start = 0; start < bytes.length; ) {
+      const newline = bytes.indexOf(NEWLINE, start);
+      const end = newline === -1 ? bytes.length : newline;
+      line++;
+      const text = utf8.decode(bytes.subarray(start, end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end));
+      start = end + 1;
+      if (text.trim() === '' || text.startsWith('#')) continue;
       const [kind, ...fields] = text.split('\t');
       const problem = ledger.readRecord(kind ?? '', fields, instant);
       if (problem) problems.push({ line, message: problem });
-    });
+    }
     return { ledger, problems };
   }
 

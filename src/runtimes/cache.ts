@@ -149,15 +149,16 @@ export class ParseCacheFolder {
 
   read(): ParseCache {
     const cache: ParseCache = new Map();
+    const strings = new StringPool();
     for (let shard = 0; shard < PARSE_SHARDS; shard++) {
-      const entries = this.readShard(shard);
+      const entries = this.readShard(shard, strings);
       this.onDisk.set(shard, entries);
       for (const [source, parse] of entries) cache.set(source, parse);
     }
     return cache;
   }
 
-  private readShard(shard: number): Map<string, CachedParse> {
+  private readShard(shard: number, strings: StringPool): Map<string, CachedParse> {
     const entries = new Map<string, CachedParse>();
     const file = readCacheFile<ShardFile>(this.shardFile(shard));
     if (!file) return entries;
@@ -177,6 +178,7 @@ export class ParseCacheFolder {
       if (shardOf(source) !== shard) continue;
       const article = parse.result.article as StoredArticle | undefined;
       if (article && body) usePackedBody(article, pack, body);
+      if (article) strings.share(parse, article);
       entries.set(source, parse);
     }
     return entries;
@@ -298,6 +300,33 @@ function usePackedBody(article: StoredArticle, pack: Pack, span: BodySpan): void
   const packed: PackedBody = { pack, span };
   Object.defineProperty(article, PACKED_BODY, { configurable: true, value: packed });
   Object.defineProperty(article, 'html', { configurable: true, enumerable: true, get: readPackedBody });
+}
+
+/**
+ * Deserializing gives every article its own copy of each string, the same URL three times over
+ * and "en" once per article: equal strings are made one again, which at 100,000 articles keeps
+ * tens of MiB out of a server's heap.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  private one(text: string): string {
+    const known = this.pool.get(text);
+    if (known !== undefined) return known;
+    this.pool.set(text, text);
+    return text;
+  }
+
+  share(parse: CachedParse, article: StoredArticle): void {
+    if (article.link === article.url) article.link = article.url;
+    if (article.id === article.url) article.id = article.url;
+    if (parse.textHash === article.contentHash) parse.textHash = article.contentHash;
+    if (parse.key === article.version) parse.key = article.version;
+    parse.inherited = this.one(parse.inherited);
+    article.language = this.one(article.language);
+    for (const list of [article.section, article.editions, article.tags]) for (let i = 0; i < list.length; i++) list[i] = this.one(list[i] as string);
+    for (const author of article.authors) author.name = this.one(author.name);
+  }
 }
 
 /** A file `build` wrote: what it was made from, its bytes as written, and what its headers come from. */

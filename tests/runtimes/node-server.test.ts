@@ -1,6 +1,7 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { serveCommand } from '../../src/cli/serve.js';
-import { startNodeServer } from '../../src/runtimes/node.js';
+import { compressWithZlib, startNodeServer } from '../../src/runtimes/node.js';
 import { article, writeArticles } from '../helpers/articles.js';
 
 describe('serve on an ephemeral port', () => {
@@ -20,6 +21,19 @@ describe('serve on an ephemeral port', () => {
       expect(logs).toContain(`feedgen: serving 1 articles at http://127.0.0.1:${port}/`);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('compressWithZlib', () => {
+  it('gives bodies of their own size, which a cache can keep without holding the larger buffers zlib writes into', () => {
+    for (const size of [2_000, 40_000, 400_000]) {
+      const body = new TextEncoder().encode('<item><title>A title &amp; more</title></item>\n'.repeat(size / 50));
+      const br = compressWithZlib(body, 'br');
+      const gzip = compressWithZlib(body, 'gzip');
+      for (const compressed of [br, gzip]) expect(compressed.buffer.byteLength, `${size} bytes`).toBe(compressed.byteLength);
+      expect(Buffer.compare(brotliDecompressSync(br), body)).toBe(0);
+      expect(Buffer.compare(gunzipSync(gzip), body)).toBe(0);
     }
   });
 });
