@@ -1,6 +1,6 @@
 /** The publish ledger: its text format, what it records, and its file written by two processes at once. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -153,6 +153,27 @@ describe('the ledger file', () => {
     expect((await saveLedger(file, ledger)).ok).toBe(true);
     const read = readLedger(file);
     expect(read.ok && [...read.ledger.resources.keys()]).toEqual(['/']);
+  });
+
+  it('merges what others wrote between the saves of a long-running process, whether they replaced the file or edited it in place', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-ledger-'));
+    const file = path.join(dir, '_ledger.tsv');
+    const server = readLedger(file);
+    if (!server.ok) throw new Error('unreadable');
+    const stampAndSave = async (ledger: Ledger, resource: string) => {
+      ledger.stampResource(resource, 'h', T0);
+      expect((await saveLedger(file, ledger)).ok).toBe(true);
+    };
+    await stampAndSave(server.ledger, '/a');
+    const other = readLedger(file);
+    if (!other.ok) throw new Error('unreadable');
+    await stampAndSave(other.ledger, '/b');
+    await stampAndSave(server.ledger, '/c');
+    await appendFile(file, 'resource\t/d\t2026-01-01T00:00:00Z\th\n');
+    await stampAndSave(server.ledger, '/e');
+    await stampAndSave(server.ledger, '/f');
+    const read = readLedger(file);
+    expect(read.ok && [...read.ledger.resources.keys()]).toEqual(['/a', '/b', '/c', '/d', '/e', '/f']);
   });
 
   it('loses no entry when two processes save at once, again and again', async () => {
