@@ -72,8 +72,9 @@ const STALE_LOCK_MS = 30_000;
  */
 export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true } | { ok: false; problems: LedgerProblem[] }> {
   let text = ledger.serialize();
+  let digest = textDigest(text);
   // Nothing learnt since it was read: the file, whoever wrote it last, holds all this process knows.
-  if (textDigest(text) === ledger.savedDigest) return { ok: true };
+  if (digest === ledger.savedDigest) return { ok: true };
   const lock = `${file}.lock`;
   await acquire(lock);
   try {
@@ -82,15 +83,16 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
       if (!current.ok) return current;
       ledger.mergeFrom(current.ledger);
       text = ledger.serialize();
+      digest = textDigest(text);
       // Nothing new: the file (and a checkout holding it) stays untouched.
-      if (textDigest(text) === current.digest) {
+      if (digest === current.digest) {
         ledger.savedDigest = current.digest;
         lastSeen.set(ledger, lastSeen.get(current.ledger) ?? ABSENT);
         return { ok: true };
       }
     }
     writeFileAtomically(file, text);
-    ledger.savedDigest = textDigest(text);
+    ledger.savedDigest = digest;
     // Under the lock: no other writer can have replaced it since.
     lastSeen.set(ledger, identityOfFile(file));
     return { ok: true };
