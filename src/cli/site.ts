@@ -4,7 +4,7 @@ import { displayPathsFrom, loadSite } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
-import { ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
+import { BodySpill, ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
@@ -73,7 +73,7 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
-  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat' });
+  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill() });
   const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));

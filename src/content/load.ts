@@ -23,12 +23,22 @@ import { parseFrontMatter, parseYamlFile, type FrontMatter } from './frontmatter
 import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettings } from './model.js';
 import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
-import type { ArticleJob } from './parse-article.js';
+import type { ArticleJob, JobOutcome } from './parse-article.js';
 import { hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
 import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
 
 export const INDEX_FILE = '_index.md';
+
+/**
+ * Out of memory, to be read back when rendered (runtimes/cache.ts BodySpill): the bodies of a load
+ * that parses at least `from` articles. `spill` is given each article just parsed, and returns the
+ * article that reads its body from there.
+ */
+export interface BodySpillTarget {
+  from: number;
+  spill: (article: ArticleData) => ArticleData;
+}
 
 export interface LoadOptions {
   /** --base-url: wins over the site's base_url. */
@@ -46,6 +56,8 @@ export interface LoadOptions {
   changed?: ReadonlySet<string> | 'stat';
   /** Parsing on worker threads (see parallel.ts). */
   parallel?: ParallelOptions;
+  /** Where the bodies of a large load go as articles are parsed (see BodySpillTarget). */
+  spill?: BodySpillTarget;
   /**
    * The folder whose relative paths name files in messages (the CLI: where it runs, so that a
    * terminal opens them); files outside it are named by absolute path. Default: the articles
@@ -177,7 +189,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     jobFiles.push({ key: file.key, fingerprint });
   }
   const cached = cache.size;
-  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel);
+  const { spill } = options;
+  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel, spill && jobs.length >= spill.from ? spilling(spill) : undefined);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
     const { key, fingerprint: inherited } = jobFiles[i] as { key: string; fingerprint: string };
@@ -246,6 +259,14 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
   return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, cached };
+}
+
+function spilling({ spill }: BodySpillTarget): (outcome: JobOutcome) => JobOutcome {
+  return (outcome) => {
+    const article = outcome.kind === 'parsed' ? outcome.result.article : undefined;
+    if (outcome.kind !== 'parsed' || !article) return outcome;
+    return { ...outcome, result: { ...outcome.result, article: spill(article) } };
+  };
 }
 
 /**

@@ -32,10 +32,15 @@ export interface JobResults {
   threads: number;
 }
 
-export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}): Promise<JobResults> {
+/**
+ * `settle`: applied to each outcome as it comes back, before the next batch is parsed (the loader
+ * moves a large load's bodies out of memory there).
+ */
+export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOptions = {}, settle: (outcome: JobOutcome) => JobOutcome = (outcome) => outcome): Promise<JobResults> {
   if (jobs.length === 0) return { outcomes: [], threads: 0 };
   // Loaded when there is something to parse: a start from the cache needs no Markdown renderer.
-  const { runArticleJob } = await import('./parse-article.js');
+  const { runArticleJob: parseOne } = await import('./parse-article.js');
+  const runArticleJob = (job: ArticleJob) => settle(parseOne(job));
   const workers = Math.min(options.workers ?? availableParallelism() - 1, Math.floor(jobs.length / BATCH));
   const canUseWorkers = WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT));
   if (jobs.length < (options.threshold ?? PARALLEL_THRESHOLD) || workers < 1 || !canUseWorkers) {
@@ -66,7 +71,7 @@ export async function runArticleJobs(jobs: ArticleJob[], options: ParallelOption
       };
       worker.on('message', (outcomes: JobOutcome[]) => {
         const [start] = sent.shift() as [number, ArticleJob[]];
-        outcomes.forEach((outcome, i) => (results[start + i] = outcome));
+        outcomes.forEach((outcome, i) => (results[start + i] = settle(outcome)));
         parsed = true;
         send();
       });

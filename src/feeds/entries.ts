@@ -15,6 +15,10 @@ import { escapeText } from './xml.js';
 
 const encoder = new TextEncoder();
 
+/**
+ * A map that holds `capacity` entries at most and drops the oldest first. Entries leave in the
+ * order they came, so bytes encoded into an arena of the map's own are let go slab by slab.
+ */
 class BoundedMap<K, V> extends Map<K, V> {
   constructor(private readonly capacity: number) {
     super();
@@ -32,34 +36,58 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * How many articles a build keeps per format and style. A build goes through the archives in
+ * publication order (site/resources.ts renderOrder), so an article's entries are wanted again soon
+ * after they are made, by the other scopes it is in; keeping every one instead held 1.2 GiB at
+ * 100,000 articles. At 10,000 articles everything is kept.
+ */
+export const BUILD_ENTRY_CAPACITY = 20_000;
+
+/**
+ * Where encoded entries live: `arena`, slabs shared by the entries of one map (a build, which
+ * makes entries fast and drops them in order); `own`, a buffer per entry (a server, whose entries
+ * are many fewer and made one request at a time).
+ */
+export type EntryEncoding = 'arena' | 'own';
+
 export class EntryCache {
   private readonly escaped: BoundedMap<FeedItem, Uint8Array>;
-  /** By format and the style parts it depends on, then by item. */
-  private readonly variants = new BoundedMap<string, BoundedMap<FeedItem, readonly Chunk[]>>(64);
-  private readonly encodeText: (text: string) => Uint8Array;
-  private readonly encode = (chunk: Chunk): Uint8Array => (typeof chunk === 'string' ? this.encodeText(chunk) : chunk);
+  private readonly encodeEscaped: (text: string) => Uint8Array;
+  /** By format and the style parts it depends on, then by item, with the encoder of its bytes. */
+  private readonly variants = new BoundedMap<string, { entries: BoundedMap<FeedItem, readonly Chunk[]>; encode: (chunk: Chunk) => Uint8Array }>(64);
 
   /**
-   * `capacity`: articles kept per format and style (a static build keeps all; a server, its hot
-   * ones). Only a cache that keeps everything encodes into an arena: one whose entries come and go
-   * would keep a whole slab alive for any entry still in it (measured: 184 MiB of slabs after a
+   * `capacity`: articles kept per format and style (a build: BUILD_ENTRY_CAPACITY; a server, its
+   * hot ones). An arena is one per map: a map drops its entries in the order they were encoded,
+   * so its old slabs are let go, while one arena shared by maps that fill at different rates
+   * would keep a slab alive for any entry of a slow map in it (measured: 184 MiB of slabs after a
    * crawl of a 10k-article site, for far fewer bytes of live entries).
    */
-  constructor(private readonly capacity = Infinity) {
+  constructor(
+    private readonly capacity = Infinity,
+    private readonly encoding: EntryEncoding = 'arena',
+  ) {
     this.escaped = new BoundedMap(capacity);
-    if (capacity === Infinity) {
-      const arena = new ByteArena();
-      this.encodeText = (text) => arena.encode(text);
-    } else this.encodeText = (text) => encoder.encode(text);
+    this.encodeEscaped = this.textEncoder();
+  }
+
+  private textEncoder(): (text: string) => Uint8Array {
+    if (this.encoding === 'own') return (text) => encoder.encode(text);
+    const arena = new ByteArena();
+    return (text) => arena.encode(text);
   }
 
   private escapedHtml(item: FeedItem): Uint8Array {
-    return this.escaped.obtain(item, () => this.encodeText(escapeText(item.html)));
+    return this.escaped.obtain(item, () => this.encodeEscaped(escapeText(item.html)));
   }
 
   private entry(variant: string, item: FeedItem, render: () => ReadonlyArray<string | Uint8Array>): readonly Chunk[] {
-    const entries = this.variants.obtain(variant, () => new BoundedMap(this.capacity));
-    return entries.obtain(item, () => render().map(this.encode));
+    const { entries, encode } = this.variants.obtain(variant, () => {
+      const encodeText = this.textEncoder();
+      return { entries: new BoundedMap(this.capacity), encode: (chunk: Chunk) => (typeof chunk === 'string' ? encodeText(chunk) : chunk) };
+    });
+    return entries.obtain(item, () => render().map(encode));
   }
 
   /** RSS items depend on the content mode and on whether the feed is a podcast's. */

@@ -40,7 +40,7 @@ export function utf8(mediaType: string): string {
 }
 
 /** `entries`: entries already rendered, shared across calls (see feeds/entries.ts). */
-export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0)): Rendered {
+export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): Rendered {
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
@@ -91,7 +91,7 @@ function decodeBase64(base64: string): Uint8Array {
 export type FeedResource = Extract<Resource, { kind: 'feed' }>;
 
 /** `doc`: the resource's document (buildFeedDocument), passed in by callers that already built it. */
-export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: FeedDocument, entries = new EntryCache(0)): Rendered {
+export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: FeedDocument, entries = new EntryCache(0, 'own')): Rendered {
   const { format, archive, scope } = resource;
   const rendered: Rendered = {
     contentType: utf8(FORMATS[format].mediaType),
@@ -114,7 +114,7 @@ export interface PreparedResource {
   render: () => Rendered;
 }
 
-export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0)): PreparedResource {
+export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): PreparedResource {
   switch (resource.kind) {
     case 'feed': {
       const doc = buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive);

@@ -32,6 +32,9 @@ export interface Representation extends ResponseFacts {
   lastModified?: number;
 }
 
+/** A representation less its bytes: what its response's head is made of. */
+export type RepresentationHead = Omit<Representation, 'body'>;
+
 export function responseFacts(snapshot: SiteSnapshot, rendered: Rendered): ResponseFacts {
   const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: rendered.maxAge ?? snapshot.site.cacheMaxAge, embedHosts: snapshot.site.embedHosts };
   if (rendered.hub) facts.hub = rendered.hub;
@@ -124,7 +127,7 @@ export class RepresentationStore {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.resourceClock = options.clock;
     this.previousByKey = options.previous?.byKey;
-    this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY);
+    this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY, 'own');
     this.basePath = basePathOf(snapshot.site.baseUrl);
   }
 

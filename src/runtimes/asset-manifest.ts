@@ -13,7 +13,7 @@
  * the newest version whose instant has passed, so nothing is served before its time and nothing
  * needs a redeploy to go out or be taken down.
  */
-import type { Representation, ResponseFacts } from '../publish/store.js';
+import type { Representation, RepresentationHead, ResponseFacts } from '../publish/store.js';
 import { servedFilePath } from '../urls/paths.js';
 
 const MANIFEST_FOLDER = '/_feedgen';
@@ -111,20 +111,20 @@ export class ScopeManifestBuilder {
     return this.manifest.scope;
   }
 
-  add(path: string, representation: Representation): void {
+  add(path: string, representation: RepresentationHead): void {
     this.manifest.resources[path] = this.entryOf(representation);
   }
 
   /** What changes at `from` (see ScopeChange); `archives` undefined: the scope is gone then. */
-  addChange(from: number, archives: number | undefined, resources: ReadonlyMap<string, Representation | null>): void {
+  addChange(from: number, archives: number | undefined, resources: ReadonlyMap<string, RepresentationHead | null>): void {
     const change: ScopeChange = { from, exists: archives !== undefined, archives: archives ?? 0, resources: {} };
     for (const [path, representation] of resources) change.resources[path] = representation && this.entryOf(representation);
     (this.manifest.changes ??= []).push(change);
   }
 
-  private entryOf(representation: Representation): ManifestEntry {
-    // Whatever is neither the bytes nor a validator is a fact the header policy decides from.
-    const { body: _body, etag, lastModified, ...facts } = representation;
+  private entryOf(representation: RepresentationHead): ManifestEntry {
+    // Whatever is not a validator is a fact the header policy decides from.
+    const { etag, lastModified, ...facts } = representation;
     const key = JSON.stringify(facts);
     let index = this.factsIndex.get(key);
     if (index === undefined) {

@@ -12,11 +12,12 @@
  *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (static.ts)
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import type { CachedParse, ParseCache } from '../content/load.js';
+import type { BodySpillTarget, CachedParse, ParseCache } from '../content/load.js';
 import type { ArticleData } from '../content/model.js';
 import { writeFileAtomically } from '../ledger/file.js';
 import type { ResponseFacts } from '../publish/store.js';
@@ -255,6 +256,63 @@ export class ParseCacheFolder {
   close(): void {
     for (const pack of this.packs.values()) pack.close();
     this.packs.clear();
+  }
+}
+
+/**
+ * Where a large load's bodies go as they are parsed (content/load.ts BodySpillTarget), cache or
+ * no cache: a temporary file, appended to and read back through one descriptor, whose name is
+ * removed at once where the system allows it (it then goes when the last article reading from it
+ * does).
+ */
+export class BodySpill implements BodySpillTarget {
+  private pack: Pack | undefined;
+  private offset = 0;
+  private failed = false;
+
+  /**
+   * `from`: the loads whose bodies are spilled, by articles parsed. Measured on a 100,000-article
+   * cold build: the bodies were about half of the 935 MiB the load held when it was over, and the
+   * process peaked at 2.9 GiB. Under this many, they stay in memory, which renders faster.
+   */
+  constructor(readonly from = 20_000) {}
+
+  /**
+   * An article like `article` whose body is read from the spill file; `article` itself if the file
+   * cannot be written (a full disk): the body then stays in memory, as do those after it.
+   */
+  readonly spill = (article: ArticleData): ArticleData => {
+    if (this.failed) return article;
+    const { html, ...stored } = article;
+    try {
+      const pack = (this.pack ??= this.open());
+      const length = Buffer.byteLength(html, 'utf8');
+      if (scratch.byteLength < length) scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.byteLength));
+      scratch.write(html, 0, 'utf8');
+      for (let written = 0; written < length; ) written += writeSync(pack.fd, scratch, written, length - written, this.offset + written);
+      // A new object, not `article` with its property redefined: that would make it a slow dictionary object.
+      usePackedBody(stored, pack, [this.offset, length]);
+      this.offset += length;
+      return stored as ArticleData;
+    } catch {
+      this.failed = true;
+      return article;
+    }
+  };
+
+  private open(): Pack {
+    const folder = mkdtempSync(path.join(tmpdir(), 'feedgen-bodies-'));
+    const pack = new Pack(openSync(path.join(folder, 'bodies'), 'w+'));
+    try {
+      rmSync(folder, { recursive: true });
+    } catch {
+      // Windows keeps the name of an open file: it is removed when the process exits.
+      process.once('exit', () => {
+        pack.close();
+        rmSync(folder, { recursive: true, force: true });
+      });
+    }
+    return pack;
   }
 }
 

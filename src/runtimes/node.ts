@@ -21,7 +21,7 @@ import { RepresentationStore } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
-import { ParseCacheFolder } from './cache.js';
+import { BodySpill, ParseCacheFolder } from './cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
 
 export interface NodeServerOptions {
@@ -121,7 +121,7 @@ class LiveSite {
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed });
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill() });
     if (!loaded.data) {
       this.writeCache(loaded.cache);
       this.report(loaded.problems);

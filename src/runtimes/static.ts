@@ -8,12 +8,12 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, rmdir
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
-import { EntryCache } from '../feeds/entries.js';
+import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import { maxAgeUntil, representationHeaders } from '../http/headers.js';
 import { prepareResource } from '../publish/render.js';
 import type { ResourceClock } from '../publish/publication.js';
 import { etagOfDigest, responseFacts, type ResponseFacts } from '../publish/store.js';
-import { allResources } from '../site/resources.js';
+import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
@@ -97,18 +97,17 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, option
 
 async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRecord | undefined, options: BuildOptions): Promise<BuildResult> {
   const { clock, progress } = options;
-  // Every entry is kept: each is used by up to one feed document per scope it is in, per format.
-  const entries = new EntryCache();
+  const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
   const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
-  const record: BuildRecord = new Map();
+  const builtFiles = new Array<BuiltFile>(resources.length);
   const staticMaxAge = Math.min(snapshot.site.cacheMaxAge, maxAgeUntil(snapshot.nextChange, snapshot.now) ?? Infinity);
-  let bytes = 0;
   let written = 0;
+  let done = 0;
   if (!previous) await makeFolders(files);
-  for (let i = 0; i < resources.length; i++) {
+  for (const i of renderOrder(snapshot, resources)) {
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
     // The same bytes the server sends.
@@ -139,14 +138,21 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     }
     // The ledger dates the bytes, kept or new (it may have been edited or replaced since).
     if (clock && built === before) built = { ...before, mtimeMs: redate(file, clock.since(urlPath, before.etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) };
+    builtFiles[i] = built;
+    progress?.(++done, resources.length);
+  }
+  // Recorded in the listed order, which the _headers rules follow.
+  const record: BuildRecord = new Map();
+  let bytes = 0;
+  builtFiles.forEach((built, i) => {
+    const { path: urlPath } = resources[i] as (typeof resources)[number];
     record.set(urlPath, built);
     bytes += built.size;
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
     // match the subscription documents, and rules number 100 at most (Cloudflare). Nor can they
     // count down to a scheduled change: max-age runs no further than it from the build on.
     headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge });
-    progress?.(i + 1, resources.length);
-  }
+  });
   let deleted = 0;
   for (const urlPath of previous?.keys() ?? []) {
     if (record.has(urlPath)) continue;

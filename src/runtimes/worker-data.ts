@@ -12,13 +12,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EntryCache } from '../feeds/entries.js';
+import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
 import { renderResource } from '../publish/render.js';
-import { represent, type Representation } from '../publish/store.js';
-import { allResources, homeScope } from '../site/resources.js';
+import { represent, type RepresentationHead } from '../publish/store.js';
+import { allResources, homeScope, renderOrder } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
@@ -82,23 +82,28 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
     const manifests = new Map<string, ScopeManifestBuilder>();
     for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
     const versions = new VersionTracker(snapshot);
-    // Every entry is kept, as in the static build: each is on up to one feed document per scope it is in, per format.
-    const entries = new EntryCache();
+    const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
     const resources = [...allResources(snapshot)];
     const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
     await makeFolders(files);
     let bytes = 0;
-    for (let i = 0; i < resources.length; i++) {
+    // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
+    const listed = new Array<RepresentationHead>(resources.length);
+    for (const i of renderOrder(snapshot, resources)) {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const representation = await represent(snapshot, renderResource(snapshot, resource, entries), urlPath, clock);
-      writeFileSync(files[i] as string, representation.body);
-      bytes += representation.body.byteLength;
+      const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries), urlPath, clock);
+      writeFileSync(files[i] as string, body);
+      bytes += body.byteLength;
+      listed[i] = representation;
+    }
+    listed.forEach((representation, i) => {
+      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
       const home = scopeKey(homeScope(resource));
       const manifest = manifests.get(home);
       if (!manifest) throw new Error(`${urlPath} belongs to scope "${home}", which the snapshot does not list`);
       manifest.add(urlPath, representation);
       versions.see(urlPath, home, representation);
-    }
+    });
     const changes = future ? snapshot.pending.slice(0, MAX_SCHEDULED_VERSIONS) : [];
     // The future is tried on a copy of the ledger: it records each version as the runtimes will when its instant comes.
     const ledger = future?.ledger.clone();
@@ -109,12 +114,12 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
       const versionClock = ledgerClock(ledger, () => {});
       const changed = versions.next(version);
       for (const { path: urlPath, resource } of allResources(version)) {
-        const representation = await represent(version, renderResource(version, resource, entries), urlPath, versionClock);
+        const { body, ...representation } = await represent(version, renderResource(version, resource, entries), urlPath, versionClock);
         if (!versions.see(urlPath, scopeKey(homeScope(resource)), representation)) continue;
         const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
         mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, representation.body);
-        bytes += representation.body.byteLength;
+        writeFileSync(file, body);
+        bytes += body.byteLength;
       }
       for (const [key, { archives, resources }] of changed()) {
         let manifest = manifests.get(key);
@@ -137,7 +142,7 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
 /** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */
 interface ScopeDiff {
   archives: number | undefined;
-  resources: Map<string, Representation | null>;
+  resources: Map<string, RepresentationHead | null>;
 }
 
 /**
@@ -150,7 +155,7 @@ class VersionTracker {
   private current = new Map<string, { identity: string; scope: string }>();
   private archives = new Map<string, number>();
   private seen = new Map<string, { identity: string; scope: string }>();
-  private changed = new Map<string, Map<string, Representation | null>>();
+  private changed = new Map<string, Map<string, RepresentationHead | null>>();
   private started = false;
   /** Representations written for versions after the first. */
   written = 0;
@@ -159,9 +164,8 @@ class VersionTracker {
     for (const scope of first.allScopes()) this.archives.set(scope.key, first.archiveCount(scope));
   }
 
-  see(path: string, scope: string, representation: Representation): boolean {
-    const { body: _body, ...rest } = representation;
-    const identity = JSON.stringify(rest);
+  see(path: string, scope: string, representation: RepresentationHead): boolean {
+    const identity = JSON.stringify(representation);
     this.seen.set(path, { identity, scope });
     // The first version is the base, which the manifests list as it is.
     if (!this.started || this.current.get(path)?.identity === identity) return false;
@@ -182,7 +186,7 @@ class VersionTracker {
       const archives = new Map(version.allScopes().map((scope) => [scope.key, version.archiveCount(scope)]));
       const diffs = new Map<string, ScopeDiff>();
       for (const key of new Set([...this.archives.keys(), ...archives.keys()])) {
-        const resources = this.changed.get(key) ?? new Map<string, Representation | null>();
+        const resources = this.changed.get(key) ?? new Map<string, RepresentationHead | null>();
         if (resources.size === 0 && this.archives.get(key) === archives.get(key)) continue;
         diffs.set(key, { archives: archives.get(key), resources });
       }
@@ -192,7 +196,7 @@ class VersionTracker {
     };
   }
 
-  private changedIn(scope: string): Map<string, Representation | null> {
+  private changedIn(scope: string): Map<string, RepresentationHead | null> {
     let changed = this.changed.get(scope);
     if (!changed) this.changed.set(scope, (changed = new Map()));
     return changed;

@@ -191,3 +191,15 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
     yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
 }
+
+/**
+ * The order to render `resources` in (indices into it) so that an article's feed entries are made
+ * once and used again while still kept (feeds/entries.ts): archives by where they end in the site's
+ * publication order, so that the archives of every scope holding an article come one after the
+ * other, the three formats of one archive together; then everything else, as listed.
+ */
+export function renderOrder(snapshot: SiteSnapshot, resources: ReadonlyArray<{ resource: Resource }>): number[] {
+  const ends = resources.map(({ resource }) => (resource.kind === 'feed' && resource.archive !== undefined ? snapshot.archiveEnd(resource.scope, resource.archive) : Number.MAX_SAFE_INTEGER));
+  // Array.prototype.sort is stable: equal ends keep the listed order.
+  return resources.map((_, i) => i).sort((a, b) => (ends[a] as number) - (ends[b] as number));
+}

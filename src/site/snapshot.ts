@@ -112,6 +112,8 @@ export class SiteSnapshot {
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
   private lastArchive: { scope: Scope; archive: number; items: readonly ArticleData[] } | undefined;
+  /** Each place's position in the whole site's publication order (see archiveEnd), made when first asked for. */
+  private sitePositions: Map<Placed, number> | undefined;
 
   /**
    * Only the articles live at the publication's `now` are on the site (site/schedule.ts). Without a
@@ -327,6 +329,19 @@ export class SiteSnapshot {
   /** A full archive's set of items never changes: later articles go to later archives. */
   isFullArchive(scope: Scope, archive: number): boolean {
     return archive * this.site.archiveSize <= scope.published.length;
+  }
+
+  /**
+   * Where an archive ends in the whole site's publication order: the position of its newest place.
+   * The archives of every scope that end at about one place hold about the same articles.
+   */
+  archiveEnd(scope: Scope, archive: number): number {
+    if (!this.sitePositions) {
+      this.sitePositions = new Map();
+      for (const [position, placed] of this.root.published.entries()) this.sitePositions.set(placed, position);
+    }
+    const last = scope.published[Math.min(archive * this.site.archiveSize, scope.published.length) - 1];
+    return last === undefined ? -1 : (this.sitePositions.get(last) ?? -1);
   }
 
   /** Archive `archive` (1 = the oldest), newest first like every feed. Not to be changed: the last one asked for is kept (each format asks for it in turn). */

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
@@ -59,6 +60,19 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
     expect(inProcess.problems.filter((p) => p.severity === 'error')).toHaveLength(Math.ceil(COUNT / 37));
     expect(checked.stdout.trim().split('\n')).toEqual(inProcess.problems.map(formatProblem));
   });
+
+  it('move bodies out of memory as the workers return them, read back the same (the compiled loader, whose workers run)', async () => {
+    const dir = await writeArticles(corpus(COUNT, () => false));
+    const lib = (file: string) => import(pathToFileURL(path.join(ROOT, 'lib', file)).href);
+    const compiled = (await lib('content/load.js')) as typeof import('../../src/content/load.js');
+    const { BodySpill } = (await lib('runtimes/cache.js')) as typeof import('../../src/runtimes/cache.js');
+    const spilled = await compiled.loadSite(dir, { spill: new BodySpill(COUNT) });
+    expect(spilled.threads).toBeGreaterThan(1);
+    const articles = spilled.data!.articles;
+    expect(articles.every((a) => typeof Object.getOwnPropertyDescriptor(a, 'html')?.get === 'function')).toBe(true);
+    const inProcess = await loadSite(dir, { parallel: { threshold: Infinity } });
+    expect(articles.map((a) => a.html)).toEqual(inProcess.data!.articles.map((a) => a.html));
+  }, 120_000);
 
   it('build the same bytes as a single-thread render', async () => {
     const dir = await writeArticles(corpus(COUNT, () => false));

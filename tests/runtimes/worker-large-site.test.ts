@@ -3,7 +3,7 @@
  * sections, several zones, some Chinese): every URL answered by the Worker, the Node server and the
  * static build alike, and the edges of the RFC 5005 archives too. The slowest test file (about a minute here).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +14,17 @@ import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from 
 
 const ARTICLES = 2000;
 let runtimes: Runtimes;
+let scratch: string | undefined;
 
 beforeAll(async () => {
-  const articles = await ensureCorpus(ARTICLES, await mkdtemp(path.join(tmpdir(), 'feedgen-corpus-')));
+  scratch = await mkdtemp(path.join(tmpdir(), 'feedgen-corpus-'));
+  const articles = await ensureCorpus(ARTICLES, scratch);
   runtimes = await runtimesFor(articles);
 }, 120_000);
 
 afterAll(async () => {
   await runtimes?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 describe(`Worker, Node server and static build on a generated site of ${ARTICLES} articles`, () => {

@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus } from '../../bench/corpus.js';
+import { EntryCache } from '../../src/feeds/entries.js';
+import { renderResource } from '../../src/publish/render.js';
+import { renderOrder, type Resource } from '../../src/site/resources.js';
+import { chunksToText } from '../helpers/chunks.js';
 import { membershipProblems } from '../helpers/membership.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
@@ -87,6 +91,27 @@ describe('the generated site', () => {
       expect(rendered.snapshot.scopeOfName('tag', second!)).toBe(scope);
     }
     expect(rendered.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('renders the same bytes in the order the build renders in, through an entry cache far smaller than the site', () => {
+    const { snapshot, resources } = sites[1]!.rendered!;
+    const order = renderOrder(snapshot, resources);
+    expect([...order].sort((a, b) => a - b)).toEqual(resources.map((_, i) => i));
+    // Archives first, by where they end in the site's publication order, the formats of each together.
+    const archives = order.map((i) => resources[i]!.resource).filter((r): r is Extract<Resource, { kind: 'feed' }> & { archive: number } => r.kind === 'feed' && r.archive !== undefined);
+    expect(archives.length).toBeGreaterThan(3 * 40);
+    expect(order.slice(0, archives.length).map((i) => resources[i]!.resource)).toEqual(archives);
+    const ends = archives.map((r) => snapshot.archiveEnd(r.scope, r.archive));
+    expect(ends).toEqual([...ends].sort((a, b) => a - b));
+    for (let k = 0; k < archives.length; k += 3) {
+      const three = archives.slice(k, k + 3);
+      expect(three.map((r) => r.format)).toEqual(['rss', 'atom', 'json']);
+      expect(new Set(three.map((r) => `${r.scope.key}/${r.archive}`)).size).toBe(1);
+    }
+    // Every article's entries leave the cache and are made again: the bytes are those rendered with every entry kept.
+    const entries = new EntryCache(5);
+    const differing = order.filter((i) => chunksToText(renderResource(snapshot, resources[i]!.resource, entries).chunks) !== resources[i]!.rendered.body);
+    expect(differing.map((i) => resources[i]!.path)).toEqual([]);
   });
 
   it('links its translations both ways', () => {
