@@ -263,9 +263,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
 
 function spilling({ spill }: BodySpillTarget): (outcome: JobOutcome) => JobOutcome {
   return (outcome) => {
-    const article = outcome.kind === 'parsed' ? outcome.result.article : undefined;
-    if (outcome.kind !== 'parsed' || !article) return outcome;
-    return { ...outcome, result: { ...outcome.result, article: spill(article) } };
+    if (outcome.kind !== 'parsed' || !outcome.result.article) return outcome;
+    return { ...outcome, result: { ...outcome.result, article: spill(outcome.result.article) } };
   };
 }
 
