@@ -1,8 +1,7 @@
 import { formatProblem } from '../content/model.js';
 import { REBUILD_AT_SUFFIX, buildStatic, writeRebuildAt } from '../runtimes/static.js';
-import { ledgerClock } from '../publish/publication.js';
-import { forgetBuildRecord, readBuildRecord, writeBuildRecord } from '../runtimes/cache.js';
-import { settleLedger } from '../runtimes/ledger.js';
+import { announceChanges } from '../runtimes/websub.js';
+import { forgetBuildRecord, readBuildRecord, writeBuildRecord } from '../state/cache.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, attempt, loadPublishable, parsedOn } from './site.js';
 
@@ -10,7 +9,7 @@ export const buildCommand: Command = {
   name: 'build',
   summary:
     'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. With the cache, only files whose bytes changed are written and files no longer produced are deleted. Exits 1 if any article is invalid.',
-  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--no-cache]',
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--cache DIR] [--no-cache] [--preview]',
   options: [
     ...SITE_OPTION_HELP,
     '--out DIR        output folder (default dist); a failed build leaves it as it was',
@@ -28,10 +27,15 @@ export const buildCommand: Command = {
     }
     const outDir = values.out ?? 'dist';
     const site = await loadPublishable(values);
-    const { data, ledger, snapshot, ledgerFile, now, problems, errors, cacheDir } = site;
+    const { data, history, snapshot, changes, problems, errors, cacheDir } = site;
     for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
-    if (!data || !ledger || !snapshot) {
+    if (!data || !history || !snapshot || !changes) {
       io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
+      return 1;
+    }
+    const blocked = history.blocked();
+    if (blocked) {
+      io.err(`feedgen build: ${blocked}; ${outDir} left as it was\n`);
       return 1;
     }
     const progress = io.isTTY
@@ -40,12 +44,13 @@ export const buildCommand: Command = {
           if (done === total) io.err('\n');
         }
       : undefined;
-    const changed = new Set<string>();
     const previous = cacheDir === undefined ? undefined : readBuildRecord(cacheDir, outDir);
     if (cacheDir !== undefined) forgetBuildRecord(cacheDir, outDir);
-    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, (path) => changed.add(path)), progress, previous });
+    const result = await buildStatic(snapshot, outDir, { progress, ...(previous ? { previous } : {}) });
     const cacheProblem = site.cacheProblem ?? (cacheDir === undefined ? undefined : attempt(() => writeBuildRecord(cacheDir, outDir, result.record)));
-    for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
+    for (const line of await history.save()) io.err(`${line}\n`);
+    if (!history.recording) io.err(`feedgen build: a preview (not at the site's base_url, or --preview): the ledger was read, not written\n`);
+    else for (const line of await announceChanges(snapshot, changes.since)) io.err(`${line}\n`);
     if (cacheProblem) io.err(`${cacheProblem}\n`);
     const live = snapshot.root.items.length;
     const held = data.articles.length === live ? '' : ` (${data.articles.length - live} scheduled or expired left out)`;

@@ -1,20 +1,22 @@
 import { DEFAULT_MAX_BYTES } from '../publish/store.js';
 import { startNodeServer } from '../runtimes/node.js';
 import { UsageError, helpText, parse, portNumber, type Command } from './args.js';
-import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, cacheDirOf, nowOf } from './site.js';
+import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, PREVIEW_OPTION, cacheDirOf, nowOf } from './site.js';
 
 const MIB = 1024 * 1024;
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the site (feeds, pages, OPML) from the Node server, over the same app as the Worker.',
-  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT] [--no-cache] [--memory MIB]',
+  usage: 'feedgen serve [--articles DIR] [--port N] [--host H] [--base-url URL] [--watch] [--now INSTANT] [--cache DIR] [--no-cache] [--memory MIB] [--preview]',
   options: [
     '--articles DIR   the articles folder (default ./articles)',
     '--port N         port to listen on (default $PORT, else 8787)',
     '--host H         address to listen on (default 127.0.0.1)',
     '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
     '--watch          reload when an article changes (an article an edit breaks keeps its last good version)',
+    "--preview        serve without recording history (so does any server not at the site's base_url: a loopback",
+    '                 base_url served on another port or address links to where it is served)',
     ...CACHE_OPTION_HELP,
     `${NOW_OPTION_HELP}; a fixed now never reaches a scheduled change`,
     `--memory MIB     rendered bytes kept in memory, least recently used out (default ${DEFAULT_MAX_BYTES / MIB})`,
@@ -28,6 +30,7 @@ export const serveCommand: Command = {
       'base-url': { type: 'string' },
       watch: { type: 'boolean' },
       ...CACHE_OPTIONS,
+      ...PREVIEW_OPTION,
       now: { type: 'string' },
       memory: { type: 'string' },
     });
@@ -41,6 +44,7 @@ export const serveCommand: Command = {
       host: values.host ?? '127.0.0.1',
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
+      preview: values.preview ?? false,
       now: nowOf(values),
       displayFrom: process.cwd(),
       cacheDir: cacheDirOf(values),

@@ -1,14 +1,12 @@
 /** Loading the articles folder the way every command that publishes it does, with one set of rules. */
-import path from 'node:path';
 import { displayPathsFrom, loadSite } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { publicationOf, recordArticles } from '../publish/publication.js';
-import { BodySpill, ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
-import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
-import { SiteSnapshot } from '../site/snapshot.js';
+import type { SiteSnapshot } from '../site/snapshot.js';
+import { BodySpill, ParseCacheFolder, defaultCacheDir } from '../state/cache.js';
+import type { HistoryChanges } from '../state/history.js';
+import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
 import { UsageError } from './args.js';
 
 export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
@@ -16,16 +14,27 @@ export const CACHE_OPTION_HELP = [
   '--cache DIR      the cache folder, which only saves time (default: .feedgen-cache/<name of the articles folder> beside it)',
   '--no-cache       neither read nor write the cache',
 ];
-export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, now: { type: 'string' }, ...CACHE_OPTIONS } as const;
+export const PREVIEW_OPTION = { preview: { type: 'boolean' } } as const;
+export const PREVIEW_OPTION_HELP =
+  '--preview        publish without recording history: the ledger is read, never written (so is any run whose --base-url is not the site\'s base_url)';
+export const SITE_OPTIONS = { articles: { type: 'string' }, 'base-url': { type: 'string' }, now: { type: 'string' }, ...CACHE_OPTIONS, ...PREVIEW_OPTION } as const;
 export const NOW_OPTION_HELP = '--now INSTANT    publish as of this RFC 3339 instant, e.g. 2030-01-01T08:00:00Z (default: SOURCE_DATE_EPOCH, else the clock)';
 export const SITE_OPTION_HELP = [
   '--articles DIR   the articles folder (default ./articles)',
   '--base-url URL   absolute URL the site is published at (default: base_url of articles/_index.md)',
   NOW_OPTION_HELP,
   ...CACHE_OPTION_HELP,
+  PREVIEW_OPTION_HELP,
 ];
 
-type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; now?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };
+type SiteValues = {
+  articles?: string | undefined;
+  'base-url'?: string | undefined;
+  now?: string | undefined;
+  cache?: string | undefined;
+  'no-cache'?: boolean | undefined;
+  preview?: boolean | undefined;
+};
 
 /** The cache folder the options name, or undefined with --no-cache. */
 export function cacheDirOf(values: SiteValues): string | undefined {
@@ -45,10 +54,10 @@ export function nowOf(values: { now?: string | undefined }): () => number {
 export interface PublishableSite {
   /** Only when there is no error: nothing is published from an invalid folder. */
   data?: SiteData;
-  /** The publish ledger with the live articles recorded at `now` (not saved), and the snapshot it gives. */
-  ledger?: Ledger;
+  /** The site's history with the site recorded at `now` (not saved yet), the snapshot it gives, and what it learnt. */
+  history?: SiteHistory;
   snapshot?: SiteSnapshot;
-  ledgerFile: string;
+  changes?: HistoryChanges;
   now: number;
   problems: Problem[];
   errors: number;
@@ -68,30 +77,29 @@ export interface PublishableSite {
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: SiteValues, { writeCache = true } = {}): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues, { writeCache = true, writeHistory = true } = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
+  const display = displayPathsFrom(process.cwd());
   const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill() });
   const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
-  const ledgerFile = ledgerFileOf(articlesDir);
-  const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
+  const recording = loaded.data !== undefined && recordsHistory(loaded.declaredBaseUrl, loaded.data.site.baseUrl, values.preview);
+  const opened = SiteHistory.open(articlesDir, { recording, writes: writeHistory, display, ...(cacheDir === undefined ? {} : { cacheDir }) });
   const problems = [...loaded.problems, ...opened.problems];
-  const { ledger } = opened;
-  let snapshot: SiteSnapshot | undefined;
+  let published: ReturnType<SiteHistory['publish']> | undefined;
   if (loaded.data) {
     // Scheduled and expired articles are information; changes the Worker cannot switch to, warnings.
     problems.push(...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
+    if (opened.problems.length === 0) {
+      published = opened.history.publish(loaded.data, now);
+      problems.push(...published.problems);
+    }
     problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  }
-  if (loaded.data && ledger) {
-    problems.push(...moveProblems(recordArticles(ledger, loaded.data, now), loaded.data.articles));
-    snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now, loaded.data));
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
   const site = {
-    ledgerFile,
     now,
     problems,
     valid: loaded.data?.articles.length ?? 0,
@@ -100,8 +108,8 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
     ...(cacheDir === undefined ? {} : { cacheDir }),
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
   };
-  if (!loaded.data || !ledger || !snapshot) return { ...site, errors: Math.max(errors, 1) };
-  return errors === 0 ? { ...site, data: loaded.data, ledger, snapshot, errors } : { ...site, errors };
+  if (!loaded.data || !published) return { ...site, errors: Math.max(errors, 1) };
+  return errors === 0 ? { ...site, data: loaded.data, history: opened.history, snapshot: published.snapshot, changes: published.changes, errors } : { ...site, errors };
 }
 
 /** The end of a command's summary line: "parsed on 3 threads", and how many articles the cache spared. */

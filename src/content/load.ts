@@ -26,9 +26,9 @@ import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import type { ArticleJob, JobOutcome } from './parse-article.js';
 import { hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
-import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { INDEX_FILE, inherit, inheritFeedSettings, normalizeBaseUrl, readSectionSettings, readSiteSettings, settingsFileOf, type Inherited, type SectionSettings } from './settings.js';
 
-export const INDEX_FILE = '_index.md';
+export { INDEX_FILE } from './settings.js';
 
 /**
  * Out of memory, to be read back when rendered (runtimes/cache.ts BodySpill): the bodies of a load
@@ -69,6 +69,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Undefined when the site itself is unusable (no base URL). */
   data?: SiteData;
+  /** The `base_url` the site's `_index.md` declares, normalized (the site's own address, whatever --base-url says). */
+  declaredBaseUrl?: string;
   problems: Problem[];
   cache: ParseCache;
   /** How many threads parsed articles (see parallel.ts); 0 when none was parsed. */
@@ -125,8 +127,10 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const siteFields = new FieldReader(siteFile ? frontMatterOf(siteFile, texts, problems) ?? EMPTY_FRONT_MATTER : EMPTY_FRONT_MATTER);
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
   report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
+  const declared = siteFields.raw('base_url');
+  const declaredBaseUrl = typeof declared === 'string' ? normalizeBaseUrl(declared) : undefined;
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0 };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -203,7 +207,11 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   });
 
   const authorsFile = path.join(root, AUTHORS_FILE);
-  const { profiles: authorProfiles, lines: profileLines } = await readProfiles(authorsFile, displayOf, site.baseUrl, problems);
+  const { profiles: authorProfiles, lines: profileLines, textHash: profilesHash } = await readProfiles(authorsFile, displayOf, site.baseUrl, problems);
+  const settingsFiles = indexFiles
+    .filter((file) => texts.has(file.absolute) && !badFolders.has(sectionKey(file.folders)))
+    .map((file) => ({ key: settingsFileOf(file.folders), hash: hash(texts.get(file.absolute) as string) }));
+  if (profilesHash !== undefined) settingsFiles.push({ key: AUTHORS_FILE, hash: profilesHash });
 
   const articles: ArticleData[] = [];
   const articleLines: ArticleLines[] = [];
@@ -258,7 +266,20 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
-  return { data: { site, sections, articles: linked, authorProfiles, media }, problems: sortProblems(problems), cache, threads, cached };
+  const data: SiteData = { site, sections, articles: linked, authorProfiles, media, settingsFiles };
+  return { data, problems: sortProblems(problems), cache, threads, cached, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
+}
+
+/**
+ * The `base_url` the site's `_index.md` declares, normalized, read without loading the site (a
+ * server decides from it whether it previews before it loads): undefined when there is none.
+ */
+export async function declaredBaseUrl(articlesDir: string): Promise<string | undefined> {
+  const read = await readText(path.join(articlesDir, INDEX_FILE));
+  if (!read.ok) return undefined;
+  const parsed = parseFrontMatter(read.text);
+  const value = parsed.ok ? parsed.value.data.base_url : undefined;
+  return typeof value === 'string' ? normalizeBaseUrl(value) : undefined;
 }
 
 function spilling({ spill }: BodySpillTarget): (outcome: JobOutcome) => JobOutcome {
@@ -288,21 +309,23 @@ function unchangedTest(options: LoadOptions): (file: SourceFile, cached: CachedP
 }
 
 /** `_authors.yml`, if there is one. */
-async function readProfiles(file: string, displayOf: (absolute: string) => string, baseUrl: string, problems: Problem[]): Promise<Omit<ProfilesRead, 'problems'>> {
+/** `textHash`: of the file's text, when there is one (the publish ledger dates its changes). */
+async function readProfiles(file: string, displayOf: (absolute: string) => string, baseUrl: string, problems: Problem[]): Promise<Omit<ProfilesRead, 'problems'> & { textHash?: string }> {
   const none = { profiles: [], lines: new Map() };
   const read = await readText(file);
   if (!read.ok) {
     if (await stat(file).then(() => true, () => false)) problems.push({ file: displayOf(file), line: 1, severity: 'error', message: read.message });
     return none;
   }
+  const textHash = hash(read.text);
   const parsed = parseYamlFile(read.text);
   if (!parsed.ok) {
     for (const p of parsed.problems) problems.push({ file: displayOf(file), severity: 'error', ...p });
-    return none;
+    return { ...none, textHash };
   }
   const { problems: found, ...profiles } = readAuthorProfiles(parsed.value, baseUrl);
   for (const p of found) problems.push({ file: displayOf(file), ...p });
-  return profiles;
+  return { ...profiles, textHash };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { Disambiguation, OffsetInstant } from '../time/index.js';
+import type { ScopeKind } from '../urls/paths.js';
 
 export type { Person } from '../feeds/document.js';
 
@@ -34,6 +35,8 @@ export interface SiteSettings {
   articlePages: boolean;
   /** Items per RFC 5005 archive document. */
   archiveSize: number;
+  /** The kinds of scope that keep archives (`archives`). */
+  archiveKinds: ScopeKind[];
   /** Days a deleted article is announced in Atom feeds (RFC 6721). */
   tombstoneDays: number;
   hub?: string;
@@ -112,6 +115,11 @@ export interface SiteData {
   /** From `_authors.yml`, in the order written. */
   authorProfiles: AuthorProfile[];
   media: MediaFile[];
+  /**
+   * The settings files (`_index.md` of the site and of each section, `_authors.yml`) by the name
+   * the publish ledger keeps them under (load.ts settingsFileOf), with a hash of each one's text.
+   */
+  settingsFiles: Array<{ key: string; hash: string }>;
 }
 
 export interface Problem {

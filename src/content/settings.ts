@@ -5,7 +5,7 @@
  */
 import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/document.js';
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
-import { slugOf } from '../urls/paths.js';
+import { sectionKey, slugOf, type ScopeKind } from '../urls/paths.js';
 import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
 import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
@@ -17,15 +17,33 @@ export const DEFAULT_EMBED_HOSTS: readonly string[] = ['youtube-nocookie.com', '
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
   'author', 'feed_limit', 'cache_max_age', 'hub', 'editions', 'tag_feeds',
-  'archive_size', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts',
+  'archive_size', 'archives', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions', 'content', 'icon', 'logo', 'podcast'] as const;
 export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
+
+/** The settings file of the site (`articles/_index.md`) and of each section. */
+export const INDEX_FILE = '_index.md';
+
+/** How the publish ledger names a section's settings file (`news/_index.md`; the site's: `_index.md`). */
+export function settingsFileOf(section: readonly string[]): string {
+  return section.length === 0 ? INDEX_FILE : `${sectionKey(section)}/${INDEX_FILE}`;
+}
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;
 export const DEFAULT_ARCHIVE_SIZE = 100;
 export const DEFAULT_TOMBSTONE_DAYS = 30;
+
+/**
+ * `archives:` the kinds of scope whose whole history is kept in RFC 5005 archives, as written
+ * (`sections`, plural) -> the scope kinds. By default the site and its sections: their feeds are
+ * what readers subscribe to and walk back through, while every article would otherwise be copied
+ * into the archives of each of its tags, authors and editions too (measured on the 10k corpus in
+ * the README, "Performance"); those keep their subscription documents.
+ */
+export const ARCHIVE_KIND_NAMES = { site: 'site', sections: 'section', tags: 'tag', authors: 'author', editions: 'edition' } as const;
+export const DEFAULT_ARCHIVE_KINDS: readonly ScopeKind[] = ['site', 'section'];
 
 /** What a section's `_index.md` may set; unset values are inherited. */
 export interface SectionSettings {
@@ -129,6 +147,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     embedHosts: readEmbedHosts(fields) ?? [...DEFAULT_EMBED_HOSTS],
     articlePages: fields.boolean('article_pages') ?? true,
     archiveSize: fields.integer('archive_size', 1, 10_000) ?? DEFAULT_ARCHIVE_SIZE,
+    archiveKinds: readArchiveKinds(fields) ?? [...DEFAULT_ARCHIVE_KINDS],
     tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
     content: 'full',
   };
@@ -137,6 +156,22 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
   if (!baseUrl) return undefined;
   Object.assign(settings, readFeedSettings(fields, `${baseUrl}/`));
   return settings;
+}
+
+/** `archives: [site, sections, tags, authors, editions]`, any of them; `[]` keeps no archives. */
+function readArchiveKinds(fields: FieldReader): ScopeKind[] | undefined {
+  const names = fields.textList('archives');
+  if (names === undefined) return undefined;
+  const kinds: ScopeKind[] = [];
+  for (const name of names) {
+    const kind = Object.hasOwn(ARCHIVE_KIND_NAMES, name) ? ARCHIVE_KIND_NAMES[name as keyof typeof ARCHIVE_KIND_NAMES] : undefined;
+    if (kind === undefined) {
+      fields.error('archives', `"archives" lists kinds of scope (${Object.keys(ARCHIVE_KIND_NAMES).join(', ')}), not "${name}"`);
+      return undefined;
+    }
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
 }
 
 /**

@@ -13,6 +13,7 @@ import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/asset
 import { HTML_MEDIA_TYPE, renderArticlePage, renderCollectionPage, renderIndexPage, renderScopePage } from '../pages/pages.js';
 import { opmlList, type Resource } from '../site/resources.js';
 import { buildFeedDocument } from '../site/feed-document.js';
+import { lastModifiedOf } from '../site/modified.js';
 import { lastModified, type Scope, type SiteSnapshot } from '../site/snapshot.js';
 import type { OffsetInstant } from '../time/index.js';
 import { FEED_STYLESHEET_FILE, feedPath, scopePath } from '../urls/paths.js';
@@ -22,7 +23,7 @@ export interface Rendered {
   contentType: string;
   /** The bytes, in pieces (see feeds/chunks.ts). */
   chunks: readonly Chunk[];
-  /** Epoch ms of the newest change the body shows (Last-Modified), when that is known. */
+  /** Epoch ms, whole seconds: Last-Modified (site/modified.ts), when something dates it. */
   lastModified?: number;
   /** WebSub: the hub and the canonical self URL, for `Link` headers. */
   hub?: string;
@@ -41,6 +42,13 @@ export function utf8(mediaType: string): string {
 
 /** `entries`: entries already rendered, shared across calls (see feeds/entries.ts). */
 export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): Rendered {
+  const rendered = renderBody(snapshot, resource, entries);
+  const modified = lastModifiedOf(snapshot, resource);
+  if (modified !== undefined) rendered.lastModified = modified;
+  return rendered;
+}
+
+function renderBody(snapshot: SiteSnapshot, resource: Resource, entries: EntryCache): Rendered {
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
@@ -55,24 +63,18 @@ export function renderResource(snapshot: SiteSnapshot, resource: Resource, entri
         xmlUrl: `${site.baseUrl}${feedPath(scope.ref, 'rss')}`,
         htmlUrl: `${site.baseUrl}${scopePath(scope.ref)}`,
       }));
+      // Deterministic: the newest change among the listed scopes' items, else the site's; never "now".
       const modified = newestIn(list.scopes) ?? lastModified(snapshot.root.items) ?? { epochMs: 0, offsetSeconds: 0 };
-      return {
-        contentType: utf8(OPML_MEDIA_TYPE),
-        chunks: [renderOpml({ title: list.title, modified, entries: outlines })],
-        lastModified: modified.epochMs,
-      };
+      return { contentType: utf8(OPML_MEDIA_TYPE), chunks: [renderOpml({ title: list.title, modified, entries: outlines })] };
     }
     case 'index':
-      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderIndexPage(snapshot)], ...modifiedAt(snapshot.root.items) };
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderIndexPage(snapshot)] };
     case 'scope-page':
-      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderScopePage(snapshot, resource.scope)], ...modifiedAt(resource.scope.items) };
-    case 'collection-page': {
-      const scopes = snapshot.collection(resource.collection);
-      const newest = newestIn(scopes);
-      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderCollectionPage(snapshot, resource.collection, scopes)], ...(newest ? { lastModified: newest.epochMs } : {}) };
-    }
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderScopePage(snapshot, resource.scope)] };
+    case 'collection-page':
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderCollectionPage(snapshot, resource.collection, snapshot.collection(resource.collection))] };
     case 'article':
-      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)], ...modifiedAt([resource.article]) };
+      return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)] };
     case 'stylesheet':
       return { contentType: utf8(CSS_MEDIA_TYPE), chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
     case 'media':
@@ -92,15 +94,13 @@ export type FeedResource = Extract<Resource, { kind: 'feed' }>;
 
 /** `doc`: the resource's document (buildFeedDocument), passed in by callers that already built it. */
 export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: FeedDocument, entries = new EntryCache(0, 'own')): Rendered {
-  const { format, archive, scope } = resource;
-  const rendered: Rendered = {
-    contentType: utf8(FORMATS[format].mediaType),
-    chunks: FORMATS[format].render(doc, entries),
-    lastModified: lastModified(doc.items)?.epochMs ?? doc.updated.epochMs,
-    self: doc.links.self,
-  };
+  const { format, archive } = resource;
+  const rendered: Rendered = { contentType: utf8(FORMATS[format].mediaType), chunks: FORMATS[format].render(doc, entries), self: doc.links.self };
+  const modified = lastModifiedOf(snapshot, resource);
+  if (modified !== undefined) rendered.lastModified = modified;
   if (snapshot.site.hub) rendered.hub = snapshot.site.hub;
-  if (archive !== undefined && snapshot.isFullArchive(scope, archive)) rendered.maxAge = FULL_ARCHIVE_MAX_AGE;
+  // Every archive is full, and its members never change.
+  if (archive !== undefined) rendered.maxAge = FULL_ARCHIVE_MAX_AGE;
   return rendered;
 }
 
@@ -115,6 +115,13 @@ export interface PreparedResource {
 }
 
 export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): PreparedResource {
+  const prepared = prepareBody(snapshot, resource, entries);
+  // Last-Modified is part of what the key stands for: the headers come with the bytes.
+  if (prepared.key !== undefined) prepared.key = `${lastModifiedOf(snapshot, resource) ?? ''}\n${prepared.key}`;
+  return prepared;
+}
+
+function prepareBody(snapshot: SiteSnapshot, resource: Resource, entries: EntryCache): PreparedResource {
   switch (resource.kind) {
     case 'feed': {
       const doc = buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive);
@@ -172,9 +179,4 @@ function newestIn(scopes: readonly Scope[]): OffsetInstant | undefined {
     if (changed && (!newest || changed.epochMs > newest.epochMs)) newest = changed;
   }
   return newest;
-}
-
-function modifiedAt(items: Parameters<typeof lastModified>[0]): { lastModified?: number } {
-  const newest = lastModified(items);
-  return newest ? { lastModified: newest.epochMs } : {};
 }

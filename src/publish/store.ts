@@ -9,7 +9,6 @@ import { lookup, type Resource } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
 import { routeOf, type RouteError } from '../urls/routes.js';
-import type { ResourceClock } from './publication.js';
 import { prepareResource, type Rendered } from './render.js';
 
 /** What the header policy (http/headers.ts) decides a response's headers from. */
@@ -53,16 +52,12 @@ export function etagOfDigest(digest: Uint8Array): string {
   return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
 }
 
-/**
- * `clock`: where Last-Modified comes from (the publish ledger: the instant these bytes first
- * appeared at `path`); without one, the newest change the body shows.
- */
-export async function represent(snapshot: SiteSnapshot, rendered: Rendered, path: string, clock?: ResourceClock): Promise<Representation> {
+/** Last-Modified comes with the rendering (site/modified.ts): the history dates it. */
+export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
   const body = chunksToBytes(rendered.chunks);
   const etag = await strongEtag(body);
   const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag };
-  const lastModified = clock ? clock.since(path, etag.slice(1, -1), snapshot.stampAt) : rendered.lastModified;
-  if (lastModified !== undefined) representation.lastModified = Math.floor(lastModified / 1000) * 1000;
+  if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
   return representation;
 }
 
@@ -80,8 +75,6 @@ export interface StoreOptions {
   maxBytes?: number;
   /** The store of the site's previous version: feeds whose content key is unchanged are reused. */
   previous?: RepresentationStore;
-  /** Where Last-Modified comes from (see represent). */
-  clock?: ResourceClock;
 }
 
 /**
@@ -111,7 +104,6 @@ export class RepresentationStore {
   /** The previous version's feeds by key (the map only: holding its store would chain every version). */
   private readonly previousByKey: ReadonlyMap<string, Representation> | undefined;
   private readonly maxBytes: number;
-  private readonly resourceClock: ResourceClock | undefined;
   /** Shared with the next version: unchanged articles are the same objects there. */
   readonly entries: EntryCache;
   private bytes = 0;
@@ -125,7 +117,6 @@ export class RepresentationStore {
     options: StoreOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.resourceClock = options.clock;
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY, 'own');
     this.basePath = basePathOf(snapshot.site.baseUrl);
@@ -176,7 +167,7 @@ export class RepresentationStore {
       if (reused) return reused;
     }
     this.renders++;
-    return represent(this.snapshot, prepared.render(), path, this.resourceClock);
+    return represent(this.snapshot, prepared.render());
   }
 
   private keep(path: string, representation: Representation): void {

@@ -1,28 +1,28 @@
 /**
  * The Node server: loads the articles folder, serves the shared Hono app over node:http, compresses
  * with zlib (brotli and gzip), and reports invalid articles on stderr while serving the rest. With
- * `watch`, it reloads when a file under the folder changes: only changed files are parsed again,
- * only feeds whose content changed are rendered again, and an article an edit breaks keeps its
- * last good version. The publish ledger beside the articles records what was published when: it
- * gives every representation its Last-Modified, and is saved whenever it learns something new.
+ * `watch`, it reloads on every change to the folder (watch.ts): only changed files are parsed
+ * again, only feeds whose content changed are rendered again, and an article an edit breaks keeps
+ * its last good version. It publishes with the site's history (state/site-history.ts): served at
+ * the site's own address it records what it publishes in the ledger; anywhere else (another port,
+ * `--base-url`, `--preview`) it is a preview, and writes no history.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { keepLastGood } from '../content/last-good.js';
-import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import { declaredBaseUrl, displayPathsFrom, loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import { normalizeBaseUrl } from '../content/settings.js';
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
-import { Ledger, LEDGER_FILE } from '../ledger/ledger.js';
-import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
 import { RepresentationStore } from '../publish/store.js';
-import { allResources } from '../site/resources.js';
-import { SiteSnapshot } from '../site/snapshot.js';
+import { BodySpill, ParseCacheFolder } from '../state/cache.js';
+import { LEDGER_FILE } from '../state/ledger.js';
+import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
 import { formatUtc } from '../time/index.js';
-import { BodySpill, ParseCacheFolder } from './cache.js';
-import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
+import { FolderWatcher } from './watch.js';
+import { announceChanges } from './websub.js';
 
 export interface NodeServerOptions {
   articlesDir: string;
@@ -30,6 +30,8 @@ export interface NodeServerOptions {
   host: string;
   baseUrl?: string;
   watch?: boolean;
+  /** Publish without recording history, whatever the address (`serve --preview`). */
+  preview?: boolean;
   /** Messages name files relative to this folder (see LoadOptions.displayFrom). */
   displayFrom?: string;
   /** Where problems and status lines go (stderr by default). */
@@ -70,8 +72,10 @@ export const compressWithZlib: Compressor = (body, coding) => {
   return compressed.byteLength < compressed.buffer.byteLength ? new Uint8Array(compressed) : compressed;
 };
 
-/** Saving waits this long after the last new record, so that a burst of first renders is one write. */
+/** Saving waits this long after the last publish, so that a burst of reloads is one write. */
 const LEDGER_SAVE_DELAY_MS = 200;
+/** How often a server whose ledger could not be read looks at it again. */
+const LEDGER_RETRY_MS = 10_000;
 
 /** The current version of the site, and how to move to the next one. */
 class LiveSite {
@@ -80,17 +84,13 @@ class LiveSite {
   private cache: ParseCache | undefined;
   private readonly cacheFolder: ParseCacheFolder | undefined;
   private lastReport = '';
-  private readonly ledgerFile: string;
-  private readonly ledger: Ledger;
-  /** False while the ledger on disk is unreadable: then nothing is saved over it. */
-  private readonly saveable: boolean;
-  private readonly clock: ResourceClock;
-  /** Site paths that got new bytes since the ledger was last saved. */
-  private changed = new Set<string>();
+  private readonly history: SiteHistory;
   private saveTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private switchTimer: NodeJS.Timeout | undefined;
   private switching: Promise<void> | undefined;
+  private saidBlocked = false;
   private closed = false;
 
   constructor(
@@ -100,18 +100,19 @@ class LiveSite {
     private readonly now: () => number,
     cacheDir: string | undefined,
     private readonly memoryBytes: number | undefined,
+    recording: boolean,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
-    this.ledgerFile = ledgerFileOf(articlesDir);
-    const opened = openLedger(this.ledgerFile, this.ledgerFile);
+    const display = displayPathsFrom(loadOptions.displayFrom ?? path.dirname(path.resolve(articlesDir)));
+    const opened = SiteHistory.open(articlesDir, { recording, writes: true, display, ...(cacheDir === undefined ? {} : { cacheDir }) });
+    this.history = opened.history;
     this.report(opened.problems);
-    if (opened.problems.length > 0) this.log(`feedgen: the ledger is unreadable; Last-Modified starts afresh and nothing is saved until it is fixed`);
-    this.ledger = opened.ledger ?? new Ledger();
-    this.saveable = opened.ledger !== undefined;
-    this.clock = ledgerClock(this.ledger, (path) => {
-      this.changed.add(path);
-      this.scheduleSave();
-    });
+    if (opened.problems.length > 0) {
+      this.log('feedgen: the ledger is unreadable; Last-Modified starts afresh, and nothing is saved until it is fixed');
+      this.retryTimer = setInterval(() => void this.save(), LEDGER_RETRY_MS);
+      this.retryTimer.unref();
+    }
+    if (!recording) this.log('feedgen: a preview (not served at the base_url of _index.md, or --preview): the ledger is read, never written');
   }
 
   /**
@@ -131,23 +132,24 @@ class LiveSite {
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
-    await this.publish(this.now(), loaded.problems);
+    this.publish(this.now(), loaded.problems);
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
   }
 
-  /** The site as of `now`, from the articles last loaded; `problems`: the load's, reported with the moves. */
-  private async publish(now: number, problems: Problem[] = []): Promise<void> {
+  /** The site as of `now`, from the articles last loaded; `problems`: the load's, reported with the history's. */
+  private publish(now: number, problems: Problem[] = []): void {
     const data = this.data as SiteData;
-    const moves = moveProblems(recordArticles(this.ledger, data, now), data.articles);
-    if (problems.length + moves.length > 0) this.report([...problems, ...moves]);
-    const snapshot = new SiteSnapshot(data, publicationOf(this.ledger, now, data));
-    this.store = new RepresentationStore(snapshot, { previous: this.store, clock: this.clock, maxBytes: this.memoryBytes });
+    const published = this.history.publish(data, now);
+    if (problems.length + published.problems.length > 0) this.report([...problems, ...published.problems]);
+    const blocked = this.history.blocked();
+    if (blocked && !this.saidBlocked) this.log(`feedgen: ${blocked}; serving without saving it`);
+    this.saidBlocked ||= blocked !== undefined;
+    this.store = new RepresentationStore(published.snapshot, { previous: this.store, maxBytes: this.memoryBytes });
     this.armSwitch(now);
-    // With a hub, every subscription feed is rendered now: the hub hears of changed ones at once.
-    if (snapshot.site.hub) {
-      await Promise.all([...allResources(snapshot)].filter(({ resource }) => resource.kind === 'feed' && resource.archive === undefined).map(({ path, resource }) => this.store.get(path, resource)));
+    if (this.history.recording) {
+      void announceChanges(published.snapshot, published.changes.since).then((lines) => lines.forEach((line) => this.log(line)));
     }
     this.scheduleSave();
   }
@@ -177,7 +179,8 @@ class LiveSite {
   at(now: number): RepresentationStore | Promise<RepresentationStore> {
     const next = this.store.snapshot.nextChange;
     if (next === undefined || now < next) return this.store;
-    this.switching ??= this.publish(now)
+    this.switching ??= Promise.resolve()
+      .then(() => this.publish(now))
       .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store.snapshot.root.items.length} articles`))
       .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
       .finally(() => (this.switching = undefined));
@@ -206,6 +209,7 @@ class LiveSite {
   stop(): void {
     this.closed = true;
     clearTimeout(this.switchTimer);
+    clearInterval(this.retryTimer);
   }
 
   /** Last of all: the bodies of cached articles are read from the cache's files until then. */
@@ -218,16 +222,17 @@ class LiveSite {
     this.saveTimer = setTimeout(() => void this.save(), LEDGER_SAVE_DELAY_MS);
   }
 
-  /** Saves what the ledger learnt (a no-op when nothing is new) and tells the hub. */
+  /** Saves what the history learnt (a no-op when nothing is new); a ledger that was unreadable is read again first. */
   save(): Promise<void> {
     clearTimeout(this.saveTimer);
-    const { ledger } = this;
-    if (!this.saveable) return this.saving;
-    const changed = this.changed;
-    this.changed = new Set();
     this.saving = this.saving.then(async () => {
-      const lines = await settleLedger(this.ledgerFile, ledger, this.store.snapshot, changed).catch((error: Error) => [`feedgen: the ledger was not saved: ${error.message}`]);
+      const wasUnreadable = this.history.unreadable;
+      const lines = await this.history.save().catch((error: Error) => [`feedgen: the ledger was not saved: ${error.message}`]);
       for (const line of lines) this.log(line);
+      if (wasUnreadable && !this.history.unreadable) {
+        clearInterval(this.retryTimer);
+        this.log('feedgen: the ledger is readable again: what was published meanwhile is recorded in it');
+      }
     });
     return this.saving;
   }
@@ -257,8 +262,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes);
+  const here = `http://${host}:${port}`;
+  const declared = await declaredBaseUrl(options.articlesDir);
+  const baseUrl = options.baseUrl ?? previewAddress(declared, options.host, port);
+  const recording = recordsHistory(declared, normalizeBaseUrl(baseUrl ?? declared ?? here) ?? here, options.preview);
+  const loadOptions: LoadOptions = { baseUrl, fallbackBaseUrl: here, displayFrom: options.displayFrom };
+  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, recording);
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
@@ -272,37 +281,28 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
   log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/${fromCache}`);
 
-  let watcher: FSWatcher | undefined;
+  let watcher: FolderWatcher | undefined;
   let waiters: Array<() => void> = [];
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
   if (options.watch) {
-    // Paths reported since the last reload; undefined when a report named no file.
-    let changed: Set<string> | undefined = new Set();
-    const reload = () => {
-      if (closed) return;
-      const paths = changed;
-      changed = new Set();
-      running = running.then(async () => {
-        const started = performance.now();
-        const result = await site.load(paths).catch((error: Error) => {
-          log(`feedgen: reload failed: ${error.message}`);
-          return undefined;
+    const root = path.resolve(options.articlesDir);
+    const ledger = path.join(root, LEDGER_FILE);
+    watcher = new FolderWatcher(root, {
+      // The ledger, its lock and its temporary files are feedgen's own writing.
+      ignore: (file) => file.startsWith(ledger),
+      onChange: (changed) => {
+        if (closed) return;
+        running = running.then(async () => {
+          const started = performance.now();
+          const result = await site.load(changed).catch((error: Error) => {
+            log(`feedgen: reload failed: ${error.message}`);
+            return undefined;
+          });
+          if (result?.ok) log(`feedgen: reloaded ${result.articles} articles in ${(performance.now() - started).toFixed(0)} ms`);
+          for (const resolve of waiters.splice(0)) resolve();
         });
-        if (result?.ok) log(`feedgen: reloaded ${result.articles} articles in ${(performance.now() - started).toFixed(0)} ms`);
-        for (const resolve of waiters.splice(0)) resolve();
-      });
-    };
-    // Editors write a file in several steps: settle for a moment before reloading.
-    watcher = watchFolder(options.articlesDir, { recursive: true }, (_event, filename) => {
-      // The ledger (and its lock and temporary files) is written by feedgen itself; names starting
-      // with a dot (an editor's swap files) are skipped by the loader, so they change nothing.
-      if (filename !== null && (path.basename(filename).startsWith(LEDGER_FILE) || filename.split(path.sep).some((name) => name.startsWith('.')))) return;
-      if (filename === null) changed = undefined;
-      else changed?.add(path.resolve(options.articlesDir, filename));
-      clearTimeout(timer);
-      timer = setTimeout(reload, 50);
+      },
     });
     log(`feedgen: watching ${options.articlesDir} for changes`);
   }
@@ -314,7 +314,6 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     close: async () => {
       closed = true;
       site.stop();
-      clearTimeout(timer);
       watcher?.close();
       waiters = [];
       await running;
@@ -323,4 +322,27 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       site.closeCache();
     },
   };
+}
+
+/**
+ * Where a preview links to: a site whose `base_url` is this machine's own address (loopback), served
+ * on another port or address, links to where it is served, under the same path. Undefined: the
+ * site's own `base_url` (a public address, which a proxy in front of this server serves).
+ */
+function previewAddress(declared: string | undefined, listenHost: string, port: number): string | undefined {
+  if (declared === undefined) return undefined;
+  const url = new URL(declared);
+  if (!isLoopback(url.hostname)) return undefined;
+  const wildcard = listenHost === '0.0.0.0' || listenHost === '::';
+  const sameHost = wildcard || isLoopback(listenHost);
+  const declaredPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (sameHost && declaredPort === port) return undefined;
+  if (!wildcard) url.hostname = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  url.port = String(port);
+  return url.href.replace(/\/$/, '');
+}
+
+function isLoopback(hostname: string): boolean {
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }

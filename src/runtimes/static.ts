@@ -4,20 +4,19 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../feeds/chunks.js';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import { maxAgeUntil, representationHeaders } from '../http/headers.js';
 import { prepareResource } from '../publish/render.js';
-import type { ResourceClock } from '../publish/publication.js';
 import { etagOfDigest, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
-import type { BuildRecord, BuiltFile } from './cache.js';
+import type { BuildRecord, BuiltFile } from '../state/cache.js';
 
 export interface BuildProgress {
   (done: number, total: number): void;
@@ -71,14 +70,14 @@ export async function makeFolders(files: readonly string[]): Promise<void> {
 }
 
 export interface BuildOptions {
-  /** Last-Modified of each file (the publish ledger): set as the file's modification time, which static hosts serve. */
-  clock?: ResourceClock;
   progress?: BuildProgress;
   /**
-   * What an earlier build wrote to `outDir` (cache.ts). With it, the folder is updated in place:
-   * a resource whose content key is the one recorded, and whose file is as that build left it, is
-   * not rendered again; a file is written only when its bytes changed; files no longer produced are
-   * deleted. Without it, the whole folder is written anew and swapped in at the end.
+   * What an earlier build wrote to `outDir` (the cache's build record). With it, the folder is
+   * updated in place: a resource whose content key is the one recorded, and whose file is as that
+   * build left it, is not rendered again; a file is written only when its bytes changed; files no
+   * longer produced are deleted. Without it, the whole folder is written anew and swapped in at
+   * the end. Either way the folder ends as a build without the cache leaves it, file for file,
+   * byte for byte, modification time for modification time.
    */
   previous?: BuildRecord;
 }
@@ -96,7 +95,7 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, option
 }
 
 async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRecord | undefined, options: BuildOptions): Promise<BuildResult> {
-  const { clock, progress } = options;
+  const { progress } = options;
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
   const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
@@ -123,21 +122,15 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
       const etag = etagOfDigest(digestOf(rendered.chunks));
       const facts = responseFacts(snapshot, rendered);
       if (intact && before.etag === etag) {
-        built = { ...before, facts, mtimeMs: clock ? redate(file, clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) : before.mtimeMs };
+        built = { ...before, facts, mtimeMs: dateFile(file, rendered.lastModified, before.mtimeMs) };
       } else {
         if (previous) mkdirSync(path.dirname(file), { recursive: true });
         const size = writer.write(file, rendered.chunks);
         written++;
-        if (clock) {
-          const since = new Date(clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt));
-          utimesSync(file, since, since);
-        }
-        built = { etag, size, mtimeMs: statSync(file).mtimeMs, facts };
+        built = { etag, size, mtimeMs: dateFile(file, rendered.lastModified), facts };
       }
       if (key !== undefined) built.key = key;
     }
-    // The ledger dates the bytes, kept or new (it may have been edited or replaced since).
-    if (clock && built === before) built = { ...before, mtimeMs: redate(file, clock.since(urlPath, before.etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) };
     builtFiles[i] = built;
     progress?.(++done, resources.length);
   }
@@ -153,24 +146,34 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     // count down to a scheduled change: max-age runs no further than it from the build on.
     headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge });
   });
-  let deleted = 0;
-  for (const urlPath of previous?.keys() ?? []) {
-    if (record.has(urlPath)) continue;
-    deleted += removeFile(root, fileForPath(urlPath)) ? 1 : 0;
-  }
-  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
+  // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
+  const kept = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
+  const deleted = previous ? removeOthers(root, kept) : 0;
+  // Dated by the latest change of anything, as every file they speak for is.
+  const modified = snapshot.publication?.latest;
+  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot, record)]] as const) {
     const file = path.join(root, name);
-    if (previous && existsSync(file) && readFileSync(file, 'utf8') === text) continue;
-    writeFileSync(file, text);
-    written++;
+    if (!(previous && existsSync(file) && readFileSync(file, 'utf8') === text)) {
+      writeFileSync(file, text);
+      written++;
+    }
+    dateFile(file, modified, undefined);
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
 }
 
-/** Sets a file's modification time to `since` unless it is that already; returns it as the file system keeps it. */
-function redate(file: string, since: number, mtimeMs: number): number {
-  if (Math.floor(mtimeMs / 1000) * 1000 === since) return mtimeMs;
-  utimesSync(file, new Date(since), new Date(since));
+/** What the output holds besides the site's resources: rules for the host. */
+const HOST_FILES = ['_headers', '_redirects'];
+
+/**
+ * Sets a file's modification time to its Last-Modified, which static hosts serve, unless it is that
+ * already; returns the time as the file system keeps it. Without one, the file keeps the time it
+ * was written.
+ */
+function dateFile(file: string, lastModified: number | undefined, mtimeMs?: number): number {
+  if (lastModified === undefined) return mtimeMs ?? statSync(file).mtimeMs;
+  if (mtimeMs !== undefined && Math.floor(mtimeMs / 1000) * 1000 === lastModified) return mtimeMs;
+  utimesSync(file, new Date(lastModified), new Date(lastModified));
   return statSync(file).mtimeMs;
 }
 
@@ -180,19 +183,29 @@ function isAsRecorded(file: string, built: BuiltFile): boolean {
   return stats !== undefined && stats.isFile() && stats.size === built.size && stats.mtimeMs === built.mtimeMs;
 }
 
-/** Deletes a file the site no longer has, and the folders that held only it. */
-function removeFile(root: string, relative: string): boolean {
-  const file = path.join(root, relative);
-  if (!existsSync(file)) return false;
-  rmSync(file, { force: true });
-  for (let dir = path.dirname(file); dir.startsWith(root) && dir !== root; dir = path.dirname(dir)) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      break;
+/**
+ * Deletes every file under `root` that is not in `kept` (absolute paths), and the folders left
+ * empty: what earlier builds wrote that this one does not produce, whichever build wrote it.
+ */
+function removeOthers(root: string, kept: ReadonlySet<string>): number {
+  let deleted = 0;
+  const walk = (dir: string): boolean => {
+    let empty = true;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory() && !entry.isSymbolicLink()) {
+        if (walk(file)) rmdirSync(file);
+        else empty = false;
+      } else if (kept.has(file)) empty = false;
+      else {
+        rmSync(file, { force: true });
+        deleted++;
+      }
     }
-  }
-  return true;
+    return empty;
+  };
+  walk(root);
+  return deleted;
 }
 
 function hashOfKey(key: string): string {
@@ -315,10 +328,13 @@ export async function writeRebuildAt(outDir: string, nextChange: number | undefi
   return { file: path.relative(process.cwd(), file) || file, instant };
 }
 
-/** Moved articles: their old paths redirect to the new ones. */
-function redirectsFile(snapshot: SiteSnapshot): string {
+/**
+ * Moved articles: their old paths redirect to the new ones, unless the old path is in use again
+ * (hosts such as Cloudflare follow a redirect before they look for a file, which would hide it).
+ */
+function redirectsFile(snapshot: SiteSnapshot, produced: ReadonlyMap<string, unknown>): string {
   const base = basePathOf(snapshot.site.baseUrl);
-  const lines = [...snapshot.redirects].map(([from, to]) => `${base}${from} ${base}${to} 301\n`);
+  const lines = [...snapshot.redirects].filter(([from]) => !produced.has(from)).map(([from, to]) => `${base}${from} ${base}${to} 301\n`);
   return lines.join('');
 }
 

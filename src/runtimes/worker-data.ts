@@ -14,13 +14,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
 import { renderResource } from '../publish/render.js';
 import { represent, type RepresentationHead } from '../publish/store.js';
 import { allResources, homeScope, renderOrder } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { publicationOf, recordHistory } from '../state/history.js';
+import type { Ledger } from '../state/ledger.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type SiteManifest } from './asset-manifest.js';
@@ -55,7 +55,7 @@ export function unrenderedChanges(articles: readonly SiteData['articles'][number
   return problems;
 }
 
-/** What scheduled versions are rendered from: every article (live or not) and the ledger as of the base version, which is copied, not changed. */
+/** What scheduled versions are rendered from: every article (live or not) and a copy of the history as of the base version, which nothing saves. */
 export interface ScheduledFuture {
   data: SiteData;
   ledger: Ledger;
@@ -73,11 +73,8 @@ export interface WorkerAssetsResult {
   changes: number[];
 }
 
-/**
- * Replaces `outDir` with the site's assets; a failure leaves it as it was. `clock`: where
- * Last-Modified comes from (the publish ledger), as in the other runtimes.
- */
-export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, clock?: ResourceClock, future?: ScheduledFuture): Promise<WorkerAssetsResult> {
+/** Replaces `outDir` with the site's assets; a failure leaves it as it was. */
+export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, future?: ScheduledFuture): Promise<WorkerAssetsResult> {
   return replaceFolder(outDir, async (staging) => {
     const manifests = new Map<string, ScopeManifestBuilder>();
     for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
@@ -91,7 +88,7 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
     const listed = new Array<RepresentationHead>(resources.length);
     for (const i of renderOrder(snapshot, resources)) {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries), urlPath, clock);
+      const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries));
       writeFileSync(files[i] as string, body);
       bytes += body.byteLength;
       listed[i] = representation;
@@ -105,16 +102,14 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
       versions.see(urlPath, home, representation);
     });
     const changes = future ? snapshot.pending.slice(0, MAX_SCHEDULED_VERSIONS) : [];
-    // The future is tried on a copy of the ledger: it records each version as the runtimes will when its instant comes.
-    const ledger = future?.ledger.clone();
+    // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
     for (const at of changes) {
-      if (!future || !ledger) break;
-      recordArticles(ledger, future.data, at);
-      const version = new SiteSnapshot(future.data, publicationOf(ledger, at, future.data));
-      const versionClock = ledgerClock(ledger, () => {});
+      if (!future) break;
+      recordHistory(future.ledger, future.data, at);
+      const version = new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
       const changed = versions.next(version);
       for (const { path: urlPath, resource } of allResources(version)) {
-        const { body, ...representation } = await represent(version, renderResource(version, resource, entries), urlPath, versionClock);
+        const { body, ...representation } = await represent(version, renderResource(version, resource, entries));
         if (!versions.see(urlPath, scopeKey(homeScope(resource)), representation)) continue;
         const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
         mkdirSync(path.dirname(file), { recursive: true });

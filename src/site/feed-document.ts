@@ -12,7 +12,9 @@ const EPOCH: OffsetInstant = { epochMs: 0, offsetSeconds: 0 };
 export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: FeedFormat, archive?: number): FeedDocument<ArticleData> {
   const { site } = snapshot;
   const archives = snapshot.archiveCount(scope);
-  const items = archive === undefined ? snapshot.currentItems(scope) : snapshot.archiveItems(scope, archive);
+  const archived = archive === undefined ? undefined : snapshot.archive(scope, archive);
+  const items = archived ? archived.items : snapshot.currentItems(scope);
+  const tombstones = archived ? archived.tombstones : scope.tombstones;
   const absolute = (p: string) => `${site.baseUrl}${p}`;
   const links: FeedLinks = {
     self: absolute(feedPath(scope.ref, format, archive)),
@@ -36,7 +38,7 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
     ttlMinutes: Math.max(1, Math.ceil(site.cacheMaxAge / 60)),
     links,
     archive: archive !== undefined,
-    tombstones: archive === undefined ? scope.tombstones.map(({ id, deleted }) => ({ id, deleted: { epochMs: deleted, offsetSeconds: 0 } })) : [],
+    tombstones: tombstones.map(({ id, deleted }) => ({ id, deleted: { epochMs: deleted, offsetSeconds: 0 } })),
     items,
     content: scope.content,
   };

@@ -1,40 +1,66 @@
 /**
- * SiteData -> an immutable snapshot of the site: every feed scope with its items newest first for
- * the subscription document, and in publication order for its RFC 5005 archives. The scopes: the
- * whole site; each section with its subsections; each edition the site declares (its articles:
- * those that name it or whose section does); each tag (unless `tag_feeds: false`) and each author,
- * by slug, so that `5G` and `5g` are one tag. Items are shared by reference between scopes; nothing
- * is copied per feed.
+ * SiteData + its history -> an immutable snapshot of the site: every feed scope with its items
+ * newest first for the subscription document, and the RFC 5005 archives the history sealed. The
+ * scopes: the whole site; each section with its subsections; each edition the site declares (its
+ * articles: those that name it or whose section does); each tag (unless `tag_feeds: false`) and
+ * each author, by slug, so that `5G` and `5g` are one tag (membership.ts). Items are shared by
+ * reference between scopes; nothing is copied per feed.
  */
 import type { ArticleData, AuthorProfile, MediaFile, SectionData, SiteData, SiteSettings } from '../content/model.js';
-import { NameGroups, type NameGroup } from '../content/names.js';
+import type { NameGroup, NameGroups } from '../content/names.js';
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
+import { membershipsOf } from './membership.js';
 import { liveSiteAt, pendingInstants } from './schedule.js';
 import { SITE_SCOPE, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
 
-/** What the publish ledger says of the site's history (see runtimes' use of src/ledger). */
+/**
+ * What the publish ledger says of the site's history (state/history.ts works it out): which
+ * archives each scope has sealed, who left which scope when, and when everything last changed.
+ * Every instant is one at which readers could first see the change (a merge of two histories
+ * dates what it joined), in whole seconds, never after `now`.
+ */
 export interface Publication {
-  /** Epoch ms each article (by its key, see articleKey) was first published. */
-  publishedAt: ReadonlyMap<string, number>;
-  /** Articles published once and deleted since. */
-  departed: readonly DepartedArticle[];
-  /** Site paths of moved articles -> where they are now. */
-  redirects: ReadonlyMap<string, string>;
   /** "Now" for this snapshot: the clock, or SOURCE_DATE_EPOCH (or --now). */
   now: number;
-  /** When bytes this snapshot gives a resource first appeared, if they are new (publish/publication.ts). */
-  stampAt: number;
+  /** By article key (articleKey), each live article's latest change as its entries and page show it: its text, its translations. */
+  articleChanged: ReadonlyMap<string, number>;
+  /** By scope key (scopeKey), each scope's history. */
+  scopes: ReadonlyMap<string, ScopeHistory>;
+  /** By settings file (content/load.ts settingsFileOf, `_authors.yml`): when it last changed. */
+  settingsChanged: ReadonlyMap<string, number>;
+  /** By path below media/ (sectionKey of MediaFile.path): when its bytes last changed. */
+  mediaChanged: ReadonlyMap<string, number>;
+  /** Since when this feedgen's output revision is the site's (state/history.ts OUTPUT_REVISION). */
+  generatorSince: number;
+  /** Site paths of moved articles -> where they are now. */
+  redirects: ReadonlyMap<string, string>;
+  /** The latest change of anything: what the pages that list the whole site show. */
+  latest: number;
 }
 
-export interface DepartedArticle {
+export interface ScopeHistory {
+  /** Its full RFC 5005 archives, oldest first, each its members in publication order (live or departed). */
+  archives: ReadonlyArray<readonly ArchiveMember[]>;
+  /** Members in no archive yet, in publication order (live or departed): the subscription document holds the live ones. */
+  tail: readonly string[];
+  /** Members that left it (deleted, expired, moved out, no longer tagged so), when they left. */
+  departures: readonly Departure[];
+  /** The latest change among its members and departures. */
+  changed: number;
+}
+
+export interface ArchiveMember {
   key: string;
+  /** Its entry id, for a tombstone once it has left. */
   id: string;
-  published: number;
-  deleted: number;
 }
 
-/** An RFC 6721 tombstone: an entry deleted at `deleted` (epoch ms). */
+export interface Departure extends ArchiveMember {
+  at: number;
+}
+
+/** An RFC 6721 tombstone: an entry removed from a feed at `deleted` (epoch ms). */
 export interface Tombstone {
   id: string;
   deleted: number;
@@ -45,8 +71,13 @@ export function articleKey(article: Pick<ArticleData, 'section' | 'slug'>): stri
   return sectionKey([...article.section, article.slug]);
 }
 
-/** A place in a scope's publication order: an article, or one deleted since (which keeps its place). */
-type Placed = { article?: ArticleData; published: number; key: string };
+/** One full archive as feeds show it: its live items newest first, and tombstones for those that left. */
+export interface Archive {
+  items: readonly ArticleData[];
+  tombstones: readonly Tombstone[];
+  /** The latest change among its members. */
+  changed: number;
+}
 
 /** What a scope's feeds say besides their items: inherited from the site unless a section sets it. */
 export interface ScopeFeedSettings {
@@ -69,11 +100,18 @@ export interface Scope extends ScopeFeedSettings {
   feedTitle: string;
   description: string;
   language: string;
-  /** Newest first by `date` (ties: by id). */
+  /** Its live articles, newest first by `date` (ties: by id). */
   items: ArticleData[];
-  /** Oldest first by publication (ledger), deleted articles included: archives are slices of it. */
-  published: Placed[];
+  /** Its full archives, oldest first (see ScopeHistory); [] when its kind keeps none (`archives`). */
+  archives: ReadonlyArray<readonly ArchiveMember[]>;
+  /** Keys of the members in no archive yet: the subscription document holds every live one. */
+  tail: ReadonlySet<string>;
+  /** Departures within the last `tombstone_days`, newest first: its Atom subscription document announces them. */
   tombstones: Tombstone[];
+  /** The latest change among its members and departures (see Publication). */
+  changed: number;
+  /** The latest instant a tombstone aged out of its Atom subscription document, if one did. */
+  tombstonesAgedOut?: number;
   /** Scopes listed under this one on its page (subsections; an edition's sections), sorted by key. */
   children: Scope[];
   /** The scopes its own OPML (`<scope>/opml.xml`) lists, itself first; only the site and editions have one. */
@@ -95,15 +133,13 @@ export class SiteSnapshot {
   readonly site: SiteSettings;
   readonly root: Scope;
   private readonly scopes = new Map<string, Scope>();
-  /** See scopesOf. */
-  private readonly sectionScopes = new Map<string, Scope[]>();
   private readonly articles = new Map<string, ArticleData>();
   private readonly collections: Record<CollectedKind, Scope[]> = { tag: [], author: [], edition: [] };
   private readonly media = new Map<string, MediaFile>();
 
   readonly now: number;
-  /** See Publication.stampAt. */
-  readonly stampAt: number;
+  /** The history this snapshot was made with; undefined: every article counts as first published at its `date`. */
+  readonly publication: Publication | undefined;
   /**
    * Instants after `now` at which an article is published or taken down, oldest first: this
    * snapshot is the site until the first of them.
@@ -111,19 +147,20 @@ export class SiteSnapshot {
   readonly pending: readonly number[];
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
-  private lastArchive: { scope: Scope; archive: number; items: readonly ArticleData[] } | undefined;
-  /** Each place's position in the whole site's publication order (see archiveEnd), made when first asked for. */
-  private sitePositions: Map<Placed, number> | undefined;
+  private lastArchive: { scope: Scope; archive: number; value: Archive } | undefined;
+  /** Each article's position in the whole site's publication order (see archiveEnd), made when first asked for. */
+  private sitePositions: Map<string, number> | undefined;
 
   /**
    * Only the articles live at the publication's `now` are on the site (site/schedule.ts). Without a
-   * publication, every article counts as live and published at its `date`, and nothing as deleted.
+   * publication, every article counts as live and first published at its `date`, all at once (as
+   * a first run records them), and nothing as deleted.
    */
   constructor(all: SiteData, publication?: Publication) {
     const data = publication ? liveSiteAt(all, publication.now) : all;
     this.site = data.site;
     this.now = publication?.now ?? 0;
-    this.stampAt = publication?.stampAt ?? this.now;
+    this.publication = publication;
     this.pending = publication ? pendingInstants(all.articles, publication.now) : [];
     this.redirects = publication?.redirects ?? new Map();
     this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
@@ -137,63 +174,35 @@ export class SiteSnapshot {
     for (const section of sections) this.addSection(section);
 
     const newestFirst = sortedNewestFirst(data.articles);
-    const tags = data.site.tagFeeds ? new NameGroups(newestFirst.map((a) => a.tags)) : undefined;
-    const authors = new NameGroups(newestFirst.map(authorNames));
-    if (tags) for (const group of sortedGroups(tags)) this.addTag(group);
+    const memberships = membershipsOf(data, newestFirst);
+    if (memberships.tags) for (const group of sortedGroups(memberships.tags)) this.addTag(group);
     const profiles = new Map(data.authorProfiles.map((p) => [slugOf(p.name), p]));
-    for (const group of sortedGroups(authors)) this.addAuthor(group, profiles.get(group.slug));
+    for (const group of sortedGroups(memberships.authors)) this.addAuthor(group, profiles.get(group.slug));
 
-    // Items go to their scopes newest first; places, once for all scopes, in publication order.
-    const places: Array<{ placed: Placed; scopes: readonly Scope[] }> = [];
-    const editionScopes = this.bySlug('edition');
-    const tagScopes = this.bySlug('tag');
-    const authorScopes = this.bySlug('author');
     for (const article of newestFirst) {
-      const key = articleKey(article);
-      this.articles.set(key, article);
-      const scopes = [...this.scopesOf(article.section)];
-      for (const slug of article.editions) this.addTo(scopes, editionScopes.get(slug));
-      if (tags) for (const slug of tags.slugsOf(article.tags)) this.addTo(scopes, tagScopes.get(slug));
-      for (const slug of authors.slugsOf(authorNames(article))) this.addTo(scopes, authorScopes.get(slug));
-      for (const scope of scopes) scope.items.push(article);
-      places.push({ placed: { article, published: publication?.publishedAt.get(key) ?? article.published.epochMs, key }, scopes });
+      this.articles.set(articleKey(article), article);
+      for (const ref of memberships.of(article)) this.scopes.get(scopeKey(ref))?.items.push(article);
     }
     const tombstoneFrom = this.now - data.site.tombstoneDays * 86_400_000;
-    for (const gone of publication?.departed ?? []) {
-      const scopes = this.scopesOf(gone.key.split('/').slice(0, -1));
-      places.push({ placed: { published: gone.published, key: gone.key }, scopes });
-      if (gone.deleted < tombstoneFrom || gone.deleted > this.now) continue;
-      for (const scope of scopes) scope.tombstones.push({ id: gone.id, deleted: gone.deleted });
+    for (const scope of this.scopes.values()) {
+      const keepsArchives = data.site.archiveKinds.includes(scope.ref.kind);
+      const history = publication ? publication.scopes.get(scope.key) : firstRecording(scope, data.site.archiveSize);
+      if (history) {
+        scope.changed = history.changed;
+        if (keepsArchives) {
+          scope.archives = history.archives;
+          scope.tail = new Set(history.tail);
+        }
+        for (const { id, at } of history.departures) {
+          if (at > this.now) continue;
+          if (at >= tombstoneFrom) scope.tombstones.push({ id, deleted: at });
+          else scope.tombstonesAgedOut = Math.max(scope.tombstonesAgedOut ?? 0, at + data.site.tombstoneDays * 86_400_000);
+        }
+        scope.tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id));
+      }
     }
-    for (const { placed, scopes } of sortedByPublication(places)) for (const scope of scopes) scope.published.push(placed);
     this.root.opml = [...this.sectionTree(), ...this.collections.edition];
     for (const edition of this.collections.edition) edition.opml = [edition, ...edition.children];
-    for (const scope of this.scopes.values()) scope.tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id));
-  }
-
-  /** The scopes of one collected kind by slug. */
-  private bySlug(kind: CollectedKind): Map<string, Scope> {
-    return new Map(this.collections[kind].map((scope) => [scope.ref.kind === kind ? scope.ref.slug : '', scope]));
-  }
-
-  /** Adds an article's scope (one that exists, once) to the list of those it is in. */
-  private addTo(scopes: Scope[], scope: Scope | undefined): void {
-    if (scope && !scopes.includes(scope)) scopes.push(scope);
-  }
-
-  /** The site and every section from the top down to `section`, those that exist (worked out once per section). */
-  private scopesOf(section: readonly string[]): readonly Scope[] {
-    const key = sectionKey(section);
-    let scopes = this.sectionScopes.get(key);
-    if (!scopes) {
-      scopes = [];
-      for (let depth = 0; depth <= section.length; depth++) {
-        const scope = this.scopes.get(sectionKey(section.slice(0, depth)));
-        if (scope) scopes.push(scope);
-      }
-      this.sectionScopes.set(key, scopes);
-    }
-    return scopes;
   }
 
   private addScope(
@@ -204,7 +213,7 @@ export class SiteSnapshot {
     settings: ScopeFeedSettings = this.siteFeedSettings(),
     feedTitle = defaultFeedTitle(titles, this.site.title),
   ): Scope {
-    const scope: Scope = { ref, key: scopeKey(ref), titles, feedTitle, description, language, ...settings, items: [], published: [], tombstones: [], children: [] };
+    const scope: Scope = { ref, key: scopeKey(ref), titles, feedTitle, description, language, ...settings, items: [], archives: [], tail: EVERY_MEMBER, tombstones: [], changed: 0, children: [] };
     this.scopes.set(scope.key, scope);
     return scope;
   }
@@ -316,45 +325,87 @@ export class SiteSnapshot {
     return scope.feedTitle;
   }
 
-  /** The newest `feed_limit` items, newest first: what the subscription document holds. */
+  /**
+   * What the subscription document holds, newest first: the newest `feed_limit` items, and every
+   * item in no archive yet, so that a late filing reaches every poller here (at most
+   * `feed_limit + archive_size - 1` items).
+   */
   currentItems(scope: Scope): ArticleData[] {
-    return scope.items.slice(0, this.site.feedLimit);
+    const { feedLimit } = this.site;
+    if (scope.tail === EVERY_MEMBER) return scope.items.slice(0, feedLimit);
+    return scope.items.filter((item, i) => i < feedLimit || scope.tail.has(articleKey(item)));
   }
 
-  /** Archives of `archive_size` places each in publication order; the newest may be partly filled. */
+  /** Its full archives: an archive exists only once full, and its members never change. */
   archiveCount(scope: Scope): number {
-    return Math.ceil(scope.published.length / this.site.archiveSize);
-  }
-
-  /** A full archive's set of items never changes: later articles go to later archives. */
-  isFullArchive(scope: Scope, archive: number): boolean {
-    return archive * this.site.archiveSize <= scope.published.length;
+    return scope.archives.length;
   }
 
   /**
-   * Where an archive ends in the whole site's publication order: the position of its newest place.
-   * The archives of every scope that end at about one place hold about the same articles.
+   * Where an archive ends in the whole site's publication order: the position of its newest
+   * member. The archives of every scope that end at about one place hold about the same articles.
    */
   archiveEnd(scope: Scope, archive: number): number {
     if (!this.sitePositions) {
       this.sitePositions = new Map();
-      for (const [position, placed] of this.root.published.entries()) this.sitePositions.set(placed, position);
+      for (const members of this.root.archives) for (const { key } of members) this.sitePositions.set(key, this.sitePositions.size);
+      for (const key of this.root.tail === EVERY_MEMBER ? [] : this.root.tail) this.sitePositions.set(key, this.sitePositions.size);
     }
-    const last = scope.published[Math.min(archive * this.site.archiveSize, scope.published.length) - 1];
-    return last === undefined ? -1 : (this.sitePositions.get(last) ?? -1);
+    const members = scope.archives[archive - 1] ?? [];
+    const last = members[members.length - 1];
+    return last === undefined ? -1 : (this.sitePositions.get(last.key) ?? -1);
   }
 
-  /** Archive `archive` (1 = the oldest), newest first like every feed. Not to be changed: the last one asked for is kept (each format asks for it in turn). */
-  archiveItems(scope: Scope, archive: number): readonly ArticleData[] {
+  /** Archive `archive` (1 = the oldest). Not to be changed: the last one asked for is kept (each format asks for it in turn). */
+  archive(scope: Scope, archive: number): Archive {
     const last = this.lastArchive;
-    if (last?.scope === scope && last.archive === archive) return last.items;
-    const start = (archive - 1) * this.site.archiveSize;
-    const placed: ArticleData[] = [];
-    for (const { article } of scope.published.slice(start, start + this.site.archiveSize)) if (article) placed.push(article);
-    const items = sortedNewestFirst(placed);
-    this.lastArchive = { scope, archive, items };
-    return items;
+    if (last?.scope === scope && last.archive === archive) return last.value;
+    const items: ArticleData[] = [];
+    const tombstones: Tombstone[] = [];
+    const departed = new Map(this.publication?.scopes.get(scope.key)?.departures.map((d) => [d.key, d.at]));
+    const changes = this.publication?.articleChanged;
+    let changed = 0;
+    for (const member of scope.archives[archive - 1] ?? []) {
+      const article = this.articles.get(member.key);
+      const left = departed.get(member.key);
+      if (article && left === undefined) {
+        items.push(article);
+        changed = Math.max(changed, changes?.get(member.key) ?? changeOf(article));
+      } else {
+        const at = left ?? this.now;
+        tombstones.push({ id: member.id, deleted: at });
+        changed = Math.max(changed, at);
+      }
+    }
+    const value: Archive = { items: sortedNewestFirst(items), tombstones: tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id)), changed };
+    this.lastArchive = { scope, archive, value };
+    return value;
   }
+
+  /** An article's latest change as its entries and page show it (see Publication.articleChanged). */
+  articleChanged(article: ArticleData): number {
+    return this.publication?.articleChanged.get(articleKey(article)) ?? changeOf(article);
+  }
+}
+
+/** A scope's tail when its kind keeps no archives: every member is "in no archive". */
+const EVERY_MEMBER: ReadonlySet<string> = new Set();
+
+/**
+ * A scope's history as a first run records it, every article published at once: archives of
+ * `size` members in the order of their dates (then keys), as state/history.ts seals them.
+ */
+function firstRecording(scope: Scope, size: number): ScopeHistory {
+  const ordered = [...scope.items].sort((a, b) => a.published.epochMs - b.published.epochMs || compareKeys(articleKey(a), articleKey(b)));
+  const archives: ArchiveMember[][] = [];
+  const full = Math.floor(ordered.length / size) * size;
+  for (let start = 0; start < full; start += size) archives.push(ordered.slice(start, start + size).map((a) => ({ key: articleKey(a), id: a.id })));
+  return { archives, tail: ordered.slice(full).map(articleKey), departures: [], changed: Math.max(0, ...scope.items.map(changeOf)) };
+}
+
+/** Without a history, an article counts as changed when it says it was. */
+function changeOf(article: ArticleData): number {
+  return (article.updated ?? article.published).epochMs;
 }
 
 /**
@@ -366,13 +417,6 @@ function sortedByPosition<T>(items: readonly T[], compare: (a: number, b: number
     .map((_, i) => i)
     .sort(compare)
     .map((i) => items[i] as T);
-}
-
-/** Oldest first by publication, then by date, then by key. */
-function sortedByPublication<T extends { placed: Placed }>(places: readonly T[]): T[] {
-  const published = places.map(({ placed }) => placed.published);
-  const dates = places.map(({ placed }) => placed.article?.published.epochMs ?? placed.published);
-  return sortedByPosition(places, (a, b) => (published[a] as number) - (published[b] as number) || (dates[a] as number) - (dates[b] as number) || compareKeys((places[a] as T).placed.key, (places[b] as T).placed.key));
 }
 
 /** Newest first by `date`, ties by id. */
@@ -393,10 +437,6 @@ export function lastModified(items: ReadonlyArray<Pick<FeedItem, 'published' | '
 
 function defaultFeedTitle(titles: readonly string[], siteTitle: string): string {
   return titles.length === 0 ? siteTitle : `${titles.join(' / ')} | ${siteTitle}`;
-}
-
-function authorNames(article: ArticleData): string[] {
-  return article.authors.map((p) => p.name);
 }
 
 function sortedGroups(groups: NameGroups): NameGroup[] {

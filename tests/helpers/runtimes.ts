@@ -50,7 +50,8 @@ export async function runtimesFor(articles: string): Promise<Runtimes> {
   await cli(['build', '--out', path.join(work, 'dist')]);
   const { data } = await loadSite(articles);
   if (!data) throw new Error(`${articles} has no usable site`);
-  const [worker, node] = await Promise.all([startWorker(assets), startServer(articles, undefined, { baseUrl: undefined, now: () => NOW_SECONDS * 1000 })]);
+  // At the site's own address, as its server behind a proxy would be: the same links as the others.
+  const [worker, node] = await Promise.all([startWorker(assets), startServer(articles, data.site.baseUrl, { now: () => NOW_SECONDS * 1000 })]);
   const host = await StaticHost.open(path.join(work, 'dist'));
   return {
     data,

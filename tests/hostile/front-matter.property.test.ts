@@ -29,6 +29,7 @@ const SITE: SiteSettings = {
   authors: [],
   feedLimit: 50,
   archiveSize: 100,
+  archiveKinds: ['site', 'section'],
   tombstoneDays: 30,
   cacheMaxAge: 300,
   editions: [],
@@ -144,7 +145,7 @@ function check(text: string, batch: Libxml2Batch, label: string): string[] {
   if (article.title === '' || /[\n\t]/.test(article.title)) problems.push(`title ${JSON.stringify(article.title)} is empty or not one line`);
   if (result.draft) return problems;
 
-  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en', editions: [], content: 'full' }], articles: [article], authorProfiles: [], media: [] };
+  const data: SiteData = { site: SITE, sections: [{ path: ['news'], title: 'News', language: 'en', editions: [], content: 'full' }], articles: [article], authorProfiles: [], media: [], settingsFiles: [] };
   const snapshot = new SiteSnapshot(data);
   const scope = snapshot.scope({ kind: 'section', section: ['news'] });
   if (!scope) return [...problems, 'no news scope'];

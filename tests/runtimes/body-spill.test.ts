@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import type { ArticleData } from '../../src/content/model.js';
-import { BodySpill, ParseCacheFolder } from '../../src/runtimes/cache.js';
+import { BodySpill, ParseCacheFolder } from '../../src/state/cache.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 import { renderSite, type RenderedSite } from '../helpers/site.js';
 

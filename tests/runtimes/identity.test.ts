@@ -86,13 +86,15 @@ async function linkEveryArticle(dir: string): Promise<void> {
 }
 
 const NO_ARTICLE_PAGES = 'a site without article pages';
+const ARCHIVED = 'a site whose base_url has a path, with a WebSub hub and archives of 2 in every kind of scope';
 
 let hub: TestHub;
 const sites: Array<{ name: string; runtimes?: Runtimes; articles: () => Promise<string> }> = [
   { name: 'the bundled site', articles: () => bundledArticlesWith() },
   {
-    name: 'a site whose base_url has a path, with a WebSub hub',
-    articles: () => bundledArticlesWith((index) => index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: ${hub.url}`)),
+    name: ARCHIVED,
+    articles: () =>
+      bundledArticlesWith((index) => index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: ${hub.url}\narchive_size: 2\narchives: [site, sections, tags, authors, editions]`)),
   },
   {
     name: NO_ARTICLE_PAGES,
@@ -123,7 +125,8 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
     // The podcast's audio, transcript and chapters, and the site's icon and logo, are URLs of the site too.
     expect(paths).toEqual(expect.arrayContaining(['/media/podcast/night-trains.mp3', '/media/podcast/monsoon.m4a', '/media/podcast/monsoon.vtt', '/media/icon.svg', '/media/logo.png'].map((p) => `${runtimes.basePath}${p}`)));
     // The URLs of tags, authors and editions are among them, in every form they take.
-    for (const p of ['/tags/', '/tags/opml.xml', '/tags/5g/', '/tags/5g/atom.xml', '/tags/5g/archive/1/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/feed.json', '/authors/', '/authors/opml.xml', '/authors/ai-heping/rss.xml', '/authors/ai-heping/archive/1/rss.xml', '/authors/%E7%8E%8B%E8%8A%B3/', '/editions/', '/editions/opml.xml', '/editions/zh/', '/editions/zh/opml.xml', '/editions/us/feed.json', '/editions/us/archive/1/feed.json']) {
+    const archives = site.name === ARCHIVED ? ['/archive/1/atom.xml', '/us/archive/1/rss.xml', '/tags/5g/archive/1/atom.xml', '/authors/%E7%8E%8B%E8%8A%B3/archive/1/rss.xml', '/editions/us/archive/1/feed.json'] : [];
+    for (const p of ['/tags/', '/tags/opml.xml', '/tags/5g/', '/tags/5g/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/feed.json', '/authors/', '/authors/opml.xml', '/authors/ai-heping/rss.xml', '/authors/%E7%8E%8B%E8%8A%B3/', '/editions/', '/editions/opml.xml', '/editions/zh/', '/editions/zh/opml.xml', '/editions/us/feed.json', ...archives]) {
       expect(paths).toContain(`${runtimes.basePath}${p}`);
     }
     for (const urlPath of paths) await expectIdenticalEverywhere(runtimes, urlPath);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../../src/runtimes/cache.js';
+import { defaultCacheDir } from '../../src/state/cache.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
-import { defaultCacheDir } from '../../src/runtimes/cache.js';
+import { defaultCacheDir } from '../../src/state/cache.js';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';

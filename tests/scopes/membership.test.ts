@@ -2,7 +2,8 @@
  * "Every tag, author and edition feed holds exactly the articles that carry it, and is valid in the
  * same validators as every other feed": on the bundled site, and on a generated site (bench/corpus.ts:
  * nine editions, sections and articles naming them, tags spelled two ways, translations), split into
- * archives of 7 (and subscription documents of 7) so that membership holds across archives too.
+ * archives of 7 in every kind of scope (and subscription documents of 7) so that membership holds
+ * across archives too: every item in the subscription document or in exactly one archive.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ const sites: Array<{ name: string; articles: () => Promise<string>; rendered?: R
     articles: async () => {
       const dir = await ensureCorpus(GENERATED_ARTICLES, `${scratch}/`);
       const index = path.join(dir, '_index.md');
-      await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 7\narchive_size: 7'));
+      await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 7\narchive_size: 7\narchives: [site, sections, tags, authors, editions]'));
       return dir;
     },
   },

@@ -15,11 +15,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { BodySpillTarget, CachedParse, ParseCache } from '../content/load.js';
 import type { ArticleData } from '../content/model.js';
-import { writeFileAtomically } from '../ledger/file.js';
+import { codeFingerprint } from './fingerprint.js';
+import { writeFileAtomically } from './ledger-file.js';
 import type { ResponseFacts } from '../publish/store.js';
 
 export const CACHE_FOLDER = '.feedgen-cache';
@@ -31,28 +31,6 @@ export const CACHE_FOLDER = '.feedgen-cache';
 export function defaultCacheDir(articlesDir: string): string {
   const articles = path.resolve(articlesDir);
   return path.join(path.dirname(articles), CACHE_FOLDER, path.basename(articles));
-}
-
-let codeHash: string | undefined;
-
-/**
- * A hash of this feedgen's own code (every file of the folder it runs from: `lib/`, or `src/`
- * under tsx): whatever an older or newer version cached is never used.
- */
-export function codeFingerprint(): string {
-  if (codeHash) return codeHash;
-  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-  const hash = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (/\.(js|ts|json)$/.test(entry.name)) hash.update(`${path.relative(root, file)}\0`).update(readFileSync(file));
-    }
-  };
-  walk(root);
-  codeHash = hash.digest('base64url');
-  return codeHash;
 }
 
 interface Envelope<T> {

@@ -1,0 +1,380 @@
+/**
+ * The publish ledger meets the site. `recordHistory` brings the ledger up to the articles and
+ * settings as they are at "now" (what is new, edited, moved, gone; which scopes each article is
+ * in; which archives are full), and `publicationOf` reads the history back as the snapshot's
+ * Publication: archives, departures, and when everything last changed, as readers could first see
+ * it. Every runtime records before it publishes, so all of them derive the same site from the same
+ * history (README, "The publish ledger").
+ */
+import { createHash } from 'node:crypto';
+import type { ArticleData, SiteData } from '../content/model.js';
+import { membershipsOf } from '../site/membership.js';
+import { scheduleOf, stateAt } from '../site/schedule.js';
+import { articleKey, type ArchiveMember, type Departure, type Publication, type ScopeHistory } from '../site/snapshot.js';
+import { articlePath, scopePath, type ScopeKind } from '../urls/paths.js';
+import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type ClockEntry, type FileRecord, type Ledger, type MergeRecord } from './ledger.js';
+
+/**
+ * The revision of what feedgen writes. Raise it with every change to the bytes or headers of any
+ * resource: the first run of the new version records it, and everything is dated from then on, so
+ * that a poller holding older bytes never gets 304 for new ones. tests/structure/output-revision
+ * fails when the bundled site's output changed and this did not.
+ */
+export const OUTPUT_REVISION = 2;
+
+/** Runs a `clock` line remembers: where two histories forked is found among them. */
+const CLOCK_RUNS = 16;
+
+/**
+ * `id`: the article's id changed; `url`: its file was renamed or moved, and its old page redirects;
+ * `reused`: its page is at a URL that an article moved away from (readers of old links land here).
+ */
+export type Move = { kind: 'id' | 'url' | 'reused'; key: string; from: string; to: string };
+
+export interface HistoryChanges {
+  added: string[];
+  deleted: string[];
+  /** Articles whose id or page moved since they were published. */
+  moves: Move[];
+  /**
+   * The latest run before this one: whatever changed later (by this run's records, or on a
+   * schedule since) is new to readers, and its subscription feeds are what a WebSub hub hears of.
+   */
+  since: number;
+}
+
+/** A ledger token for an article's group of translations. */
+function translationToken(key: string): string {
+  return `~${encodeURIComponent(key)}`;
+}
+
+/**
+ * Brings `ledger` up to the site at `now`: live articles are published (new ones now; a renamed
+ * file, known by its text, keeps its publication), edited ones revised, missing ones deleted, and
+ * each article's scopes recorded with the instant it left any it is no longer in. A scheduled
+ * article is recorded ahead of time as published at its instant, so that whichever run comes after
+ * that instant finds it published then; an expired one is deleted at its expiry. Settings and media
+ * files are dated when their text changes, and archives that are full are sealed.
+ */
+export function recordHistory(ledger: Ledger, data: SiteData, now: number): HistoryChanges {
+  const before = ledger.serialize();
+  const since = latestRun(ledger);
+  const at = wholeSeconds(now) > since ? wholeSeconds(now) : since + 1000;
+  const changes: HistoryChanges = { added: [], deleted: [], moves: [], since };
+  const live: ArticleData[] = [];
+  const scheduled: ArticleData[] = [];
+  const expired: ArticleData[] = [];
+  for (const article of data.articles) {
+    const state = stateAt(scheduleOf(article), wholeSeconds(now));
+    (state === 'live' ? live : state === 'scheduled' ? scheduled : expired).push(article);
+  }
+  const pending = (record: ArticleRecord) => record.scheduled === true && record.deleted === undefined && record.published > wholeSeconds(now);
+  const present = new Set(data.articles.map(articleKey));
+  // Records of files gone since, by text: a renamed file keeps its publication and its scopes.
+  const goneByText = new Map<string, ArticleRecord>();
+  for (const record of ledger.articles.values()) if (!present.has(record.key)) goneByText.set(record.textHash, record);
+
+  const memberships = membershipsOf(data, live);
+  for (const article of live) {
+    const key = articleKey(article);
+    let record = ledger.articles.get(key);
+    if (!record) {
+      const renamed = goneByText.get(article.contentHash);
+      if (renamed) {
+        ledger.articles.delete(renamed.key);
+        goneByText.delete(renamed.textHash);
+        record = { ...renamed, key };
+        if (record.deleted !== undefined) leaveAll(record, record.deleted);
+        delete record.deleted;
+        const from = pagePath(renamed.key);
+        changes.moves.push({ kind: 'url', key, from, to: pagePath(key) });
+        redirect(ledger, from, pagePath(key));
+      } else {
+        record = { key, published: at, revised: at, id: article.id, textHash: article.contentHash, scopes: new Map() };
+        changes.added.push(key);
+      }
+      ledger.articles.set(key, record);
+    } else if (record.deleted !== undefined) {
+      // Back after it was deleted: it keeps its first publication; it left its scopes then.
+      leaveAll(record, record.deleted);
+      delete record.deleted;
+    }
+    // Scheduled for later, but live already (its date was brought forward): published now.
+    if (pending(record)) record.published = at;
+    if (record.id !== article.id) changes.moves.push({ kind: 'id', key, from: record.id, to: article.id });
+    const movedAway = ledger.redirects.get(pagePath(key));
+    if (movedAway !== undefined) changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+    if (record.textHash !== article.contentHash) record.revised = at;
+    Object.assign(record, { id: article.id, textHash: article.contentHash });
+    const current = memberships.of(article).map(scopePath);
+    if (article.translationKey !== undefined) current.push(translationToken(article.translationKey));
+    for (const token of current) {
+      const membership = record.scopes.get(token);
+      if (!membership) record.scopes.set(token, {});
+      else delete membership.left;
+    }
+    for (const [token, membership] of record.scopes) if (membership.left === undefined && !current.includes(token)) membership.left = at;
+  }
+  for (const article of scheduled) {
+    const key = articleKey(article);
+    const record = ledger.articles.get(key);
+    const { publishAt } = scheduleOf(article);
+    if (!record || pending(record)) {
+      const revised = record && record.textHash === article.contentHash ? record.revised : at;
+      ledger.articles.set(key, { key, published: publishAt, revised, id: article.id, textHash: article.contentHash, scopes: record?.scopes ?? new Map(), scheduled: true });
+    } else if (record.deleted === undefined) {
+      // Live until now, and scheduled again for later: taken down until then.
+      record.deleted = at;
+      changes.deleted.push(key);
+    }
+  }
+  for (const article of expired) {
+    const key = articleKey(article);
+    const record = ledger.articles.get(key);
+    const expiresAt = scheduleOf(article).expiresAt as number;
+    if (!record || record.deleted !== undefined) continue;
+    // Scheduled, and expired before its time came: nobody saw it.
+    if (record.scheduled && record.published >= expiresAt) ledger.forget(key);
+    else {
+      record.deleted = Math.max(expiresAt, record.published);
+      changes.deleted.push(key);
+    }
+  }
+  for (const record of [...ledger.articles.values()]) {
+    if (present.has(record.key) || record.deleted !== undefined) continue;
+    if (pending(record)) ledger.forget(record.key);
+    else {
+      record.deleted = at;
+      changes.deleted.push(record.key);
+    }
+  }
+  recordFiles(ledger.settings, data.settingsFiles, at);
+  recordFiles(ledger.media, data.media.map((file) => ({ key: file.path.join('/'), hash: mediaHash(file) })), at);
+  if (ledger.generator?.revision !== OUTPUT_REVISION) ledger.generator = { revision: OUTPUT_REVISION, since: at };
+  sealArchives(ledger, new Map(live.map((a) => [articleKey(a), a])), data.site.archiveSize, data.site.archiveKinds);
+
+  const after = ledger.serialize();
+  if (after !== before) {
+    const joined = pendingMerge(ledger.clocks);
+    if (joined) ledger.merges.push(joined);
+    const runs = new Map<string, ClockEntry>();
+    for (const entry of ledger.clocks.flat()) runs.set(formatClockEntry(entry), entry);
+    const earlier = [...runs.values()].sort((a, b) => b.at - a.at || (a.digest < b.digest ? -1 : 1));
+    ledger.clocks = [[{ at, digest: createHash('sha256').update(after).digest('hex').slice(0, 8) }, ...earlier].slice(0, CLOCK_RUNS)];
+  }
+  return changes;
+}
+
+/**
+ * The instant of the latest run that recorded something. A run records what it finds at now, but
+ * always after it, so that new facts move Last-Modified forward even when two runs fall in one
+ * second or the clock went back.
+ */
+function latestRun(ledger: Ledger): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  if (ledger.clocks.length > 0) for (const entry of ledger.clocks.flat()) latest = Math.max(latest, entry.at);
+  else {
+    // A ledger of format 1 has no runs: its facts stand in for them.
+    for (const record of ledger.articles.values()) latest = Math.max(latest, record.scheduled ? record.revised : record.published, record.revised, record.deleted ?? latest);
+  }
+  return latest;
+}
+
+function leaveAll(record: ArticleRecord, at: number): void {
+  for (const membership of record.scopes.values()) membership.left ??= at;
+}
+
+function redirect(ledger: Ledger, from: string, to: string): void {
+  if (from === to) return;
+  for (const [old, target] of ledger.redirects) if (target === from) ledger.redirects.set(old, to);
+  ledger.redirects.set(from, to);
+  ledger.redirects.delete(to);
+}
+
+function recordFiles(records: Map<string, FileRecord>, files: ReadonlyArray<{ key: string; hash: string }>, at: number): void {
+  const seen = new Set<string>();
+  for (const { key, hash } of files) {
+    seen.add(key);
+    const record = records.get(key);
+    if (record?.hash !== hash) records.set(key, { key, hash, revised: at });
+  }
+  for (const record of records.values()) if (!seen.has(record.key) && record.hash !== REMOVED) Object.assign(record, { hash: REMOVED, revised: at });
+}
+
+/** A media file's content, for the ledger to tell when its bytes changed. */
+function mediaHash(file: SiteData['media'][number]): string {
+  return createHash('sha256').update(file.base64).digest('base64url').slice(0, 24);
+}
+
+/** The site path of an article's page, from its key (`news/x` -> `/news/x/`). */
+function pagePath(key: string): string {
+  const names = key.split('/');
+  return articlePath(names.slice(0, -1), names[names.length - 1] as string);
+}
+
+/** The kind of scope a page path names: `/` the site, `/tags/x/` a tag, …, any other a section. */
+function kindOfToken(token: string): ScopeKind {
+  if (token === '/') return 'site';
+  const [first, , rest] = token.slice(1).split('/');
+  if (rest === '') {
+    if (first === 'tags') return 'tag';
+    if (first === 'authors') return 'author';
+    if (first === 'editions') return 'edition';
+  }
+  return 'section';
+}
+
+/** The scope key (urls/paths.ts scopeKey) of a page path. */
+function scopeKeyOfToken(token: string): string {
+  return token.split('/').filter(Boolean).map(decodeURIComponent).join('/');
+}
+
+/** Publication order: first published, then the article's own date (a first run publishes many at once), then key. */
+function publicationOrder(live: ReadonlyMap<string, ArticleData>): (a: ArticleRecord, b: ArticleRecord) => number {
+  const dateOf = (record: ArticleRecord) => live.get(record.key)?.published.epochMs ?? record.published;
+  return (a, b) => a.published - b.published || dateOf(a) - dateOf(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Every scope's members (page path -> records), each list in publication order. */
+function membersByScope(ledger: Ledger, live: ReadonlyMap<string, ArticleData>): Map<string, ArticleRecord[]> {
+  const members = new Map<string, ArticleRecord[]>();
+  for (const record of ledger.articles.values()) {
+    for (const token of record.scopes.keys()) {
+      if (!token.startsWith('/')) continue;
+      let list = members.get(token);
+      if (!list) members.set(token, (list = []));
+      list.push(record);
+    }
+  }
+  const order = publicationOrder(live);
+  for (const list of members.values()) list.sort(order);
+  return members;
+}
+
+/**
+ * Archives of `size` members, sealed in publication order, in the scopes whose kind keeps them.
+ * A sealed archive keeps its members, whoever joins or leaves later. After a merge of two
+ * histories that each sealed one archive differently, the archive keeps the members published
+ * first and the others go back to be sealed in a later one; an archive left short (the size
+ * changed) is unsealed with every one after it, and they are sealed again.
+ */
+function sealArchives(ledger: Ledger, live: ReadonlyMap<string, ArticleData>, size: number, kinds: readonly ScopeKind[]): void {
+  for (const [token, list] of membersByScope(ledger, live)) {
+    const membership = (record: ArticleRecord) => record.scopes.get(token) as { archive?: number };
+    if (!kinds.includes(kindOfToken(token))) {
+      for (const record of list) delete membership(record).archive;
+      continue;
+    }
+    const claims = new Map<number, ArticleRecord[]>();
+    for (const record of list) {
+      const { archive } = membership(record);
+      if (archive === undefined) continue;
+      let claim = claims.get(archive);
+      if (!claim) claims.set(archive, (claim = []));
+      claim.push(record);
+    }
+    const sealed = new Set<ArticleRecord>();
+    let archive = 1;
+    for (; (claims.get(archive)?.length ?? 0) >= size; archive++) for (const record of (claims.get(archive) as ArticleRecord[]).slice(0, size)) sealed.add(record);
+    const tail = list.filter((record) => !sealed.has(record));
+    const full = Math.floor(tail.length / size) * size;
+    tail.forEach((record, i) => {
+      if (i < full) membership(record).archive = archive + Math.floor(i / size);
+      else delete membership(record).archive;
+    });
+  }
+}
+
+/**
+ * Two `clock` lines: two histories joined (a union merge of two branches that both recorded).
+ * Facts newer than their last common run are dated just after the later of the two, when readers
+ * of either side could first see the other's: every machine works out the same instant.
+ */
+function pendingMerge(clocks: readonly ClockEntry[][]): MergeRecord | undefined {
+  if (clocks.length < 2) return undefined;
+  const lines = clocks.map((line) => new Set(line.map(formatClockEntry)));
+  const all = clocks.flat();
+  const common = all.filter((entry) => lines.every((line) => line.has(formatClockEntry(entry))));
+  // No common run among those remembered: everything either side recorded is dated anew.
+  const fork = common.length > 0 ? Math.max(...common.map((entry) => entry.at)) : 0;
+  return { fork, at: Math.max(...all.map((entry) => entry.at)) + 1000 };
+}
+
+/** The instant readers could first see a fact recorded at `t`: later than `t` when a merge brought it in. */
+function visibility(ledger: Ledger): (t: number) => number {
+  const merges = [...ledger.merges, ...(pendingMerge(ledger.clocks) ? [pendingMerge(ledger.clocks) as MergeRecord] : [])];
+  if (merges.length === 0) return (t) => t;
+  return (t) => {
+    let seen = t;
+    for (const { fork, at } of merges) if (fork < t && t <= at) seen = Math.max(seen, at);
+    return seen;
+  };
+}
+
+/**
+ * The history as the snapshot at `now` sees it, after recordHistory at the same `now`: each
+ * scope's archives, tail and departures, and when each article, scope, settings file and media
+ * file last changed.
+ */
+export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publication {
+  const visible = visibility(ledger);
+  const live = new Map<string, ArticleData>();
+  for (const article of data.articles) if (stateAt(scheduleOf(article), wholeSeconds(now)) === 'live') live.set(articleKey(article), article);
+  const left = (record: ArticleRecord, token: string): number | undefined => {
+    const membership = record.scopes.get(token);
+    if (membership?.left !== undefined) return visible(membership.left);
+    if (record.deleted !== undefined) return visible(record.deleted);
+    return live.has(record.key) ? undefined : wholeSeconds(now);
+  };
+  const own = (record: ArticleRecord) => visible(Math.max(record.published, record.revised));
+
+  const groups = new Map<string, number>();
+  for (const record of ledger.articles.values()) {
+    for (const token of record.scopes.keys()) {
+      if (!token.startsWith('~')) continue;
+      const changed = left(record, token) ?? own(record);
+      groups.set(token, Math.max(groups.get(token) ?? 0, changed));
+    }
+  }
+  const articleChanged = new Map<string, number>();
+  for (const [key, article] of live) {
+    const record = ledger.articles.get(key);
+    if (!record) continue;
+    const group = article.translationKey === undefined ? undefined : groups.get(translationToken(article.translationKey));
+    articleChanged.set(key, Math.max(own(record), group ?? 0));
+  }
+
+  const scopes = new Map<string, ScopeHistory>();
+  let latest = 0;
+  for (const [token, list] of membersByScope(ledger, live)) {
+    const archives: ArchiveMember[][] = [];
+    const tail: string[] = [];
+    const departures: Departure[] = [];
+    let changed = 0;
+    for (const record of list) {
+      const member: ArchiveMember = { key: record.key, id: record.id };
+      const { archive } = record.scopes.get(token) as { archive?: number };
+      if (archive === undefined) tail.push(record.key);
+      else (archives[archive - 1] ??= []).push(member);
+      const gone = left(record, token);
+      if (gone !== undefined) departures.push({ ...member, at: gone });
+      changed = Math.max(changed, gone ?? articleChanged.get(record.key) ?? own(record));
+    }
+    departures.sort((a, b) => b.at - a.at);
+    scopes.set(scopeKeyOfToken(token), { archives, tail, departures, changed });
+    latest = Math.max(latest, changed);
+  }
+  const filesChanged = (records: ReadonlyMap<string, FileRecord>) => {
+    const changed = new Map<string, number>();
+    for (const record of records.values()) {
+      changed.set(record.key, visible(record.revised));
+      latest = Math.max(latest, visible(record.revised));
+    }
+    return changed;
+  };
+  const settingsChanged = filesChanged(ledger.settings);
+  const mediaChanged = filesChanged(ledger.media);
+  const generatorSince = ledger.generator ? visible(ledger.generator.since) : 0;
+  latest = Math.max(latest, generatorSince);
+  return { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirects, latest };
+}

@@ -1,0 +1,189 @@
+/**
+ * The ledger on disk. Written atomically (a temporary file renamed over the old one, after fsync),
+ * under a lock file, after taking in whatever another process wrote since this one read it: a crash
+ * leaves the old file or the new one, and two processes at once (`serve --watch` while `build`
+ * runs) lose no record.
+ */
+import { createHash } from 'node:crypto';
+import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import { Ledger, type LedgerProblem } from './ledger.js';
+
+export type LedgerRead = { ok: true; ledger: Ledger } | { ok: false; problems: LedgerProblem[] };
+
+/** A missing file is a fresh site: an empty ledger. */
+export function readLedger(file: string): LedgerRead {
+  let bytes: Buffer;
+  let identity: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      identity = identityOf(fstatSync(fd));
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const ledger = new Ledger();
+      seen.set(ledger, { identity: ABSENT, digest: textDigest(ledger.serialize()) });
+      return { ok: true, ledger };
+    }
+    return { ok: false, problems: [{ line: 1, message: `cannot read the ledger: ${(error as Error).message}` }] };
+  }
+  const { ledger, problems } = Ledger.parse(bytes);
+  // The digest of the text it would write: a ledger read and recorded to no effect is not saved.
+  seen.set(ledger, { identity, digest: textDigest(ledger.serialize()) });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger };
+}
+
+/**
+ * What each ledger knows of its file: the file's identity when it was read or last written, and
+ * the digest of the text it held then. Every write renames a new file into place and an edit in
+ * place changes its size or times, so while the file keeps this identity nobody else has written
+ * it and there is nothing to take in. (The inode alone is not enough: a renamed file may get the
+ * inode of one deleted before.)
+ */
+const seen = new WeakMap<Ledger, { identity: string; digest: string }>();
+const ABSENT = 'absent';
+
+function identityOf(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+function identityOfFile(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? identityOf(stats) : ABSENT;
+}
+
+function textDigest(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/** Whether saving would write anything: the ledger learnt something since it was read or saved. */
+export function hasNews(ledger: Ledger): boolean {
+  return textDigest(ledger.serialize()) !== seen.get(ledger)?.digest;
+}
+
+/** Why `file` cannot be written (a read-only folder or file system), if it cannot. */
+export function unwritable(file: string): string | undefined {
+  try {
+    accessSync(path.dirname(file), constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Takes in what another process wrote since this ledger was read, then writes it. Returns the
+ * problems (and writes nothing) when the file on disk has become unreadable, which a person must
+ * look at.
+ */
+export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true; written: boolean } | { ok: false; problems: LedgerProblem[] }> {
+  if (!hasNews(ledger)) return { ok: true, written: false };
+  const lock = `${file}.lock`;
+  await acquireLock(lock);
+  try {
+    if (identityOfFile(file) !== seen.get(ledger)?.identity) {
+      const current = readLedger(file);
+      if (!current.ok) return current;
+      ledger.absorb(current.ledger);
+      if (!hasNews(ledger) || textDigest(ledger.serialize()) === seen.get(current.ledger)?.digest) {
+        seen.set(ledger, seen.get(current.ledger) as { identity: string; digest: string });
+        return { ok: true, written: false };
+      }
+    }
+    const text = ledger.serialize();
+    writeFileAtomically(file, text);
+    // Under the lock: no other writer can have replaced it since.
+    seen.set(ledger, { identity: identityOfFile(file), digest: textDigest(text) });
+    return { ok: true, written: true };
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Writes a temporary file beside `file`, flushes it to disk and renames it over `file`: readers
+ * and a crash see the old bytes or the new ones, never a mix.
+ */
+export function writeFileAtomically(file: string, data: string | Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+}
+
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this is left over from a crash: no write takes this long. */
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * Takes the lock file (created exclusively, holding this process's id). A lock left by a process
+ * that died is broken, but only under a second lock, `<lock>.break`, and only if it is still the
+ * stale one once that is held: two processes that both find it stale cannot both break it and
+ * then both take it, since the second finds the first's fresh lock in its place.
+ */
+export async function acquireLock(lock: string): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (tryCreate(lock)) return;
+    if (isStale(lock)) breakStale(lock);
+    else if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`the ledger is locked by another feedgen (${lock}); remove that file if no feedgen is running`);
+    else await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+  }
+}
+
+function tryCreate(file: string): boolean {
+  try {
+    const fd = openSync(file, 'wx');
+    try {
+      writeSync(fd, String(process.pid));
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  }
+}
+
+function breakStale(lock: string): void {
+  const breaker = `${lock}.break`;
+  if (!tryCreate(breaker)) {
+    // Held for an instant by whoever breaks the lock; one whose holder died is broken itself.
+    if (isStale(breaker)) rmSync(breaker, { force: true });
+    return;
+  }
+  try {
+    if (isStale(lock)) rmSync(lock, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+}
+
+function isStale(lock: string): boolean {
+  try {
+    const holder = Number(readFileSync(lock, 'utf8'));
+    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) return true;
+    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
