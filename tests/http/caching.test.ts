@@ -112,29 +112,32 @@ describe('compression', () => {
 
 describe('archives (RFC 5005)', () => {
   it('chain the subscription document to the newest archive and each archive to its neighbours', async () => {
+    // Five items in archives of two: archives 1 and 2 are full; item 5 waits in the subscription document.
     const rss = await (await get('/news/rss.xml')).text();
-    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/archive/3/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
+    expect(rss).toContain('<atom:link href="https://feeds.example.com/news/archive/2/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
     expect(rss).not.toContain('fh:archive');
-    const middle = await (await get('/news/archive/2/rss.xml')).text();
-    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="current" type="application/rss+xml"/>');
-    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/archive/1/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
-    expect(middle).toContain('<atom:link href="https://feeds.example.com/news/archive/3/rss.xml" rel="next-archive" type="application/rss+xml"/>');
-    expect(middle).toContain('<fh:archive/>');
+    expect(rss).toContain('<title>Item 5</title>');
+    const newest = await (await get('/news/archive/2/rss.xml')).text();
+    expect(newest).toContain('<atom:link href="https://feeds.example.com/news/rss.xml" rel="current" type="application/rss+xml"/>');
+    expect(newest).toContain('<atom:link href="https://feeds.example.com/news/archive/1/rss.xml" rel="prev-archive" type="application/rss+xml"/>');
+    expect(newest).not.toContain('rel="next-archive"');
+    expect(newest).toContain('<fh:archive/>');
     const oldest = await (await get('/news/archive/1/atom.xml')).text();
     expect(oldest).toContain('<id>https://feeds.example.com/news/atom.xml</id>');
     expect(oldest).not.toContain('rel="prev-archive"');
     expect(oldest).toContain('<link rel="next-archive" type="application/atom+xml" href="https://feeds.example.com/news/archive/2/atom.xml"/>');
     const json = (await (await get('/feed.json')).json()) as { next_url?: string; items: unknown[] };
-    expect(json.next_url).toBe('https://feeds.example.com/archive/3/feed.json');
+    expect(json.next_url).toBe('https://feeds.example.com/archive/2/feed.json');
     expect(json.items).toHaveLength(2);
     const last = (await (await get('/archive/1/feed.json')).json()) as { next_url?: string; items: Array<{ title: string }> };
     expect(last.next_url).toBeUndefined();
     expect(last.items.map((i) => i.title)).toEqual(['Item 2', 'Item 1']);
+    // An archive exists only once full.
+    expect((await get('/news/archive/3/atom.xml')).status).toBe(404);
   });
-
-  it('give full archives a day of max-age, and the newest, still filling, the usual one', async () => {
+  it('give archives, all of them full, a day of max-age, and the subscription document the usual one', async () => {
     expect((await get('/news/archive/2/atom.xml')).headers.get('cache-control')).toBe('public, max-age=86400');
-    expect((await get('/news/archive/3/atom.xml')).headers.get('cache-control')).toBe('public, max-age=600');
+    expect((await get('/news/atom.xml')).headers.get('cache-control')).toBe('public, max-age=600');
   });
 
   it('404 archive numbers that are not whole numbers or do not exist', async () => {
