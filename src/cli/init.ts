@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeBaseUrl } from '../content/settings.js';
 import { checkZone, formatRfc3339, offsetAt } from '../time/index.js';
+import { LEDGER_GITATTRIBUTES } from '../state/ledger.js';
 import { UsageError, helpText, parse, type Command } from './args.js';
 
 /** The folder feedgen runs from: its package.json and wrangler.toml sit there (src/cli or lib/cli, two up). */
@@ -110,6 +111,8 @@ async function siteFiles(site: SiteOptions): Promise<Array<[string, string]>> {
   return [
     ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
     ['.gitignore', 'node_modules/\ndist/\n.generated/\n.wrangler/\n.feedgen-cache/\n'],
+    // Branches that each publish articles merge their ledgers line by line, without conflicts.
+    ['articles/.gitattributes', LEDGER_GITATTRIBUTES],
     ['wrangler.toml', siteWranglerConfig(await readFile(path.join(PACKAGE_ROOT, 'wrangler.toml'), 'utf8'), site.name)],
     [
       'articles/_index.md',

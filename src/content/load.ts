@@ -352,7 +352,7 @@ async function loadMedia(dir: string, displayOf: (absolute: string) => string, p
       }
       const refuse = (message: string) => problems.push({ file: displayOf(absolute), line: 1, severity: 'warning', message: `not served: ${message}` });
       const type = mediaTypeOfName(name);
-      if (RESERVED_NAMES.has(name) || name.includes('\\')) refuse(`the name "${name}" is reserved for generated URLs or cannot be part of a URL: rename the file`);
+      if (RESERVED_NAMES.has(name) || name.includes('\\') || UNRECORDABLE_NAME.test(name)) refuse(`the name "${name}" is reserved for generated URLs or cannot be part of a URL or of the publish ledger: rename the file`);
       else if (type === undefined) refuse(`${MEDIA_SEGMENT}/ serves files ending in .${SERVED_EXTENSIONS.join(', .')}`);
       else media.push({ path: [...names, name], type, base64: (await readFile(absolute)).toString('base64') });
     }
@@ -443,8 +443,12 @@ function nameProblem(name: string, kind: 'folder' | 'file', topLevel: boolean): 
   if (RESERVED_NAMES.has(name)) return `${kind} name "${shown}" is reserved for generated URLs`;
   if (topLevel && RESERVED_TOP_LEVEL_NAMES.has(name)) return `${kind} name "${shown}" is reserved at the top of the articles folder for the URLs /${name}/…`;
   if (name.includes('\\')) return `${kind} name "${shown}" contains a backslash, which URLs cannot carry`;
+  if (UNRECORDABLE_NAME.test(name)) return `${kind} name "${shown}" contains a tab or a line break, which the publish ledger cannot record`;
   return undefined;
 }
+
+/** What a name may not hold for the publish ledger (one record a line, tab-separated) to record it. */
+const UNRECORDABLE_NAME = /[\t\n\r]/;
 
 function slugCollision(slug: string, folders: string[], sections: Map<string, string[]>): string | undefined {
   if (slug === '') return 'an article file needs a name before ".md"';

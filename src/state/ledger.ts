@@ -107,9 +107,6 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const utf8 = new TextDecoder();
 
-/** What a ledger field can never hold: the file's own separators. */
-export const UNWRITABLE_NAME = /[\t\n\r]/;
-
 export class Ledger {
   readonly articles = new Map<string, ArticleRecord>();
   readonly settings = new Map<string, FileRecord>();
