@@ -141,7 +141,9 @@ class LiveSite {
   /** The site as of `now`, from the articles last loaded; `problems`: the load's, reported with the history's. */
   private publish(now: number, problems: Problem[] = []): void {
     const data = this.data as SiteData;
+    const wasUnreadable = this.history.unreadable;
     const published = this.history.publish(data, now);
+    this.noticeReadable(wasUnreadable);
     if (problems.length + published.problems.length > 0) this.report([...problems, ...published.problems]);
     const blocked = this.history.blocked();
     if (blocked && !this.saidBlocked) this.log(`feedgen: ${blocked}; serving without saving it`);
@@ -228,13 +230,17 @@ class LiveSite {
     this.saving = this.saving.then(async () => {
       const wasUnreadable = this.history.unreadable;
       const lines = await this.history.save().catch((error: Error) => [`feedgen: the ledger was not saved: ${error.message}`]);
+      this.noticeReadable(wasUnreadable);
       for (const line of lines) this.log(line);
-      if (wasUnreadable && !this.history.unreadable) {
-        clearInterval(this.retryTimer);
-        this.log('feedgen: the ledger is readable again: what was published meanwhile is recorded in it');
-      }
     });
     return this.saving;
+  }
+
+  /** The ledger could not be read, and now it can: it is looked at no more, and saved to from now on. */
+  private noticeReadable(wasUnreadable: boolean): void {
+    if (!wasUnreadable || this.history.unreadable) return;
+    clearInterval(this.retryTimer);
+    this.log('feedgen: the ledger is readable again: what was published meanwhile is recorded in it');
   }
 
   /** Prints the problems, unless they are the same as last time. */

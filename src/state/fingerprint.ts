@@ -15,24 +15,32 @@ const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let fingerprint: string | undefined;
 
+/** This feedgen's fingerprint: its code (lib/, or src/ under tsx), its packages, this Node.js. */
 export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
-  const hash = createHash('sha256');
-  // Every file of the folder this code runs from: lib/, or src/ under tsx.
-  hashFiles(hash, path.dirname(path.dirname(fileURLToPath(import.meta.url))), (name) => /\.(js|ts|json)$/.test(name), true);
-  for (const folder of dependencyFolders()) {
-    hash.update(`\0${path.basename(folder)}\0`);
-    // A package's own files by name and size (its package.json whole): an upgrade or a patch shows.
-    hashFiles(hash, folder, () => true, false);
-  }
   const { node, v8, icu, tz, unicode, cldr } = process.versions as Record<string, string | undefined>;
-  hash.update(JSON.stringify({ node, v8, icu, tz, unicode, cldr }));
-  fingerprint = hash.digest('base64url');
+  fingerprint = fingerprintOf(path.dirname(path.dirname(fileURLToPath(import.meta.url))), PACKAGE_ROOT, { node, v8, icu, tz, unicode, cldr });
   return fingerprint;
 }
 
-/** The folders of the packages feedgen depends on at run time, and theirs, each once. */
-function dependencyFolders(): string[] {
+/**
+ * `codeRoot`: the folder of the code, hashed whole; `packageRoot`: the folder of its package.json,
+ * whose run-time dependencies (and theirs) are hashed by name and size of every file, their
+ * package.json whole, so that an upgrade or a patch shows; `runtime`: the versions of the platform.
+ */
+export function fingerprintOf(codeRoot: string, packageRoot: string, runtime: Record<string, string | undefined>): string {
+  const hash = createHash('sha256');
+  hashFiles(hash, codeRoot, (name) => /\.(js|ts|json)$/.test(name), true);
+  for (const folder of dependencyFolders(packageRoot)) {
+    hash.update(`\0${path.basename(folder)}\0`);
+    hashFiles(hash, folder, () => true, false);
+  }
+  hash.update(JSON.stringify(runtime));
+  return hash.digest('base64url');
+}
+
+/** The folders of the packages a package depends on at run time, and theirs, each once. */
+function dependencyFolders(packageRoot: string): string[] {
   const folders = new Set<string>();
   const visit = (from: string): void => {
     let manifest: { dependencies?: Record<string, string> };
@@ -49,7 +57,7 @@ function dependencyFolders(): string[] {
       visit(folder);
     }
   };
-  visit(PACKAGE_ROOT);
+  visit(packageRoot);
   return [...folders].sort();
 }
 

@@ -165,6 +165,7 @@ export class SiteHistory {
 
   /** Writes what this run learnt where its mode keeps it. Returns lines for the log. */
   async save(): Promise<string[]> {
+    if (this.broken) this.retry();
     if (this.broken || !this.options.writes) return [];
     if (!this.options.recording) {
       const file = this.previewFile();
