@@ -38,12 +38,17 @@ export function lastModifiedOf(snapshot: SiteSnapshot, resource: Resource): numb
   }
 }
 
-/** What a feed shows changes with: its items (or its archive's members), its tombstones, the archives around it. */
+/**
+ * What a feed shows changes with: its items (or its archive's members), its tombstones, the
+ * archives around it; a document with no items is dated by the whole site's (site/feed-document.ts).
+ */
 function feedChanges(snapshot: SiteSnapshot, scope: Scope, format: FeedFormat, archive: number | undefined): number[] {
-  if (archive === undefined) return [scope.changed, ...(format === 'atom' && scope.tombstonesAgedOut !== undefined ? [scope.tombstonesAgedOut] : [])];
+  const empty = (archive === undefined ? scope.items : snapshot.archive(scope, archive).items).length === 0;
+  const site = empty ? [snapshot.root.changed] : [];
+  if (archive === undefined) return [scope.changed, ...site, ...(format === 'atom' && scope.tombstonesAgedOut !== undefined ? [scope.tombstonesAgedOut] : [])];
   // The next archive's members arriving sealed it, which gave this one its next-archive link.
   const next = archive < snapshot.archiveCount(scope) ? snapshot.archive(scope, archive + 1).changed : 0;
-  return [snapshot.archive(scope, archive).changed, next];
+  return [snapshot.archive(scope, archive).changed, next, ...site];
 }
 
 /** The settings files a scope's feeds and page are made from: the site's, its sections' top-down, the author profiles. */

@@ -1,0 +1,557 @@
+/**
+ * The state fuzzer: random sequences of what a newsroom does to a site under git, with `serve
+ * --watch` running beside the builds, and after every step the invariants that let a poller trust
+ * feedgen:
+ *
+ *   - a build from the cache equals a build without it: files, bytes, modification times;
+ *   - the Node server answers every URL as the static build holds it (status, ETag,
+ *     Last-Modified, bytes), and the watching server as a fresh one; the Worker, on a sample, at the end;
+ *   - no full archive's set of entries ever changed (but as the merge rule says, where two
+ *     branches each filled one), and every item is in its scope's subscription document or in
+ *     exactly one archive;
+ *   - a poller holding any earlier Last-Modified gets 200 whenever the bytes differ from what it holds;
+ *   - no ledger record is lost, and the ledger reads back to what was written.
+ *
+ * Seeded (FEEDGEN_FUZZ_SEED), a minute by default; FEEDGEN_FUZZ_RUNS and FEEDGEN_FUZZ_STEPS run it
+ * longer. A failure prints the seed and the shortest sequence of steps that still fails.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { startNodeServer, type RunningServer } from '../../src/runtimes/node.js';
+import { allResources } from '../../src/site/resources.js';
+import { scopePath as pathOfScope } from '../../src/urls/paths.js';
+import { strongEtag } from '../../src/publish/store.js';
+import { Ledger } from '../../src/state/ledger.js';
+import { LEDGER_GITATTRIBUTES } from '../../src/state/ledger.js';
+import { formatHttpDate } from '../../src/time/index.js';
+import { ATOM_NS, childElements, parseXml, textContent, childElement } from '../helpers/xml.js';
+import { startWorker } from '../helpers/worker-bundle.js';
+
+const run = promisify(execFile);
+const SEED = Number(process.env.FEEDGEN_FUZZ_SEED ?? 20261207);
+const RUNS = Number(process.env.FEEDGEN_FUZZ_RUNS ?? 3);
+const STEPS = Number(process.env.FEEDGEN_FUZZ_STEPS ?? 10);
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const MINUTE = 60_000;
+const BASE = 'https://desk.example.com';
+const SECTIONS = ['news', 'sport', 'news/local'] as const;
+const TAGS = ['alpha', 'beta', 'gamma'] as const;
+const TOMBSTONE_NS = 'http://purl.org/atompub/tombstones/1.0';
+
+interface Story {
+  section: string;
+  slug: string;
+  title: string;
+  /** Epoch ms: its `date` (first published, or scheduled). */
+  date: number;
+  tags: string[];
+  body: string;
+  expires?: number;
+}
+
+interface Model {
+  now: number;
+  stories: Map<string, Story>;
+  siteTitle: string;
+  sectionTitles: Record<string, string>;
+  authorBio: string;
+  /** Every article key that was ever live at a step: the ledger must keep a record of each. */
+  everLive: Set<string>;
+  serial: number;
+}
+
+interface Real {
+  root: string;
+  articles: string;
+  server?: RunningServer;
+  /** URL -> each version observed at a step: a hash of its bytes and its Last-Modified. */
+  observed: Map<string, Array<{ hash: string; lastModified: number }>>;
+  /** `<scope>archive/<K>/` -> its entries (ids of live entries and tombstones), once seen full. */
+  archives: Map<string, string>;
+  /** The same, as the branch of a merge left them (what the merge rule may take instead). */
+  branchArchives?: Map<string, string>;
+}
+
+const keyOf = (story: Story) => `${story.section}/${story.slug}`;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const minutes = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+function storyText(story: Story): string {
+  const lines = [`title: ${JSON.stringify(story.title)}`, `date: ${minutes(story.date)}`, `tags: [${story.tags.join(', ')}]`];
+  if (story.expires !== undefined) lines.push(`expires: ${minutes(story.expires)}`);
+  return `---\n${lines.join('\n')}\n---\n\n${story.body}\n`;
+}
+
+function live(story: Story, now: number): boolean {
+  return story.date <= now && (story.expires === undefined || story.expires > now);
+}
+
+async function writeStory(real: Real, story: Story, byRename = false): Promise<void> {
+  const file = path.join(real.articles, `${keyOf(story)}.md`);
+  await mkdir(path.dirname(file), { recursive: true });
+  if (!byRename) return writeFile(file, storyText(story));
+  // As vim and sed -i save: a new file renamed over the old one.
+  await writeFile(`${file}.swp`, storyText(story));
+  await rename(`${file}.swp`, file);
+}
+
+async function writeSettings(real: Real, model: Model): Promise<void> {
+  await mkdir(real.articles, { recursive: true });
+  await writeFile(
+    path.join(real.articles, '_index.md'),
+    `---\ntitle: ${model.siteTitle}\nauthor: Desk\nbase_url: ${BASE}\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\narchives: [site, sections, tags]\ntombstone_days: 1\n---\n`,
+  );
+  for (const section of SECTIONS) {
+    await mkdir(path.join(real.articles, section), { recursive: true });
+    await writeFile(path.join(real.articles, section, '_index.md'), `---\ntitle: ${model.sectionTitles[section]}\n---\n`);
+  }
+  await writeFile(path.join(real.articles, '_authors.yml'), `Desk:\n  bio: ${model.authorBio}\n`);
+}
+
+/** A CLI command, run in this process exactly as bin/feedgen.js runs it, at the model's now. */
+async function feedgen(real: Real, now: number, ...args: string[]): Promise<void> {
+  let err = '';
+  const code = await main([...args, '--articles', real.articles, '--now', iso(now)], { out: () => {}, err: (text) => (err += text), stdin: process.stdin, isTTY: false });
+  if (code !== 0) throw new Error(`feedgen ${args.join(' ')} exited ${code}: ${err}`);
+}
+
+async function git(real: Real, ...args: string[]): Promise<string> {
+  const { stdout } = await run('git', ['-c', 'user.name=Desk', '-c', 'user.email=desk@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: real.root });
+  return stdout;
+}
+
+async function startWatching(real: Real, model: Model): Promise<void> {
+  real.server = await startNodeServer({ articlesDir: real.articles, port: 0, host: '127.0.0.1', watch: true, now: () => model.now, log: () => {} });
+}
+
+/** Waits for the watching server to reload after a change to the folder (it may have nothing to reload). */
+async function settled(real: Real, change: () => Promise<unknown>): Promise<void> {
+  const reloaded = real.server?.reloaded();
+  await change();
+  if (reloaded) await Promise.race([reloaded, new Promise((resolve) => setTimeout(resolve, 3000))]);
+}
+
+/** Every file of a built folder: its bytes' hash and modification time. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(dir, file), `${(await stat(file)).mtimeMs} ${createHash('sha256').update(await readFile(file)).digest('hex')}`);
+  }
+  return files;
+}
+
+function fileOf(dist: string, urlPath: string): string {
+  const decoded = urlPath.split('/').map(decodeURIComponent).join('/');
+  return path.join(dist, decoded.endsWith('/') ? `${decoded}index.html` : decoded);
+}
+
+/** The entries of an Atom document: ids of its entries and of its tombstones. */
+function atomEntries(xml: string): { live: string[]; gone: string[] } {
+  const feed = parseXml(xml);
+  return {
+    live: childElements(feed, ATOM_NS, 'entry').map((entry) => textContent(childElement(entry, ATOM_NS, 'id')!)),
+    gone: childElements(feed, TOMBSTONE_NS, 'deleted-entry').map((tombstone) => tombstone.attributes.get('ref') ?? ''),
+  };
+}
+
+/** What the model says each scope with archives holds: its live articles' ids. */
+function expectedMembers(model: Model): Map<string, Set<string>> {
+  const members = new Map<string, Set<string>>();
+  const add = (scope: string, id: string) => {
+    let set = members.get(scope);
+    if (!set) members.set(scope, (set = new Set()));
+    set.add(id);
+  };
+  for (const story of model.stories.values()) {
+    if (!live(story, model.now)) continue;
+    const id = `${BASE}/${keyOf(story)}/`;
+    add('/', id);
+    const folders = story.section.split('/');
+    for (let depth = 1; depth <= folders.length; depth++) add(`/${folders.slice(0, depth).join('/')}/`, id);
+    for (const tag of story.tags) add(`/tags/${tag}/`, id);
+  }
+  return members;
+}
+
+/** After every step: build, compare, and check every invariant. */
+async function verify(model: Model, real: Real, merged = false): Promise<void> {
+  const dist = path.join(real.root, 'dist');
+  const clean = path.join(real.root, 'clean');
+  await feedgen(real, model.now, 'build', '--out', dist);
+  await feedgen(real, model.now, 'build', '--out', clean, '--no-cache');
+  expect([...(await tree(dist))].sort(), 'a build from the cache equals a build without it').toEqual([...(await tree(clean))].sort());
+  for (const story of model.stories.values()) if (live(story, model.now)) model.everLive.add(keyOf(story));
+
+  // A fresh server reads the same history; the watching one must have come to the same site.
+  const fresh = await startNodeServer({ articlesDir: real.articles, port: 0, host: '127.0.0.1', now: () => model.now, log: () => {} });
+  try {
+    const paths = [...allResources(fresh.store().snapshot)].map((r) => r.path);
+    const built = new Set([...(await tree(dist)).keys()].filter((file) => !file.startsWith('_')));
+    expect(built.size, 'the static build holds every URL').toBe(paths.length);
+    for (const urlPath of paths) {
+      const bytes = await readFile(fileOf(dist, urlPath));
+      const lastModified = Math.floor((await stat(fileOf(dist, urlPath))).mtimeMs / 1000) * 1000;
+      const answer = await fetch(`${fresh.url}${urlPath}`, { headers: { 'accept-encoding': 'identity' } });
+      const body = Buffer.from(await answer.arrayBuffer());
+      expect(answer.status, urlPath).toBe(200);
+      expect(body.equals(bytes), `${urlPath}: the Node server and the static build differ`).toBe(true);
+      expect(answer.headers.get('etag'), urlPath).toBe(await strongEtag(bytes));
+      expect(answer.headers.get('last-modified'), urlPath).toBe(formatHttpDate(lastModified));
+      if (real.server) {
+        const watched = await fetch(`${real.server.url}${urlPath}`, { headers: { 'accept-encoding': 'identity' } });
+        await watched.arrayBuffer();
+        expect([watched.status, watched.headers.get('etag'), watched.headers.get('last-modified')], `${urlPath}: serve --watch has not come to the site a fresh serve has`).toEqual([200, answer.headers.get('etag'), answer.headers.get('last-modified')]);
+      }
+      // A poller holding any version seen before gets the new bytes by If-Modified-Since.
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      const seen = real.observed.get(urlPath) ?? [];
+      for (const earlier of seen) {
+        if (earlier.hash !== hash) expect(lastModified, `${urlPath}: new bytes, Last-Modified not past ${formatHttpDate(earlier.lastModified)}`).toBeGreaterThan(earlier.lastModified);
+      }
+      if (!seen.some((earlier) => earlier.hash === hash)) seen.push({ hash, lastModified });
+      real.observed.set(urlPath, seen);
+    }
+
+    // Archives: a full one never changes its entries; every item is in the subscription document or in exactly one archive.
+    const snapshot = fresh.store().snapshot;
+    const expected = expectedMembers(model);
+    for (const scope of snapshot.allScopes()) {
+      if (scope.ref.kind === 'author' || scope.ref.kind === 'edition') continue;
+      const scopePath = pathOfScope(scope.ref);
+      const inArchives: string[] = [];
+      for (let archive = 1; archive <= snapshot.archiveCount(scope); archive++) {
+        const entries = atomEntries(await readFile(fileOf(dist, `${scopePath}archive/${archive}/atom.xml`), 'utf8'));
+        inArchives.push(...entries.live);
+        const set = [...entries.live, ...entries.gone].sort().join(' ');
+        const key = `${scopePath}archive/${archive}/`;
+        const before = real.archives.get(key);
+        if (before !== undefined && before !== set) {
+          const branch = real.branchArchives?.get(key);
+          const allowed = merged && branch !== undefined && branch !== before && set.split(' ').every((id) => before.includes(id) || branch.includes(id));
+          expect(allowed, `${key}: a full archive changed its entries from ${before} to ${set}`).toBe(true);
+        }
+        real.archives.set(key, set);
+      }
+      const current = atomEntries(await readFile(fileOf(dist, `${scopePath}atom.xml`), 'utf8')).live;
+      expect(new Set(inArchives).size, `${scopePath}: an item in two archives`).toBe(inArchives.length);
+      const reachable = new Set([...inArchives, ...current]);
+      expect([...reachable].sort(), `${scopePath}: every item in the subscription document or an archive`).toEqual([...(expected.get(scopePath) ?? [])].sort());
+    }
+  } finally {
+    await fresh.close();
+  }
+  real.branchArchives = undefined;
+
+  // The ledger reads back to what was written, and keeps a record of every article ever published.
+  const text = await readFile(path.join(real.articles, '_ledger.tsv'), 'utf8');
+  const { ledger, problems } = Ledger.parse(text);
+  expect(problems).toEqual([]);
+  expect(ledger.serialize()).toBe(text);
+  for (const key of model.everLive) expect(ledger.articles.has(key), `the ledger lost ${key}`).toBe(true);
+}
+
+/** A step: changes the model and the folder the same way, then moves the clock on. */
+abstract class Step implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly minutes: number) {}
+  check(model: Readonly<Model>): boolean {
+    return this.applies(model);
+  }
+  protected applies(_model: Readonly<Model>): boolean {
+    return true;
+  }
+  abstract describe(): string;
+  protected abstract apply(model: Model, real: Real): Promise<void>;
+  protected merged = false;
+  async run(model: Model, real: Real): Promise<void> {
+    model.now += this.minutes * MINUTE;
+    await this.apply(model, real);
+    await verify(model, real, this.merged);
+  }
+  toString(): string {
+    return `${this.describe()} (+${this.minutes} min)`;
+  }
+}
+
+const pick = <T,>(list: readonly T[], index: number): T => list[index % list.length] as T;
+const storyAt = (model: Readonly<Model>, index: number): Story | undefined => [...model.stories.values()][index % Math.max(1, model.stories.size)];
+
+class Add extends Step {
+  constructor(minutes: number, readonly section: number, readonly tags: number[], readonly daysBack: number) {
+    super(minutes);
+  }
+  describe() {
+    return `add to ${pick(SECTIONS, this.section)}, tagged ${this.tags.map((t) => pick(TAGS, t))}, dated ${this.daysBack} days back`;
+  }
+  async apply(model: Model, real: Real) {
+    const n = ++model.serial;
+    const story: Story = { section: pick(SECTIONS, this.section), slug: `story-${n}`, title: `Story ${n}`, date: Math.floor((model.now - this.daysBack * 86_400_000) / MINUTE) * MINUTE, tags: [...new Set(this.tags.map((t) => pick(TAGS, t)))], body: `Body ${n}.` };
+    model.stories.set(keyOf(story), story);
+    await settled(real, () => writeStory(real, story));
+  }
+}
+
+class Edit extends Step {
+  constructor(minutes: number, readonly index: number, readonly what: 'title' | 'body' | 'tags' | 'backdate', readonly byRename: boolean) {
+    super(minutes);
+  }
+  applies(model: Readonly<Model>) {
+    return model.stories.size > 0;
+  }
+  describe() {
+    return `edit story #${this.index}: ${this.what}${this.byRename ? ', saved by rename' : ''}`;
+  }
+  async apply(model: Model, real: Real) {
+    const story = storyAt(model, this.index) as Story;
+    if (this.what === 'title') story.title = `${story.title}!`;
+    else if (this.what === 'body') story.body = `${story.body} More.`;
+    else if (this.what === 'tags') story.tags = story.tags.length > 0 ? story.tags.slice(1) : [pick(TAGS, this.index)];
+    else story.date -= 30 * 86_400_000;
+    await settled(real, () => writeStory(real, story, this.byRename));
+  }
+}
+
+class Move extends Step {
+  constructor(minutes: number, readonly index: number, readonly to: number) {
+    super(minutes);
+  }
+  applies(model: Readonly<Model>) {
+    return model.stories.size > 0;
+  }
+  describe() {
+    return `move story #${this.index} to ${pick(SECTIONS, this.to)}`;
+  }
+  async apply(model: Model, real: Real) {
+    const story = storyAt(model, this.index) as Story;
+    const from = path.join(real.articles, `${keyOf(story)}.md`);
+    model.stories.delete(keyOf(story));
+    story.section = pick(SECTIONS, this.to);
+    if (model.stories.has(keyOf(story))) story.slug = `${story.slug}-moved`;
+    model.stories.set(keyOf(story), story);
+    await settled(real, async () => {
+      await mkdir(path.dirname(path.join(real.articles, keyOf(story))), { recursive: true });
+      await rename(from, path.join(real.articles, `${keyOf(story)}.md`));
+    });
+  }
+}
+
+class Delete extends Step {
+  constructor(minutes: number, readonly index: number) {
+    super(minutes);
+  }
+  applies(model: Readonly<Model>) {
+    return model.stories.size > 0;
+  }
+  describe() {
+    return `delete story #${this.index}`;
+  }
+  async apply(model: Model, real: Real) {
+    const story = storyAt(model, this.index) as Story;
+    model.stories.delete(keyOf(story));
+    await settled(real, () => rm(path.join(real.articles, `${keyOf(story)}.md`)));
+  }
+}
+
+class Schedule extends Step {
+  constructor(minutes: number, readonly section: number, readonly ahead: number, readonly expiresAfter: number | undefined) {
+    super(minutes);
+  }
+  describe() {
+    return `schedule a story in ${pick(SECTIONS, this.section)} ${this.ahead} min ahead${this.expiresAfter === undefined ? '' : `, expiring ${this.expiresAfter} min after`}`;
+  }
+  async apply(model: Model, real: Real) {
+    const n = ++model.serial;
+    const date = Math.floor(model.now / MINUTE) * MINUTE + (this.minutes + this.ahead) * MINUTE;
+    const story: Story = { section: pick(SECTIONS, this.section), slug: `story-${n}`, title: `Story ${n}`, date, tags: [pick(TAGS, n)], body: `Embargoed ${n}.` };
+    if (this.expiresAfter !== undefined) story.expires = date + this.expiresAfter * MINUTE;
+    model.stories.set(keyOf(story), story);
+    await settled(real, () => writeStory(real, story));
+  }
+}
+
+class Settings extends Step {
+  constructor(minutes: number, readonly which: 'site' | 'section' | 'authors', readonly index: number) {
+    super(minutes);
+  }
+  describe() {
+    return `edit the ${this.which} settings`;
+  }
+  async apply(model: Model, real: Real) {
+    if (this.which === 'site') model.siteTitle = `${model.siteTitle}+`;
+    else if (this.which === 'section') model.sectionTitles[pick(SECTIONS, this.index)] += '+';
+    else model.authorBio = `${model.authorBio}+`;
+    await settled(real, () => writeSettings(real, model));
+  }
+}
+
+class Restart extends Step {
+  describe() {
+    return 'restart the server';
+  }
+  async apply(model: Model, real: Real) {
+    await real.server?.close();
+    await startWatching(real, model);
+  }
+}
+
+class DropCache extends Step {
+  describe() {
+    return 'delete the cache';
+  }
+  async apply(_model: Model, real: Real) {
+    await rm(path.join(real.root, '.feedgen-cache'), { recursive: true, force: true });
+  }
+}
+
+class CleanBuild extends Step {
+  describe() {
+    return 'build --no-cache into the output';
+  }
+  async apply(model: Model, real: Real) {
+    await feedgen(real, model.now, 'build', '--out', path.join(real.root, 'dist'), '--no-cache');
+  }
+}
+
+class Tick extends Step {
+  describe() {
+    return 'time passes';
+  }
+  async apply() {}
+}
+
+/** Two branches, each publishing, merged with plain git (the union merge the site's .gitattributes names). */
+class Branch extends Step {
+  constructor(minutes: number, readonly ours: number, readonly theirs: number) {
+    super(minutes);
+    this.merged = true;
+  }
+  describe() {
+    return `a branch publishes ${this.theirs} stories while main publishes ${this.ours}, then they merge`;
+  }
+  async apply(model: Model, real: Real) {
+    await real.server?.close();
+    real.server = undefined;
+    await git(real, 'add', '-A');
+    await git(real, 'commit', '-qm', 'before the branch', '--allow-empty');
+    const branch = `branch-${model.serial}`;
+    await git(real, 'checkout', '-qb', branch);
+    const added: Story[] = [];
+    for (let i = 0; i < this.theirs; i++) {
+      const n = ++model.serial;
+      const story: Story = { section: pick(SECTIONS, n), slug: `story-${n}`, title: `Story ${n}`, date: model.now - n * MINUTE, tags: [pick(TAGS, n)], body: `Branch ${n}.` };
+      added.push(story);
+      await writeStory(real, story);
+    }
+    await feedgen(real, model.now, 'build', '--out', path.join(real.root, 'dist'));
+    const branchArchives = new Map<string, string>();
+    for (const entry of await readdir(path.join(real.root, 'dist'), { recursive: true })) {
+      const match = /^(.*?)archive\/(\d+)\/atom\.xml$/.exec(entry.split(path.sep).join('/'));
+      if (!match) continue;
+      const entries = atomEntries(await readFile(path.join(real.root, 'dist', entry), 'utf8'));
+      const scope = `/${match[1]?.split('/').filter(Boolean).map(encodeURIComponent).map((s) => `${s}/`).join('') ?? ''}`;
+      branchArchives.set(`${scope}archive/${match[2]}/`, [...entries.live, ...entries.gone].sort().join(' '));
+    }
+    await git(real, 'add', '-A');
+    await git(real, 'commit', '-qm', 'branch');
+    await git(real, 'checkout', '-q', 'main');
+    model.now += MINUTE;
+    for (let i = 0; i < this.ours; i++) {
+      const n = ++model.serial;
+      const story: Story = { section: pick(SECTIONS, n + 1), slug: `story-${n}`, title: `Story ${n}`, date: model.now - n * MINUTE, tags: [pick(TAGS, n + 1)], body: `Main ${n}.` };
+      model.stories.set(keyOf(story), story);
+      await writeStory(real, story);
+    }
+    await feedgen(real, model.now, 'build', '--out', path.join(real.root, 'dist'));
+    await git(real, 'add', '-A');
+    await git(real, 'commit', '-qm', 'main', '--allow-empty');
+    await git(real, 'merge', '-q', '--no-edit', branch);
+    expect(await git(real, 'status', '--porcelain'), 'a clean merge').toBe('');
+    for (const story of added) model.stories.set(keyOf(story), story);
+    real.branchArchives = branchArchives;
+    model.now += MINUTE;
+    await startWatching(real, model);
+  }
+}
+
+const steps = (): Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> => {
+  const minutes = fc.integer({ min: 1, max: 90 });
+  return [
+    fc.tuple(minutes, fc.nat(2), fc.array(fc.nat(2), { maxLength: 2 }), fc.oneof(fc.constant(0), fc.nat(40))).map(([m, s, t, d]) => new Add(m, s, t, d)),
+    fc.tuple(minutes, fc.nat(), fc.constantFrom('title', 'body', 'tags', 'backdate') as fc.Arbitrary<'title' | 'body' | 'tags' | 'backdate'>, fc.boolean()).map(([m, i, w, r]) => new Edit(m, i, w, r)),
+    fc.tuple(minutes, fc.nat(), fc.nat(2)).map(([m, i, t]) => new Move(m, i, t)),
+    fc.tuple(minutes, fc.nat()).map(([m, i]) => new Delete(m, i)),
+    fc.tuple(minutes, fc.nat(2), fc.integer({ min: 1, max: 120 }), fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined })).map(([m, s, a, e]) => new Schedule(m, s, a, e)),
+    fc.tuple(minutes, fc.constantFrom('site', 'section', 'authors') as fc.Arbitrary<'site' | 'section' | 'authors'>, fc.nat(2)).map(([m, w, i]) => new Settings(m, w, i)),
+    minutes.map((m) => new Restart(m)),
+    minutes.map((m) => new DropCache(m)),
+    minutes.map((m) => new CleanBuild(m)),
+    fc.integer({ min: 30, max: 24 * 60 }).map((m) => new Tick(m)),
+    fc.tuple(minutes, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2 })).map(([m, o, t]) => new Branch(m, o, t)),
+  ];
+};
+
+const projects: string[] = [];
+afterAll(() => Promise.all(projects.map((root) => rm(root, { recursive: true, force: true }))));
+
+async function setup(): Promise<{ model: Model; real: Real }> {
+  const root = await mkdtemp(path.join(tmpdir(), 'feedgen-fuzz-'));
+  projects.push(root);
+  const model: Model = { now: T0, stories: new Map(), siteTitle: 'Desk', sectionTitles: { news: 'News', sport: 'Sport', 'news/local': 'Local' }, authorBio: 'The desk.', everLive: new Set(), serial: 0 };
+  const real: Real = { root, articles: path.join(root, 'articles'), observed: new Map(), archives: new Map() };
+  await writeSettings(real, model);
+  await writeFile(path.join(real.articles, '.gitattributes'), LEDGER_GITATTRIBUTES);
+  await writeFile(path.join(root, '.gitignore'), 'dist/\nclean/\nassets/\n.feedgen-cache/\n');
+  await git(real, 'init', '-q');
+  await git(real, 'add', '-A');
+  await git(real, 'commit', '-qm', 'a new site');
+  await startWatching(real, model);
+  return { model, real };
+}
+
+/** At the end of a sequence, the Worker in workerd on a sample of URLs, against the static build. */
+async function workerAgrees(model: Model, real: Real): Promise<void> {
+  const assets = path.join(real.root, 'assets');
+  await feedgen(real, model.now, 'worker-data', '--out', assets);
+  const worker = await startWorker(assets, { FEEDGEN_NOW: iso(model.now) });
+  try {
+    for (const urlPath of ['/', '/rss.xml', '/atom.xml', '/news/feed.json', '/tags/alpha/atom.xml', '/archive/1/atom.xml']) {
+      const answer = await worker.dispatchFetch(`${BASE}${urlPath}`, { headers: { 'accept-encoding': 'identity' } });
+      const body = Buffer.from(await answer.arrayBuffer());
+      const file = fileOf(path.join(real.root, 'dist'), urlPath);
+      const built = await readFile(file).catch(() => undefined);
+      expect(answer.status, urlPath).toBe(built ? 200 : 404);
+      if (!built) continue;
+      expect(body.equals(built), `${urlPath}: the Worker and the static build differ`).toBe(true);
+      expect(answer.headers.get('last-modified'), urlPath).toBe(formatHttpDate(Math.floor((await stat(file)).mtimeMs / 1000) * 1000));
+    }
+  } finally {
+    await worker.dispose();
+  }
+}
+
+describe('the state fuzzer', () => {
+  it(`holds every invariant over ${RUNS} random sequences of up to ${STEPS} newsroom steps (seed ${SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(steps(), { maxCommands: STEPS, size: 'max' }), async (commands) => {
+        const { model, real } = await setup();
+        try {
+          await verify(model, real);
+          await fc.asyncModelRun(() => ({ model, real }), commands);
+          await workerAgrees(model, real);
+        } finally {
+          await real.server?.close();
+          await rm(real.root, { recursive: true, force: true });
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: false, verbose: 1 },
+    );
+  }, Math.max(120_000, RUNS * STEPS * 8_000));
+});
