@@ -49,6 +49,8 @@ export interface RunningServer {
   store: () => RepresentationStore;
   /** Resolves after the next reload (watch mode), for tests. */
   reloaded: () => Promise<void>;
+  /** Resolves once every reload under way is done and what it learnt is saved. */
+  idle: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -317,6 +319,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url: `http://${host}:${port}`,
     store: () => site.store,
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    idle: async () => {
+      await running;
+      await site.save();
+    },
     close: async () => {
       closed = true;
       site.stop();

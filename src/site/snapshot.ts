@@ -144,7 +144,7 @@ export class SiteSnapshot {
    * Instants after `now` at which an article is published or taken down, oldest first: this
    * snapshot is the site until the first of them.
    */
-  readonly pending: readonly number[];
+  readonly pending: number[];
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
   private lastArchive: { scope: Scope; archive: number; value: Archive } | undefined;
@@ -183,7 +183,10 @@ export class SiteSnapshot {
       this.articles.set(articleKey(article), article);
       for (const ref of memberships.of(article)) this.scopes.get(scopeKey(ref))?.items.push(article);
     }
-    const tombstoneFrom = this.now - data.site.tombstoneDays * 86_400_000;
+    const tombstoneSpan = data.site.tombstoneDays * 86_400_000;
+    const tombstoneFrom = this.now - tombstoneSpan;
+    // A tombstone leaves its Atom feeds at the end of its days: the site changes then, as on a schedule.
+    const agingOut = new Set<number>();
     for (const scope of this.scopes.values()) {
       const keepsArchives = data.site.archiveKinds.includes(scope.ref.kind);
       const history = publication ? publication.scopes.get(scope.key) : firstRecording(scope, data.site.archiveSize);
@@ -195,14 +198,17 @@ export class SiteSnapshot {
         }
         for (const { id, at } of history.departures) {
           if (at > this.now) continue;
-          if (at >= tombstoneFrom) scope.tombstones.push({ id, deleted: at });
-          else scope.tombstonesAgedOut = Math.max(scope.tombstonesAgedOut ?? 0, at + data.site.tombstoneDays * 86_400_000);
+          if (at >= tombstoneFrom) {
+            scope.tombstones.push({ id, deleted: at });
+            agingOut.add(at + tombstoneSpan);
+          } else scope.tombstonesAgedOut = Math.max(scope.tombstonesAgedOut ?? 0, at + tombstoneSpan);
         }
         scope.tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id));
       }
     }
     this.root.opml = [...this.sectionTree(), ...this.collections.edition];
     for (const edition of this.collections.edition) edition.opml = [edition, ...edition.children];
+    if (publication && agingOut.size > 0) this.pending = [...new Set([...this.pending, ...[...agingOut].filter((t) => t > this.now)])].sort((a, b) => a - b);
   }
 
   private addScope(

@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ArticleData, SiteData } from '../content/model.js';
+import { AUTHORS_FILE } from '../content/profiles.js';
+import { settingsFileOf } from '../content/settings.js';
 import { membershipsOf } from '../site/membership.js';
 import { scheduleOf, stateAt } from '../site/schedule.js';
 import { articleKey, type ArchiveMember, type Departure, type Publication, type ScopeHistory } from '../site/snapshot.js';
@@ -81,14 +83,25 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     if (!record) {
       const renamed = goneByText.get(article.contentHash);
       if (renamed) {
-        ledger.articles.delete(renamed.key);
         goneByText.delete(renamed.textHash);
-        record = { ...renamed, key };
-        if (record.deleted !== undefined) leaveAll(record, record.deleted);
-        delete record.deleted;
         const from = pagePath(renamed.key);
         changes.moves.push({ kind: 'url', key, from, to: pagePath(key) });
         redirect(ledger, from, pagePath(key));
+        if (renamed.id === article.id) {
+          // The same entry (its id is its own): its record, archives and all, moves with the file.
+          ledger.articles.delete(renamed.key);
+          record = { ...renamed, key, revised: at };
+          if (record.deleted !== undefined) leaveAll(record, record.deleted);
+          delete record.deleted;
+        } else {
+          // A new entry (its id was its old URL): the old one is gone from the archives it was in, where
+          // it stays as a tombstone, and the new one keeps the first publication, waiting for an archive.
+          if (renamed.deleted === undefined) {
+            renamed.deleted = at;
+            changes.deleted.push(renamed.key);
+          }
+          record = { key, published: renamed.published, revised: at, id: article.id, textHash: article.contentHash, scopes: new Map() };
+        }
       } else {
         record = { key, published: at, revised: at, id: article.id, textHash: article.contentHash, scopes: new Map() };
         changes.added.push(key);
@@ -311,6 +324,11 @@ function visibility(ledger: Ledger): (t: number) => number {
   };
 }
 
+/** When each file (settings, media) last changed, as readers could first see it. */
+function filesChanged(records: ReadonlyMap<string, FileRecord>, visible: (t: number) => number): Map<string, number> {
+  return new Map([...records.values()].map((record) => [record.key, visible(record.revised)]));
+}
+
 /**
  * The history as the snapshot at `now` sees it, after recordHistory at the same `now`: each
  * scope's archives, tail and departures, and when each article, scope, settings file and media
@@ -336,12 +354,19 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
       groups.set(token, Math.max(groups.get(token) ?? 0, changed));
     }
   }
+  const settingsChanged = filesChanged(ledger.settings, visible);
+  // What an article inherits (its zone, language, editions) comes from its sections' settings files.
+  const inherited = (section: readonly string[]) => {
+    let latest = settingsChanged.get(AUTHORS_FILE) ?? 0;
+    for (let depth = 0; depth <= section.length; depth++) latest = Math.max(latest, settingsChanged.get(settingsFileOf(section.slice(0, depth))) ?? 0);
+    return latest;
+  };
   const articleChanged = new Map<string, number>();
   for (const [key, article] of live) {
     const record = ledger.articles.get(key);
     if (!record) continue;
     const group = article.translationKey === undefined ? undefined : groups.get(translationToken(article.translationKey));
-    articleChanged.set(key, Math.max(own(record), group ?? 0));
+    articleChanged.set(key, Math.max(own(record), group ?? 0, inherited(article.section)));
   }
 
   const scopes = new Map<string, ScopeHistory>();
@@ -364,17 +389,8 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
     scopes.set(scopeKeyOfToken(token), { archives, tail, departures, changed });
     latest = Math.max(latest, changed);
   }
-  const filesChanged = (records: ReadonlyMap<string, FileRecord>) => {
-    const changed = new Map<string, number>();
-    for (const record of records.values()) {
-      changed.set(record.key, visible(record.revised));
-      latest = Math.max(latest, visible(record.revised));
-    }
-    return changed;
-  };
-  const settingsChanged = filesChanged(ledger.settings);
-  const mediaChanged = filesChanged(ledger.media);
+  const mediaChanged = filesChanged(ledger.media, visible);
   const generatorSince = ledger.generator ? visible(ledger.generator.since) : 0;
-  latest = Math.max(latest, generatorSince);
+  for (const changed of [...settingsChanged.values(), ...mediaChanged.values(), generatorSince]) latest = Math.max(latest, changed);
   return { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirects, latest };
 }
