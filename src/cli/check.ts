@@ -1,10 +1,11 @@
 import { formatProblem } from '../content/model.js';
+import { count } from '../words/counts.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable, parsedOn } from './site.js';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem (scheduled and expired articles as info). Exit 1 on any error, 0 with warnings only.',
+  summary: 'Lint every article and setting by the rules build applies; print path:line: message per problem (scheduled and expired articles, and sections without _index.md, as info). Exit 1 on any error, 0 with warnings only.',
   usage: 'feedgen check [--articles DIR] [--base-url URL] [--now INSTANT] [--no-cache]',
   options: [...SITE_OPTION_HELP, '-h, --help       show this help'],
   async run(argv, io) {
@@ -15,11 +16,11 @@ export const checkCommand: Command = {
     }
     // check writes nothing, the cache included (it may run on a read-only checkout); it reads it.
     const site = await loadPublishable(values, { writeCache: false });
-    const { problems, errors, valid } = site;
+    const { problems, errors, valid, invalid } = site;
     for (const problem of problems) io.out(`${formatProblem(problem)}\n`);
     const warnings = problems.filter((p) => p.severity === 'warning').length;
     const notes = problems.filter((p) => p.severity === 'info').length;
-    io.err(`${valid} articles valid; ${errors} errors, ${warnings} warnings${notes ? `, ${notes} notes` : ''}; ${parsedOn(site)}\n`);
+    io.err(`${count(valid, 'article')} valid${invalid ? `, ${invalid} invalid` : ''}; ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')}` : ''}; ${parsedOn(site)}\n`);
     return errors > 0 ? 1 : 0;
   },
 };

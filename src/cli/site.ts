@@ -9,6 +9,7 @@ import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtim
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import { count } from '../words/counts.js';
 import { UsageError } from './args.js';
 
 export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
@@ -54,6 +55,8 @@ export interface PublishableSite {
   errors: number;
   /** Articles that passed, errors elsewhere or not. */
   valid: number;
+  /** Article files left out because they are invalid. */
+  invalid: number;
   /** Threads that parsed articles. */
   threads: number;
   /** Articles taken from the cache unread. */
@@ -81,8 +84,9 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
   const { ledger } = opened;
   let snapshot: SiteSnapshot | undefined;
   if (loaded.data) {
-    // Scheduled and expired articles are information; changes the Worker cannot switch to, warnings.
-    problems.push(...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
+    // Sections without _index.md and scheduled and expired articles are information; changes the
+    // Worker cannot switch to, warnings.
+    problems.push(...loaded.notes, ...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
     problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   }
   if (loaded.data && ledger) {
@@ -95,6 +99,7 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
     now,
     problems,
     valid: loaded.data?.articles.length ?? 0,
+    invalid: loaded.invalid.length,
     threads: loaded.threads,
     cached: loaded.cached,
     ...(cacheDir === undefined ? {} : { cacheDir }),
@@ -107,7 +112,8 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
 /** The end of a command's summary line: "parsed on 3 threads", and how many articles the cache spared. */
 export function parsedOn(site: { threads: number; cached: number }): string {
   const { threads, cached } = site;
-  return `parsed on ${threads} thread${threads === 1 ? '' : 's'}${cached > 0 ? ` (${cached} from the cache)` : ''}`;
+  if (threads === 0) return cached > 0 ? `all ${count(cached, 'article')} from the cache` : 'nothing to parse';
+  return `parsed on ${count(threads, 'thread')}${cached > 0 ? ` (${cached} from the cache)` : ''}`;
 }
 
 /** Runs a write to the cache: a failure is reported, never fatal (the cache only saves time). */

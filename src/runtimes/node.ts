@@ -21,6 +21,7 @@ import { RepresentationStore } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
+import { count } from '../words/counts.js';
 import { BodySpill, ParseCacheFolder } from './cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
 
@@ -127,7 +128,7 @@ class LiveSite {
       this.report(loaded.problems);
       return { ok: false, articles: 0, cached: 0, problems: loaded.problems };
     }
-    const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
+    const { data, kept } = keepLastGood(this.data, loaded.data, loaded.invalid);
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
@@ -270,7 +271,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   currentStore = (at) => site.at(at);
   const errors = first.problems.filter((p) => p.severity === 'error').length;
   const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
-  log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/${fromCache}`);
+  log(`feedgen: serving ${count(first.articles, 'article')}${errors ? ` (${count(errors, 'error')}, see above)` : ''} at http://${host}:${port}/${fromCache}`);
 
   let watcher: FSWatcher | undefined;
   let waiters: Array<() => void> = [];
@@ -290,7 +291,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
           log(`feedgen: reload failed: ${error.message}`);
           return undefined;
         });
-        if (result?.ok) log(`feedgen: reloaded ${result.articles} articles in ${(performance.now() - started).toFixed(0)} ms`);
+        if (result?.ok) log(`feedgen: reloaded ${count(result.articles, 'article')} in ${(performance.now() - started).toFixed(0)} ms`);
         for (const resolve of waiters.splice(0)) resolve();
       });
     };

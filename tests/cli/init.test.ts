@@ -69,7 +69,7 @@ describe('feedgen init', () => {
     const env = { ...process.env, ...OFFLINE_WRANGLER };
     const check = await run('npx', ['feedgen', 'check'], { cwd: site, env });
     expect(check.stdout).toBe('');
-    expect(check.stderr).toMatch(/^1 articles valid; 0 errors, 0 warnings/);
+    expect(check.stderr).toMatch(/^1 article valid; 0 errors, 0 warnings/);
     await run('npx', ['feedgen', 'build'], { cwd: site, env });
     const atom = await readFile(path.join(site, 'dist/news/atom.xml'), 'utf8');
     expect(atom).toContain('<title type="text">Welcome to Harbour Times</title>');
