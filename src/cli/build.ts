@@ -1,16 +1,17 @@
-import { formatProblem } from '../content/model.js';
 import { REBUILD_AT_SUFFIX, buildStatic, writeRebuildAt } from '../runtimes/static.js';
 import { ledgerClock } from '../publish/publication.js';
 import { forgetBuildRecord, readBuildRecord, writeBuildRecord } from '../runtimes/cache.js';
 import { settleLedger } from '../runtimes/ledger.js';
+import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, attempt, loadPublishable, parsedOn } from './site.js';
+import { Progress, stylesOf } from './terminal.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary:
     'Write every URL of the site as a file (same bytes as the server), plus _headers and _redirects. With the cache, only files whose bytes changed are written and files no longer produced are deleted. Exits 1 if any article is invalid.',
-  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--no-cache]',
+  usage: 'feedgen build [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--cache DIR] [--no-cache]',
   options: [
     ...SITE_OPTION_HELP,
     '--out DIR        output folder (default dist); a failed build leaves it as it was',
@@ -27,30 +28,33 @@ export const buildCommand: Command = {
       return 0;
     }
     const outDir = values.out ?? 'dist';
-    const site = await loadPublishable(values);
-    const { data, ledger, snapshot, ledgerFile, now, problems, errors, cacheDir } = site;
-    for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
+    const { err: style } = stylesOf(io);
+    const progress = new Progress(io, 'build');
+    const site = await loadPublishable(values, { progress: progress.step('parsing', 'articles') });
+    progress.clear();
+    const { data, ledger, snapshot, ledgerFile, problems, errors, cacheDir } = site;
+    for (const problem of problems) io.err(`${style.problem(problem)}\n`);
     if (!data || !ledger || !snapshot) {
-      io.err(`feedgen build: ${errors} errors; ${outDir} left as it was\n`);
+      io.err(`${style.red(`feedgen build: ${count(errors, 'error')}; ${outDir} left as it was`)}\n`);
       return 1;
     }
-    const progress = io.isTTY
-      ? (done: number, total: number) => {
-          if (done === total || done % 500 === 0) io.err(`\rwriting ${done}/${total} files`);
-          if (done === total) io.err('\n');
-        }
-      : undefined;
+    const files = progress.step('building', 'files');
     const changed = new Set<string>();
     const previous = cacheDir === undefined ? undefined : readBuildRecord(cacheDir, outDir);
     if (cacheDir !== undefined) forgetBuildRecord(cacheDir, outDir);
-    const result = await buildStatic(snapshot, outDir, { clock: ledgerClock(ledger, (path) => changed.add(path)), progress, previous });
+    const result = await buildStatic(snapshot, outDir, {
+      clock: ledgerClock(ledger, (path) => changed.add(path)),
+      progress: (done, total, written) => files(done, total, `${written} written`),
+      previous,
+    });
+    progress.clear();
     const cacheProblem = site.cacheProblem ?? (cacheDir === undefined ? undefined : attempt(() => writeBuildRecord(cacheDir, outDir, result.record)));
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, changed, result.paths)) io.err(`${line}\n`);
     if (cacheProblem) io.err(`${cacheProblem}\n`);
     const live = snapshot.root.items.length;
     const held = data.articles.length === live ? '' : ` (${data.articles.length - live} scheduled or expired left out)`;
     io.err(
-      `feedgen build: ${live} articles${held}, ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB in ${outDir}: ${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}\n`,
+      `${style.bold('feedgen build:')} ${count(live, 'article')}${held}, ${count(result.files, 'file')}, ${byteSize(result.bytes)} in ${outDir}: ${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}\n`,
     );
     const next = await writeRebuildAt(outDir, snapshot.nextChange);
     if (next) io.err(`feedgen build: the output changes next at ${next.instant} (a scheduled article): build again then; written to ${next.file}\n`);

@@ -11,6 +11,7 @@ import { scheduleNotes } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { count } from '../words/counts.js';
 import { UsageError } from './args.js';
+import type { ProgressReport } from './terminal.js';
 
 export const CACHE_OPTIONS = { cache: { type: 'string' }, 'no-cache': { type: 'boolean' } } as const;
 export const CACHE_OPTION_HELP = [
@@ -67,16 +68,23 @@ export interface PublishableSite {
   cacheProblem?: string;
 }
 
+export interface PublishOptions {
+  /** False for `check`, which writes nothing. */
+  writeCache?: boolean;
+  /** Told as articles are parsed. */
+  progress?: ProgressReport;
+}
+
 /**
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: SiteValues, { writeCache = true } = {}): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues, { writeCache = true, progress }: PublishOptions = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
-  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill() });
+  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill(), ...(progress ? { progress } : {}) });
   const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));

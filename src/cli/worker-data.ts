@@ -1,15 +1,16 @@
 import { ledgerClock } from '../publish/publication.js';
 import { settleLedger } from '../runtimes/ledger.js';
 import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
-import { formatProblem } from '../content/model.js';
 import { formatUtc } from '../time/index.js';
+import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
+import { Progress, stylesOf } from './terminal.js';
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
   summary: "Write the Cloudflare Worker's static assets: every representation and its validators (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
-  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT]',
+  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--cache DIR] [--no-cache]',
   options: [
     ...SITE_OPTION_HELP,
     `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says)`,
@@ -22,22 +23,26 @@ export const workerDataCommand: Command = {
       return 0;
     }
     const out = values.out ?? WORKER_ASSETS_DIR;
-    const { data, ledger, snapshot, ledgerFile, now, problems, errors } = await loadPublishable(values);
-    for (const problem of problems) io.err(`${formatProblem(problem)}\n`);
+    const { err: style } = stylesOf(io);
+    const progress = new Progress(io, 'worker-data');
+    const { data, ledger, snapshot, ledgerFile, problems, errors } = await loadPublishable(values, { progress: progress.step('parsing', 'articles') });
+    progress.clear();
+    for (const problem of problems) io.err(`${style.problem(problem)}\n`);
     if (!data || !ledger || !snapshot) {
-      io.err(`feedgen worker-data: ${errors} errors; ${out} left as it was\n`);
+      io.err(`${style.red(`feedgen worker-data: ${count(errors, 'error')}; ${out} left as it was`)}\n`);
       return 1;
     }
     // The ledger dates each representation's bytes, as it does for the other runtimes.
     // Scheduled changes are rendered ahead, on a copy of the ledger as this run leaves it.
-    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => {}), { data, ledger });
+    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => {}), { data, ledger }, progress.step('writing', 'representations'));
+    progress.clear();
     // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
     for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
     io.err(
-      `feedgen worker-data: ${snapshot.root.items.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
+      `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}\n`,
     );
     if (result.changes.length > 0) {
-      io.err(`feedgen worker-data: the Worker switches on its own at ${result.changes.length} scheduled instants, ${result.changes.map(formatUtc).join(', ')}\n`);
+      io.err(`feedgen worker-data: the Worker switches on its own at ${count(result.changes.length, 'scheduled instant')}, ${result.changes.map(formatUtc).join(', ')}\n`);
     }
     return 0;
   },

@@ -58,6 +58,8 @@ export interface LoadOptions {
   parallel?: ParallelOptions;
   /** Where the bodies of a large load go as articles are parsed (see BodySpillTarget). */
   spill?: BodySpillTarget;
+  /** Told as each article is parsed: how many of those to parse (articles the cache spares are not). */
+  progress?: (done: number, total: number) => void;
   /**
    * The folder whose relative paths name files in messages (the CLI: where it runs, so that a
    * terminal opens them); files outside it are named by absolute path. Default: the articles
@@ -204,8 +206,14 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     jobFiles.push({ key: file.key, fingerprint });
   }
   const cached = cache.size;
-  const { spill } = options;
-  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel, spill && jobs.length >= spill.from ? spilling(spill) : undefined);
+  const { spill, progress } = options;
+  const spillOut = spill && jobs.length >= spill.from ? spilling(spill) : undefined;
+  let parsedSoFar = 0;
+  const settle = (outcome: JobOutcome) => {
+    progress?.(++parsedSoFar, jobs.length);
+    return spillOut ? spillOut(outcome) : outcome;
+  };
+  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel, settle);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
     const { key, fingerprint: inherited } = jobFiles[i] as { key: string; fingerprint: string };

@@ -35,6 +35,10 @@ export interface NodeServerOptions {
   displayFrom?: string;
   /** Where problems and status lines go (stderr by default). */
   log?: (line: string) => void;
+  /** How problems are written (default formatProblem; the CLI colours them on a terminal). */
+  describeProblem?: (problem: Problem) => string;
+  /** Told as articles are parsed (LoadOptions.progress). */
+  progress?: (done: number, total: number) => void;
   /** "Now" for publishing (default: SOURCE_DATE_EPOCH, else the clock). */
   now?: () => number;
   /** The cache folder (cache.ts): parses are read from it at start and kept in it. Undefined: none. */
@@ -101,6 +105,7 @@ class LiveSite {
     private readonly now: () => number,
     cacheDir: string | undefined,
     private readonly memoryBytes: number | undefined,
+    private readonly describeProblem: (problem: Problem) => string = formatProblem,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
     this.ledgerFile = ledgerFileOf(articlesDir);
@@ -235,7 +240,7 @@ class LiveSite {
 
   /** Prints the problems, unless they are the same as last time. */
   private report(problems: Problem[]): void {
-    const text = problems.map(formatProblem).join('\n');
+    const text = problems.map(this.describeProblem).join('\n');
     if (text !== this.lastReport && text) this.log(text);
     this.lastReport = text;
   }
@@ -258,8 +263,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes);
+  const loadOptions: LoadOptions = { baseUrl: options.baseUrl, fallbackBaseUrl: `http://${host}:${port}`, displayFrom: options.displayFrom, progress: options.progress };
+  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, options.describeProblem);
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.

@@ -20,7 +20,8 @@ import { basePathOf, servedFilePath } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from './cache.js';
 
 export interface BuildProgress {
-  (done: number, total: number): void;
+  /** `written`: how many of the `done` files were written (the rest were as the last build left them). */
+  (done: number, total: number, written: number): void;
 }
 
 export interface BuildResult {
@@ -139,7 +140,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     // The ledger dates the bytes, kept or new (it may have been edited or replaced since).
     if (clock && built === before) built = { ...before, mtimeMs: redate(file, clock.since(urlPath, before.etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) };
     builtFiles[i] = built;
-    progress?.(++done, resources.length);
+    progress?.(++done, resources.length, written);
   }
   // Recorded in the listed order, which the _headers rules follow.
   const record: BuildRecord = new Map();
