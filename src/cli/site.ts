@@ -1,6 +1,6 @@
 /** Loading the articles folder the way every command that publishes it does, with one set of rules. */
 import path from 'node:path';
-import { displayPathsFrom, loadSite } from '../content/load.js';
+import { displayPathsFrom, loadSite, type InvalidArticle } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
@@ -27,6 +27,15 @@ export const SITE_OPTION_HELP = [
   ...CACHE_OPTION_HELP,
 ];
 
+/** `--skip-invalid` (build, worker-data). */
+export const SKIP_INVALID_OPTION = { 'skip-invalid': { type: 'boolean' } } as const;
+/** The exit status of a run that published the valid articles and left invalid ones out. */
+export const SKIPPED_EXIT_STATUS = 3;
+export const SKIP_INVALID_HELP = [
+  `--skip-invalid   publish the valid articles when some are invalid (each is reported as path:line),`,
+  `                 and exit with status ${SKIPPED_EXIT_STATUS}; errors in settings or the ledger still stop it`,
+];
+
 type SiteValues = { articles?: string | undefined; 'base-url'?: string | undefined; now?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined };
 
 /** The cache folder the options name, or undefined with --no-cache. */
@@ -45,7 +54,10 @@ export function nowOf(values: { now?: string | undefined }): () => number {
 }
 
 export interface PublishableSite {
-  /** Only when there is no error: nothing is published from an invalid folder. */
+  /**
+   * Only when there is no error (with skipInvalid: none but in invalid articles, which are left
+   * out, and some article valid): nothing else is published from an invalid folder.
+   */
   data?: SiteData;
   /** The publish ledger with the live articles recorded at `now` (not saved), and the snapshot it gives. */
   ledger?: Ledger;
@@ -58,6 +70,8 @@ export interface PublishableSite {
   valid: number;
   /** Article files left out because they are invalid. */
   invalid: number;
+  /** Errors that are not in articles (settings, folders, the ledger): they stop a run, skipInvalid or not. */
+  fatalErrors: number;
   /** Threads that parsed articles. */
   threads: number;
   /** Articles taken from the cache unread. */
@@ -71,6 +85,8 @@ export interface PublishableSite {
 export interface PublishOptions {
   /** False for `check`, which writes nothing. */
   writeCache?: boolean;
+  /** `--skip-invalid`: publish the valid articles when some are invalid (other errors still stop it). */
+  skipInvalid?: boolean;
   /** Told as articles are parsed. */
   progress?: ProgressReport;
 }
@@ -79,7 +95,7 @@ export interface PublishOptions {
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: SiteValues, { writeCache = true, progress }: PublishOptions = {}): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues, { writeCache = true, skipInvalid = false, progress }: PublishOptions = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
@@ -95,26 +111,68 @@ export async function loadPublishable(values: SiteValues, { writeCache = true, p
     // Sections without _index.md and scheduled and expired articles are information; changes the
     // Worker cannot switch to, warnings.
     problems.push(...loaded.notes, ...scheduleNotes(loaded.data.articles, now), ...unrenderedChanges(loaded.data.articles, now));
-    problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   }
   if (loaded.data && ledger) {
-    problems.push(...moveProblems(recordArticles(ledger, loaded.data, now), loaded.data.articles));
+    const changes = recordArticles(ledger, loaded.data, now);
+    problems.push(...moveProblems(changes, loaded.data.articles));
+    if (skipInvalid) problems.push(...withdrawals(changes.deleted, loaded.invalid));
     snapshot = new SiteSnapshot(loaded.data, publicationOf(ledger, now, loaded.data));
   }
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   const errors = problems.filter((p) => p.severity === 'error').length;
+  const inArticle = articleFiles(loaded.invalid.map((article) => article.source));
+  const fatalErrors = problems.filter((p) => p.severity === 'error' && !inArticle(p.file)).length;
+  const valid = loaded.data?.articles.length ?? 0;
   const site = {
     ledgerFile,
     now,
     problems,
-    valid: loaded.data?.articles.length ?? 0,
+    valid,
     invalid: loaded.invalid.length,
     threads: loaded.threads,
     cached: loaded.cached,
     ...(cacheDir === undefined ? {} : { cacheDir }),
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
   };
-  if (!loaded.data || !ledger || !snapshot) return { ...site, errors: Math.max(errors, 1) };
-  return errors === 0 ? { ...site, data: loaded.data, ledger, snapshot, errors } : { ...site, errors };
+  if (!loaded.data || !ledger || !snapshot) return { ...site, errors: Math.max(errors, 1), fatalErrors: Math.max(fatalErrors, 1) };
+  const publishable = errors === 0 || (skipInvalid && fatalErrors === 0 && valid > 0);
+  return publishable ? { ...site, data: loaded.data, ledger, snapshot, errors, fatalErrors } : { ...site, errors, fatalErrors };
+}
+
+/** Why a run published nothing (the site has no `data`), for its last line. */
+export function whyNotPublished(site: PublishableSite, skipInvalid: boolean): string {
+  const { errors, fatalErrors, invalid } = site;
+  if (fatalErrors > 0) {
+    const skippable = errors - fatalErrors;
+    return skipInvalid && skippable > 0 ? `${count(errors, 'error')}, ${fatalErrors} of them outside articles (in settings or the ledger), which --skip-invalid does not skip` : count(errors, 'error');
+  }
+  if (skipInvalid) return 'no article is valid';
+  return `${count(errors, 'error')} in ${count(invalid, 'invalid article')} (--skip-invalid publishes the others)`;
+}
+
+/**
+ * Whether a problem's file is an invalid article's, or a folder that holds one (a folder whose
+ * name no URL can carry leaves its articles out): what --skip-invalid may leave out.
+ */
+function articleFiles(sources: readonly string[]): (file: string) => boolean {
+  const files = new Set(sources);
+  for (const source of sources) {
+    for (let slash = source.lastIndexOf('/'); slash > 0; slash = source.lastIndexOf('/', slash - 1)) files.add(source.slice(0, slash));
+  }
+  return (file) => files.has(file);
+}
+
+/** A published article now left out as invalid is recorded as deleted: said, since readers hear of it. */
+function withdrawals(deleted: readonly string[], invalid: readonly InvalidArticle[]): Problem[] {
+  const gone = new Set(deleted);
+  return invalid
+    .filter((article) => gone.has(article.key))
+    .map((article) => ({
+      file: article.source,
+      line: 1,
+      severity: 'warning',
+      message: 'published before and now left out as invalid: it is recorded as deleted, and Atom feeds announce its deletion until it is fixed',
+    }));
 }
 
 /** The end of a command's summary line: "parsed on 3 threads", and how many articles the cache spared. */

@@ -3,47 +3,60 @@ import { settleLedger } from '../runtimes/ledger.js';
 import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
-import { helpText, parse, type Command } from './args.js';
-import { SITE_OPTIONS, SITE_OPTION_HELP, loadPublishable } from './site.js';
+import { helpText, parse, type Command, type CommandIO } from './args.js';
+import { SITE_OPTIONS, SITE_OPTION_HELP, SKIPPED_EXIT_STATUS, SKIP_INVALID_HELP, SKIP_INVALID_OPTION, loadPublishable, whyNotPublished } from './site.js';
 import { Progress, stylesOf } from './terminal.js';
+
+const OPTIONS = { ...SITE_OPTIONS, ...SKIP_INVALID_OPTION, out: { type: 'string' } } as const;
 
 export const workerDataCommand: Command = {
   name: 'worker-data',
   summary: "Write the Cloudflare Worker's static assets: every representation and its validators (wrangler.toml's build step runs this). Exits 1 if any article is invalid.",
-  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--cache DIR] [--no-cache]',
+  usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--skip-invalid] [--cache DIR] [--no-cache]',
   options: [
     ...SITE_OPTION_HELP,
     `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says)`,
+    ...SKIP_INVALID_HELP,
+    `                 (wrangler stops at any status but 0: its build step publishes all or nothing)`,
     '-h, --help       show this help',
   ],
   async run(argv, io) {
-    const { values } = parse(argv, { ...SITE_OPTIONS, out: { type: 'string' } });
+    const { values } = parse(argv, OPTIONS);
     if (values.help) {
       io.out(helpText(this));
       return 0;
     }
-    const out = values.out ?? WORKER_ASSETS_DIR;
-    const { err: style } = stylesOf(io);
-    const progress = new Progress(io, 'worker-data');
-    const { data, ledger, snapshot, ledgerFile, problems, errors } = await loadPublishable(values, { progress: progress.step('parsing', 'articles') });
-    progress.clear();
-    for (const problem of problems) io.err(`${style.problem(problem)}\n`);
-    if (!data || !ledger || !snapshot) {
-      io.err(`${style.red(`feedgen worker-data: ${count(errors, 'error')}; ${out} left as it was`)}\n`);
-      return 1;
-    }
-    // The ledger dates each representation's bytes, as it does for the other runtimes.
-    // Scheduled changes are rendered ahead, on a copy of the ledger as this run leaves it.
-    const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => {}), { data, ledger }, progress.step('writing', 'representations'));
-    progress.clear();
-    // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
-    for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
-    io.err(
-      `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}\n`,
-    );
-    if (result.changes.length > 0) {
-      io.err(`feedgen worker-data: the Worker switches on its own at ${count(result.changes.length, 'scheduled instant')}, ${result.changes.map(formatUtc).join(', ')}\n`);
-    }
-    return 0;
+    return writeAssets(values, values.out ?? WORKER_ASSETS_DIR, io);
   },
 };
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+async function writeAssets(values: Values, out: string, io: CommandIO): Promise<number> {
+  const skipInvalid = values['skip-invalid'] ?? false;
+  const { err: style } = stylesOf(io);
+  const progress = new Progress(io, 'worker-data');
+  const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles') });
+  progress.clear();
+  const { data, ledger, snapshot, ledgerFile, problems } = site;
+  for (const problem of problems) io.err(`${style.problem(problem)}\n`);
+  if (!data || !ledger || !snapshot) {
+    io.err(`${style.red(`feedgen worker-data: ${whyNotPublished(site, skipInvalid)}; ${out} left as it was`)}\n`);
+    return 1;
+  }
+  // The ledger dates each representation's bytes, as it does for the other runtimes.
+  // Scheduled changes are rendered ahead, on a copy of the ledger as this run leaves it.
+  const result = await writeWorkerAssets(snapshot, out, ledgerClock(ledger, () => {}), { data, ledger }, progress.step('writing', 'representations'));
+  progress.clear();
+  // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
+  for (const line of await settleLedger(ledgerFile, ledger, snapshot, new Set(), result.paths)) io.err(`${line}\n`);
+  io.err(
+    `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}\n`,
+  );
+  if (result.changes.length > 0) {
+    io.err(`feedgen worker-data: the Worker switches on its own at ${count(result.changes.length, 'scheduled instant')}, ${result.changes.map(formatUtc).join(', ')}\n`);
+  }
+  const status = site.invalid === 0 ? 0 : SKIPPED_EXIT_STATUS;
+  if (status !== 0) io.err(`${style.yellow(`feedgen worker-data: left out ${count(site.invalid, 'invalid article')} (see above)`)}\n`);
+  return status;
+}
