@@ -136,9 +136,17 @@ export function stampFile(file: string): FileStamp | undefined {
   }
 }
 
+/** Whether the file had not changed for a while when the stamp was taken (see RACY_MS). */
+export function stampSettled(stamp: FileStamp): boolean {
+  return Math.max(stamp.mtimeMs, stamp.ctimeMs) < stamp.takenAt - RACY_MS;
+}
+
+/** Whether a file's stats are still those of the stamp (settled or not). */
+export function statsMatch(stamp: FileStamp, stats: Stats): boolean {
+  return stamp.size === stats.size && stamp.ino === stats.ino && stamp.mtimeMs === stats.mtimeMs && stamp.ctimeMs === stats.ctimeMs;
+}
+
 /** Whether a file whose stats are now `stats` still holds the text read when `stamp` was taken. */
 export function stampHolds(stamp: FileStamp | undefined, stats: Stats): boolean {
-  if (!stamp) return false;
-  const settled = Math.max(stamp.mtimeMs, stamp.ctimeMs) < stamp.takenAt - RACY_MS;
-  return settled && stamp.size === stats.size && stamp.ino === stats.ino && stamp.mtimeMs === stats.mtimeMs && stamp.ctimeMs === stats.ctimeMs;
+  return stamp !== undefined && stampSettled(stamp) && statsMatch(stamp, stats);
 }
