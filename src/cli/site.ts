@@ -70,7 +70,7 @@ export interface PublishableSite {
   valid: number;
   /** Article files left out because they are invalid. */
   invalid: number;
-  /** Errors that are not in articles (settings, folders, the ledger): they stop a run, skipInvalid or not. */
+  /** Errors that are not in articles (settings, the ledger): they stop a run, skipInvalid or not. */
   fatalErrors: number;
   /** Threads that parsed articles. */
   threads: number;
