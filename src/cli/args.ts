@@ -14,7 +14,12 @@ export interface CommandIO {
   out: (text: string) => void;
   err: (text: string) => void;
   stdin: NodeJS.ReadableStream;
+  /** Whether stderr is a terminal: progress redraws a line there, and messages may be coloured (terminal.ts). */
   isTTY: boolean;
+  /** Whether stdout is a terminal (default false). */
+  outIsTTY?: boolean;
+  /** What colour and progress go by: NO_COLOR, FORCE_COLOR, TERM, FEEDGEN_PROGRESS_SECONDS (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export class UsageError extends Error {}

@@ -1,7 +1,8 @@
 /**
  * `feedgen init DIR`: a site of one's own, as Hugo's `hugo new site` starts one. It writes the
  * articles folder (site settings, one section, one article), a package.json that depends on
- * feedgen, and a wrangler.toml whose Worker is feedgen's; then it prints the next commands.
+ * feedgen, a wrangler.toml whose Worker is feedgen's and the .env of wrangler's settings that
+ * goes with it; then it prints the next commands.
  *
  * The wrangler.toml is feedgen's own, with only what names this checkout changed (the Worker's
  * name, the build command, the folders wrangler watches): whatever feedgen's Worker needs, a new
@@ -70,6 +71,7 @@ export const initCommand: Command = {
   articles/news/welcome.md   its first article
   package.json               depends on feedgen (${spec}) and wrangler
   wrangler.toml              the Cloudflare Worker: feedgen's, built by \`feedgen worker-data\`
+  .env                       wrangler's settings: quiet offline (no secrets here)
 
 Next:
   cd ${shown}
@@ -114,6 +116,8 @@ async function siteFiles(site: SiteOptions): Promise<Array<[string, string]>> {
     // Branches that each publish articles merge their ledgers line by line, without conflicts.
     ['articles/.gitattributes', LEDGER_GITATTRIBUTES],
     ['wrangler.toml', siteWranglerConfig(await readFile(path.join(PACKAGE_ROOT, 'wrangler.toml'), 'utf8'), site.name)],
+    // wrangler's settings for working offline and quietly, as feedgen's own.
+    ['.env', await readFile(path.join(PACKAGE_ROOT, '.env'), 'utf8')],
     [
       'articles/_index.md',
       `---\ntitle: ${yaml(site.title)}\ndescription: ${yaml(`News from ${site.title}`)}\n# Where the site is published: links in feeds start with it. Set it before deploying.\nbase_url: ${site.baseUrl}\ntimezone: ${site.timezone}\n---\n`,
@@ -136,7 +140,7 @@ export function siteWranglerConfig(own: string, name: string): string {
     ['name', JSON.stringify(name)],
     // feedgen's Worker as the package installs it, compiled.
     ['main', JSON.stringify('node_modules/feedgen/lib/runtimes/worker.js')],
-    ['command', JSON.stringify('npx feedgen worker-data')],
+    ['command', JSON.stringify('npx feedgen worker-data --if-changed')],
     ['watch_dir', JSON.stringify(['articles'])],
   ];
   let config = own;

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_BYTES } from '../publish/store.js';
 import { startNodeServer } from '../runtimes/node.js';
 import { UsageError, helpText, parse, portNumber, type Command } from './args.js';
 import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, PREVIEW_OPTION, cacheDirOf, nowOf } from './site.js';
+import { Progress, stylesOf } from './terminal.js';
 
 const MIB = 1024 * 1024;
 
@@ -38,10 +39,16 @@ export const serveCommand: Command = {
       io.out(helpText(this));
       return 0;
     }
+    const port = portNumber(values.port ?? process.env.PORT, 8787);
+    const host = values.host ?? '127.0.0.1';
+    const { err: style } = stylesOf(io);
+    // The start's parse: a reload parses what changed, quickly.
+    const parsing = new Progress(io, 'serve').step('parsing', 'articles');
+    let starting = true;
     const server = await startNodeServer({
       articlesDir: values.articles ?? 'articles',
-      port: portNumber(values.port ?? process.env.PORT, 8787),
-      host: values.host ?? '127.0.0.1',
+      port,
+      host,
       baseUrl: values['base-url'],
       watch: values.watch ?? false,
       preview: values.preview ?? false,
@@ -50,7 +57,16 @@ export const serveCommand: Command = {
       cacheDir: cacheDirOf(values),
       memoryBytes: values.memory === undefined ? undefined : mebibytes(values.memory) * MIB,
       log: (line) => io.err(`${line}\n`),
+      describeProblem: (problem) => style.problem(problem),
+      progress: (done, total) => {
+        if (!starting) return;
+        parsing(done, total);
+        starting = done < total;
+      },
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(listenProblem(error, host, port) ?? error.message);
     });
+    starting = false;
     const stop = () => {
       void server.close().then(() => process.exit(0));
     };
@@ -59,6 +75,17 @@ export const serveCommand: Command = {
     return new Promise<number>(() => {});
   },
 };
+
+/** What to do when the server cannot listen: the port is taken, or needs privileges. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string | undefined {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (error.code === 'EADDRINUSE') {
+    return `port ${port} is in use on ${host} (another feedgen serve or wrangler dev?): stop it, or serve on another port with --port ${port === 65535 ? 8080 : port + 1} (or PORT=…)`;
+  }
+  if (error.code === 'EACCES') return `no permission to listen on ${address}: ports below 1024 need privileges; use --port 8787, for example, behind a reverse proxy`;
+  if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${address}: ${host} is not an address of this machine (--host 127.0.0.1 or 0.0.0.0)`;
+  return undefined;
+}
 
 function mebibytes(value: string): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new UsageError(`--memory must be a whole number of MiB from 1, not "${value}"`);

@@ -6,6 +6,7 @@ import {
   formatOffset,
   formatRfc3339,
   normalizeTimestamp,
+  parseTimestamp,
   type Adjustment,
   type OffsetInstant,
 } from '../time/index.js';
@@ -21,6 +22,7 @@ export const ARTICLE_KEYS = [
   'title', 'date', 'updated', 'expires', 'timezone', 'disambiguation', 'author', 'summary', 'tags', 'id', 'link',
   'language', 'image', 'draft', 'editions', 'translation_key', ...MEDIA_KEYS,
 ] as const;
+const REQUIRED_KEYS = ['title', 'date'];
 
 export interface ArticleContext {
   source: string;
@@ -57,7 +59,8 @@ export const NO_LINES: ArticleLines = { id: 1, tags: 1, author: 1, translationKe
 
 export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
   const fields = new FieldReader(frontMatter);
-  fields.checkKnownKeys(ARTICLE_KEYS);
+  const { articlePages } = context.site;
+  fields.checkKnownKeys(ARTICLE_KEYS, articlePages ? REQUIRED_KEYS : [...REQUIRED_KEYS, 'link']);
   const draft = fields.boolean('draft') ?? false;
   const title = fields.required('title', singleLine);
 
@@ -68,11 +71,18 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   let published: OffsetInstant | undefined;
   let updated: OffsetInstant | undefined;
   let expires: OffsetInstant | undefined;
-  // A bad `timezone` is reported once, on its own line, not again on every date.
+  // A bad `timezone` is reported once, where it is written (on its own line here, or in the
+  // _index.md it is inherited from), not again on every date that needed it.
+  let needsInvalidZone = false;
   if (!ownZone || zone !== undefined) {
-    published = readTimestamp(fields, 'date', stampOptions, true);
-    updated = readTimestamp(fields, 'updated', stampOptions, false);
-    expires = readTimestamp(fields, 'expires', stampOptions, false);
+    const read = (key: TimestampKey, required: boolean) => {
+      const instant = readTimestamp(fields, key, stampOptions, required, context.inherited.timezoneInvalid === true);
+      if (instant === NEEDS_INVALID_ZONE) needsInvalidZone = true;
+      return instant === NEEDS_INVALID_ZONE ? undefined : instant;
+    };
+    published = read('date', true);
+    updated = read('updated', false);
+    expires = read('expires', false);
   }
   if (published && updated && updated.epochMs < published.epochMs) {
     fields.warn('updated', `"updated" (${formatRfc3339(updated)}) is before "date" (${formatRfc3339(published)})`);
@@ -84,10 +94,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
 
   // The default id is the page URL even on a site without article pages: it stays put when `link` moves.
   const id = readId(fields) ?? context.url;
-  const { articlePages } = context.site;
-  if (!articlePages && !fields.has('link')) {
-    fields.error('link', '"link" is required: this site has no article pages (article_pages: false), so each article names its own');
-  }
+  if (!articlePages) fields.requireKey('link', '"link" is required: this site has no article pages (article_pages: false), so each article names its own');
   const linkText = fields.text('link');
   const link = linkText === undefined ? context.url : httpUrl(linkText, `${context.site.baseUrl}/`);
   if (linkText !== undefined && !link) fields.error('link', `"link" must be an http(s) URL, not "${linkText}"`);
@@ -104,7 +111,7 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const translationKey = fields.text('translation_key', singleLine);
   const lines: ArticleLines = { id: fields.line('id'), tags: fields.line('tags'), author: fields.line('author'), translationKey: fields.line('translation_key'), enclosures: fields.line('enclosures') };
 
-  if (fields.hasErrors || title === undefined || published === undefined || link === undefined) {
+  if (fields.hasErrors || needsInvalidZone || title === undefined || published === undefined || link === undefined) {
     return { draft, problems: fields.problems, lines };
   }
   const body = renderBody(cleanText(frontMatter.body), url, context.site.embedHosts);
@@ -138,14 +145,25 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   return { article, draft, problems: fields.problems, lines };
 }
 
+type TimestampKey = 'date' | 'updated' | 'expires';
+
+/** What readTimestamp gives for a date without an offset when the zone that applies is invalid. */
+const NEEDS_INVALID_ZONE = Symbol('needs the invalid zone');
+
+/** `zoneInvalid`: the zone that applies is invalid (reported where it is written). */
 function readTimestamp(
   fields: FieldReader,
-  key: 'date' | 'updated' | 'expires',
+  key: TimestampKey,
   options: Parameters<typeof normalizeTimestamp>[1],
   required: boolean,
-): OffsetInstant | undefined {
+  zoneInvalid = false,
+): OffsetInstant | typeof NEEDS_INVALID_ZONE | undefined {
   const text = required ? fields.required(key) : fields.text(key);
   if (text === undefined) return undefined;
+  if (zoneInvalid && options?.zone === undefined) {
+    const parsed = parseTimestamp(text);
+    if (parsed.ok && parsed.value.offsetSeconds === undefined) return NEEDS_INVALID_ZONE;
+  }
   const result = normalizeTimestamp(text, options);
   if (!result.ok) {
     fields.error(key, `"${key}": ${result.error}`);

@@ -3,6 +3,7 @@
  */
 import { innerPath, type FrontMatter } from './frontmatter.js';
 import type { Person } from './model.js';
+import { closestName } from '../words/closest.js';
 import { cleanText, singleLine } from './text.js';
 
 export interface FieldProblem {
@@ -26,6 +27,8 @@ interface Nesting {
 
 export class FieldReader {
   readonly problems: FieldProblem[];
+  /** Required keys whose absence a misspelt key explains (see checkKnownKeys). */
+  private readonly misspelt = new Set<string>();
 
   /** `defaultLine`: the line of a key that is not there (a missing required key). */
   constructor(
@@ -134,18 +137,36 @@ export class FieldReader {
     return this.problems.some((p) => p.severity === 'error');
   }
 
-  /** Warns about keys that are not in `known` (a typo such as `tittle` would otherwise pass silently). */
-  checkKnownKeys(known: readonly string[]): void {
+  /**
+   * Warns about keys that are not in `known` (a typo such as `summmary` would otherwise pass
+   * silently), naming the known key it is closest to. A misspelt key of `required` that is missing
+   * is an error on the misspelt key's line, and explains the missing key: `required` and
+   * `requireKey` then say nothing more of it.
+   */
+  checkKnownKeys(known: readonly string[], required: readonly string[] = []): void {
     for (const key of Object.keys(this.frontMatter.data)) {
-      if (!known.includes(key)) this.warn(key, `unknown key "${this.name(key)}" (known keys: ${known.join(', ')})`);
+      if (known.includes(key)) continue;
+      const meant = closestName(key, known, Math.min(2, Math.floor(key.length / 3)));
+      if (meant === undefined) {
+        this.warn(key, `unknown key "${this.name(key)}" (known keys: ${known.join(', ')})`);
+      } else if (required.includes(meant) && !this.has(meant) && !this.misspelt.has(meant)) {
+        this.misspelt.add(meant);
+        this.error(key, `unknown key "${this.name(key)}": did you mean "${this.name(meant)}"? ("${this.name(meant)}" is required)`);
+      } else {
+        this.warn(key, `unknown key "${this.name(key)}": did you mean "${this.name(meant)}"?`);
+      }
     }
   }
 
+  /** Reports `message` (default: the key is required) when `key` is missing, unless a misspelling of it was reported. */
+  requireKey(key: string, message = `"${this.name(key)}" is required`): boolean {
+    if (this.has(key)) return true;
+    if (!this.misspelt.has(key)) this.error(key, message);
+    return false;
+  }
+
   required(key: string, clean?: (text: string) => string): string | undefined {
-    if (!this.has(key)) {
-      this.error(key, `"${this.name(key)}" is required`);
-      return undefined;
-    }
+    if (!this.requireKey(key)) return undefined;
     return this.text(key, clean);
   }
 

@@ -129,10 +129,15 @@ function readYaml(yamlText: string): YamlResult {
     prettyErrors: false,
   });
   const fileLine = (offset: number) => lineCounter.linePos(offset).line;
-  const problems: SourceProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    line: fileLine(e.pos[0]),
-    message: `YAML: ${e.message.split('\n')[0]}`,
-  }));
+  const problems: SourceProblem[] = [];
+  const yamlLines = yamlText.split('\n');
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const unclosed = e.code === 'MISSING_CHAR' && /^Missing closing/.test(e.message) ? unclosedQuote(yamlLines) : undefined;
+    const line = unclosed ?? fileLine(e.pos[0]);
+    const message = `YAML: ${e.message.split('\n')[0]}${quotingHint(yamlLines[line - 1] ?? '')}`;
+    // One mistake can make the parser say several things about its line: the first says it best.
+    if (!problems.some((p) => p.line === line)) problems.push({ line, message });
+  }
   const keyLines = new Map<string, number>();
   const innerLines = new Map<string, number>();
   if (problems.length > 0) return { data: {}, keyLines, innerLines, problems };
@@ -174,6 +179,44 @@ function readYaml(yamlText: string): YamlResult {
     return { data: {}, keyLines, innerLines, problems: [{ line: 2, message: `YAML: ${(error as Error).message}` }] };
   }
   return { data: data as Record<string, unknown>, keyLines, innerLines, problems };
+}
+
+/** `key: value` on one line, the value plain (not quoted, not a list or a mapping in brackets). */
+const PLAIN_PAIR = /^(\s*(?:- )?)([^\s"'#?:{[\]}&*!|>%@`,-][^:#]*?):[ \t]+(\S.*?)[ \t]*$/;
+
+/** Plain text YAML reads as something else: a ": " (a mapping), or a first character YAML reserves. */
+const NEEDS_QUOTES = /: |:$|^[[\]{}@`%*&!|>"']|^- /;
+
+/**
+ * When a line whose value YAML refused reads `key: text` and the text needs quotes, how to write
+ * it. A headline such as `title: Colon: in title` is the usual case (a ": " in a plain value
+ * starts a mapping); so are values starting with `[`, `@`, `` ` ``, `%`, `*`, `&`, `!`, `|`, `>`,
+ * `- ` or a quote that does not end the value.
+ */
+function quotingHint(line: string): string {
+  const match = PLAIN_PAIR.exec(line);
+  if (!match) return '';
+  const [, indent = '', key = '', value = ''] = match;
+  if (!NEEDS_QUOTES.test(value)) return '';
+  const written = (text: string) => `${indent}${key}: ${text}`.trim();
+  const opening = value[0] === '"' || value[0] === "'" ? value[0] : undefined;
+  if (opening && value.indexOf(opening, 1) === -1) return ` (close the quote: ${written(`${value}${opening}`)})`;
+  // An unclosed list or mapping was meant as one.
+  if (value[0] === '[' && !value.includes(']')) return ` (close the list: ${written(`${value}]`)})`;
+  if (value[0] === '{' && !value.includes('}')) return ` (close the mapping: ${written(`${value}}`)})`;
+  if (opening && value.endsWith(opening)) return '';
+  const quoted = value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
+  return ` (put the value in quotes: ${written(quoted)})`;
+}
+
+/** The line of the last value that opens a quote and does not close it on its line. */
+function unclosedQuote(lines: readonly string[]): number | undefined {
+  let found: number | undefined;
+  lines.forEach((line, i) => {
+    const value = /^\s*(?:- )?[^\s"'#][^:#]*?:[ \t]+(["'])(.*)$/.exec(line);
+    if (value && !(value[2] ?? '').trimEnd().endsWith(value[1] ?? '')) found = i + 1;
+  });
+  return found;
 }
 
 /** The line of each list item and mapping key in `value`, `depth` levels down (see FrontMatter.innerLines). */

@@ -58,6 +58,8 @@ export interface LoadOptions {
   parallel?: ParallelOptions;
   /** Where the bodies of a large load go as articles are parsed (see BodySpillTarget). */
   spill?: BodySpillTarget;
+  /** Told as each article is parsed: how many of those to parse (articles the cache spares are not). */
+  progress?: (done: number, total: number) => void;
   /**
    * The folder whose relative paths name files in messages (the CLI: where it runs, so that a
    * terminal opens them); files outside it are named by absolute path. Default: the articles
@@ -77,6 +79,17 @@ export interface LoadResult {
   threads: number;
   /** Articles whose cached parse held without reading them. */
   cached: number;
+  /** Article files left out because they are invalid (drafts are not), with their articles' keys. */
+  invalid: InvalidArticle[];
+  /** What is worth knowing and needs no change (`info`), for the commands that lint: sections without an _index.md. */
+  notes: Problem[];
+}
+
+export interface InvalidArticle {
+  /** As messages name the file. */
+  source: string;
+  /** The key its article would have (site/snapshot.ts articleKey): folder names and slug. */
+  key: string;
 }
 
 export interface CachedParse {
@@ -126,11 +139,12 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const siteFile = indexFiles.find((f) => f.folders.length === 0);
   const siteFields = new FieldReader(siteFile ? frontMatterOf(siteFile, texts, problems) ?? EMPTY_FRONT_MATTER : EMPTY_FRONT_MATTER);
   const site = readSiteSettings(siteFields, options.baseUrl, options.fallbackBaseUrl);
+  const siteTimezoneInvalid = siteFields.has('timezone') && site?.timezone === undefined;
   report(siteFile?.display ?? displayOf(path.join(root, INDEX_FILE)), siteFields.problems);
   const declared = siteFields.raw('base_url');
   const declaredBaseUrl = typeof declared === 'string' ? normalizeBaseUrl(declared) : undefined;
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0, invalid: [], notes: [], ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -149,6 +163,9 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const siteFingerprint = JSON.stringify(site);
 
   // Decide, file by file, whether the cached parse still holds; read and parse only the rest.
+  const invalid: InvalidArticle[] = [];
+  const leaveOut = (file: SourceFile) => invalid.push({ source: file.display, key: sectionKey([...file.folders, slugOf(file)]) });
+  for (const file of articleFiles) if (badFolders.has(sectionKey(file.folders))) leaveOut(file);
   const servable: Array<{ file: SourceFile; collision?: string }> = articleFiles
     .filter((file) => !badFolders.has(sectionKey(file.folders)))
     .map((file) => ({ file, collision: slugCollision(slugOf(file), file.folders, sectionPaths) }));
@@ -158,7 +175,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     const key = sectionKey(folders);
     let entry = inheritance.get(key);
     if (!entry) {
-      const inherited = inherit(site, chainOf(folders));
+      const inherited = inherit(site, chainOf(folders), siteTimezoneInvalid);
       entry = { inherited, fingerprint: hash(`${siteFingerprint}\0${JSON.stringify(inherited)}`) };
       inheritance.set(key, entry);
     }
@@ -193,12 +210,18 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     jobFiles.push({ key: file.key, fingerprint });
   }
   const cached = cache.size;
-  const { spill } = options;
-  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel, spill && jobs.length >= spill.from ? spilling(spill) : undefined);
+  const { spill, progress } = options;
+  const spillOut = spill && jobs.length >= spill.from ? spilling(spill) : undefined;
+  let parsedSoFar = 0;
+  const settle = (outcome: JobOutcome) => {
+    progress?.(++parsedSoFar, jobs.length);
+    return spillOut ? spillOut(outcome) : outcome;
+  };
+  const { outcomes, threads } = await runArticleJobs(jobs, options.parallel, settle);
   outcomes.forEach((outcome, i) => {
     const job = jobs[i] as ArticleJob;
     const { key, fingerprint: inherited } = jobFiles[i] as { key: string; fingerprint: string };
-    if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: 1, severity: 'error', message: outcome.message });
+    if (outcome.kind === 'unreadable') problems.push({ file: job.source, line: outcome.line, severity: 'error', message: outcome.message });
     else if (outcome.kind === 'unchanged') {
       const before = options.cache?.get(key) as CachedParse;
       if (before.result.article) before.result.article.source = job.source;
@@ -223,13 +246,21 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   for (const { file, collision } of servable) {
     if (collision) {
       problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
+      leaveOut(file);
       continue;
     }
     const parsed = cache.get(file.key);
-    if (!parsed) continue;
+    if (!parsed) {
+      leaveOut(file);
+      continue;
+    }
     report(file.display, parsed.result.problems);
     const article = parsed.result.article;
-    if (!article || parsed.result.draft) continue;
+    if (parsed.result.draft) continue;
+    if (!article) {
+      leaveOut(file);
+      continue;
+    }
     // Only articles that are served claim a URL and an id: a broken file never pushes out a good one.
     const place = `${sectionKey(file.folders)}\0${slugOf(file)}`;
     const urlUse = seenUrls.get(place);
@@ -243,6 +274,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
           ? `the URL ${site.baseUrl}${articlePath(file.folders, slugOf(file))} is already used by ${urlUse} (the file names differ only in Unicode normalization): rename one of them`
           : `id "${article.id}" is already used by ${idUse}`,
       });
+      leaveOut(file);
       continue;
     }
     seenUrls.set(place, file.display);
@@ -266,8 +298,9 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const sections: SectionData[] = [...sectionPaths.values()]
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
+  const notes = untitledSections(sections, new Set(indexFiles.map((file) => sectionKey(file.folders))), (section) => displayOf(path.join(root, ...section)));
   const data: SiteData = { site, sections, articles: linked, authorProfiles, media, settingsFiles };
-  return { data, problems: sortProblems(problems), cache, threads, cached, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
+  return { data, problems: sortProblems(problems), cache, threads, cached, invalid, notes, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 }
 
 /**
@@ -314,7 +347,7 @@ async function readProfiles(file: string, displayOf: (absolute: string) => strin
   const none = { profiles: [], lines: new Map() };
   const read = await readText(file);
   if (!read.ok) {
-    if (await stat(file).then(() => true, () => false)) problems.push({ file: displayOf(file), line: 1, severity: 'error', message: read.message });
+    if (await stat(file).then(() => true, () => false)) problems.push({ file: displayOf(file), line: read.line, severity: 'error', message: read.message });
     return none;
   }
   const textHash = hash(read.text);
@@ -395,6 +428,16 @@ function sectionData(section: string[], site: SiteSettings, settings: SectionSet
   if (settings.description) data.description = settings.description;
   if (settings.podcast) data.podcast = settings.podcast;
   return data;
+}
+
+/** A note for each section without an _index.md, which is titled after its folder. */
+function untitledSections(sections: SectionData[], indexed: ReadonlySet<string>, displayOf: (section: string[]) => string): Problem[] {
+  return sections
+    .filter((section) => !indexed.has(sectionKey(section.path)))
+    .map((section) => {
+      const folder = displayOf(section.path);
+      return { file: folder, line: 1, severity: 'info', message: `the section has no ${INDEX_FILE}, so it is titled "${section.title}" after its folder: give it a title in ${folder}/${INDEX_FILE}` };
+    });
 }
 
 /**
@@ -503,7 +546,7 @@ async function readAll(files: SourceFile[], problems: Problem[]): Promise<Map<st
     files.map(async (file) => {
       const read = await readText(file.absolute);
       if (read.ok) texts.set(file.absolute, read.text);
-      else problems.push({ file: file.display, line: 1, severity: 'error', message: read.message });
+      else problems.push({ file: file.display, line: read.line, severity: 'error', message: read.message });
     }),
   );
   return texts;

@@ -21,7 +21,7 @@ export interface ArticleJob extends Omit<ArticleContext, 'version' | 'contentHas
 export type JobOutcome =
   | { kind: 'parsed'; textHash: string; version: string; result: ArticleResult; stamp?: FileStamp }
   | { kind: 'unchanged'; textHash: string; version: string; stamp?: FileStamp }
-  | { kind: 'unreadable'; message: string };
+  | { kind: 'unreadable'; message: string; line: number };
 
 function articleVersion(context: string, textHash: string): string {
   return hash(`${context}\0${textHash}`);
@@ -30,7 +30,7 @@ function articleVersion(context: string, textHash: string): string {
 export function runArticleJob(job: ArticleJob): JobOutcome {
   const stamp = stampFile(job.file);
   const read = readTextSync(job.file);
-  if (!read.ok) return { kind: 'unreadable', message: read.message };
+  if (!read.ok) return { kind: 'unreadable', message: read.message, line: read.line };
   const textHash = hash(read.text);
   const version = articleVersion(job.context, textHash);
   const stamped = stamp ? { stamp } : {};

@@ -76,7 +76,7 @@ function readCategories(podcast: FieldReader): PodcastCategory[] {
 function readOwner(podcast: FieldReader): PodcastChannel['owner'] {
   const owner = podcast.mapping('owner');
   if (!owner) return undefined;
-  owner.checkKnownKeys(['name', 'email']);
+  owner.checkKnownKeys(['name', 'email'], ['name']);
   const name = owner.required('name', singleLine);
   const email = owner.email('email');
   if (!owner.has('email')) owner.error('email', `"${owner.name('email')}" is required: directories write to it to confirm who owns the podcast`);

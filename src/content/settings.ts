@@ -60,6 +60,8 @@ export interface SectionSettings {
   logo?: string;
   /** Not inherited: a section is a podcast when its own _index.md says so. */
   podcast?: PodcastChannel;
+  /** `timezone` is written but invalid: the articles below it get no zone from further up. */
+  timezoneInvalid?: true;
 }
 
 /** What a section's feeds inherit from the sections above it and the site. */
@@ -72,21 +74,30 @@ export interface FeedSettings {
 /** The settings an article inherits from its section chain and the site. */
 export interface Inherited {
   timezone?: string;
+  /**
+   * The zone that would apply is written but invalid, and reported where it is written: a date
+   * that needs it is not read, and not reported again on every article.
+   */
+  timezoneInvalid?: true;
   language: string;
   disambiguation: Disambiguation;
   editions: string[];
 }
 
-export function readZone(fields: FieldReader, key = 'timezone'): string | undefined {
+/** `consequence`: what the error adds, after the zone's own problem. */
+export function readZone(fields: FieldReader, key = 'timezone', consequence = ''): string | undefined {
   const value = fields.text(key);
   if (value === undefined) return undefined;
   const zone = checkZone(value);
   if (!zone.ok) {
-    fields.error(key, zone.error);
+    fields.error(key, `${zone.error}${consequence}`);
     return undefined;
   }
   return zone.zone;
 }
+
+/** What a bad zone of the site or a section means for the articles that inherit it. */
+const INHERITED_ZONE_CONSEQUENCE = ' (until it is fixed, articles below whose dates have no offset are left out)';
 
 export function readLanguage(fields: FieldReader, key = 'language'): string | undefined {
   const value = fields.text(key);
@@ -132,7 +143,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
   const hubText = fields.text('hub');
   const hub = hubText === undefined ? undefined : httpUrl(hubText);
   if (hubText !== undefined && !hub) fields.error('hub', '"hub" must be an absolute http(s) URL');
-  const timezone = readZone(fields);
+  const timezone = readZone(fields, 'timezone', INHERITED_ZONE_CONSEQUENCE);
   const settings: SiteSettings = {
     title: fields.text('title', singleLine) ?? 'feedgen',
     description: fields.text('description') ?? '',
@@ -212,13 +223,14 @@ export function readSectionSettings(fields: FieldReader, site: SiteSettings, url
   const settings: SectionSettings = {};
   const title = fields.text('title', singleLine);
   const description = fields.text('description');
-  const timezone = readZone(fields);
+  const timezone = readZone(fields, 'timezone', INHERITED_ZONE_CONSEQUENCE);
   const language = readLanguage(fields);
   const disambiguation = readDisambiguation(fields);
   const editions = readEditionKeys(fields, site.editions);
   if (title) settings.title = title;
   if (description) settings.description = description;
   if (timezone) settings.timezone = timezone;
+  else if (fields.has('timezone')) settings.timezoneInvalid = true;
   if (language) settings.language = language;
   if (disambiguation) settings.disambiguation = disambiguation;
   if (editions) settings.editions = editions;
@@ -234,10 +246,20 @@ export function inheritFeedSettings(site: SiteSettings, chain: SectionSettings[]
   return overlay<FeedSettings>({ content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}) }, chain, ['content', 'icon', 'logo']);
 }
 
-/** `chain` runs from the top-level section down to the article's own section. */
-export function inherit(site: SiteSettings, chain: SectionSettings[]): Inherited {
+/**
+ * `chain` runs from the top-level section down to the article's own section. `siteTimezoneInvalid`:
+ * the site's `timezone` is written but invalid. The nearest zone written applies, valid or not: an
+ * invalid one is never made up for by a zone from further up, which would date articles wrongly.
+ */
+export function inherit(site: SiteSettings, chain: SectionSettings[], siteTimezoneInvalid = false): Inherited {
   const { language, disambiguation, timezone } = site;
-  return overlay<Inherited>({ language, disambiguation, editions: [], ...(timezone ? { timezone } : {}) }, chain, ['timezone', 'language', 'disambiguation', 'editions']);
+  const inherited = overlay<Inherited>({ language, disambiguation, editions: [] }, chain, ['language', 'disambiguation', 'editions']);
+  let zone: Pick<Inherited, 'timezone' | 'timezoneInvalid'> = timezone ? { timezone } : siteTimezoneInvalid ? { timezoneInvalid: true } : {};
+  for (const section of chain) {
+    if (section.timezone) zone = { timezone: section.timezone };
+    else if (section.timezoneInvalid) zone = { timezoneInvalid: true };
+  }
+  return { ...inherited, ...zone };
 }
 
 /** `base`, with each of `keys` taken from the last section along `chain` that sets it. */
@@ -270,7 +292,7 @@ function readEditionDeclarations(fields: FieldReader): Edition[] {
       entry.error('key', `must be a mapping {key, title, language, description, timezone}, not ${describe(item)}`);
       return;
     }
-    entry.checkKnownKeys(EDITION_KEYS);
+    entry.checkKnownKeys(EDITION_KEYS, ['key', 'title', 'language']);
     const key = entry.required('key', singleLine);
     if (key !== undefined && slugOf(key) !== key) {
       entry.error('key', `"key" is the edition's URL segment: write it as a slug, such as "${slugOf(key) || 'us'}", not "${key}"`);

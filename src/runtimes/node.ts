@@ -21,6 +21,7 @@ import { BodySpill, ParseCacheFolder } from '../state/cache.js';
 import { LEDGER_FILE } from '../state/ledger.js';
 import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
 import { formatUtc } from '../time/index.js';
+import { count } from '../words/counts.js';
 import { FolderWatcher } from './watch.js';
 import { announceChanges } from './websub.js';
 
@@ -36,6 +37,10 @@ export interface NodeServerOptions {
   displayFrom?: string;
   /** Where problems and status lines go (stderr by default). */
   log?: (line: string) => void;
+  /** How problems are written (default formatProblem; the CLI colours them on a terminal). */
+  describeProblem?: (problem: Problem) => string;
+  /** Told as articles are parsed (LoadOptions.progress). */
+  progress?: (done: number, total: number) => void;
   /** "Now" for publishing (default: SOURCE_DATE_EPOCH, else the clock). */
   now?: () => number;
   /** The cache folder (cache.ts): parses are read from it at start and kept in it. Undefined: none. */
@@ -103,6 +108,7 @@ class LiveSite {
     cacheDir: string | undefined,
     private readonly memoryBytes: number | undefined,
     recording: boolean,
+    private readonly describeProblem: (problem: Problem) => string = formatProblem,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
     const display = displayPathsFrom(loadOptions.displayFrom ?? path.dirname(path.resolve(articlesDir)));
@@ -130,7 +136,7 @@ class LiveSite {
       this.report(loaded.problems);
       return { ok: false, articles: 0, cached: 0, problems: loaded.problems };
     }
-    const { data, kept } = keepLastGood(this.data, loaded.data, loaded.problems);
+    const { data, kept } = keepLastGood(this.data, loaded.data, loaded.invalid);
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
@@ -247,7 +253,7 @@ class LiveSite {
 
   /** Prints the problems, unless they are the same as last time. */
   private report(problems: Problem[]): void {
-    const text = problems.map(formatProblem).join('\n');
+    const text = problems.map(this.describeProblem).join('\n');
     if (text !== this.lastReport && text) this.log(text);
     this.lastReport = text;
   }
@@ -274,8 +280,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const declared = await declaredBaseUrl(options.articlesDir);
   const baseUrl = options.baseUrl ?? previewAddress(declared, options.host, port);
   const recording = recordsHistory(declared, normalizeBaseUrl(baseUrl ?? declared ?? here) ?? here, options.preview);
-  const loadOptions: LoadOptions = { baseUrl, fallbackBaseUrl: here, displayFrom: options.displayFrom };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, recording);
+  const loadOptions: LoadOptions = { baseUrl, fallbackBaseUrl: here, displayFrom: options.displayFrom, progress: options.progress };
+  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, recording, options.describeProblem);
   const first = await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
@@ -287,7 +293,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   currentStore = (at) => site.at(at);
   const errors = first.problems.filter((p) => p.severity === 'error').length;
   const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
-  log(`feedgen: serving ${first.articles} articles${errors ? ` (${errors} problems, see above)` : ''} at http://${host}:${port}/${fromCache}`);
+  log(`feedgen: serving ${count(first.articles, 'article')}${errors ? ` (${count(errors, 'error')}, see above)` : ''} at http://${host}:${port}/${fromCache}`);
 
   let watcher: FolderWatcher | undefined;
   let waiters: Array<() => void> = [];
@@ -307,7 +313,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
             log(`feedgen: reload failed: ${error.message}`);
             return undefined;
           });
-          if (result?.ok) log(`feedgen: reloaded ${result.articles} articles in ${(performance.now() - started).toFixed(0)} ms`);
+          if (result?.ok) log(`feedgen: reloaded ${count(result.articles, 'article')} in ${(performance.now() - started).toFixed(0)} ms`);
           for (const resolve of waiters.splice(0)) resolve();
         });
       },

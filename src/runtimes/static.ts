@@ -19,7 +19,8 @@ import { basePathOf, servedFilePath } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from '../state/cache.js';
 
 export interface BuildProgress {
-  (done: number, total: number): void;
+  /** `written`: how many of the `done` files were written (the rest were as the last build left them). */
+  (done: number, total: number, written: number): void;
 }
 
 export interface BuildResult {
@@ -132,7 +133,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
       if (key !== undefined) built.key = key;
     }
     builtFiles[i] = built;
-    progress?.(++done, resources.length);
+    progress?.(++done, resources.length, written);
   }
   // Recorded in the listed order, which the _headers rules follow.
   const record: BuildRecord = new Map();

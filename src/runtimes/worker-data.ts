@@ -73,8 +73,16 @@ export interface WorkerAssetsResult {
   changes: number[];
 }
 
-/** Replaces `outDir` with the site's assets; a failure leaves it as it was. */
-export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, future?: ScheduledFuture): Promise<WorkerAssetsResult> {
+/**
+ * Replaces `outDir` with the site's assets; a failure leaves it as it was. `progress`: told as
+ * each representation of the current version is written.
+ */
+export async function writeWorkerAssets(
+  snapshot: SiteSnapshot,
+  outDir = WORKER_ASSETS_DIR,
+  future?: ScheduledFuture,
+  progress?: (done: number, total: number) => void,
+): Promise<WorkerAssetsResult> {
   return replaceFolder(outDir, async (staging) => {
     const manifests = new Map<string, ScopeManifestBuilder>();
     for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
@@ -86,12 +94,14 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
     let bytes = 0;
     // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
     const listed = new Array<RepresentationHead>(resources.length);
+    let done = 0;
     for (const i of renderOrder(snapshot, resources)) {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
       const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries));
       writeFileSync(files[i] as string, body);
       bytes += body.byteLength;
       listed[i] = representation;
+      progress?.(++done, resources.length);
     }
     listed.forEach((representation, i) => {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];

@@ -10,6 +10,7 @@
  *                                      named by content, so that two processes writing one shard at
  *                                      once never pair a shard file with the other's pack
  *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (static.ts)
+ *   <cache>/worker-data/<hash of --out>.bin  what `worker-data` last wrote there from (up-to-date.ts)
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
@@ -39,7 +40,7 @@ interface Envelope<T> {
 }
 
 /** The value of a cache file written by this code, or undefined (absent, unreadable, another version). */
-function readCacheFile<T>(file: string): T | undefined {
+export function readCacheFile<T>(file: string): T | undefined {
   try {
     const envelope = deserialize(readFileSync(file)) as Envelope<T>;
     return envelope.code === codeFingerprint() ? envelope.value : undefined;
@@ -48,7 +49,7 @@ function readCacheFile<T>(file: string): T | undefined {
   }
 }
 
-function writeCacheFile<T>(file: string, value: T): void {
+export function writeCacheFile<T>(file: string, value: T): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const envelope: Envelope<T> = { code: codeFingerprint(), value };
   writeFileAtomically(file, serialize(envelope));
@@ -380,9 +381,13 @@ export interface BuiltFile {
 /** What one `build` wrote into its output folder: site path -> file. */
 export type BuildRecord = Map<string, BuiltFile>;
 
-/** Where the record of builds into `outDir` lives: one per output folder. */
+/** Where the record of what a command wrote into `outDir` lives: one per output folder. */
+export function outputRecordFile(cacheDir: string, kind: 'builds' | 'worker-data', outDir: string, extension = 'bin'): string {
+  return path.join(cacheDir, kind, `${createHash('sha256').update(path.resolve(outDir)).digest('base64url').slice(0, 22)}.${extension}`);
+}
+
 function buildRecordFile(cacheDir: string, outDir: string): string {
-  return path.join(cacheDir, 'builds', `${createHash('sha256').update(path.resolve(outDir)).digest('base64url').slice(0, 22)}.bin`);
+  return outputRecordFile(cacheDir, 'builds', outDir);
 }
 
 export function readBuildRecord(cacheDir: string, outDir: string): BuildRecord | undefined {

@@ -4,6 +4,7 @@
  * they are exact to the second (LMT offsets such as +08:05:43 included) and never depend on the
  * host's own time zone.
  */
+import { editDistance } from '../words/closest.js';
 import { daysFromCivil } from './calendar.js';
 import { quote } from './quote.js';
 
@@ -234,19 +235,6 @@ function suggestZone(name: string): string | undefined {
     }
   }
   return bestDistance <= Math.max(2, Math.floor(wanted.length / 5)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /**

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = path.join(ROOT, 'bin/feedgen.js');
 /** What `npm pack` reads from a checkout; the rest (node_modules, lib, .git, dist) is not copied. */
-const CHECKOUT = ['package.json', 'package-lock.json', 'README.md', 'wrangler.toml', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs', 'scripts'];
+const CHECKOUT = ['package.json', 'package-lock.json', 'README.md', 'wrangler.toml', '.env', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs', 'scripts'];
 
 const temporary: string[] = [];
 afterAll(async () => {
@@ -49,13 +49,14 @@ describe('feedgen init', () => {
     expect(listing).toContain('package/lib/cli/init.js');
     expect(listing).toContain('package/lib/runtimes/worker.js');
     expect(listing).toContain('package/wrangler.toml');
+    expect(listing).toContain('package/.env');
     expect(listing).not.toMatch(/package\/(src|tests|node_modules)\/|\.map\n|tsbuildinfo/);
 
     const site = path.join(work, 'harbour-times');
     const init = await run(process.execPath, [BIN, 'init', site, '--title', 'Harbour Times', '--timezone', 'Europe/Lisbon', '--base-url', 'https://news.example.org', '--feedgen', `file:${tarball}`]);
     expect(init.stdout).toContain('npm install');
     expect(init.stdout).toContain('npx wrangler deploy');
-    expect((await readdir(site)).sort()).toEqual(['.gitignore', 'articles', 'package.json', 'wrangler.toml']);
+    expect((await readdir(site)).sort()).toEqual(['.env', '.gitignore', 'articles', 'package.json', 'wrangler.toml']);
     const manifest = JSON.parse(await readFile(path.join(site, 'package.json'), 'utf8'));
     expect(manifest.dependencies).toEqual({ feedgen: `file:${tarball}` });
 
@@ -69,7 +70,7 @@ describe('feedgen init', () => {
     const env = { ...process.env, ...OFFLINE_WRANGLER };
     const check = await run('npx', ['feedgen', 'check'], { cwd: site, env });
     expect(check.stdout).toBe('');
-    expect(check.stderr).toMatch(/^1 articles valid; 0 errors, 0 warnings/);
+    expect(check.stderr).toMatch(/^1 article valid; 0 errors, 0 warnings/);
     await run('npx', ['feedgen', 'build'], { cwd: site, env });
     const atom = await readFile(path.join(site, 'dist/news/atom.xml'), 'utf8');
     expect(atom).toContain('<title type="text">Welcome to Harbour Times</title>');
@@ -103,7 +104,7 @@ describe('feedgen init', () => {
     const own = await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8');
     const derived = siteWranglerConfig(own, 'harbour-times');
     const differing = own.split('\n').map((line, i) => [line, derived.split('\n')[i]]).filter(([a, b]) => a !== b);
-    expect(differing.map(([, b]) => b)).toEqual(['name = "harbour-times"', 'main = "node_modules/feedgen/lib/runtimes/worker.js"', 'command = "npx feedgen worker-data"', 'watch_dir = ["articles"]']);
+    expect(differing.map(([, b]) => b)).toEqual(['name = "harbour-times"', 'main = "node_modules/feedgen/lib/runtimes/worker.js"', 'command = "npx feedgen worker-data --if-changed"', 'watch_dir = ["articles"]']);
     expect(() => siteWranglerConfig(own.replace(/^command = .*$/m, ''), 'x')).toThrow('feedgen\'s wrangler.toml has 0 "command = " lines, not one');
   });
 

@@ -2,9 +2,11 @@
  * The bundled site, every feed of it: validated by real validators and read back by two
  * independent feed parsers, field by field against the articles it was made from.
  */
+import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUtc } from '../../src/time/index.js';
@@ -15,6 +17,8 @@ import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { feedResources, pageResources, renderSite, type FeedResource, type RenderedSite } from '../helpers/site.js';
 import { ATOM_NS, atomSchemaProblems, htmlSafetyProblems, jsonFeedProblems, libxml2Problems, opmlProblems, rssProblems } from '../helpers/validators.js';
 import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 let site: RenderedSite;
 let feeds: FeedResource[];
@@ -31,6 +35,12 @@ const bodyOf = (p: string) => {
 };
 
 describe('the bundled site', () => {
+  it('has nothing to warn about: npm start prints no problem', async () => {
+    expect(site.problems).toEqual([]);
+    const { stderr } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'check', '--articles', BUNDLED_ARTICLES, '--no-cache'], { cwd: ROOT });
+    expect(stderr).toMatch(/^17 articles valid; 0 errors, 0 warnings;/);
+  });
+
   it('has every section, edition, tag and author in three formats, and nothing invalid', () => {
     expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const scopes = site.snapshot.allScopes();

@@ -33,7 +33,7 @@ describe('check and build', () => {
 
 describe('check names files', () => {
   it('relative to where it runs when they lie below it, else by absolute path, so that the terminal there opens them', async () => {
-    const articles = await writeArticles({ 'us/bad.md': article('title: Bad\ndate: 2019-02-30') });
+    const articles = await writeArticles({ 'us/_index.md': '---\ntitle: US\n---\n', 'us/bad.md': article('title: Bad\ndate: 2019-02-30') });
     const elsewhere = await mkdtemp(path.join(tmpdir(), 'feedgen-cwd-'));
     const inside = path.join(path.dirname(articles), 'tools');
     await mkdir(inside);

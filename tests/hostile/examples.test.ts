@@ -148,7 +148,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/binary.md:4: YAML: the tag !!binary is not supported in front matter; write the value as text',
       'articles/r/caf\u00e9.md:1: the URL https://feeds.example.com/r/caf%C3%A9/ is already used by articles/r/cafe\u0301.md (the file names differ only in Unicode normalization): rename one of them',
       'articles/r/complex-key.md:4: YAML: a key must be plain text, not a list or a mapping',
-      'articles/r/custom-tag.md:4: YAML: Unresolved tag: !shout',
+      'articles/r/custom-tag.md:4: YAML: Unresolved tag: !shout (put the value in quotes: summary: "!shout hello")',
       'articles/r/date-number.md:3: "date" must be text, not the number 20190912 (put it in quotes)',
       'articles/r/date-year-0.md:3: "date": "0000-06-01 10:00Z" falls outside the years 0001-9999, the only years feed dates can carry',
       'articles/r/dots.md:1: front matter is not closed: add a line "---" after the last key',
@@ -172,11 +172,11 @@ describe('what is refused, and how check says it', () => {
       'articles/r/title-empty.md:2: "title" is empty',
       'articles/r/title-null.md:2: "title" is required',
       'articles/r/title-number.md:2: "title" must be text, not the number 1984 (put it in quotes)',
-      'articles/r/utf16.md:1: file is not valid UTF-8',
-      'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'articles/r/utf16.md:1: file is not valid UTF-8: it is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8',
+      'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (close the list: tags: [unclosed])',
       'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
-      'articles/w/unknown.md:4: warning: unknown key "tittle" (known keys: title, date, updated, expires, timezone, disambiguation, author, summary, tags, id, link, language, image, draft, editions, translation_key, enclosures, duration, episode, season, episode_type, explicit, transcript, chapters)',
+      'articles/w/unknown.md:4: warning: unknown key "tittle": did you mean "title"?',
     ]);
     expect(data!.articles.map((a) => a.source).sort()).toEqual(['articles/r/cafe\u0301.md', 'articles/r/dup-a.md', 'articles/w/offset.md', 'articles/w/unknown.md']);
     expect(await everythingValid(dir)).toEqual([]);

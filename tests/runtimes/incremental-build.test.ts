@@ -35,10 +35,11 @@ async function build(out: string, ...extra: string[]): Promise<Summary> {
 /** `cwd`: where the command runs, which decides how its messages name files. */
 async function buildFrom(cwd: string, out: string, ...extra: string[]): Promise<Summary> {
   const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'build', '--articles', articles, '--out', out, ...extra], { cwd });
-  const summary = /: (\d+) written, (\d+) deleted; parsed on (\d+) threads?(?: \((\d+) from the cache\))?$/m.exec(stderr);
+  // "parsed on 1 thread (16 from the cache)", or "all 17 articles from the cache" when nothing was parsed.
+  const summary = /: (\d+) written, (\d+) deleted; (?:parsed on (\d+) threads?(?: \((\d+) from the cache\))?|all (\d+) articles? from the cache)$/m.exec(stderr);
   if (!summary) throw new Error(`no summary line in:\n${stderr}`);
-  const [, written, deleted, threads, cached] = summary.map(Number) as number[];
-  return { written: written as number, deleted: deleted as number, threads: threads as number, cached: Number.isNaN(cached) ? 0 : (cached as number) };
+  const [written, deleted, threads, parsedBeside, allCached] = summary.slice(1).map((n) => Number(n ?? 0));
+  return { written: written as number, deleted: deleted as number, threads: threads as number, cached: (parsedBeside || allCached) as number };
 }
 
 /**

@@ -18,7 +18,7 @@ describe('serve on an ephemeral port', () => {
       const rss = await (await fetch(`${server.url}/rss.xml`)).text();
       expect(rss).toContain(`http://127.0.0.1:${port}/news/one`);
       expect(rss).not.toContain(':0/');
-      expect(logs).toContain(`feedgen: serving 1 articles at http://127.0.0.1:${port}/`);
+      expect(logs).toContain(`feedgen: serving 1 article at http://127.0.0.1:${port}/`);
     } finally {
       await server.close();
     }

@@ -115,7 +115,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
     expect(before.stdout).toContain(`articles/china/world/embargoed-report.md:3: info: scheduled: published at ${at(PUBLISH)}, until ${at(EXPIRE)}; left out until then\n`);
     const after = await cli(['check', '--articles', articles, '--now', at(EXPIRE)], work);
     expect(after.stdout).toContain(`articles/china/world/embargoed-report.md:4: info: expired at ${at(EXPIRE)}: left out\n`);
-    expect(after.stderr).toMatch(/0 errors, \d+ warnings, 1 notes/);
+    expect(after.stderr).toMatch(/0 errors, \d+ warnings, 1 note;/);
   });
 
   it('is refused by check when it expires before it is published, at the line of expires', async () => {

@@ -1,23 +1,37 @@
 /**
  * `npx wrangler dev` serves the bundled site from its static assets with no manual step: wrangler.toml's
  * build step compiles feedgen and runs `feedgen worker-data`. Run in a copy of the project (the build
- * step rewrites lib/ and .generated/, which other tests read), on loopback, offline.
+ * step rewrites lib/ and .generated/, which other tests read), on loopback, offline, with no
+ * environment variables of wrangler's own set: the project's .env quiets it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
-import { OFFLINE_WRANGLER } from '../helpers/worker-bundle.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const PROJECT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'wrangler.toml', 'bin', 'src', 'articles'];
+const PROJECT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'wrangler.toml', '.env', 'bin', 'src', 'articles'];
 
 let dev: ChildProcess | undefined;
+let project = '';
 let origin = '';
 let output = '';
+
+/** Runs of the build step that rendered the site, and runs that found it up to date. */
+const fullRuns = () => output.match(/feedgen worker-data: 17 articles, 458 representations/g)?.length ?? 0;
+const idleRuns = () => output.match(/feedgen worker-data: \S+ is up to date/g)?.length ?? 0;
+const startedRuns = () => output.match(/\[custom build\] Running: /g)?.length ?? 0;
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${what} did not happen:\n${output}`);
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -29,14 +43,14 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const project = await mkdtemp(path.join(tmpdir(), 'feedgen-wrangler-dev-'));
+  project = await mkdtemp(path.join(tmpdir(), 'feedgen-wrangler-dev-'));
   await Promise.all(PROJECT_FILES.map((name) => cp(path.join(ROOT, name), path.join(project, name), { recursive: true })));
   await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   origin = `http://127.0.0.1:${port}`;
   dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort)], {
     cwd: project,
-    env: { ...process.env, ...OFFLINE_WRANGLER, CI: 'true' },
+    env: { ...withoutWranglerSettings(process.env), CI: 'true' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -52,12 +66,43 @@ beforeAll(async () => {
   throw new Error(`wrangler dev did not answer:\n${output}`);
 }, 150_000);
 
-afterAll(() => {
+afterAll(async () => {
   // The whole process group: npx, wrangler and its workerd.
-  if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+  if (dev?.pid && dev.exitCode === null) {
+    const exited = new Promise((resolve) => dev?.once('exit', resolve));
+    process.kill(-dev.pid, 'SIGTERM');
+    await exited;
+  }
+  if (project) await rm(project, { recursive: true, force: true });
 });
 
+/** Until every run of the build step that started has finished, and wrangler has said nothing for 3 s. */
+async function untilBuildsSettle(): Promise<void> {
+  let seen = output;
+  let quietSince = Date.now();
+  await until(() => {
+    if (output !== seen) [seen, quietSince] = [output, Date.now()];
+    return startedRuns() === fullRuns() + idleRuns() && Date.now() - quietSince >= 3000;
+  }, 'the build steps finishing');
+}
+
+/** The environment as a newcomer's shell has it: none of the variables the project's .env sets. */
+function withoutWranglerSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  for (const name of ['CLOUDFLARE_CF_FETCH_ENABLED', 'WRANGLER_SEND_METRICS', 'CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV', 'WRANGLER_HIDE_BANNER']) delete rest[name];
+  return rest;
+}
+
 describe('npx wrangler dev', () => {
+  it('starts quietly offline, rendering the site once (wrangler runs its build step twice)', async () => {
+    await untilBuildsSettle();
+    expect(startedRuns()).toBe(2);
+    expect(fullRuns()).toBe(1);
+    expect(idleRuns()).toBe(1);
+    // No look-up of Request.cf or metrics that fails offline, and no stack trace.
+    expect(output).not.toMatch(/ENOTFOUND|Unable to fetch|^\s+at /m);
+  });
+
   it('runs the build step and serves the bundled site from its assets, as the Node server does', async () => {
     expect(output).toMatch(/feedgen worker-data: 17 articles, 278 representations/);
     const node = await startServer();
@@ -77,5 +122,16 @@ describe('npx wrangler dev', () => {
     const manifest = await fetch(`${origin}/_feedgen/site.json`);
     expect(manifest.status).toBe(404);
     await manifest.arrayBuffer();
+  });
+
+  it('renders once per change: the runs that the change and the ledger it updates start after it find nothing to do', async () => {
+    const file = path.join(project, 'articles/africa/lagos-tech-hub.md');
+    const before = { full: fullRuns(), started: startedRuns() };
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: (.*)$/m, 'title: $1 (corrected)'));
+    const served = () => fetch(`${origin}/africa/atom.xml`).then((response) => response.text(), () => '');
+    await until(async () => (await served()).includes('(corrected)'), 'the corrected title being served');
+    await untilBuildsSettle();
+    expect(startedRuns()).toBeGreaterThan(before.started + 1);
+    expect(fullRuns() - before.full).toBe(1);
   });
 });

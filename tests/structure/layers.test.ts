@@ -28,7 +28,9 @@ describe('the folders of src/', () => {
     for (const [from, targets] of graph.edges) {
       for (const to of targets.keys()) expect(order.indexOf(to), `${from} imports ${to}`).toBeLessThan(order.indexOf(from));
     }
-    expect(graph.edges.get('time')).toBeUndefined();
+    // The bottom: how messages word things, then time, which needs nothing else.
+    expect(graph.edges.get('words')).toBeUndefined();
+    expect([...(graph.edges.get('time')?.keys() ?? [])]).toEqual(['words']);
     expect([...graph.edges.values()].some((targets) => targets.has('cli'))).toBe(false);
   });
 });

@@ -26,7 +26,9 @@ function check(articlesDir: string): Promise<Check> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, lines: stdout.split('\n').filter(Boolean), summary: stderr.trim() }));
+    // Sections without an _index.md are noted (info): not what these tests are about.
+    const untitled = ': info: the section has no _index.md';
+    child.on('close', (code) => resolve({ code, lines: stdout.split('\n').filter((line) => line !== '' && !line.includes(untitled)), summary: stderr.trim() }));
   });
 }
 
@@ -59,7 +61,7 @@ describe('under the compatible rule (the default)', () => {
       'articles/us/overlap.md:3: warning: "date" 2019-11-03 01:30 happens twice in America/New_York (-04:00, then -05:00); read as the earlier, 2019-11-03T01:30:00-04:00, by the "compatible" rule: write the offset to say what you mean',
       'articles/us/overlap.md:4: warning: "updated" 2019-11-03 01:45 happens twice in America/New_York (-04:00, then -05:00); read as the earlier, 2019-11-03T01:45:00-04:00, by the "compatible" rule: write the offset to say what you mean',
     ]);
-    expect(summary).toBe('4 articles valid; 0 errors, 5 warnings; parsed on 1 thread');
+    expect(summary).toBe('4 articles valid; 0 errors, 5 warnings, 1 note; parsed on 1 thread');
     expect(code).toBe(0);
   });
 
@@ -91,7 +93,7 @@ describe('under the reject rule', () => {
       'articles/us/gap.md:3: "date": 2019-03-10 02:30 does not exist in America/New_York: clocks jumped from -05:00 to -04:00, skipping 1 hour; write the offset, or choose disambiguation compatible, earlier or later',
       'articles/us/overlap.md:4: "date": 2019-11-03 01:30 happens twice in America/New_York: clocks were set back from -04:00 to -05:00, so it is either 2019-11-03 01:30-04:00 (earlier) or 2019-11-03 01:30-05:00 (later); write the offset, or choose disambiguation earlier or later',
     ]);
-    expect(summary).toBe('1 articles valid; 2 errors, 0 warnings; parsed on 1 thread');
+    expect(summary).toBe('1 article valid, 2 invalid; 2 errors, 0 warnings; parsed on 1 thread');
     expect(code).toBe(1);
   });
 });
@@ -135,7 +137,7 @@ describe('other time problems', () => {
       'articles/x/bad-updated.md:4: "updated": hour 24 does not exist (use 00-23; 24:00 is written as 00:00 of the next day) in "2019-09-12 24:00"',
       'articles/x/bad-zone.md:3: time zone "IST" is an abbreviation, not an IANA zone name: it can mean Asia/Kolkata, Europe/Dublin or Asia/Jerusalem: write the IANA name of the place',
       'articles/x/typo-zone.md:3: unknown time zone "Asia/Shangai": did you mean Asia/Shanghai?',
-      'articles/y/_index.md:2: time zone "CST" is an abbreviation, not an IANA zone name: it can mean America/Chicago, Asia/Shanghai or America/Havana: write the IANA name of the place',
+      'articles/y/_index.md:2: time zone "CST" is an abbreviation, not an IANA zone name: it can mean America/Chicago, Asia/Shanghai or America/Havana: write the IANA name of the place (until it is fixed, articles below whose dates have no offset are left out)',
     ]);
     expect(code).toBe(1);
   });

@@ -1,0 +1,168 @@
+/**
+ * `worker-data --if-changed`: whether the assets folder already holds what a run would write, so
+ * that the run can stop there. wrangler 4.86's `dev` runs the build step once to start, again as
+ * soon as its file watcher is ready, and once more for every file event in `watch_dir`, the ledger
+ * that the run itself saves included (workers-sdk issue 7934, fixed only in wranglers that need
+ * Node 22). Each of those runs waits for the one before it (a lock beside the record) and finds
+ * nothing to do.
+ *
+ * A run is up to date when, since the last run that wrote the folder:
+ *   - feedgen's code and the options are the same (a fixed "now" included);
+ *   - every file of the articles folder has the stats it had when that run began (a file that had
+ *     just changed then is compared by its text, since a coarse clock could hide a second change);
+ *   - the ledger holds the text that run left in it;
+ *   - the folder is the one it wrote;
+ *   - no scheduled change has come.
+ * Deleting the cache, or `--no-cache`, makes every run write.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Problem } from '../content/model.js';
+import { stampOf, stampSettled, type FileStamp } from '../content/source.js';
+import { LEDGER_FILE } from './ledger.js';
+import { outputRecordFile, readCacheFile, writeCacheFile } from './cache.js';
+import { codeFingerprint } from './fingerprint.js';
+
+/** A file as a run found it before reading it; with its text's hash when it had just changed. */
+interface InputStamp extends FileStamp {
+  hash?: string;
+}
+
+/** What a run is made from, seen before it reads anything. */
+export interface Inputs {
+  /** feedgen's code and the options. */
+  key: string;
+  /** Every file of the articles folder (the ledger aside) by its path there. */
+  files: Map<string, InputStamp>;
+}
+
+/** What the last run into an assets folder was made from, and what it said. */
+export interface OutputRecord extends Inputs {
+  /** Hash of the ledger's text as the run left it ('' when there was none). */
+  ledger: string;
+  /** The folder the run wrote (see folderIdentity). */
+  out: string;
+  /** The first scheduled change after the run (epoch ms): from then on a run writes something else. */
+  until?: number;
+  /** What the run reported, and its exit status, for a run that stops early to say again. */
+  problems: Problem[];
+  status: number;
+}
+
+export function recordFile(cacheDir: string, outDir: string): string {
+  return outputRecordFile(cacheDir, 'worker-data', outDir);
+}
+
+/** `options`: whatever else decides the output (resolved folders, base URL, a fixed now). */
+export function seeInputs(articlesDir: string, options: Record<string, unknown>): Inputs {
+  return { key: JSON.stringify({ code: codeFingerprint(), ...options }), files: stampFolder(path.resolve(articlesDir)) };
+}
+
+export function upToDate(record: OutputRecord | undefined, inputs: Inputs, articlesDir: string, outDir: string, now: number): boolean {
+  if (!record || record.key !== inputs.key || record.files.size !== inputs.files.size) return false;
+  if (record.until !== undefined && now >= record.until) return false;
+  if (folderIdentity(outDir) !== record.out || ledgerDigest(articlesDir) !== record.ledger) return false;
+  for (const [name, before] of record.files) {
+    const current = inputs.files.get(name);
+    if (!current || current.size !== before.size || current.ino !== before.ino || current.mtimeMs !== before.mtimeMs || current.ctimeMs !== before.ctimeMs) return false;
+    if (before.hash !== undefined && (current.hash ?? hashOfFile(path.resolve(articlesDir, name))) !== before.hash) return false;
+  }
+  return true;
+}
+
+/** After a run that wrote `outDir` (and saved the ledger) from `inputs`. */
+export function recordOutput(cacheDir: string, inputs: Inputs, articlesDir: string, outDir: string, outcome: Pick<OutputRecord, 'until' | 'problems' | 'status'>): void {
+  const record: OutputRecord = { ...inputs, ledger: ledgerDigest(articlesDir), out: folderIdentity(outDir), ...outcome };
+  writeCacheFile(recordFile(cacheDir, outDir), record);
+}
+
+export function readOutputRecord(cacheDir: string, outDir: string): OutputRecord | undefined {
+  return readCacheFile<OutputRecord>(recordFile(cacheDir, outDir));
+}
+
+/**
+ * Waits until no other run holds the lock of `outDir`'s record, takes it, and returns its release.
+ * A lock whose process has gone (or that is older than any run) is left over from a crash.
+ */
+export async function lockOutput(cacheDir: string, outDir: string): Promise<() => void> {
+  const lock = outputRecordFile(cacheDir, 'worker-data', outDir, 'lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockAbandoned(lock)) rmSync(lock, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const LOCK_MAX_AGE_MS = 60 * 60 * 1000;
+
+function lockAbandoned(lock: string): boolean {
+  try {
+    const age = Date.now() - statSync(lock).mtimeMs;
+    const holder = Number(readFileSync(lock, 'utf8'));
+    // Created a moment ago, its process id not yet written.
+    if (!Number.isInteger(holder) || holder <= 0) return age > 5000;
+    if (age > LOCK_MAX_AGE_MS) return true;
+    process.kill(holder, 0);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOENT: released meanwhile; ESRCH: its process is gone; EPERM: another user's live process.
+    return code === 'ESRCH';
+  }
+}
+
+/** Files as the loader finds them: names starting with "." are skipped, and folders are not followed through links. */
+function stampFolder(root: string): Map<string, InputStamp> {
+  const files = new Map<string, InputStamp>();
+  const takenAt = Date.now();
+  const walk = (dir: string, prefix: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      // The ledger (and its lock and temporary files) is compared by its text, after the run.
+      if (entry.name.startsWith('.') || (prefix === '' && entry.name.startsWith(LEDGER_FILE))) continue;
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(file, `${prefix}${entry.name}/`);
+        continue;
+      }
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (!stats?.isFile()) continue;
+      const stamp = stampOf(stats, takenAt);
+      files.set(`${prefix}${entry.name}`, stampSettled(stamp) ? stamp : { ...stamp, hash: hashOfFile(file) });
+    }
+  };
+  walk(root, '');
+  return files;
+}
+
+function hashOfFile(file: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('base64url');
+  } catch {
+    return '';
+  }
+}
+
+function ledgerDigest(articlesDir: string): string {
+  return hashOfFile(path.join(articlesDir, LEDGER_FILE));
+}
+
+/** A folder written anew is another folder: another inode, or at least another change time. */
+function folderIdentity(dir: string): string {
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  return stats ? `${stats.dev}:${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}` : '';
+}
