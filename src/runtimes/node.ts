@@ -54,7 +54,11 @@ export interface RunningServer {
   store: () => RepresentationStore;
   /** Resolves after the next reload (watch mode), for tests. */
   reloaded: () => Promise<void>;
-  /** Resolves once every reload under way is done and what it learnt is saved. */
+  /**
+   * Resolves once the server has every change to the folder made before the call (watch mode: it
+   * looks at once, rather than when the file system says), has reloaded it, and has saved what it
+   * learnt.
+   */
   idle: () => Promise<void>;
   close: () => Promise<void>;
 }
@@ -326,6 +330,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     store: () => site.store,
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
     idle: async () => {
+      watcher?.rescan();
       await running;
       await site.save();
     },

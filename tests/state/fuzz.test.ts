@@ -38,8 +38,8 @@ import { startWorker } from '../helpers/worker-bundle.js';
 
 const run = promisify(execFile);
 const SEED = Number(process.env.FEEDGEN_FUZZ_SEED ?? 20261207);
-const RUNS = Number(process.env.FEEDGEN_FUZZ_RUNS ?? 3);
-const STEPS = Number(process.env.FEEDGEN_FUZZ_STEPS ?? 10);
+const RUNS = Number(process.env.FEEDGEN_FUZZ_RUNS ?? 4);
+const STEPS = Number(process.env.FEEDGEN_FUZZ_STEPS ?? 12);
 /** Replays one failure: the seed, the path and the commands' replayPath fast-check printed with it. */
 const REPLAY = process.env.FEEDGEN_FUZZ_PATH;
 const REPLAY_COMMANDS = process.env.FEEDGEN_FUZZ_COMMANDS;
@@ -144,9 +144,7 @@ async function startWatching(real: Real, model: Model): Promise<void> {
  * builds' (which the merge rule dates anew), not the one run the invariants compare.
  */
 async function settled(real: Real, change: () => Promise<unknown>): Promise<void> {
-  const reloaded = real.server?.reloaded();
   await change();
-  await reloaded;
   await real.server?.idle();
 }
 
