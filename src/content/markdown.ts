@@ -21,7 +21,11 @@ function absolutize(token: Token, baseUrl: string): void {
   const attribute = URL_ATTRIBUTES[token.type];
   if (!attribute) return;
   const value = token.attrGet(attribute);
-  if (value !== null) token.attrSet(attribute, absoluteUrl(value, baseUrl));
+  if (value === null) return;
+  // validateLink lets data: images through for images and links alike: a link keeps its text, as
+  // the sanitizer keeps a raw <a> whose URL it refuses.
+  if (token.type === 'link_open' && !allowedUrl(value, 'a')) token.attrs = (token.attrs ?? []).filter(([name]) => name !== attribute);
+  else token.attrSet(attribute, absoluteUrl(value, baseUrl));
 }
 
 function absoluteUrlsRule(state: StateCore): void {

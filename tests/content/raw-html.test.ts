@@ -204,3 +204,14 @@ describe("the site's Content-Security-Policy", () => {
     expect(allows(policy, 'frame-src', 'https://www.youtube-nocookie.com/embed/x')).toBe(false);
   });
 });
+
+describe('a data: URL', () => {
+  it('is refused in a Markdown link as in a raw <a> (the link keeps its text), and kept in an image of either', async () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const { renderBody } = await import('../../src/content/markdown.js');
+    const markdown = renderBody(`[m](${png}) ![mi](${png})`, ARTICLE_URL, []);
+    const raw = renderBody(`<a href="${png}">r</a> <img src="${png}" alt="ri">`, ARTICLE_URL, []);
+    expect(markdown.html).toBe(`<p><a>m</a> <img src="${png}" alt="mi" /></p>\n`);
+    expect(raw.html).toBe(`<p><a>r</a> <img src="${png}" alt="ri" /></p>\n`);
+  });
+});
