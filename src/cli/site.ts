@@ -4,7 +4,7 @@ import { displayPathsFrom, loadSite } from '../content/load.js';
 import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { publicationOf, recordArticles } from '../publish/publication.js';
-import { BodySpill, ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
+import { BodySpill, MediaHashFile, ParseCacheFolder, defaultCacheDir } from '../runtimes/cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow } from '../runtimes/ledger.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
@@ -73,8 +73,22 @@ export async function loadPublishable(values: SiteValues, { writeCache = true } 
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
-  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill() });
-  const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
+  const hashes = cacheDir === undefined ? undefined : new MediaHashFile(cacheDir);
+  const loaded = await loadSite(articlesDir, {
+    baseUrl: values['base-url'],
+    displayFrom: process.cwd(),
+    cache: parses?.read(),
+    changed: 'stat',
+    spill: new BodySpill(),
+    mediaHashes: hashes?.read(),
+  });
+  const cacheProblem =
+    parses && hashes && writeCache
+      ? attempt(() => {
+          parses.write(loaded.cache);
+          hashes.write(loaded.mediaHashes);
+        })
+      : undefined;
   const ledgerFile = ledgerFileOf(articlesDir);
   const opened = openLedger(ledgerFile, displayPathsFrom(process.cwd())(path.resolve(ledgerFile)));
   const problems = [...loaded.problems, ...opened.problems];

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { keepLastGood } from '../content/last-good.js';
 import { loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import type { MediaHashes } from '../content/media-files.js';
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
@@ -21,8 +22,9 @@ import { RepresentationStore } from '../publish/store.js';
 import { allResources } from '../site/resources.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
-import { BodySpill, ParseCacheFolder } from './cache.js';
+import { BodySpill, MediaHashFile, ParseCacheFolder } from './cache.js';
 import { ledgerFileOf, moveProblems, openLedger, publishingNow, settleLedger } from './ledger.js';
+import { nodeMediaBody } from './media.js';
 
 export interface NodeServerOptions {
   articlesDir: string;
@@ -79,6 +81,8 @@ class LiveSite {
   private data: SiteData | undefined;
   private cache: ParseCache | undefined;
   private readonly cacheFolder: ParseCacheFolder | undefined;
+  private mediaHashes: MediaHashes | undefined;
+  private readonly mediaHashFile: MediaHashFile | undefined;
   private lastReport = '';
   private readonly ledgerFile: string;
   private readonly ledger: Ledger;
@@ -102,6 +106,7 @@ class LiveSite {
     private readonly memoryBytes: number | undefined,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
+    this.mediaHashFile = cacheDir === undefined ? undefined : new MediaHashFile(cacheDir);
     this.ledgerFile = ledgerFileOf(articlesDir);
     const opened = openLedger(this.ledgerFile, this.ledgerFile);
     this.report(opened.problems);
@@ -121,7 +126,9 @@ class LiveSite {
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill() });
+    const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill(), mediaHashes });
+    this.mediaHashes = loaded.mediaHashes;
     if (!loaded.data) {
       this.writeCache(loaded.cache);
       this.report(loaded.problems);
@@ -143,7 +150,7 @@ class LiveSite {
     const moves = moveProblems(recordArticles(this.ledger, data, now), data.articles);
     if (problems.length + moves.length > 0) this.report([...problems, ...moves]);
     const snapshot = new SiteSnapshot(data, publicationOf(this.ledger, now, data));
-    this.store = new RepresentationStore(snapshot, { previous: this.store, clock: this.clock, maxBytes: this.memoryBytes });
+    this.store = new RepresentationStore(snapshot, { previous: this.store, clock: this.clock, maxBytes: this.memoryBytes, openMedia: nodeMediaBody });
     this.armSwitch(now);
     // With a hub, every subscription feed is rendered now: the hub hears of changed ones at once.
     if (snapshot.site.hub) {
@@ -160,10 +167,19 @@ class LiveSite {
     }
   }
 
+  private readMediaHashes(): MediaHashes | undefined {
+    try {
+      return this.mediaHashFile?.read();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The cache only saves time: a failure to write it is reported, never fatal. */
   private writeCache(cache: ParseCache): void {
     try {
       this.cacheFolder?.write(cache);
+      if (this.mediaHashes) this.mediaHashFile?.write(this.mediaHashes);
     } catch (error) {
       this.log(`feedgen: the cache was not written (${(error as Error).message}); the next start will take longer`);
     }

@@ -7,17 +7,19 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import { maxAgeUntil, representationHeaders } from '../http/headers.js';
-import { prepareResource } from '../publish/render.js';
+import { prepareResource, type PreparedResource } from '../publish/render.js';
 import type { ResourceClock } from '../publish/publication.js';
-import { etagOfDigest, responseFacts, type ResponseFacts } from '../publish/store.js';
+import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from './cache.js';
+import { copyMediaFile } from './media.js';
 
 export interface BuildProgress {
   (done: number, total: number): void;
@@ -125,22 +127,20 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
     // The same bytes the server sends.
-    const prepared = prepareResource(snapshot, resource, entries);
-    const key = prepared.key === undefined ? undefined : hashOfKey(prepared.key);
+    const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file, urlPath) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
+    const key = source.key === undefined ? undefined : hashOfKey(source.key);
     const before = previous?.get(urlPath);
     const intact = before !== undefined && isAsRecorded(file, before);
     let built: BuiltFile;
     if (intact && key !== undefined && before.key === key) {
       built = before;
     } else {
-      const rendered = prepared.render();
-      const etag = etagOfDigest(digestOf(rendered.chunks));
-      const facts = responseFacts(snapshot, rendered);
+      const { etag, facts, write } = source.make();
       if (intact && before.etag === etag) {
         built = { ...before, facts, mtimeMs: clock ? redate(file, clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt), before.mtimeMs) : before.mtimeMs };
       } else {
         if (previous) mkdirSync(path.dirname(file), { recursive: true });
-        const size = writer.write(file, rendered.chunks);
+        const size = write(file);
         written++;
         if (clock) {
           const since = new Date(clock.since(urlPath, etag.slice(1, -1), snapshot.stampAt));
@@ -179,6 +179,39 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     written++;
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
+}
+
+/** A file of the build: what it is made from (equal keys make equal files), and how it is made. */
+interface BuildSource {
+  key?: string;
+  make(): { etag: string; facts: ResponseFacts; write: (file: string) => number };
+}
+
+function renderedSource(snapshot: SiteSnapshot, prepared: PreparedResource, writer: ChunkWriter): BuildSource {
+  const source: BuildSource = {
+    make() {
+      const rendered = prepared.render();
+      return { etag: etagOfDigest(digestOf(rendered.chunks)), facts: responseFacts(snapshot, rendered), write: (file) => writer.write(file, rendered.chunks) };
+    },
+  };
+  if (prepared.key !== undefined) source.key = prepared.key;
+  return source;
+}
+
+/** A media file is copied, never read into memory; what it is made from is its hash and its headers' facts. */
+function mediaSource(snapshot: SiteSnapshot, file: MediaFile, urlPath: string): BuildSource {
+  const { etag, lastModified: _, ...facts } = mediaHead(snapshot, file, urlPath);
+  return {
+    key: `media\n${etag}\n${JSON.stringify(facts)}`,
+    make: () => ({
+      etag,
+      facts,
+      write: (to) => {
+        copyMediaFile(file, to);
+        return file.size;
+      },
+    }),
+  };
 }
 
 /** Sets a file's modification time to `since` unless it is that already; returns it as the file system keeps it. */

@@ -17,13 +17,14 @@ import type { Problem, SiteData } from '../content/model.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { ledgerClock, publicationOf, recordArticles, type ResourceClock } from '../publish/publication.js';
 import { renderResource } from '../publish/render.js';
-import { represent, type RepresentationHead } from '../publish/store.js';
-import { allResources, homeScope, renderOrder } from '../site/resources.js';
+import { mediaHead, represent } from '../publish/store.js';
+import { allResources, homeScope, renderOrder, type Resource } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
-import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type SiteManifest } from './asset-manifest.js';
+import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
+import { copyMediaFile } from './media.js';
 import { fileForPath, makeFolders, replaceFolder } from './static.js';
 
 /** wrangler.toml's `[assets] directory`. */
@@ -88,13 +89,12 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
     await makeFolders(files);
     let bytes = 0;
     // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
-    const listed = new Array<RepresentationHead>(resources.length);
+    const listed = new Array<AssetHead>(resources.length);
     for (const i of renderOrder(snapshot, resources)) {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries), urlPath, clock);
-      writeFileSync(files[i] as string, body);
-      bytes += body.byteLength;
-      listed[i] = representation;
+      const asset = await assetOf(snapshot, resource, urlPath, entries, clock);
+      bytes += asset.write(files[i] as string);
+      listed[i] = asset.head;
     }
     listed.forEach((representation, i) => {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
@@ -114,12 +114,11 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
       const versionClock = ledgerClock(ledger, () => {});
       const changed = versions.next(version);
       for (const { path: urlPath, resource } of allResources(version)) {
-        const { body, ...representation } = await represent(version, renderResource(version, resource, entries), urlPath, versionClock);
-        if (!versions.see(urlPath, scopeKey(homeScope(resource)), representation)) continue;
+        const asset = await assetOf(version, resource, urlPath, entries, versionClock);
+        if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
         const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
         mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, body);
-        bytes += body.byteLength;
+        bytes += asset.write(file);
       }
       for (const [key, { archives, resources }] of changed()) {
         let manifest = manifests.get(key);
@@ -139,10 +138,35 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
   });
 }
 
+/**
+ * A resource as an asset: what its manifest entry says, and how its file is written (returning its
+ * size). A media file is copied, never read into memory; everything else is rendered.
+ */
+async function assetOf(snapshot: SiteSnapshot, resource: Resource, urlPath: string, entries: EntryCache, clock: ResourceClock | undefined): Promise<{ head: AssetHead; write: (file: string) => number }> {
+  if (resource.kind === 'media') {
+    const { file } = resource;
+    return {
+      head: { ...mediaHead(snapshot, file, urlPath, clock), size: file.size },
+      write: (to) => {
+        copyMediaFile(file, to);
+        return file.size;
+      },
+    };
+  }
+  const { body, ...head } = await represent(snapshot, renderResource(snapshot, resource, entries), urlPath, clock);
+  return {
+    head,
+    write: (to) => {
+      writeFileSync(to, body);
+      return body.byteLength;
+    },
+  };
+}
+
 /** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */
 interface ScopeDiff {
   archives: number | undefined;
-  resources: Map<string, RepresentationHead | null>;
+  resources: Map<string, AssetHead | null>;
 }
 
 /**
@@ -155,7 +179,7 @@ class VersionTracker {
   private current = new Map<string, { identity: string; scope: string }>();
   private archives = new Map<string, number>();
   private seen = new Map<string, { identity: string; scope: string }>();
-  private changed = new Map<string, Map<string, RepresentationHead | null>>();
+  private changed = new Map<string, Map<string, AssetHead | null>>();
   private started = false;
   /** Representations written for versions after the first. */
   written = 0;
@@ -164,7 +188,7 @@ class VersionTracker {
     for (const scope of first.allScopes()) this.archives.set(scope.key, first.archiveCount(scope));
   }
 
-  see(path: string, scope: string, representation: RepresentationHead): boolean {
+  see(path: string, scope: string, representation: AssetHead): boolean {
     const identity = JSON.stringify(representation);
     this.seen.set(path, { identity, scope });
     // The first version is the base, which the manifests list as it is.
@@ -186,7 +210,7 @@ class VersionTracker {
       const archives = new Map(version.allScopes().map((scope) => [scope.key, version.archiveCount(scope)]));
       const diffs = new Map<string, ScopeDiff>();
       for (const key of new Set([...this.archives.keys(), ...archives.keys()])) {
-        const resources = this.changed.get(key) ?? new Map<string, RepresentationHead | null>();
+        const resources = this.changed.get(key) ?? new Map<string, AssetHead | null>();
         if (resources.size === 0 && this.archives.get(key) === archives.get(key)) continue;
         diffs.set(key, { archives: archives.get(key), resources });
       }
@@ -196,7 +220,7 @@ class VersionTracker {
     };
   }
 
-  private changedIn(scope: string): Map<string, RepresentationHead | null> {
+  private changedIn(scope: string): Map<string, AssetHead | null> {
     let changed = this.changed.get(scope);
     if (!changed) this.changed.set(scope, (changed = new Map()));
     return changed;

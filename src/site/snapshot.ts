@@ -11,7 +11,7 @@ import { NameGroups, type NameGroup } from '../content/names.js';
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
 import { liveSiteAt, pendingInstants } from './schedule.js';
-import { SITE_SCOPE, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
+import { SITE_SCOPE, bundleOwner, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
 
 /** What the publish ledger says of the site's history (see runtimes' use of src/ledger). */
 export interface Publication {
@@ -132,7 +132,6 @@ export class SiteSnapshot {
       if (edition.timezone) scope.timezone = edition.timezone;
       this.collections.edition.push(scope);
     }
-    for (const file of data.media) this.media.set(sectionKey(file.path), file);
     const sections = [...data.sections].sort((a, b) => compareKeys(sectionKey(a.path), sectionKey(b.path)));
     for (const section of sections) this.addSection(section);
 
@@ -166,6 +165,11 @@ export class SiteSnapshot {
       for (const scope of scopes) scope.tombstones.push({ id: gone.id, deleted: gone.deleted });
     }
     for (const { placed, scopes } of sortedByPublication(places)) for (const scope of scopes) scope.published.push(placed);
+    // A page bundle is served while its article is: not before a scheduled one is published.
+    for (const file of data.media) {
+      const owner = bundleOwner(file.path);
+      if (!owner || this.articles.has(sectionKey([...owner.section, owner.slug]))) this.media.set(sectionKey(file.path), file);
+    }
     this.root.opml = [...this.sectionTree(), ...this.collections.edition];
     for (const edition of this.collections.edition) edition.opml = [edition, ...edition.children];
     for (const scope of this.scopes.values()) scope.tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id));
@@ -302,7 +306,7 @@ export class SiteSnapshot {
     return this.articles.values();
   }
 
-  /** A file of the site's media/ folder, by its names below it. */
+  /** A file served as it is, by its URL path's segments (MediaFile.path). */
   mediaFile(path: readonly string[]): MediaFile | undefined {
     return this.media.get(sectionKey(path));
   }
