@@ -130,14 +130,15 @@ function resolveEntry(entry: EntryKind, absolute: string, inside: InsideTest): P
     if (code === 'ELOOP') return { refused: 'it is a loop of symbolic links' };
     return { refused: `its symbolic link cannot be followed (${describeError(error)})` };
   }
-  if (!inside(real)) return { refused: `it is a symbolic link to ${real}, outside the articles folder` };
   let stats;
   try {
     stats = statSync(real);
   } catch (error) {
     return { refused: `its symbolic link cannot be followed (${describeError(error)})` };
   }
+  // A folder is never followed, wherever it is; a file only inside the folder.
   if (stats.isDirectory()) return { refused: FOLDER_LINK };
+  if (!inside(real)) return { refused: `it is a symbolic link to ${real}, outside the articles folder` };
   if (!stats.isFile()) return { refused: 'it is a symbolic link to something that is not a regular file' };
   return { real };
 }

@@ -124,8 +124,8 @@ export class AssetSite implements ServedSite {
       },
       archiveCount: (scope) => scope.archives,
       articlePage: (section, slug) => (listed(scopeKey(scopeAt(section)), articlePath(section, slug)) ? { section, slug } : undefined),
-      // Media files are the site's own: listed in the site scope's manifest.
-      mediaFile: (path) => (listed(scopeKey(SITE_SCOPE), mediaPath(path)) ? { path } : undefined),
+      // Listed in their home scope's manifest: the site's for media/, the article's section's for a page bundle.
+      mediaFile: (path) => (listed(scopeKey(homeScope({ kind: 'media', file: { path } })), mediaPath(path)) ? { path } : undefined),
       // An OPML list is its scope's (the lists of tags and authors: the site's), as homeScope says.
       hasOpml: (ref) => listed(scopeKey(ref.kind === 'scope' ? ref.scope : SITE_SCOPE), opmlPath(ref)),
       hasCollection: (kind) => listed(scopeKey(SITE_SCOPE), collectionPath(kind)),

@@ -7,7 +7,7 @@
  * same articles under a base URL with a path and a WebSub hub, and the same articles on a site
  * without article pages.
  */
-import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,9 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
 
 /** A copy of the bundled articles (publishing writes its ledger), its site settings changed by `edit`. */
 async function bundledArticlesWith(edit: (siteIndex: string) => string = (index) => index): Promise<string> {
-  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-identity-')), 'articles');
+  const work = await mkdtemp(path.join(tmpdir(), 'feedgen-identity-'));
+  scratch.push(work);
+  const dir = path.join(work, 'articles');
   await cp(BUNDLED_ARTICLES, dir, { recursive: true });
   const index = await readFile(path.join(dir, '_index.md'), 'utf8');
   await writeFile(path.join(dir, '_index.md'), edit(index));
@@ -86,6 +88,8 @@ async function linkEveryArticle(dir: string): Promise<void> {
 }
 
 const NO_ARTICLE_PAGES = 'a site without article pages';
+/** The folders the sites are copied to, removed at the end. */
+const scratch: string[] = [];
 
 let hub: TestHub;
 const sites: Array<{ name: string; runtimes?: Runtimes; articles: () => Promise<string> }> = [
@@ -112,6 +116,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(sites.map((site) => site.runtimes?.close()));
   await hub.close();
+  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe.each(sites)('Worker, Node server and static build on $name', (site) => {
