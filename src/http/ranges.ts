@@ -48,7 +48,8 @@ export function evaluateRange(range: string, ifRange: string | null, size: numbe
 }
 
 function position(digits: string): number {
-  return digits.length > MAX_DIGITS ? Number.MAX_SAFE_INTEGER : Number(digits);
+  const significant = digits.replace(/^0+(?=\d)/, '');
+  return significant.length > MAX_DIGITS ? Number.MAX_SAFE_INTEGER : Number(significant);
 }
 
 /**

@@ -216,8 +216,21 @@ class AssetBody implements StreamedBody {
   }
 }
 
-/** Bytes `start` to `end` of a stream; what lies after them is not read. */
+/** workerd's stream of a stated length: a response whose body is one keeps its Content-Length (else it is sent chunked). */
+type FixedLengthStreamClass = new (length: number) => TransformStream<Uint8Array, Uint8Array>;
+
+/** Bytes `start` to `end` of a stream, as a stream of that length; what lies after them is not read. */
 function bytesOf(stream: ReadableStream<Uint8Array>, start: number, end: number): ReadableStream<Uint8Array> {
+  const part = slice(stream, start, end);
+  const Fixed = (globalThis as { FixedLengthStream?: FixedLengthStreamClass }).FixedLengthStream;
+  if (!Fixed) return part;
+  const fixed = new Fixed(end - start);
+  // A failure shows in the response's stream, which ends short of its length.
+  part.pipeTo(fixed.writable).catch(() => undefined);
+  return fixed.readable;
+}
+
+function slice(stream: ReadableStream<Uint8Array>, start: number, end: number): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   let position = 0;
   return new ReadableStream<Uint8Array>({

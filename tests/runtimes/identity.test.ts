@@ -16,7 +16,7 @@ import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { articlePath } from '../../src/urls/paths.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
-import { sendRequest } from '../helpers/raw-http.js';
+import { getRawPath, sendRequest } from '../helpers/raw-http.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
 const ORIGIN = 'http://127.0.0.1:8787';
@@ -48,6 +48,10 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
     [`${b}/rss.xml`, { headers: { 'if-modified-since': 'Wed, 01 Jan 2031 00:00:00 GMT' } }],
     [`${b}/rss.xml`, { headers: { 'if-none-match': '"stale"' } }],
     [`${b}/rss.xml`, { headers: { 'if-match': '"stale"' } }],
+    // Byte ranges of a media file (tests/hostile/ranges.test.ts has the rest), ignored by a feed.
+    [`${b}/media/podcast/night-trains.mp3`, { headers: { range: 'bytes=100-199' } }],
+    [`${b}/media/podcast/night-trains.mp3`, { headers: { range: 'bytes=99999-' } }],
+    [`${b}/rss.xml`, { headers: { range: 'bytes=0-9' } }],
     // Tags, authors and editions: lists without their slash, unknown or upper-case slugs, archives.
     [`${b}/tags`],
     [`${b}/editions/zh`],
@@ -145,6 +149,22 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
       expect(worker.body.toString(), label).toBe(node.body.toString());
     }
   }, 60_000);
+
+  it('resolve dot segments, plain or percent-encoded, before routing, as URL parsers (and Cloudflare\'s edge) do', async () => {
+    const runtimes = site.runtimes as Runtimes;
+    const b = runtimes.basePath;
+    const workerOrigin = String(await runtimes.worker.ready).replace(/\/$/, '');
+    const cases = [
+      [`${b}/us/%2e%2e/rss.xml`, `${b}/rss.xml`],
+      [`${b}/us/./../us/%2E/atom.xml`, `${b}/us/atom.xml`],
+      [`${b}/media/podcast/%2e%2e/podcast/cover.png`, `${b}/media/podcast/cover.png`],
+      [`${b}/%2e%2e/%2e%2e/etc/passwd`, '/etc/passwd'],
+    ];
+    for (const [raw, resolved] of cases as Array<[string, string]>) {
+      const expected = await getRawPath(runtimes.node.url, resolved);
+      for (const origin of [runtimes.node.url, workerOrigin]) expect(await getRawPath(origin, raw), `${origin}${raw}`).toEqual(expected);
+    }
+  });
 
   it('answer a browser navigation to every feed alike: the browser view, and 304 on either validator', async () => {
     const runtimes = site.runtimes as Runtimes;
