@@ -1,6 +1,6 @@
 import { ledgerClock } from '../publish/publication.js';
 import { settleLedger } from '../runtimes/ledger.js';
-import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
+import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { formatProblem } from '../content/model.js';
 import { formatUtc } from '../time/index.js';
 import { helpText, parse, type Command } from './args.js';
@@ -36,6 +36,11 @@ export const workerDataCommand: Command = {
     io.err(
       `feedgen worker-data: ${snapshot.root.items.length} articles, ${result.representations} representations (${(result.bytes / 1024).toFixed(0)} KiB) and ${result.files - result.representations} manifest files in ${out}\n`,
     );
+    for (const { path, size } of result.oversized) {
+      io.err(
+        `feedgen worker-data: warning: ${path} has ${(size / 1024 / 1024).toFixed(1)} MiB, and Workers Static Assets takes files up to ${MAX_ASSET_BYTES / 1024 / 1024} MiB: wrangler deploy will refuse it; serve it from elsewhere (R2, a CDN) and name it by its absolute URL\n`,
+      );
+    }
     if (result.changes.length > 0) {
       io.err(`feedgen worker-data: the Worker switches on its own at ${result.changes.length} scheduled instants, ${result.changes.map(formatUtc).join(', ')}\n`);
     }

@@ -30,6 +30,9 @@ import { fileForPath, makeFolders, replaceFolder } from './static.js';
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
 
+/** Workers Static Assets takes files up to this size: `wrangler deploy` refuses larger ones. */
+export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
+
 /**
  * Scheduled instants the Worker is prepared for, at most: each is a version of the site rendered
  * ahead. A change beyond them goes out only once `worker-data` runs (a deploy) after the last.
@@ -72,6 +75,8 @@ export interface WorkerAssetsResult {
   paths: Set<string>;
   /** The scheduled instants rendered ahead. */
   changes: number[];
+  /** Site paths of media files larger than Workers Static Assets takes (MAX_ASSET_BYTES), with their sizes. */
+  oversized: Array<{ path: string; size: number }>;
 }
 
 /**
@@ -134,7 +139,15 @@ export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_
     if (unrendered !== undefined) site.unrendered = unrendered;
     await mkdir(path.dirname(path.join(staging, SITE_MANIFEST_PATH)), { recursive: true });
     await writeFile(path.join(staging, SITE_MANIFEST_PATH), JSON.stringify(site));
-    return { representations: resources.length + versions.written, files: resources.length + versions.written + manifestFiles.length + 1, bytes, paths: new Set(resources.map((r) => r.path)), changes };
+    const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
+    return {
+      representations: resources.length + versions.written,
+      files: resources.length + versions.written + manifestFiles.length + 1,
+      bytes,
+      paths: new Set(resources.map((r) => r.path)),
+      changes,
+      oversized,
+    };
   });
 }
 
