@@ -224,7 +224,9 @@ export class SiteSnapshot {
     const ref: ScopeRef = { kind: 'section', section: section.path };
     const { content, icon, logo, podcast } = section;
     const settings: ScopeFeedSettings = { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}), ...(podcast ? { podcast } : {}) };
-    const scope = this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings);
+    // A podcast is called by its own name, as apps show it: not "Section | Site".
+    const feedTitle = podcast ? (podcast.title ?? section.title) : undefined;
+    const scope = this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings, feedTitle);
     parent.children.push(scope);
     for (const key of section.editions) this.scope({ kind: 'edition', slug: key })?.children.push(scope);
   }
