@@ -59,7 +59,7 @@ afterAll(() => {
 
 describe('npx wrangler dev', () => {
   it('runs the build step and serves the bundled site from its assets, as the Node server does', async () => {
-    expect(output).toMatch(/feedgen worker-data: 17 articles, 458 representations/);
+    expect(output).toMatch(/feedgen worker-data: 17 articles, 459 representations/);
     const node = await startServer();
     try {
       for (const urlPath of ['/china/world/atom.xml', '/%E4%B8%AD%E6%96%87/', '/opml.xml']) {
