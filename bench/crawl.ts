@@ -35,7 +35,7 @@ async function sitePaths(articles: string): Promise<string[]> {
   const lib = (file: string) => JSON.stringify(new URL(`../lib/${file}`, import.meta.url).href);
   const script = `
     const { loadSite } = await import(${lib('content/load.js')});
-    const { ParseCacheFolder, defaultCacheDir } = await import(${lib('runtimes/cache.js')});
+    const { ParseCacheFolder, defaultCacheDir } = await import(${lib('state/cache.js')});
     const { allResources } = await import(${lib('site/resources.js')});
     const { SiteSnapshot } = await import(${lib('site/snapshot.js')});
     const articles = ${JSON.stringify(articles)};

@@ -15,6 +15,7 @@ const BENCHES: Array<{ name: string; args: string[]; what: string }> = [
   { name: 'serve', args: ['bench/serve.ts'], what: 'cached 50-item feed, 200 and 304 paths, vs bare node:http' },
   { name: 'start', args: ['bench/start.ts'], what: 'serve start-up without and with the cache at 10k and 100k articles, and --watch incremental update at 10k' },
   { name: 'crawl', args: ['bench/crawl.ts'], what: 'resident memory of serve while every URL of a 100k-article site is requested' },
+  { name: 'media', args: ['bench/media.ts'], what: 'resident memory of serve while 20 clients read a 3 GiB media file at once' },
   { name: 'soak', args: ['bench/soak.ts'], what: '60 s load and soak on the bundled site' },
   { name: 'soak-10k', args: ['bench/soak.ts', '10000'], what: '60 s load and soak on the 10k corpus' },
   { name: 'worker-size', args: ['bench/worker-size.ts'], what: 'Worker script size at 500/2k/10k articles vs the bundled site, its assets, files changed by one publish' },

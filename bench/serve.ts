@@ -26,17 +26,17 @@ const FEED_PATH = '/world/rss.xml';
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
 
 /** A node process on CPU 0 (when taskset exists); the benchmark itself moves to CPU 1. */
-function spawnPinned(args: string[]): ChildProcess {
+export function spawnPinned(args: string[]): ChildProcess {
   const [command, ...rest] = TASKSET ? [TASKSET, '-c', '0', process.execPath, ...args] : [process.execPath, ...args];
   return spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-interface Server {
+export interface Server {
   origin: string;
   child: ChildProcess;
 }
 
-function waitForOrigin(child: ChildProcess, pattern: RegExp): Promise<string> {
+export function waitForOrigin(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import type { Problem, SiteData } from '../content/model.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { BodySpill, ParseCacheFolder, defaultCacheDir } from '../state/cache.js';
+import { BodySpill, MediaHashFile, ParseCacheFolder, defaultCacheDir } from '../state/cache.js';
 import type { HistoryChanges } from '../state/history.js';
 import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
 import { count } from '../words/counts.js';
@@ -111,8 +111,23 @@ export async function loadPublishable(values: SiteValues, { writeCache = true, w
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
   const parses = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
-  const loaded = await loadSite(articlesDir, { baseUrl: values['base-url'], displayFrom: process.cwd(), cache: parses?.read(), changed: 'stat', spill: new BodySpill(), ...(progress ? { progress } : {}) });
-  const cacheProblem = parses && writeCache ? attempt(() => parses.write(loaded.cache)) : undefined;
+  const hashes = cacheDir === undefined ? undefined : new MediaHashFile(cacheDir);
+  const loaded = await loadSite(articlesDir, {
+    baseUrl: values['base-url'],
+    displayFrom: process.cwd(),
+    cache: parses?.read(),
+    changed: 'stat',
+    spill: new BodySpill(),
+    mediaHashes: hashes?.read(),
+    ...(progress ? { progress } : {}),
+  });
+  const cacheProblem =
+    parses && hashes && writeCache
+      ? attempt(() => {
+          parses.write(loaded.cache);
+          hashes.write(loaded.mediaHashes);
+        })
+      : undefined;
   const recording = loaded.data !== undefined && recordsHistory(loaded.declaredBaseUrl, loaded.data.site.baseUrl, values.preview);
   const opened = SiteHistory.open(articlesDir, { recording, writes: writeHistory, display: displayPathsFrom(process.cwd()), ...(cacheDir === undefined ? {} : { cacheDir }) });
   const problems = [...loaded.problems, ...opened.problems];

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
-import { WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
+import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { lockOutput, readOutputRecord, recordOutput, seeInputs, upToDate } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
@@ -83,6 +83,11 @@ async function writeAssets(values: Values, out: string, io: CommandIO, written?:
   io.err(
     `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}\n`,
   );
+  for (const { path: asset, size } of result.oversized) {
+    io.err(
+      `${style.yellow(`feedgen worker-data: warning: ${asset} has ${byteSize(size)}, and Workers Static Assets takes files up to ${byteSize(MAX_ASSET_BYTES)}: wrangler deploy will refuse it; serve it from elsewhere (R2, a CDN) and name it by its absolute URL`)}\n`,
+    );
+  }
   if (result.changes.length > 0) {
     io.err(`feedgen worker-data: the Worker switches on its own at ${count(result.changes.length, 'scheduled instant')}, ${result.changes.map(formatUtc).join(', ')}\n`);
   }

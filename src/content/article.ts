@@ -10,6 +10,7 @@ import {
   type Adjustment,
   type OffsetInstant,
 } from '../time/index.js';
+import { MEDIA_SEGMENT } from '../urls/paths.js';
 import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
 import type { FrontMatter } from './frontmatter.js';
 import { renderBody } from './markdown.js';
@@ -44,6 +45,9 @@ export interface ArticleLines {
   author: number;
   translationKey: number;
   enclosures: number;
+  image: number;
+  transcript: number;
+  chapters: number;
 }
 
 /** Plain data, so that it can cross from a worker thread. */
@@ -51,11 +55,13 @@ export interface ArticleResult {
   article?: ArticleData;
   draft: boolean;
   problems: FieldProblem[];
-  /** For problems found later: a duplicate id, tags spelled two ways, a translation alone, enclosures checked against the site's media files. */
+  /** For problems found later: a duplicate id, tags spelled two ways, a translation alone, files named that the site does not serve. */
   lines: ArticleLines;
+  /** URLs of the body that name the site's own files (media/, the article's page bundle), on their file lines: checked once the files are known. */
+  references?: Array<{ url: string; line: number }>;
 }
 
-export const NO_LINES: ArticleLines = { id: 1, tags: 1, author: 1, translationKey: 1, enclosures: 1 };
+export const NO_LINES: ArticleLines = { id: 1, tags: 1, author: 1, translationKey: 1, enclosures: 1, image: 1, transcript: 1, chapters: 1 };
 
 export function readArticle(frontMatter: FrontMatter, context: ArticleContext): ArticleResult {
   const fields = new FieldReader(frontMatter);
@@ -109,12 +115,21 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   const language = readLanguage(fields) ?? context.inherited.language;
   const editions = readEditionKeys(fields, context.site.editions) ?? context.inherited.editions;
   const translationKey = fields.text('translation_key', singleLine);
-  const lines: ArticleLines = { id: fields.line('id'), tags: fields.line('tags'), author: fields.line('author'), translationKey: fields.line('translation_key'), enclosures: fields.line('enclosures') };
+  const lines: ArticleLines = {
+    id: fields.line('id'),
+    tags: fields.line('tags'),
+    author: fields.line('author'),
+    translationKey: fields.line('translation_key'),
+    enclosures: fields.line('enclosures'),
+    image: fields.line('image'),
+    transcript: fields.line('transcript'),
+    chapters: fields.line('chapters'),
+  };
 
   if (fields.hasErrors || needsInvalidZone || title === undefined || published === undefined || link === undefined) {
     return { draft, problems: fields.problems, lines };
   }
-  const body = renderBody(cleanText(frontMatter.body), url, context.site.embedHosts);
+  const body = renderBody(cleanText(frontMatter.body), url, context.site.embedHosts, localPrefixes(context.site, url));
   for (const note of body.notes) fields.warnAtLine(frontMatter.bodyLine + note.line, note.message);
   const article: ArticleData = {
     source: context.source,
@@ -142,7 +157,15 @@ export function readArticle(frontMatter: FrontMatter, context: ArticleContext): 
   if (translationKey) article.translationKey = translationKey;
   if (enclosures && enclosures.length > 0) article.enclosures = enclosures;
   if (episode) article.episode = episode;
-  return { article, draft, problems: fields.problems, lines };
+  const result: ArticleResult = { article, draft, problems: fields.problems, lines };
+  if (body.references.length > 0) result.references = body.references.map(({ url, line }) => ({ url, line: frontMatter.bodyLine + line }));
+  return result;
+}
+
+/** Where the site's own files are: its media folder, and with article pages the article's page bundle. */
+function localPrefixes(site: SiteSettings, url: string): string[] {
+  const media = `${site.baseUrl}/${MEDIA_SEGMENT}/`;
+  return site.articlePages ? [media, url] : [media];
 }
 
 type TimestampKey = 'date' | 'updated' | 'expires';

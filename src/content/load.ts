@@ -6,29 +6,33 @@
  *   articles/<section>/<slug>.md        an article of that section
  *   articles/_authors.yml               author profiles (optional; see profiles.ts)
  *   articles/media/…                    files served as they are at /media/… (audio, images, …)
+ *   articles/<section>/<slug>/<file>    files beside an article (its page bundle), served under its URL
  *
- * Every invalid article is reported and left out; the rest are served. Parse results are kept in
- * a cache keyed by file text and inherited settings, so a reload parses and renders only what
- * changed; a large load parses on every core.
+ * Nothing outside the articles folder is read (folder.ts). Every invalid article is reported and
+ * left out; the rest are served. Parse results are kept in a cache keyed by file text and
+ * inherited settings, so a reload parses and renders only what changed; a large load parses on
+ * every core.
  */
 import { statSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SERVED_EXTENSIONS, mediaTypeOfName } from '../feeds/media-types.js';
-import { MEDIA_SEGMENT, RESERVED_NAMES, RESERVED_TOP_LEVEL_NAMES, articlePath, feedPath, mediaPath, scopePath, sectionKey } from '../urls/paths.js';
+import { MEDIA_SEGMENT, RESERVED_NAMES, RESERVED_TOP_LEVEL_NAMES, articlePath, feedPath, scopePath, sectionKey } from '../urls/paths.js';
 import { checkNames, linkTranslations, unusedProfiles } from './across.js';
 import type { ArticleLines, ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
 import { parseFrontMatter, parseYamlFile, type FrontMatter } from './frontmatter.js';
+import { listFolder, resolveNamed, type FolderListing, type FoundFile, type InsideTest } from './folder.js';
+import { checkNamedFiles, namedFiles } from './references.js';
+import { loadMediaFiles, type MediaCandidate, type MediaHashes } from './media-files.js';
 import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettings } from './model.js';
 import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import type { ArticleJob, JobOutcome } from './parse-article.js';
 import { hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
-import { INDEX_FILE, inherit, inheritFeedSettings, normalizeBaseUrl, readSectionSettings, readSiteSettings, settingsFileOf, type Inherited, type SectionSettings } from './settings.js';
+import { inherit, inheritFeedSettings, normalizeBaseUrl, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { INDEX_FILE, settingsFileOf } from './settings-files.js';
 
-export { INDEX_FILE } from './settings.js';
+export { INDEX_FILE } from './settings-files.js';
 
 /**
  * Out of memory, to be read back when rendered (runtimes/cache.ts BodySpill): the bodies of a load
@@ -60,6 +64,8 @@ export interface LoadOptions {
   spill?: BodySpillTarget;
   /** Told as each article is parsed: how many of those to parse (articles the cache spares are not). */
   progress?: (done: number, total: number) => void;
+  /** The media files' hashes of an earlier load (media-files.ts): files whose stamp holds are not read again. */
+  mediaHashes?: MediaHashes;
   /**
    * The folder whose relative paths name files in messages (the CLI: where it runs, so that a
    * terminal opens them); files outside it are named by absolute path. Default: the articles
@@ -79,6 +85,8 @@ export interface LoadResult {
   threads: number;
   /** Articles whose cached parse held without reading them. */
   cached: number;
+  /** The media files' hashes, for the next load. */
+  mediaHashes: MediaHashes;
   /** Article files left out because they are invalid (drafts are not), with their articles' keys. */
   invalid: InvalidArticle[];
   /** What is worth knowing and needs no change (`info`), for the commands that lint: sections without an _index.md. */
@@ -117,7 +125,10 @@ interface SourceFile {
   name: string;
   /** How messages name it (see LoadOptions.displayFrom), with "/" separators. */
   display: string;
+  /** Where it is named (a watcher reports this path). */
   absolute: string;
+  /** What is read: the file, or where its symbolic link leads, inside the folder. */
+  real: string;
   /** Its path in the articles folder (`us/politics/x.md`): what the parse cache knows it by, wherever the command runs. */
   key: string;
 }
@@ -131,7 +142,9 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     for (const p of list) problems.push({ file, ...p });
   };
   const displayOf = displayPathsFrom(options.displayFrom ?? path.dirname(root));
-  const files = await listMarkdownFiles(root, displayOf);
+  const listing = listFolder(root);
+  for (const { absolute, message } of listing.folders) problems.push({ file: displayOf(absolute), line: 1, severity: 'warning', message });
+  const files = markdownFiles(root, listing, displayOf, problems);
   const indexFiles = files.filter((f) => f.name === INDEX_FILE);
   const articleFiles = files.filter((f) => f.name !== INDEX_FILE && !f.name.startsWith('_'));
   const texts = await readAll(indexFiles, problems);
@@ -144,7 +157,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   const declared = siteFields.raw('base_url');
   const declaredBaseUrl = typeof declared === 'string' ? normalizeBaseUrl(declared) : undefined;
   const cache: ParseCache = new Map();
-  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0, invalid: [], notes: [], ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
+  if (!site) return { problems: sortProblems(problems), cache, threads: 0, cached: 0, mediaHashes: options.mediaHashes ?? new Map(), invalid: [], notes: [], ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 
   const sectionSettings = new Map<string, SectionSettings>();
   for (const file of indexFiles) {
@@ -154,9 +167,6 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     sectionSettings.set(sectionKey(file.folders), readSectionSettings(fields, site, `${site.baseUrl}${scopePath(ref)}`, `${site.baseUrl}${feedPath(ref, 'rss')}`));
     report(file.display, fields.problems);
   }
-  const media = await loadMedia(path.join(root, MEDIA_SEGMENT), displayOf, problems);
-  const mediaSizes = new Map(media.map((file) => [`${site.baseUrl}${mediaPath(file.path)}`, Buffer.byteLength(file.base64, 'base64')]));
-
   const sectionPaths = collectSections(files);
   const badFolders = checkFolderNames(sectionPaths, (section) => displayOf(path.join(root, ...section)), problems);
   const chainOf = (section: string[]) => section.map((_, i) => sectionSettings.get(sectionKey(section.slice(0, i + 1))) ?? {});
@@ -196,7 +206,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     }
     const slug = slugOf(file);
     const job: ArticleJob = {
-      file: file.absolute,
+      file: file.real,
       source: file.display,
       section: file.folders,
       slug,
@@ -230,7 +240,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
   });
 
   const authorsFile = path.join(root, AUTHORS_FILE);
-  const { profiles: authorProfiles, lines: profileLines, textHash: profilesHash } = await readProfiles(authorsFile, displayOf, site.baseUrl, problems);
+  const { profiles: authorProfiles, lines: profileLines, textHash: profilesHash } = await readProfiles(authorsFile, listing.inside, displayOf, site.baseUrl, problems);
   const settingsFiles = indexFiles
     .filter((file) => texts.has(file.absolute) && !badFolders.has(sectionKey(file.folders)))
     .map((file) => ({ key: settingsFileOf(file.folders), hash: hash(texts.get(file.absolute) as string) }));
@@ -238,11 +248,11 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
 
   const articles: ArticleData[] = [];
   const articleLines: ArticleLines[] = [];
+  const articleResults: ArticleResult[] = [];
   const seenIds = new Map<string, string>();
   // Folder and file names are NFC here, as URLs are: "é.md" written decomposed and composed
   // would be one URL. Its section and slug name an article's URL.
   const seenUrls = new Map<string, string>();
-  const mediaPrefix = `${site.baseUrl}/${MEDIA_SEGMENT}/`;
   for (const { file, collision } of servable) {
     if (collision) {
       problems.push({ file: file.display, line: 1, severity: 'error', message: collision });
@@ -281,8 +291,16 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     seenIds.set(article.id, file.display);
     articles.push(article);
     articleLines.push(parsed.result.lines);
-    checkLocalMedia(article, mediaPrefix, mediaSizes, (message) => problems.push({ file: file.display, line: parsed.result.lines.enclosures, severity: 'warning', message }));
+    articleResults.push(parsed.result);
   }
+
+  // Files served as they are: the media folder's, and the page bundles of the articles just served.
+  const served = await loadMedia(listing, site.articlePages ? articles : [], options.mediaHashes, displayOf, problems);
+  const fileOf = (segments: string[]) => displayOf(path.join(root, ...segments));
+  articles.forEach((article, i) => {
+    const named = namedFiles(article, articleLines[i] as ArticleLines, articleResults[i] as ArticleResult);
+    checkNamedFiles(article, named, site, served.byPath, fileOf, (line, message) => problems.push({ file: article.source, line, severity: 'warning', message }));
+  });
 
   // Across articles: translations linked, names spelled two ways, profiles nobody uses. Lines
   // are looked up only for what is reported.
@@ -299,8 +317,8 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     .filter((section) => !badFolders.has(sectionKey(section)))
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
   const notes = untitledSections(sections, new Set(indexFiles.map((file) => sectionKey(file.folders))), (section) => displayOf(path.join(root, ...section)));
-  const data: SiteData = { site, sections, articles: linked, authorProfiles, media, settingsFiles };
-  return { data, problems: sortProblems(problems), cache, threads, cached, invalid, notes, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
+  const data: SiteData = { site, sections, articles: linked, authorProfiles, media: served.files, settingsFiles };
+  return { data, problems: sortProblems(problems), cache, threads, cached, mediaHashes: served.hashes, invalid, notes, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 }
 
 /**
@@ -341,13 +359,18 @@ function unchangedTest(options: LoadOptions): (file: SourceFile, cached: CachedP
   };
 }
 
-/** `_authors.yml`, if there is one. */
-/** `textHash`: of the file's text, when there is one (the publish ledger dates its changes). */
-async function readProfiles(file: string, displayOf: (absolute: string) => string, baseUrl: string, problems: Problem[]): Promise<Omit<ProfilesRead, 'problems'> & { textHash?: string }> {
+/** `_authors.yml`, if there is one; `textHash`: of its text, when there is one (the publish ledger dates its changes). */
+async function readProfiles(file: string, inside: InsideTest, displayOf: (absolute: string) => string, baseUrl: string, problems: Problem[]): Promise<Omit<ProfilesRead, 'problems'> & { textHash?: string }> {
   const none = { profiles: [], lines: new Map() };
-  const read = await readText(file);
+  const resolved = resolveNamed(file, inside);
+  if (!resolved) return none;
+  if (resolved.real === undefined) {
+    problems.push({ file: displayOf(file), line: 1, severity: 'warning', message: `left out: ${resolved.refused ?? 'it cannot be read'}` });
+    return none;
+  }
+  const read = await readText(resolved.real);
   if (!read.ok) {
-    if (await stat(file).then(() => true, () => false)) problems.push({ file: displayOf(file), line: read.line, severity: 'error', message: read.message });
+    problems.push({ file: displayOf(file), line: read.line, severity: 'error', message: read.message });
     return none;
   }
   const textHash = hash(read.text);
@@ -362,51 +385,37 @@ async function readProfiles(file: string, displayOf: (absolute: string) => strin
 }
 
 /**
- * Every file under articles/media/ whose type the site knows how to serve; others are named in a
- * warning and not served. Names that generated URLs use are refused, as for articles.
+ * The files served as they are: every file of media/, and of each article's page bundle (the
+ * folder beside it named by its slug, `news/harbour-reopens/` beside `news/harbour-reopens.md`),
+ * the files directly in it. What cannot be served is named in a warning.
  */
-async function loadMedia(dir: string, displayOf: (absolute: string) => string, problems: Problem[]): Promise<MediaFile[]> {
-  const media: MediaFile[] = [];
-  const walk = async (folder: string, names: string[]): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && names.length === 0) return;
-      throw error;
+async function loadMedia(
+  listing: FolderListing,
+  articles: readonly ArticleData[],
+  previous: MediaHashes | undefined,
+  displayOf: (absolute: string) => string,
+  problems: Problem[],
+): Promise<{ files: MediaFile[]; hashes: MediaHashes; byPath: Map<string, MediaFile> }> {
+  const candidates: MediaCandidate[] = listing.media.map((found) => ({ found, path: [MEDIA_SEGMENT, ...found.folders, found.name], servedBy: `${MEDIA_SEGMENT}/` }));
+  const bundles = new Set<string>();
+  for (const article of articles) {
+    const folders = [...article.section, article.slug];
+    const key = sectionKey(folders);
+    bundles.add(key);
+    for (const found of listing.others.get(key) ?? []) {
+      // As in media/, names starting with "_" are the site's own (and those with "." are skipped already).
+      if (!found.name.startsWith('_')) candidates.push({ found, path: [...folders, found.name], servedBy: 'a page bundle' });
     }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
-      const absolute = path.join(folder, entry.name);
-      const name = entry.name.normalize('NFC');
-      if (entry.isDirectory()) {
-        await walk(absolute, [...names, name]);
-        continue;
-      }
-      const refuse = (message: string) => problems.push({ file: displayOf(absolute), line: 1, severity: 'warning', message: `not served: ${message}` });
-      const type = mediaTypeOfName(name);
-      if (RESERVED_NAMES.has(name) || name.includes('\\') || UNRECORDABLE_NAME.test(name)) refuse(`the name "${name}" is reserved for generated URLs or cannot be part of a URL or of the publish ledger: rename the file`);
-      else if (type === undefined) refuse(`${MEDIA_SEGMENT}/ serves files ending in .${SERVED_EXTENSIONS.join(', .')}`);
-      else media.push({ path: [...names, name], type, base64: (await readFile(absolute)).toString('base64') });
-    }
-  };
-  await walk(dir, []);
-  return media;
-}
-
-/** Warns when an article names a file of the site's media/ folder that is not there, or gives it a wrong length. */
-function checkLocalMedia(article: ArticleData, prefix: string, sizes: ReadonlyMap<string, number>, warn: (message: string) => void): void {
-  const linked = [
-    ...(article.enclosures ?? []).map((e) => ({ url: e.url, length: e.length as number | undefined, what: 'enclosure' })),
-    ...(article.episode?.transcripts ?? []).map((t) => ({ url: t.url, length: undefined, what: 'transcript' })),
-    ...(article.episode?.chapters ? [{ url: article.episode.chapters, length: undefined, what: 'chapters' }] : []),
-  ];
-  for (const { url, length, what } of linked) {
-    if (!url.startsWith(prefix)) continue;
-    const size = sizes.get(url);
-    if (size === undefined) warn(`the ${what} ${url} names no file of ${MEDIA_SEGMENT}/`);
-    else if (length !== undefined && length !== size) warn(`the enclosure ${url} has "length: ${length}", but the file has ${size} bytes`);
   }
+  const warn = (found: FoundFile, message: string) => problems.push({ file: displayOf(found.absolute), line: 1, severity: 'warning', message });
+  // Files in a folder below a bundle's: a bundle serves the files directly in it.
+  for (const [holder, found] of listing.others) {
+    const folders = holder.split('/');
+    const bundle = folders.map((_, depth) => sectionKey(folders.slice(0, depth))).find((key) => bundles.has(key));
+    if (bundle !== undefined) for (const file of found) warn(file, `not served: a page bundle serves only the files directly in its folder (${bundle}/), not in folders below it`);
+  }
+  const { files, hashes } = await loadMediaFiles(candidates, previous, warn);
+  return { files, hashes, byPath: new Map(files.map((file) => [sectionKey(file.path), file])) };
 }
 
 function slugOf(file: SourceFile): string {
@@ -513,30 +522,18 @@ export function displayPathsFrom(base: string): (absolute: string) => string {
   };
 }
 
-async function listMarkdownFiles(root: string, displayOf: (absolute: string) => string): Promise<SourceFile[]> {
+/** The listing's Markdown files as the loader reads them; those the boundary refuses are named in a warning. */
+function markdownFiles(root: string, listing: FolderListing, displayOf: (absolute: string) => string, problems: Problem[]): SourceFile[] {
   const files: SourceFile[] = [];
   // Usually the articles folder is where messages are named from, or below it: a file's name is
   // then the folder's and its key, without working out a relative path per file.
   const rootShown = displayOf(root);
   const rootInside = !path.isAbsolute(rootShown);
-  const walk = async (dir: string, folders: string[], keyPrefix: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const absolute = path.join(dir, entry.name);
-      const name = entry.name.normalize('NFC');
-      // The name as it is on disk, not NFC: two files whose names differ only so are two entries.
-      const key = `${keyPrefix}${entry.name}`;
-      if (entry.isDirectory()) {
-        const isMedia = folders.length === 0 && name === MEDIA_SEGMENT;
-        if (!name.startsWith('_') && !isMedia) await walk(absolute, [...folders, name], `${key}/`);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && name.endsWith('.md')) {
-        const display = rootInside ? (rootShown === '' ? key : `${rootShown}/${key}`) : displayOf(absolute);
-        files.push({ folders, name, absolute, display, key });
-      }
-    }
-  };
-  await walk(root, [], '');
+  for (const { folders, name, absolute, key, real, refused } of listing.markdown) {
+    const display = rootInside ? (rootShown === '' ? key : `${rootShown}/${key}`) : displayOf(absolute);
+    if (real === undefined) problems.push({ file: display, line: 1, severity: 'warning', message: `left out: ${refused ?? 'it cannot be read'}` });
+    else files.push({ folders, name, absolute, real, display, key });
+  }
   return files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 
@@ -544,7 +541,7 @@ async function readAll(files: SourceFile[], problems: Problem[]): Promise<Map<st
   const texts = new Map<string, string>();
   await Promise.all(
     files.map(async (file) => {
-      const read = await readText(file.absolute);
+      const read = await readText(file.real);
       if (read.ok) texts.set(file.absolute, read.text);
       else problems.push({ file: file.display, line: read.line, severity: 'error', message: read.message });
     }),

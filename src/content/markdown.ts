@@ -13,22 +13,37 @@ import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
 import { absoluteUrl, allowedUrl, sanitizeBodyHtml, type Removal } from './sanitize.js';
 import { cleanText } from './text.js';
 
-type RenderEnv = { baseUrl: string };
+type RenderEnv = { baseUrl: string; references?: BodyReference[]; localPrefixes?: readonly string[] };
 
 const URL_ATTRIBUTES: Record<string, string> = { link_open: 'href', image: 'src' };
 
-function absolutize(token: Token, baseUrl: string): void {
+/** `line`: the body line of the block that holds the token. */
+function absolutize(token: Token, env: Partial<RenderEnv>, line: number): void {
   const attribute = URL_ATTRIBUTES[token.type];
   if (!attribute) return;
   const value = token.attrGet(attribute);
-  if (value !== null) token.attrSet(attribute, absoluteUrl(value, baseUrl));
+  if (value === null) return;
+  // validateLink lets data: images through for images and links alike: a link keeps its text, as
+  // the sanitizer keeps a raw <a> whose URL it refuses.
+  if (token.type === 'link_open' && !allowedUrl(value, 'a')) {
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== attribute);
+    return;
+  }
+  const url = absoluteUrl(value, env.baseUrl ?? '');
+  token.attrSet(attribute, url);
+  noteReference(env, url, line);
+}
+
+function noteReference(env: Partial<RenderEnv>, url: string, line: number): void {
+  if (env.references && env.localPrefixes?.some((prefix) => url.startsWith(prefix)) && !env.references.some((r) => r.url === url)) env.references.push({ url, line });
 }
 
 function absoluteUrlsRule(state: StateCore): void {
-  const baseUrl = (state.env as Partial<RenderEnv>).baseUrl ?? '';
+  const env = state.env as Partial<RenderEnv>;
   for (const token of state.tokens) {
-    if (token.children) for (const child of token.children) absolutize(child, baseUrl);
-    else absolutize(token, baseUrl);
+    const line = token.map?.[0] ?? 0;
+    if (token.children) for (const child of token.children) absolutize(child, env, line);
+    else absolutize(token, env, line);
   }
 }
 
@@ -43,9 +58,17 @@ export interface BodyNote {
   message: string;
 }
 
+/** A URL the body names, absolute, on the body line that names it (0-based). */
+export interface BodyReference {
+  url: string;
+  line: number;
+}
+
 export interface RenderedBody {
   html: string;
   notes: BodyNote[];
+  /** The URLs it names that start with one of the `localPrefixes` asked for, each once. */
+  references: BodyReference[];
   /** The first top-level paragraph, as HTML and as text (what summary feeds show). */
   excerpt?: { html: string; text: string };
 }
@@ -56,19 +79,25 @@ interface RawHtml {
   line: number;
 }
 
-/** The body as HTML, what the sanitizer removed from it, and its first paragraph, from one parse. */
-export function renderBody(body: string, articleUrl: string, embedHosts: readonly string[]): RenderedBody {
-  const env: RenderEnv = { baseUrl: articleUrl };
+/**
+ * The body as HTML, what the sanitizer removed from it, its first paragraph, and the URLs it names
+ * that start with one of `localPrefixes` (the site's files, which `check` looks for), from one parse.
+ */
+export function renderBody(body: string, articleUrl: string, embedHosts: readonly string[], localPrefixes: readonly string[] = []): RenderedBody {
+  const references: BodyReference[] = [];
+  const env: RenderEnv = { baseUrl: articleUrl, references, localPrefixes };
   const tokens = markdown.parse(body, env);
   const rendered = markdown.renderer.render(tokens, markdown.options, env);
   const raw = rawHtmlOf(tokens);
   // Character references in raw HTML can name characters XML forbids (&#1;): removed like any.
   const safe = (html: string) => (raw.length === 0 ? html : cleanText(sanitizeBodyHtml(html, { baseUrl: articleUrl, embedHosts }).html));
-  const result: RenderedBody = { html: rendered, notes: [] };
+  const result: RenderedBody = { html: rendered, notes: [], references };
   if (raw.length > 0) {
-    const { html, removed } = sanitizeBodyHtml(rendered, { baseUrl: articleUrl, embedHosts });
+    const { html, removed, urls } = sanitizeBodyHtml(rendered, { baseUrl: articleUrl, embedHosts });
     result.html = cleanText(html);
     if (removed.length > 0) result.notes = describe(removed, raw);
+    // Raw HTML's URLs, on the line of the piece that writes them (Markdown's are noted already).
+    for (const { url, written } of urls) noteReference(env, url, lineOf(written, raw));
   }
   const start = tokens.findIndex((token) => token.type === 'paragraph_open' && token.level === 0);
   const inline = tokens[start + 1];
@@ -150,6 +179,15 @@ function locate(removal: Removal, raw: RawHtml[], cursor: { piece: number; offse
   };
   const { piece, offset } = cursor;
   return search(piece, offset, true) ?? search(piece, offset, false) ?? search(0, 0, true) ?? search(0, 0, false) ?? 0;
+}
+
+/** The body line where raw HTML first writes `text`; the first line if none does. */
+function lineOf(text: string, raw: RawHtml[]): number {
+  for (const piece of raw) {
+    const at = piece.text.indexOf(text);
+    if (at !== -1) return piece.line + newlines(piece.text, 0, at);
+  }
+  return 0;
 }
 
 function newlines(text: string, from: number, to: number): number {

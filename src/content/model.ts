@@ -78,14 +78,23 @@ export interface AuthorProfile {
   avatar?: string;
 }
 
-/** A file of the articles folder's `media/` folder, served at `/media/<path>`. */
+/**
+ * A file served as it is: one of the articles folder's `media/` folder, at `/media/…`, or one
+ * beside an article, in its page bundle (`news/harbour-reopens/harbour.jpg` beside
+ * `news/harbour-reopens.md`), under the article's URL. What every runtime needs to serve it, never
+ * its bytes: they are read from disk, as a stream, when the file is sent or copied.
+ */
 export interface MediaFile {
-  /** Names below `media/`, e.g. ["podcast", "episode-1.mp3"]. */
+  /** The segments of its URL path: ["media", "podcast", "episode-1.mp3"], ["news", "harbour-reopens", "harbour.jpg"]. */
   path: string[];
   /** Media type (media-types.ts), without parameters. */
   type: string;
-  /** The bytes, base64: SiteData stays JSON, which the Worker imports. */
-  base64: string;
+  /** In bytes. */
+  size: number;
+  /** The opaque part of its strong ETag: a hash of its bytes (content/etag.ts). */
+  hash: string;
+  /** Where it lies on disk: its real path, inside the articles folder. */
+  file: string;
 }
 
 /** An article: what its feed entries show (FeedItem), and where it comes from. */

@@ -9,7 +9,7 @@ import type { FieldReader } from './fields.js';
 import type { SiteSettings } from './model.js';
 import { singleLine } from './text.js';
 
-const PODCAST_KEYS = ['image', 'categories', 'explicit', 'author', 'owner', 'type', 'guid', 'locked'] as const;
+const PODCAST_KEYS = ['title', 'image', 'categories', 'explicit', 'author', 'owner', 'type', 'guid', 'locked'] as const;
 
 /** The namespace of `podcast:guid` UUIDs (Podcasting 2.0, docs/tags/guid.md). */
 export const PODCAST_GUID_NAMESPACE = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
@@ -53,6 +53,8 @@ export function readPodcast(fields: FieldReader, site: SiteSettings, sectionUrl:
     locked: podcast.boolean('locked') ?? false,
   };
   if (owner) channel.owner = owner;
+  const title = podcast.text('title', singleLine);
+  if (title) channel.title = title;
   const errorsAfter = fields.problems.filter((p) => p.severity === 'error').length;
   return errorsAfter === errorsBefore ? channel : undefined;
 }

@@ -15,7 +15,7 @@ import type { FrontMatter } from './frontmatter.js';
 import type { AuthorProfile } from './model.js';
 import { singleLine } from './text.js';
 
-export const AUTHORS_FILE = '_authors.yml';
+export { AUTHORS_FILE } from './settings-files.js';
 export const PROFILE_KEYS = ['display_name', 'bio', 'url', 'avatar'] as const;
 
 export interface ProfilesRead {

@@ -65,6 +65,8 @@ export interface SanitizedHtml {
   html: string;
   /** In document order. */
   removed: Removal[];
+  /** Every URL the kept elements name (href, src, poster, srcset), absolute, with the attribute's value as written. */
+  urls: Array<{ url: string; written: string }>;
 }
 
 export interface SanitizeOptions {
@@ -116,7 +118,21 @@ export function sanitizeBodyHtml(html: string, options: SanitizeOptions): Saniti
       return empty;
     },
   });
-  return { html: safe, removed: seen.flatMap((tag) => removals(tag, emptied.has(tag.kept), options.embedHosts)) };
+  return {
+    html: safe,
+    removed: seen.flatMap((tag) => removals(tag, emptied.has(tag.kept), options.embedHosts)),
+    urls: seen.flatMap((tag) => (ALLOWED_ELEMENTS.has(tag.element) && !emptied.has(tag.kept) ? keptUrls(tag) : [])),
+  };
+}
+
+function keptUrls({ original, kept }: SeenTag): SanitizedHtml['urls'] {
+  const urls: SanitizedHtml['urls'] = [];
+  for (const name of ['href', 'src', 'poster']) {
+    const url = kept[name];
+    if (url !== undefined) urls.push({ url, written: original[name] ?? url });
+  }
+  for (const [url] of srcsetCandidates(kept.srcset ?? '')) urls.push({ url, written: original.srcset ?? url });
+  return urls;
 }
 
 const NEEDS_SOURCE = new Set(['iframe', 'img', 'source', 'track']);

@@ -5,7 +5,7 @@
  */
 import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/document.js';
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
-import { sectionKey, slugOf, type ScopeKind } from '../urls/paths.js';
+import { slugOf, type ScopeKind } from '../urls/paths.js';
 import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
 import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
@@ -21,14 +21,6 @@ export const SITE_KEYS = [
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions', 'content', 'icon', 'logo', 'podcast'] as const;
 export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
-
-/** The settings file of the site (`articles/_index.md`) and of each section. */
-export const INDEX_FILE = '_index.md';
-
-/** How the publish ledger names a section's settings file (`news/_index.md`; the site's: `_index.md`). */
-export function settingsFileOf(section: readonly string[]): string {
-  return section.length === 0 ? INDEX_FILE : `${sectionKey(section)}/${INDEX_FILE}`;
-}
 
 export const DEFAULT_FEED_LIMIT = 50;
 export const DEFAULT_CACHE_MAX_AGE = 300;

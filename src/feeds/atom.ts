@@ -1,22 +1,24 @@
 /**
- * FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links, a WebSub hub link, and each
- * enclosure as a link rel="enclosure".
+ * FeedDocument -> Atom 1.0 (RFC 4287), with RFC 5005 paging links, a WebSub hub link, each
+ * enclosure as a link rel="enclosure" and the lead image as a Media RSS thumbnail.
  */
 import { formatRfc3339 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
-import { FEED_HISTORY_NS, GENERATOR, TOMBSTONES_NS, feedLinks, itemStyle, type FeedDocument, type FeedItem, type ItemStyle, type Person } from './document.js';
-import { mediaTypeOfUrl } from './media-types.js';
+import { FEED_HISTORY_NS, GENERATOR, MEDIA_RSS_NS, TOMBSTONES_NS, feedLinks, itemStyle, type FeedDocument, type FeedItem, type ItemStyle, type Person } from './document.js';
 import { XML_DECLARATION, element, emptyElement, escapeText, stylesheetInstruction } from './xml.js';
 
 function person(tag: 'author', p: Person): string {
   return `<${tag}>${element('name', p.name)}${element('email', p.email)}${element('uri', p.url)}</${tag}>`;
 }
 
+/**
+ * Enclosures as `link rel="enclosure"` (files to download); the lead image as Media RSS's
+ * `media:thumbnail`, the picture readers show with an entry, not an attachment.
+ */
 function enclosureLinks(item: FeedItem): string {
   return (
-    (item.enclosures ?? [])
-      .map((e) => emptyElement('link', { rel: 'enclosure', type: e.type, length: String(e.length), title: e.title, href: e.url }))
-      .join('') + (item.image ? emptyElement('link', { rel: 'enclosure', type: mediaTypeOfUrl(item.image), href: item.image }) : '')
+    (item.enclosures ?? []).map((e) => emptyElement('link', { rel: 'enclosure', type: e.type, length: String(e.length), title: e.title, href: e.url })).join('') +
+    (item.image ? emptyElement('media:thumbnail', { url: item.image }) : '')
   );
 }
 
@@ -61,7 +63,8 @@ export function renderAtom(
   const parts: Chunk[] = [
     XML_DECLARATION +
     stylesheetInstruction(links.stylesheet) +
-    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.archive ? ` xmlns:fh="${FEED_HISTORY_NS}"` : ''}${feed.tombstones.length > 0 ? ` xmlns:at="${TOMBSTONES_NS}"` : ''} xml:lang="${feed.language}">\n` +
+    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.archive ? ` xmlns:fh="${FEED_HISTORY_NS}"` : ''}${feed.tombstones.length > 0 ? ` xmlns:at="${TOMBSTONES_NS}"` : ''}` +
+    `${feed.items.some((item) => item.image !== undefined) ? ` xmlns:media="${MEDIA_RSS_NS}"` : ''} xml:lang="${feed.language}">\n` +
     element('id', links.current) +
     element('title', feed.title, { type: 'text' }) +
     element('subtitle', feed.description, { type: 'text' }) +

@@ -92,6 +92,9 @@ export type PodcastType = (typeof PODCAST_TYPES)[number];
 
 /** A podcast's channel: what Apple Podcasts requires and the main Podcasting 2.0 tags. */
 export interface PodcastChannel {
+  /** The show's name, when it is not its section's title (which is its feeds' title: site/snapshot.ts). */
+  title?: string;
+  /** The show's cover: `itunes:image`, and the RSS channel's `<image>`. */
   image: string;
   categories: PodcastCategory[];
   explicit: boolean;
@@ -167,3 +170,5 @@ export function feedLinks(links: FeedLinks): Array<[rel: string, href: string]> 
 
 export const FEED_HISTORY_NS = 'http://purl.org/syndication/history/1.0';
 export const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0';
+/** Media RSS: RSS items' enclosures and images, Atom entries' lead image. */
+export const MEDIA_RSS_NS = 'http://search.yahoo.com/mrss/';

@@ -56,6 +56,15 @@ export function servedContentType(mediaType: string): string {
   return TEXT_TYPES.has(mediaType) ? `${mediaType}; charset=utf-8` : mediaType;
 }
 
+/**
+ * Whether a Content-Type gains from gzip or brotli: text does (everything the site renders, and
+ * text media files); audio, video, images, PDFs and archives are compressed already.
+ */
+export function isCompressibleType(contentType: string): boolean {
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return TEXT_TYPES.has(mediaType) || !SERVED_MEDIA_TYPES.has(mediaType);
+}
+
 /** Media RSS `medium`: image, audio, video or document. */
 export function mediumOf(mediaType: string): 'image' | 'audio' | 'video' | 'document' {
   const top = mediaType.split('/')[0];

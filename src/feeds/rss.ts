@@ -6,13 +6,13 @@
  */
 import { formatRfc2822 } from '../time/index.js';
 import type { Chunk } from './chunks.js';
-import { FEED_HISTORY_NS, GENERATOR, feedLinks, itemStyle, type Enclosure, type FeedDocument, type FeedItem, type ItemStyle, type PodcastChannel } from './document.js';
+import { FEED_HISTORY_NS, GENERATOR, MEDIA_RSS_NS, feedLinks, itemStyle, type Enclosure, type FeedDocument, type FeedItem, type ItemStyle, type PodcastChannel } from './document.js';
 import { mediaTypeOfUrl, mediumOf } from './media-types.js';
 import { XML_DECLARATION, element, emptyElement, escapeHtml, escapeText, stylesheetInstruction } from './xml.js';
 
 const NAMESPACES =
   'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
-  'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"';
+  `xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="${MEDIA_RSS_NS}"`;
 export const ITUNES_NAMESPACE = 'http://www.itunes.com/dtds/podcast-1.0.dtd';
 export const PODCAST_NAMESPACE = 'https://podcastindex.org/namespace/1.0';
 const PODCAST_NAMESPACES = ` xmlns:itunes="${ITUNES_NAMESPACE}" xmlns:podcast="${PODCAST_NAMESPACE}"`;

@@ -125,7 +125,7 @@ export function notModifiedHeaders(okHeader: (name: string) => string | null | u
   return headers;
 }
 
-export type ErrorStatus = 400 | 404 | 405 | 412 | 414 | 500;
+export type ErrorStatus = 400 | 404 | 405 | 412 | 414 | 416 | 500;
 
 const STATUS_TEXT: Record<ErrorStatus, string> = {
   400: 'Bad Request',
@@ -133,6 +133,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   405: 'Method Not Allowed',
   412: 'Precondition Failed',
   414: 'URI Too Long',
+  416: 'Range Not Satisfiable',
   500: 'Internal Server Error',
 };
 

@@ -7,7 +7,6 @@ import type { Chunk } from '../feeds/chunks.js';
 import type { FeedDocument } from '../feeds/document.js';
 import { EntryCache } from '../feeds/entries.js';
 import { FORMATS, type FeedFormat } from '../feeds/formats.js';
-import { servedContentType } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE, renderOpml } from '../feeds/opml.js';
 import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
 import { HTML_MEDIA_TYPE, renderArticlePage, renderCollectionPage, renderIndexPage, renderScopePage } from '../pages/pages.js';
@@ -35,20 +34,23 @@ export interface Rendered {
 /** A full archive's items never change; its bytes do only when one of them is edited. */
 export const FULL_ARCHIVE_MAX_AGE = 86_400;
 
-/** Everything the site makes is UTF-8 text (media files are served as they are). */
+/** Everything the site renders is UTF-8 text (media files are served as they are). */
 export function utf8(mediaType: string): string {
   return `${mediaType}; charset=utf-8`;
 }
 
+/** What is rendered: every resource but the files served as they are (publish/store.ts mediaHead). */
+export type RenderableResource = Exclude<Resource, { kind: 'media' }>;
+
 /** `entries`: entries already rendered, shared across calls (see feeds/entries.ts). */
-export function renderResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): Rendered {
+export function renderResource(snapshot: SiteSnapshot, resource: RenderableResource, entries = new EntryCache(0, 'own')): Rendered {
   const rendered = renderBody(snapshot, resource, entries);
   const modified = lastModifiedOf(snapshot, resource);
   if (modified !== undefined) rendered.lastModified = modified;
   return rendered;
 }
 
-function renderBody(snapshot: SiteSnapshot, resource: Resource, entries: EntryCache): Rendered {
+function renderBody(snapshot: SiteSnapshot, resource: RenderableResource, entries: EntryCache): Rendered {
   const { site } = snapshot;
   switch (resource.kind) {
     case 'feed':
@@ -77,17 +79,7 @@ function renderBody(snapshot: SiteSnapshot, resource: Resource, entries: EntryCa
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)] };
     case 'stylesheet':
       return { contentType: utf8(CSS_MEDIA_TYPE), chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
-    case 'media':
-      return { contentType: servedContentType(resource.file.type), chunks: [decodeBase64(resource.file.base64)] };
   }
-}
-
-/** atob, which Node and workerd both have, rather than Buffer, which the Worker lacks. */
-function decodeBase64(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 export type FeedResource = Extract<Resource, { kind: 'feed' }>;
@@ -108,20 +100,20 @@ export function renderFeed(snapshot: SiteSnapshot, resource: FeedResource, doc: 
 export interface PreparedResource {
   /**
    * Equal keys render equal representations (for one version of feedgen). Pages gathering many
-   * scopes (index, collections, OPML) and media files have none: they are rendered.
+   * scopes (index, collections, OPML) have none: they are rendered.
    */
   key?: string;
   render: () => Rendered;
 }
 
-export function prepareResource(snapshot: SiteSnapshot, resource: Resource, entries = new EntryCache(0, 'own')): PreparedResource {
+export function prepareResource(snapshot: SiteSnapshot, resource: RenderableResource, entries = new EntryCache(0, 'own')): PreparedResource {
   const prepared = prepareBody(snapshot, resource, entries);
   // Last-Modified is part of what the key stands for: the headers come with the bytes.
   if (prepared.key !== undefined) prepared.key = `${lastModifiedOf(snapshot, resource) ?? ''}\n${prepared.key}`;
   return prepared;
 }
 
-function prepareBody(snapshot: SiteSnapshot, resource: Resource, entries: EntryCache): PreparedResource {
+function prepareBody(snapshot: SiteSnapshot, resource: RenderableResource, entries: EntryCache): PreparedResource {
   switch (resource.kind) {
     case 'feed': {
       const doc = buildFeedDocument(snapshot, resource.scope, resource.format, resource.archive);

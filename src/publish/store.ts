@@ -1,10 +1,15 @@
 /**
  * Rendered resources with their validators, made once per content version and then served from
  * memory. The strong ETag is a hash of the exact bytes, so it is stable across restarts and equal
- * in every runtime that serves the same content.
+ * in every runtime that serves the same content. Media files are not rendered: their validators
+ * come from what the loader learnt of them, and their bytes are read from where they lie when sent.
  */
+import type { MediaFile } from '../content/model.js';
+import { contentTag } from '../content/etag.js';
 import { chunksToBytes } from '../feeds/chunks.js';
 import { EntryCache } from '../feeds/entries.js';
+import { servedContentType } from '../feeds/media-types.js';
+import { lastModifiedOf } from '../site/modified.js';
 import { lookup, type Resource } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
@@ -21,10 +26,24 @@ export interface ResponseFacts {
   self?: string;
   /** Hosts whose iframes the site's pages may show (the Content-Security-Policy allows them). */
   embedHosts: readonly string[];
+  /** Range requests are answered (RFC 9110 section 14): files served as they are. */
+  byteRanges?: true;
 }
 
+/**
+ * Bytes that are not held in memory (a file on disk, a Worker's asset), read as they are sent, in
+ * the range asked for.
+ */
+export interface StreamedBody {
+  readonly byteLength: number;
+  /** Bytes `start` (inclusive) to `end` (exclusive); rejects when they cannot be read (the file is gone). */
+  open(start: number, end: number): Promise<ReadableStream<Uint8Array>>;
+}
+
+export type Body = Uint8Array | StreamedBody;
+
 export interface Representation extends ResponseFacts {
-  body: Uint8Array;
+  body: Body;
   /** Strong, quoted: `"…"`. */
   etag: string;
   /** Epoch ms, whole seconds (HTTP dates have no finer resolution). */
@@ -45,20 +64,32 @@ export async function strongEtag(bytes: Uint8Array): Promise<string> {
   return etagOfDigest(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 }
 
-/** The strong ETag of bytes whose SHA-256 is `digest`: quoted base64url of its first 18 bytes. */
+/** The strong ETag of bytes whose SHA-256 is `digest`: quoted base64url of its first 18 bytes (content/etag.ts). */
 export function etagOfDigest(digest: Uint8Array): string {
-  let binary = '';
-  for (const byte of digest.subarray(0, 18)) binary += String.fromCharCode(byte);
-  return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
+  return `"${contentTag(digest)}"`;
 }
 
 /** Last-Modified comes with the rendering (site/modified.ts): the history dates it. */
-export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation> {
+export async function represent(snapshot: SiteSnapshot, rendered: Rendered): Promise<Representation & { body: Uint8Array }> {
   const body = chunksToBytes(rendered.chunks);
   const etag = await strongEtag(body);
-  const representation: Representation = { ...responseFacts(snapshot, rendered), body, etag };
+  const representation: Representation & { body: Uint8Array } = { ...responseFacts(snapshot, rendered), body, etag };
   if (rendered.lastModified !== undefined) representation.lastModified = Math.floor(rendered.lastModified / 1000) * 1000;
   return representation;
+}
+
+/** A file served as it is, less its bytes: its facts and validators, from what the loader learnt of it (its hash is its ETag's). */
+export function mediaHead(snapshot: SiteSnapshot, file: MediaFile): RepresentationHead {
+  const { cacheMaxAge, embedHosts } = snapshot.site;
+  const head: RepresentationHead = { contentType: servedContentType(file.type), maxAge: cacheMaxAge, embedHosts, byteRanges: true, etag: `"${file.hash}"` };
+  const lastModified = lastModifiedOf(snapshot, { kind: 'media', file });
+  if (lastModified !== undefined) head.lastModified = lastModified;
+  return head;
+}
+
+/** Bytes a representation holds in memory. */
+export function heldBytes(representation: Representation): number {
+  return representation.body instanceof Uint8Array ? representation.body.byteLength : 0;
 }
 
 /**
@@ -75,6 +106,8 @@ export interface StoreOptions {
   maxBytes?: number;
   /** The store of the site's previous version: feeds whose content key is unchanged are reused. */
   previous?: RepresentationStore;
+  /** How this runtime reads a media file's bytes; without it, media files cannot be served. */
+  openMedia?: (file: MediaFile) => Body;
 }
 
 /**
@@ -104,6 +137,7 @@ export class RepresentationStore {
   /** The previous version's feeds by key (the map only: holding its store would chain every version). */
   private readonly previousByKey: ReadonlyMap<string, Representation> | undefined;
   private readonly maxBytes: number;
+  private readonly openMedia: StoreOptions['openMedia'];
   /** Shared with the next version: unchanged articles are the same objects there. */
   readonly entries: EntryCache;
   private bytes = 0;
@@ -117,6 +151,7 @@ export class RepresentationStore {
     options: StoreOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.openMedia = options.openMedia;
     this.previousByKey = options.previous?.byKey;
     this.entries = options.previous?.entries ?? new EntryCache(SERVER_ENTRY_CAPACITY, 'own');
     this.basePath = basePathOf(snapshot.site.baseUrl);
@@ -158,6 +193,10 @@ export class RepresentationStore {
   }
 
   private async make(path: string, resource: Resource): Promise<Representation> {
+    if (resource.kind === 'media') {
+      if (!this.openMedia) throw new Error(`${path}: this server cannot read media files`);
+      return { ...mediaHead(this.snapshot, resource.file), body: this.openMedia(resource.file) };
+    }
     const prepared = prepareResource(this.snapshot, resource, this.entries);
     if (prepared.key !== undefined) {
       // The same bytes at another path are another representation (another Last-Modified).
@@ -174,11 +213,11 @@ export class RepresentationStore {
     this.ready.set(path, representation);
     const key = this.keyOfPath.get(path);
     if (key) this.byKey.set(key, representation);
-    this.bytes += representation.body.byteLength;
+    this.bytes += heldBytes(representation);
     // Over budget: drop the least recently used until back under it (the newest always stays).
     for (const [oldest, dropped] of this.ready) {
       if (this.bytes <= this.maxBytes || oldest === path) break;
-      this.bytes -= dropped.body.byteLength;
+      this.bytes -= heldBytes(dropped);
       this.ready.delete(oldest);
       const oldKey = this.keyOfPath.get(oldest);
       if (oldKey) this.byKey.delete(oldKey);

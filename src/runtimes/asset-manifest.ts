@@ -13,7 +13,7 @@
  * the newest version whose instant has passed, so nothing is served before its time and nothing
  * needs a redeploy to go out or be taken down.
  */
-import type { Representation, RepresentationHead, ResponseFacts } from '../publish/store.js';
+import type { Body, Representation, RepresentationHead, ResponseFacts } from '../publish/store.js';
 import { servedFilePath } from '../urls/paths.js';
 
 const MANIFEST_FOLDER = '/_feedgen';
@@ -32,8 +32,15 @@ export interface SiteManifest {
   unrendered?: number;
 }
 
-/** One resource: its strong ETag, its Last-Modified (epoch ms) if it has one, and its index in `facts`. */
-export type ManifestEntry = [etag: string, lastModified: number | null, facts: number];
+/**
+ * One resource: its strong ETag, its Last-Modified (epoch ms) if it has one, its index in `facts`,
+ * and for a file served as it is its size, which the Worker answers HEAD and ranges from before it
+ * reads any byte.
+ */
+export type ManifestEntry = [etag: string, lastModified: number | null, facts: number, size?: number];
+
+/** What a manifest entry is made from: a representation's head, and a media file's size. */
+export type AssetHead = RepresentationHead & { size?: number };
 
 /** The resources whose home is one scope (site/resources.ts `homeScope`), and what lookup asks of it. */
 export interface ScopeManifest {
@@ -111,27 +118,27 @@ export class ScopeManifestBuilder {
     return this.manifest.scope;
   }
 
-  add(path: string, representation: RepresentationHead): void {
+  add(path: string, representation: AssetHead): void {
     this.manifest.resources[path] = this.entryOf(representation);
   }
 
   /** What changes at `from` (see ScopeChange); `archives` undefined: the scope is gone then. */
-  addChange(from: number, archives: number | undefined, resources: ReadonlyMap<string, RepresentationHead | null>): void {
+  addChange(from: number, archives: number | undefined, resources: ReadonlyMap<string, AssetHead | null>): void {
     const change: ScopeChange = { from, exists: archives !== undefined, archives: archives ?? 0, resources: {} };
     for (const [path, representation] of resources) change.resources[path] = representation && this.entryOf(representation);
     (this.manifest.changes ??= []).push(change);
   }
 
-  private entryOf(representation: RepresentationHead): ManifestEntry {
-    // Whatever is not a validator is a fact the header policy decides from.
-    const { etag, lastModified, ...facts } = representation;
+  private entryOf(representation: AssetHead): ManifestEntry {
+    // Whatever is not a validator or a size is a fact the header policy decides from.
+    const { etag, lastModified, size, ...facts } = representation;
     const key = JSON.stringify(facts);
     let index = this.factsIndex.get(key);
     if (index === undefined) {
       index = this.manifest.facts.push(facts) - 1;
       this.factsIndex.set(key, index);
     }
-    return [etag, lastModified ?? null, index];
+    return size === undefined ? [etag, lastModified ?? null, index] : [etag, lastModified ?? null, index, size];
   }
 
   toJSON(): ScopeManifest {
@@ -146,8 +153,8 @@ export function factsOf(manifest: ScopeManifest, entry: ManifestEntry): Response
   return facts;
 }
 
-/** The representation an entry describes, with the bytes read from its asset. */
-export function representationOf(facts: ResponseFacts, [etag, lastModified]: ManifestEntry, body: Uint8Array): Representation {
+/** The representation an entry describes, with its bytes (read from its asset, or to be read as they are sent). */
+export function representationOf(facts: ResponseFacts, [etag, lastModified]: ManifestEntry, body: Body): Representation {
   const representation: Representation = { ...facts, body, etag };
   if (lastModified !== null) representation.lastModified = lastModified;
   return representation;

@@ -6,7 +6,7 @@
  * sees the version of the site its instant falls in (scheduled changes, see asset-manifest.ts).
  */
 import type { ServedSite } from '../http/app.js';
-import type { Representation, Resolution, ResponseFacts } from '../publish/store.js';
+import type { Representation, Resolution, ResponseFacts, StreamedBody } from '../publish/store.js';
 import { homeScope, lookup, type ArticleHandle, type MediaHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
 import { SITE_SCOPE, articlePath, collectionPath, mediaPath, opmlPath, scopeKey, type ScopeRef } from '../urls/paths.js';
 import { routeOf, scopeAt } from '../urls/routes.js';
@@ -124,8 +124,8 @@ export class AssetSite implements ServedSite {
       },
       archiveCount: (scope) => scope.archives,
       articlePage: (section, slug) => (listed(scopeKey(scopeAt(section)), articlePath(section, slug)) ? { section, slug } : undefined),
-      // Media files are the site's own: listed in the site scope's manifest.
-      mediaFile: (path) => (listed(scopeKey(SITE_SCOPE), mediaPath(path)) ? { path } : undefined),
+      // Listed in their home scope's manifest: the site's for media/, the article's section's for a page bundle.
+      mediaFile: (path) => (listed(scopeKey(homeScope({ kind: 'media', file: { path } })), mediaPath(path)) ? { path } : undefined),
       // An OPML list is its scope's (the lists of tags and authors: the site's), as homeScope says.
       hasOpml: (ref) => listed(scopeKey(ref.kind === 'scope' ? ref.scope : SITE_SCOPE), opmlPath(ref)),
       hasCollection: (kind) => listed(scopeKey(SITE_SCOPE), collectionPath(kind)),
@@ -184,8 +184,74 @@ export class AssetSite implements ServedSite {
   }
 
   private async representation(asset: string, path: string, facts: ResponseFacts, entry: ManifestEntry): Promise<Representation> {
+    // A file served as it is: read as it is sent, in the range asked for.
+    const size = entry[3];
+    if (size !== undefined) return representationOf(facts, entry, new AssetBody(this.assets, asset, path, size));
     const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${asset}`));
-    if (!response.ok) throw new Error(`the Worker's asset for ${path} is missing (${response.status}): run feedgen worker-data again`);
+    if (!response.ok) throw new Error(missingAsset(path, response.status));
     return representationOf(facts, entry, new Uint8Array(await response.arrayBuffer()));
   }
+}
+
+function missingAsset(path: string, status: number): string {
+  return `the Worker's asset for ${path} is missing (${status}): run feedgen worker-data again`;
+}
+
+/**
+ * An asset streamed as it is sent. Workers Static Assets answers a `Range` with the whole file
+ * (checked in workerd: tests/worker), so a range is cut from the stream here.
+ */
+class AssetBody implements StreamedBody {
+  constructor(
+    private readonly assets: AssetFetcher,
+    private readonly asset: string,
+    private readonly path: string,
+    readonly byteLength: number,
+  ) {}
+
+  async open(start: number, end: number): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.assets.fetch(new Request(`${ASSET_ORIGIN}${this.asset}`));
+    if (!response.ok || !response.body) throw new Error(missingAsset(this.path, response.status));
+    return start === 0 && end === this.byteLength ? response.body : bytesOf(response.body, start, end);
+  }
+}
+
+/** workerd's stream of a stated length: a response whose body is one keeps its Content-Length (else it is sent chunked). */
+type FixedLengthStreamClass = new (length: number) => TransformStream<Uint8Array, Uint8Array>;
+
+/** Bytes `start` to `end` of a stream, as a stream of that length; what lies after them is not read. */
+function bytesOf(stream: ReadableStream<Uint8Array>, start: number, end: number): ReadableStream<Uint8Array> {
+  const part = slice(stream, start, end);
+  const Fixed = (globalThis as { FixedLengthStream?: FixedLengthStreamClass }).FixedLengthStream;
+  if (!Fixed) return part;
+  const fixed = new Fixed(end - start);
+  // A failure shows in the response's stream, which ends short of its length.
+  part.pipeTo(fixed.writable).catch(() => undefined);
+  return fixed.readable;
+}
+
+function slice(stream: ReadableStream<Uint8Array>, start: number, end: number): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let position = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.error(new Error('the asset is shorter than its manifest says'));
+          return;
+        }
+        const from = position;
+        position += value.byteLength;
+        if (position <= start) continue;
+        controller.enqueue(value.subarray(Math.max(0, start - from), Math.min(value.byteLength, end - from)));
+        if (position >= end) {
+          controller.close();
+          await reader.cancel();
+        }
+        return;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }

@@ -12,16 +12,18 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { keepLastGood } from '../content/last-good.js';
 import { declaredBaseUrl, displayPathsFrom, loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import type { MediaHashes } from '../content/media-files.js';
 import { normalizeBaseUrl } from '../content/settings.js';
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
 import { RepresentationStore } from '../publish/store.js';
-import { BodySpill, ParseCacheFolder } from '../state/cache.js';
+import { BodySpill, MediaHashFile, ParseCacheFolder } from '../state/cache.js';
 import { LEDGER_FILE } from '../state/ledger.js';
 import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
 import { formatUtc } from '../time/index.js';
 import { count } from '../words/counts.js';
+import { nodeMediaBody } from './media.js';
 import { FolderWatcher } from './watch.js';
 import { announceChanges } from './websub.js';
 
@@ -94,6 +96,8 @@ class LiveSite {
   private data: SiteData | undefined;
   private cache: ParseCache | undefined;
   private readonly cacheFolder: ParseCacheFolder | undefined;
+  private mediaHashes: MediaHashes | undefined;
+  private readonly mediaHashFile: MediaHashFile | undefined;
   private lastReport = '';
   private readonly history: SiteHistory;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -115,6 +119,7 @@ class LiveSite {
     private readonly describeProblem: (problem: Problem) => string = formatProblem,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
+    this.mediaHashFile = cacheDir === undefined ? undefined : new MediaHashFile(cacheDir);
     const display = displayPathsFrom(loadOptions.displayFrom ?? path.dirname(path.resolve(articlesDir)));
     const opened = SiteHistory.open(articlesDir, { recording, writes: true, display, ...(cacheDir === undefined ? {} : { cacheDir }) });
     this.history = opened.history;
@@ -134,7 +139,9 @@ class LiveSite {
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill() });
+    const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill(), mediaHashes });
+    this.mediaHashes = loaded.mediaHashes;
     if (!loaded.data) {
       this.writeCache(loaded.cache);
       this.report(loaded.problems);
@@ -160,7 +167,7 @@ class LiveSite {
     const blocked = this.history.blocked();
     if (blocked && !this.saidBlocked) this.log(`feedgen: ${blocked}; serving without saving it`);
     this.saidBlocked ||= blocked !== undefined;
-    this.store = new RepresentationStore(published.snapshot, { previous: this.store, maxBytes: this.memoryBytes });
+    this.store = new RepresentationStore(published.snapshot, { previous: this.store, maxBytes: this.memoryBytes, openMedia: nodeMediaBody });
     this.armSwitch(now);
     if (this.history.recording) {
       void announceChanges(published.snapshot, published.changes.since).then((lines) => lines.forEach((line) => this.log(line)));
@@ -176,10 +183,19 @@ class LiveSite {
     }
   }
 
+  private readMediaHashes(): MediaHashes | undefined {
+    try {
+      return this.mediaHashFile?.read();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The cache only saves time: a failure to write it is reported, never fatal. */
   private writeCache(cache: ParseCache): void {
     try {
       this.cacheFolder?.write(cache);
+      if (this.mediaHashes) this.mediaHashFile?.write(this.mediaHashes);
     } catch (error) {
       this.log(`feedgen: the cache was not written (${(error as Error).message}); the next start will take longer`);
     }

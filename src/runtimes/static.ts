@@ -4,19 +4,21 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import { maxAgeUntil, representationHeaders } from '../http/headers.js';
-import { prepareResource } from '../publish/render.js';
-import { etagOfDigest, responseFacts, type ResponseFacts } from '../publish/store.js';
+import { prepareResource, type PreparedResource } from '../publish/render.js';
+import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, servedFilePath } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from '../state/cache.js';
+import { copyMediaFile } from './media.js';
 
 export interface BuildProgress {
   /** `written`: how many of the `done` files were written (the rest were as the last build left them). */
@@ -46,7 +48,7 @@ export function fileForPath(urlPath: string): string {
  * as it was.
  */
 export async function replaceFolder<T>(outDir: string, fill: (staging: string) => Promise<T>): Promise<T> {
-  const out = path.resolve(outDir);
+  const out = throughLinks(outDir);
   const staging = `${out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   let result: T;
@@ -63,6 +65,20 @@ export async function replaceFolder<T>(outDir: string, fill: (staging: string) =
   await rename(staging, out);
   await rm(previous, { recursive: true, force: true });
   return result;
+}
+
+/**
+ * The folder `outDir` names, symbolic links followed: a link (`dist -> /srv/www/site`) stays a
+ * link, and the site is written where it points.
+ */
+export function throughLinks(outDir: string): string {
+  const out = path.resolve(outDir);
+  if (!lstatSync(out, { throwIfNoEntry: false })?.isSymbolicLink()) return out;
+  try {
+    return realpathSync(out);
+  } catch (error) {
+    throw new Error(`${outDir} is a symbolic link that leads nowhere (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): create the folder it names, or remove the link`);
+  }
 }
 
 /** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
@@ -91,7 +107,7 @@ export interface BuildOptions {
  * receive the whole site first, and the other core is already busy writing).
  */
 export async function buildStatic(snapshot: SiteSnapshot, outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
-  if (options.previous && existsSync(outDir)) return writeSite(snapshot, path.resolve(outDir), options.previous, options);
+  if (options.previous && existsSync(outDir)) return writeSite(snapshot, throughLinks(outDir), options.previous, options);
   return replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
 }
 
@@ -99,7 +115,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
   const { progress } = options;
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
-  const headerRules = new HeaderRules(basePathOf(snapshot.site.baseUrl));
+  const headerRules = new HeaderRules(snapshot.site.baseUrl);
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
   const builtFiles = new Array<BuiltFile>(resources.length);
@@ -111,24 +127,22 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
     // The same bytes the server sends.
-    const prepared = prepareResource(snapshot, resource, entries);
-    const key = prepared.key === undefined ? undefined : hashOfKey(prepared.key);
+    const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
+    const key = source.key === undefined ? undefined : hashOfKey(source.key);
     const before = previous?.get(urlPath);
     const intact = before !== undefined && isAsRecorded(file, before);
     let built: BuiltFile;
     if (intact && key !== undefined && before.key === key) {
       built = before;
     } else {
-      const rendered = prepared.render();
-      const etag = etagOfDigest(digestOf(rendered.chunks));
-      const facts = responseFacts(snapshot, rendered);
+      const { etag, facts, lastModified, write } = source.make();
       if (intact && before.etag === etag) {
-        built = { ...before, facts, mtimeMs: dateFile(file, rendered.lastModified, before.mtimeMs) };
+        built = { ...before, facts, mtimeMs: dateFile(file, lastModified, before.mtimeMs) };
       } else {
         if (previous) mkdirSync(path.dirname(file), { recursive: true });
-        const size = writer.write(file, rendered.chunks);
+        const size = write(file);
         written++;
-        built = { etag, size, mtimeMs: dateFile(file, rendered.lastModified), facts };
+        built = { etag, size, mtimeMs: dateFile(file, lastModified), facts };
       }
       if (key !== undefined) built.key = key;
     }
@@ -161,6 +175,40 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     dateFile(file, modified, undefined);
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
+}
+
+/** A file of the build: what it is made from (equal keys make equal files), and how it is made. */
+interface BuildSource {
+  key?: string;
+  make(): { etag: string; facts: ResponseFacts; lastModified: number | undefined; write: (file: string) => number };
+}
+
+function renderedSource(snapshot: SiteSnapshot, prepared: PreparedResource, writer: ChunkWriter): BuildSource {
+  const source: BuildSource = {
+    make() {
+      const rendered = prepared.render();
+      return { etag: etagOfDigest(digestOf(rendered.chunks)), facts: responseFacts(snapshot, rendered), lastModified: rendered.lastModified, write: (file) => writer.write(file, rendered.chunks) };
+    },
+  };
+  if (prepared.key !== undefined) source.key = prepared.key;
+  return source;
+}
+
+/** A media file is copied, never read into memory; what it is made from is its hash and its headers' facts. */
+function mediaSource(snapshot: SiteSnapshot, file: MediaFile): BuildSource {
+  const { etag, lastModified, ...facts } = mediaHead(snapshot, file);
+  return {
+    key: `media\n${etag}\n${lastModified ?? ''}\n${JSON.stringify(facts)}`,
+    make: () => ({
+      etag,
+      facts,
+      lastModified,
+      write: (to) => {
+        copyMediaFile(file, to);
+        return file.size;
+      },
+    }),
+  };
 }
 
 /** What the output holds besides the site's resources: rules for the host. */
@@ -273,23 +321,29 @@ class HeaderRules {
   /** The facts already seen under each pattern, as splat templates: most files add nothing new. */
   private readonly seen = new Set<string>();
 
-  constructor(private readonly basePath: string) {}
+  private readonly basePath: string;
+
+  constructor(private readonly baseUrl: string) {
+    this.basePath = basePathOf(baseUrl);
+  }
 
   /** `path`: site-relative and percent-encoded, as served. */
   add(path: string, facts: ResponseFacts): void {
-    const { pattern, splat } = patternOf(path);
-    // The self link names the path: the host fills in the part the splat matched.
-    const templated = (value: string) => (splat === undefined ? value : value.replaceAll(`/${splat}/`, '/:splat/'));
+    const pattern = patternOf(path);
+    // The self link is this file's URL: the host fills in the part the splat matched. Only that
+    // URL is templated, whole, so that a section named like a segment of the base path stays put.
+    const url = `${this.baseUrl}${path}`;
+    const template = `${this.baseUrl}${pattern.replace('*', ':splat')}`;
+    const templated = (value: string) => value.replaceAll(url, template);
     const signature = `${pattern}\n${Object.entries(facts)
       .map(([name, value]) => `${name}=${templated(String(value))}`)
       .join('\n')}`;
     if (this.seen.has(signature)) return;
     this.seen.add(signature);
-    const headers = representationHeaders(facts);
-    const template = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, templated(value)]));
+    const headers = Object.fromEntries(Object.entries(representationHeaders(facts)).map(([name, value]) => [name, templated(value)]));
     const known = this.rules.get(pattern);
-    if (!known) this.rules.set(pattern, template);
-    else if (JSON.stringify(known) !== JSON.stringify(template)) {
+    if (!known) this.rules.set(pattern, headers);
+    else if (JSON.stringify(known) !== JSON.stringify(headers)) {
       throw new Error(`the header policy gives ${path} other headers than the rest of ${pattern}, which _headers cannot express`);
     }
   }
@@ -302,11 +356,9 @@ class HeaderRules {
 }
 
 /** `/` and files at the top stand for themselves; deeper paths become a splat and their last segment. */
-function patternOf(path: string): { pattern: string; splat?: string } {
+function patternOf(path: string): string {
   const slash = path.lastIndexOf('/');
-  if (slash === 0) return { pattern: path };
-  const name = path.slice(slash + 1);
-  return { pattern: `/*/${name}`, splat: path.slice(1, slash) };
+  return slash === 0 ? path : `/*/${path.slice(slash + 1)}`;
 }
 
 /** Beside the output folder (`dist.rebuild-at`), outside what a host serves: the next instant the output changes. */

@@ -15,19 +15,23 @@ import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
 import { renderResource } from '../publish/render.js';
-import { represent, type RepresentationHead } from '../publish/store.js';
-import { allResources, homeScope, renderOrder } from '../site/resources.js';
+import { mediaHead, represent } from '../publish/store.js';
+import { allResources, homeScope, renderOrder, type Resource } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { publicationOf, recordHistory } from '../state/history.js';
 import type { Ledger } from '../state/ledger.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
-import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type SiteManifest } from './asset-manifest.js';
+import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
+import { copyMediaFile } from './media.js';
 import { fileForPath, makeFolders, replaceFolder } from './static.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
+
+/** Workers Static Assets takes files up to this size: `wrangler deploy` refuses larger ones. */
+export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
 
 /**
  * Scheduled instants the Worker is prepared for, at most: each is a version of the site rendered
@@ -71,6 +75,8 @@ export interface WorkerAssetsResult {
   paths: Set<string>;
   /** The scheduled instants rendered ahead. */
   changes: number[];
+  /** Site paths of media files larger than Workers Static Assets takes (MAX_ASSET_BYTES), with their sizes. */
+  oversized: Array<{ path: string; size: number }>;
 }
 
 /**
@@ -93,14 +99,13 @@ export async function writeWorkerAssets(
     await makeFolders(files);
     let bytes = 0;
     // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
-    const listed = new Array<RepresentationHead>(resources.length);
+    const listed = new Array<AssetHead>(resources.length);
     let done = 0;
     for (const i of renderOrder(snapshot, resources)) {
       const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const { body, ...representation } = await represent(snapshot, renderResource(snapshot, resource, entries));
-      writeFileSync(files[i] as string, body);
-      bytes += body.byteLength;
-      listed[i] = representation;
+      const asset = await assetOf(snapshot, resource, entries);
+      bytes += asset.write(files[i] as string);
+      listed[i] = asset.head;
       progress?.(++done, resources.length);
     }
     listed.forEach((representation, i) => {
@@ -119,12 +124,11 @@ export async function writeWorkerAssets(
       const version = new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
       const changed = versions.next(version);
       for (const { path: urlPath, resource } of allResources(version)) {
-        const { body, ...representation } = await represent(version, renderResource(version, resource, entries));
-        if (!versions.see(urlPath, scopeKey(homeScope(resource)), representation)) continue;
+        const asset = await assetOf(version, resource, entries);
+        if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
         const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
         mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, body);
-        bytes += body.byteLength;
+        bytes += asset.write(file);
       }
       for (const [key, { archives, resources }] of changed()) {
         let manifest = manifests.get(key);
@@ -140,14 +144,47 @@ export async function writeWorkerAssets(
     if (unrendered !== undefined) site.unrendered = unrendered;
     await mkdir(path.dirname(path.join(staging, SITE_MANIFEST_PATH)), { recursive: true });
     await writeFile(path.join(staging, SITE_MANIFEST_PATH), JSON.stringify(site));
-    return { representations: resources.length + versions.written, files: resources.length + versions.written + manifestFiles.length + 1, bytes, paths: new Set(resources.map((r) => r.path)), changes };
+    const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
+    return {
+      representations: resources.length + versions.written,
+      files: resources.length + versions.written + manifestFiles.length + 1,
+      bytes,
+      paths: new Set(resources.map((r) => r.path)),
+      changes,
+      oversized,
+    };
   });
+}
+
+/**
+ * A resource as an asset: what its manifest entry says, and how its file is written (returning its
+ * size). A media file is copied, never read into memory; everything else is rendered.
+ */
+async function assetOf(snapshot: SiteSnapshot, resource: Resource, entries: EntryCache): Promise<{ head: AssetHead; write: (file: string) => number }> {
+  if (resource.kind === 'media') {
+    const { file } = resource;
+    return {
+      head: { ...mediaHead(snapshot, file), size: file.size },
+      write: (to) => {
+        copyMediaFile(file, to);
+        return file.size;
+      },
+    };
+  }
+  const { body, ...head } = await represent(snapshot, renderResource(snapshot, resource, entries));
+  return {
+    head,
+    write: (to) => {
+      writeFileSync(to, body);
+      return body.byteLength;
+    },
+  };
 }
 
 /** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */
 interface ScopeDiff {
   archives: number | undefined;
-  resources: Map<string, RepresentationHead | null>;
+  resources: Map<string, AssetHead | null>;
 }
 
 /**
@@ -160,7 +197,7 @@ class VersionTracker {
   private current = new Map<string, { identity: string; scope: string }>();
   private archives = new Map<string, number>();
   private seen = new Map<string, { identity: string; scope: string }>();
-  private changed = new Map<string, Map<string, RepresentationHead | null>>();
+  private changed = new Map<string, Map<string, AssetHead | null>>();
   private started = false;
   /** Representations written for versions after the first. */
   written = 0;
@@ -169,7 +206,7 @@ class VersionTracker {
     for (const scope of first.allScopes()) this.archives.set(scope.key, first.archiveCount(scope));
   }
 
-  see(path: string, scope: string, representation: RepresentationHead): boolean {
+  see(path: string, scope: string, representation: AssetHead): boolean {
     const identity = JSON.stringify(representation);
     this.seen.set(path, { identity, scope });
     // The first version is the base, which the manifests list as it is.
@@ -191,7 +228,7 @@ class VersionTracker {
       const archives = new Map(version.allScopes().map((scope) => [scope.key, version.archiveCount(scope)]));
       const diffs = new Map<string, ScopeDiff>();
       for (const key of new Set([...this.archives.keys(), ...archives.keys()])) {
-        const resources = this.changed.get(key) ?? new Map<string, RepresentationHead | null>();
+        const resources = this.changed.get(key) ?? new Map<string, AssetHead | null>();
         if (resources.size === 0 && this.archives.get(key) === archives.get(key)) continue;
         diffs.set(key, { archives: archives.get(key), resources });
       }
@@ -201,7 +238,7 @@ class VersionTracker {
     };
   }
 
-  private changedIn(scope: string): Map<string, RepresentationHead | null> {
+  private changedIn(scope: string): Map<string, AssetHead | null> {
     let changed = this.changed.get(scope);
     if (!changed) this.changed.set(scope, (changed = new Map()));
     return changed;

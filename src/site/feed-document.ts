@@ -42,9 +42,9 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
     items,
     content: scope.content,
   };
-  // An author's avatar is the image of the author's feeds.
+  // An author's avatar is the image of the author's feeds; a podcast's cover, of the podcast's.
   const icon = scope.image ?? scope.icon;
-  const logo = scope.image ?? scope.logo;
+  const logo = scope.image ?? scope.podcast?.image ?? scope.logo;
   if (icon) doc.icon = icon;
   if (logo) doc.logo = logo;
   // A podcast is its RSS feed; its Atom and JSON feeds list the same episodes with their enclosures.

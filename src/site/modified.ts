@@ -6,8 +6,7 @@
  * file edited, a tombstone aged out, feedgen's output revised. It may move without the bytes (a
  * body edited where only titles show), never the other way round.
  */
-import { settingsFileOf } from '../content/settings.js';
-import { AUTHORS_FILE } from '../content/profiles.js';
+import { AUTHORS_FILE, settingsFileOf } from '../content/settings-files.js';
 import type { FeedFormat } from '../feeds/formats.js';
 import { sectionKey, type ScopeRef } from '../urls/paths.js';
 import type { Resource } from './resources.js';

@@ -10,6 +10,7 @@ import {
   PAGE_STYLESHEET_FILE,
   SITE_SCOPE,
   articlePath,
+  bundleOwner,
   collectionPath,
   feedPath,
   mediaPath,
@@ -65,6 +66,7 @@ export interface SiteDirectory<S extends ScopeHandle, A extends ArticleHandle, M
   archiveCount(scope: S): number;
   /** The article whose HTML page is at this section and slug; none when the site has no article pages. */
   articlePage(section: readonly string[], slug: string): A | undefined;
+  /** The file served as it is at these segments (MediaFile.path), of the media folder or a live article's page bundle. */
   mediaFile(path: readonly string[]): M | undefined;
   /** Whether the site has this OPML list (opmlList). */
   hasOpml(ref: OpmlRef): boolean;
@@ -112,6 +114,9 @@ export function lookup<S extends ScopeHandle, A extends ArticleHandle, M extends
     }
     case 'page': {
       const { segments } = route;
+      // A file beside an article, `/news/harbour-reopens/harbour.jpg`: no page has a path without its slash.
+      const file = route.trailingSlash ? undefined : site.mediaFile(segments);
+      if (file) return { kind: 'found', path: mediaPath(file.path), resource: { kind: 'media', file } };
       const scope = site.scope(scopeAt(segments));
       const article = scope ? undefined : site.articlePage(segments.slice(0, -1), segments[segments.length - 1] as string);
       const found: Lookup<S, A, M> | undefined = scope
@@ -152,6 +157,11 @@ export function homeScope(resource: Resource<ScopeHandle, ArticleHandle, MediaHa
       return scopeAt(resource.article.section);
     case 'opml':
       return resource.of.kind === 'scope' ? resource.of.scope : SITE_SCOPE;
+    case 'media': {
+      // A page bundle's files are their article's, as its page is.
+      const owner = bundleOwner(resource.file.path);
+      return owner ? scopeAt(owner.section) : SITE_SCOPE;
+    }
     default:
       return SITE_SCOPE;
   }

@@ -12,7 +12,7 @@ import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/doc
 import type { OffsetInstant } from '../time/index.js';
 import { membershipsOf } from './membership.js';
 import { liveSiteAt, pendingInstants } from './schedule.js';
-import { SITE_SCOPE, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
+import { SITE_SCOPE, bundleOwner, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
 
 /**
  * What the publish ledger says of the site's history (state/history.ts works it out): which
@@ -169,7 +169,6 @@ export class SiteSnapshot {
       if (edition.timezone) scope.timezone = edition.timezone;
       this.collections.edition.push(scope);
     }
-    for (const file of data.media) this.media.set(sectionKey(file.path), file);
     const sections = [...data.sections].sort((a, b) => compareKeys(sectionKey(a.path), sectionKey(b.path)));
     for (const section of sections) this.addSection(section);
 
@@ -206,6 +205,11 @@ export class SiteSnapshot {
         scope.tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id));
       }
     }
+    // A page bundle is served while its article is: not before a scheduled one is published.
+    for (const file of data.media) {
+      const owner = bundleOwner(file.path);
+      if (!owner || this.articles.has(sectionKey([...owner.section, owner.slug]))) this.media.set(sectionKey(file.path), file);
+    }
     this.root.opml = [...this.sectionTree(), ...this.collections.edition];
     for (const edition of this.collections.edition) edition.opml = [edition, ...edition.children];
     if (publication && agingOut.size > 0) this.pending = [...new Set([...this.pending, ...[...agingOut].filter((t) => t > this.now)])].sort((a, b) => a - b);
@@ -235,7 +239,9 @@ export class SiteSnapshot {
     const ref: ScopeRef = { kind: 'section', section: section.path };
     const { content, icon, logo, podcast } = section;
     const settings: ScopeFeedSettings = { content, ...(icon ? { icon } : {}), ...(logo ? { logo } : {}), ...(podcast ? { podcast } : {}) };
-    const scope = this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings);
+    // A podcast is called by its own name, as apps show it: not "Section | Site".
+    const feedTitle = podcast ? (podcast.title ?? section.title) : undefined;
+    const scope = this.addScope(ref, [...parent.titles, section.title], section.description ?? '', section.language, settings, feedTitle);
     parent.children.push(scope);
     for (const key of section.editions) this.scope({ kind: 'edition', slug: key })?.children.push(scope);
   }
@@ -317,7 +323,7 @@ export class SiteSnapshot {
     return this.articles.values();
   }
 
-  /** A file of the site's media/ folder, by its names below it. */
+  /** A file served as it is, by its URL path's segments (MediaFile.path). */
   mediaFile(path: readonly string[]): MediaFile | undefined {
     return this.media.get(sectionKey(path));
   }

@@ -10,6 +10,7 @@
  *                                      named by content, so that two processes writing one shard at
  *                                      once never pair a shard file with the other's pack
  *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (static.ts)
+ *   <cache>/media.bin                  the hash of each media file, with the stamp of the file it was read from
  *   <cache>/worker-data/<hash of --out>.bin  what `worker-data` last wrote there from (up-to-date.ts)
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { BodySpillTarget, CachedParse, ParseCache } from '../content/load.js';
+import type { MediaHashes } from '../content/media-files.js';
 import type { ArticleData } from '../content/model.js';
 import { codeFingerprint } from './fingerprint.js';
 import { writeFileAtomically } from './ledger-file.js';
@@ -363,6 +365,33 @@ class StringPool {
     article.language = this.one(article.language);
     for (const list of [article.section, article.editions, article.tags]) for (let i = 0; i < list.length; i++) list[i] = this.one(list[i] as string);
     for (const author of article.authors) author.name = this.one(author.name);
+  }
+}
+
+/**
+ * The hashes of the media files (content/media-files.ts): a file whose stamp still holds is not
+ * read again, however large. Rewritten only when a hash was added or dropped.
+ */
+export class MediaHashFile {
+  private onDisk: MediaHashes = new Map();
+
+  constructor(private readonly dir: string) {}
+
+  private get file(): string {
+    return path.join(this.dir, 'media.bin');
+  }
+
+  read(): MediaHashes {
+    this.onDisk = readCacheFile<MediaHashes>(this.file) ?? new Map();
+    return this.onDisk;
+  }
+
+  /** The loader keeps a hash that still holds as the same object: comparing identities is enough. */
+  write(hashes: MediaHashes): void {
+    const before = this.onDisk;
+    if (before.size === hashes.size && [...hashes].every(([key, hash]) => before.get(key) === hash)) return;
+    writeCacheFile(this.file, hashes);
+    this.onDisk = hashes;
   }
 }
 

@@ -8,8 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ArticleData, SiteData } from '../content/model.js';
-import { AUTHORS_FILE } from '../content/profiles.js';
-import { settingsFileOf } from '../content/settings.js';
+import { AUTHORS_FILE, settingsFileOf } from '../content/settings-files.js';
 import { membershipsOf } from '../site/membership.js';
 import { scheduleOf, stateAt } from '../site/schedule.js';
 import { articleKey, type ArchiveMember, type Departure, type Publication, type ScopeHistory } from '../site/snapshot.js';
@@ -22,7 +21,7 @@ import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type Clock
  * that a poller holding older bytes never gets 304 for new ones. tests/structure/output-revision
  * fails when the bundled site's output changed and this did not.
  */
-export const OUTPUT_REVISION = 2;
+export const OUTPUT_REVISION = 3;
 
 /** Runs a `clock` line remembers: where two histories forked is found among them. */
 const CLOCK_RUNS = 16;
@@ -162,7 +161,7 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     }
   }
   recordFiles(ledger.settings, data.settingsFiles, at);
-  recordFiles(ledger.media, data.media.map((file) => ({ key: file.path.join('/'), hash: mediaHash(file) })), at);
+  recordFiles(ledger.media, data.media.map((file) => ({ key: file.path.join('/'), hash: file.hash })), at);
   if (ledger.generator?.revision !== OUTPUT_REVISION) ledger.generator = { revision: OUTPUT_REVISION, since: at };
   sealArchives(ledger, new Map(live.map((a) => [articleKey(a), a])), data.site.archiveSize, data.site.archiveKinds);
 
@@ -212,11 +211,6 @@ function recordFiles(records: Map<string, FileRecord>, files: ReadonlyArray<{ ke
     if (record?.hash !== hash) records.set(key, { key, hash, revised: at });
   }
   for (const record of records.values()) if (!seen.has(record.key) && record.hash !== REMOVED) Object.assign(record, { hash: REMOVED, revised: at });
-}
-
-/** A media file's content, for the ledger to tell when its bytes changed. */
-function mediaHash(file: SiteData['media'][number]): string {
-  return createHash('sha256').update(file.base64).digest('base64url').slice(0, 24);
 }
 
 /** The site path of an article's page, from its key (`news/x` -> `/news/x/`). */

@@ -105,9 +105,23 @@ export function feedPath(scope: ScopeRef, format: FeedFormat, archive?: number):
   return `${scopePath(scope)}${archiveSegments}${FORMATS[format].file}`;
 }
 
-/** `/media/podcast/episode-1.mp3` for the file articles/media/podcast/episode-1.mp3. */
+/**
+ * The URL path of a file served as it is, from its segments: `/media/podcast/episode-1.mp3` for
+ * articles/media/podcast/episode-1.mp3, `/news/harbour-reopens/harbour.jpg` for the file beside
+ * news/harbour-reopens.md (its page bundle).
+ */
 export function mediaPath(path: readonly string[]): string {
-  return `/${MEDIA_SEGMENT}/${path.map(encodeURIComponent).join('/')}`;
+  return `/${path.map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * The article whose page bundle holds the file at these segments: the folder beside the article
+ * named by its slug holds it, directly (`<section…>/<slug>/<name>`). Undefined for the files of
+ * the media folder, which are the site's.
+ */
+export function bundleOwner(path: readonly string[]): { section: readonly string[]; slug: string } | undefined {
+  if (path.length < 2 || path[0] === MEDIA_SEGMENT) return undefined;
+  return { section: path.slice(0, -2), slug: path[path.length - 2] as string };
 }
 
 /** `/china/world/` -> `/china/world/index.html`: the file a static host serves for a path (still percent-encoded). */

@@ -44,8 +44,8 @@ describe('routeOf', () => {
   });
 
   it('maps files below /media/ to the media folder, whatever their names, and /media/ itself to a page', () => {
-    expect(routeOf('/media/podcast/episode%201.mp3')).toEqual({ kind: 'media', path: ['podcast', 'episode 1.mp3'] });
-    expect(routeOf('/media/rss.xml')).toEqual({ kind: 'media', path: ['rss.xml'] });
+    expect(routeOf('/media/podcast/episode%201.mp3')).toEqual({ kind: 'media', path: ['media', 'podcast', 'episode 1.mp3'] });
+    expect(routeOf('/media/rss.xml')).toEqual({ kind: 'media', path: ['media', 'rss.xml'] });
     expect(routeOf('/media/')).toEqual({ kind: 'page', segments: ['media'], trailingSlash: true });
     expect(routeOf('/media/../rss.xml')).toMatchObject({ kind: 'error', status: 404 });
   });

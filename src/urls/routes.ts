@@ -25,13 +25,13 @@ export type Route =
   | { kind: 'file'; name: FixedFile }
   /** `archive`: the number of an RFC 5005 archive document; undefined for the subscription document. */
   | { kind: 'feed'; scope: ScopeRef; format: FeedFormat; archive?: number }
-  /** A file of the media folder: its names below it. */
+  /** A file of the media folder: the segments of its path (`media` first). */
   | { kind: 'media'; path: string[] }
   /** `<scope>/opml.xml` or `/tags/opml.xml`: which scopes have one, the site knows. */
   | { kind: 'opml'; of: OpmlRef }
   /** `/tags/`: the list of every scope of a kind. */
   | { kind: 'collection'; collection: CollectedKind; trailingSlash: boolean }
-  /** A scope's page or an article's page, `/a/b/`: which one, the site knows. */
+  /** A scope's page or an article's page, `/a/b/`, or without the slash a file beside an article: which one, the site knows. */
   | { kind: 'page'; segments: string[]; trailingSlash: boolean }
   | { kind: 'redirect'; location: string }
   | RouteError;
@@ -66,7 +66,7 @@ export function routeOf(rawPath: string): Route {
   const last = segments[segments.length - 1] as string;
   if (!trailingSlash) {
     if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
-    if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments.slice(1) };
+    if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
     if (last === OPML_FILE) return opmlRoute(segments.slice(0, -1));

@@ -7,9 +7,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { parseFeed as parsePodcast } from 'podcast-partytime';
+import getPodcastFromFeed from 'podparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podcastGuid, uuidV5, PODCAST_GUID_NAMESPACE } from '../../src/content/podcast.js';
 import { ITUNES_NAMESPACE, PODCAST_NAMESPACE } from '../../src/feeds/rss.js';
+import { article, writeArticles } from '../helpers/articles.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { feedResources, renderSite, type RenderedSite } from '../helpers/site.js';
 import { ATOM_NS, atomSchemaProblems, jsonFeedProblems, rssProblems } from '../helpers/validators.js';
@@ -140,6 +143,41 @@ describe('the bundled podcast feed', () => {
       [{ url: `${BASE}/media/podcast/monsoon.m4a`, mime_type: 'audio/mp4', title: 'Monsoon season, explained (AAC)', size_in_bytes: 16587, duration_in_seconds: 5 }],
       [{ url: `${BASE}/media/podcast/night-trains.mp3`, mime_type: 'audio/mpeg', title: 'Night trains are back (MP3)', size_in_bytes: 12225, duration_in_seconds: 4 }],
     ]);
+  });
+});
+
+describe('the show, as podcast apps read it', () => {
+  it('is named by its section title and shown with its cover, by two podcast parsers', () => {
+    const xml = bodyOf('/podcast/rss.xml');
+    const cover = `${BASE}/media/podcast/cover.png`;
+    const show = parsePodcast(xml);
+    expect([show?.title, show?.itunesImage, show?.image?.url]).toEqual(['World Desk Briefing', cover, cover]);
+    const { meta, episodes } = getPodcastFromFeed(xml);
+    expect([meta.title, meta.image?.url]).toEqual(['World Desk Briefing', cover]);
+    expect(episodes.map((e) => e.title)).toEqual(['Monsoon season, explained', 'Night trains are back']);
+    // RSS 2.0's <image> repeats the channel's title and link.
+    const image = childElement(childElement(parseXml(xml), '', 'channel')!, '', 'image')!;
+    expect([textContent(childElement(image, '', 'url')!), textContent(childElement(image, '', 'title')!)]).toEqual([cover, 'World Desk Briefing']);
+  });
+
+  it('is named the same in the Atom and JSON feeds, the OPML lists and its page, with the cover as their image', () => {
+    expect(textContent(childElement(parseXml(bodyOf('/podcast/atom.xml')), ATOM_NS, 'title')!)).toBe('World Desk Briefing');
+    expect(textContent(childElement(parseXml(bodyOf('/podcast/atom.xml')), ATOM_NS, 'logo')!)).toBe(`${BASE}/media/podcast/cover.png`);
+    const json = JSON.parse(bodyOf('/podcast/feed.json')) as { title: string; icon: string };
+    expect([json.title, json.icon]).toEqual(['World Desk Briefing', `${BASE}/media/podcast/cover.png`]);
+    expect(bodyOf('/opml.xml')).toContain('text="World Desk Briefing"');
+  });
+
+  it('takes podcast.title when the show has a name of its own', async () => {
+    const dir = await writeArticles({
+      'show/_index.md': '---\ntitle: Audio\npodcast:\n  title: The Long Listen\n  image: cover.jpg\n  categories: [News]\n---\n',
+      'show/ep.md': article('title: Ep\ndate: 2020-01-01 10:00\nenclosures: [{ url: "https://cdn.example.com/ep.mp3", type: audio/mpeg, length: 1 }]'),
+    });
+    const own = await renderSite(dir);
+    const rss = own.resources.find((r) => r.path === '/show/rss.xml')!.rendered.body;
+    expect(parsePodcast(rss)?.title).toBe('The Long Listen');
+    expect(getPodcastFromFeed(rss).meta.title).toBe('The Long Listen');
+    expect(rssProblems(rss, 'https://feeds.example.com/show/rss.xml')).toEqual([]);
   });
 });
 

@@ -139,3 +139,27 @@ function iconLinks(html: string): string[] {
     .filter((n): n is DefaultTreeAdapterTypes.Element => 'tagName' in n && n.tagName === 'link' && n.attrs.some((a) => a.name === 'rel' && a.value === 'icon'))
     .map((n) => n.attrs.find((a) => a.name === 'href')?.value ?? '');
 }
+
+describe("an article's lead image (image:)", () => {
+  it('is its Atom entry\'s picture (Media RSS media:thumbnail), not an enclosure: two parsers read it so, and the feed stays valid', async () => {
+    const dir = await writeArticles({
+      'news/harbour.md': article('title: Harbour reopens\ndate: 2024-01-02 10:00\nimage: harbour.jpg\nenclosures: [{ url: "https://cdn.example.com/report.mp3", type: audio/mpeg, length: 9 }]'),
+      'news/harbour/harbour.jpg': 'JPEG',
+      'other/plain.md': article('title: Plain\ndate: 2024-01-01 10:00'),
+    });
+    const site = await renderSite(dir);
+    const atom = site.resources.find((r) => r.path === '/news/atom.xml')!.rendered.body;
+    expect(Object.fromEntries(await atomSchemaProblems([{ label: 'atom', xml: atom }]))).toEqual({});
+    const image = `${BASE}/news/harbour/harbour.jpg`;
+    const [harbour] = parseFeed(atom).items;
+    expect(harbour?.image?.url).toBe(image);
+    expect(harbour?.media.map((m) => m.url)).toEqual(['https://cdn.example.com/report.mp3']);
+    const [entry] = parseAtomFeed(atom).entries ?? [];
+    expect(entry?.media?.thumbnails?.map((t) => t.url)).toEqual([image]);
+    expect(entry?.links?.filter((l) => l.rel === 'enclosure').map((l) => l.href)).toEqual(['https://cdn.example.com/report.mp3']);
+    // A feed without images declares no Media RSS namespace.
+    const other = site.resources.find((r) => r.path === '/other/atom.xml')!.rendered.body;
+    expect(parseFeed(other).items[0]?.image).toBeNull();
+    expect(other).not.toContain('xmlns:media');
+  });
+});

@@ -40,7 +40,12 @@ describe('a site with article_pages: false', () => {
   it('refuses a setting that is not true or false', async () => {
     const articles = await writeArticles({ '_index.md': SITE.replace('article_pages: false', 'article_pages: "no"'), 'news/linked.md': LINKED });
     const { problems } = await loadSite(articles);
-    expect(problems.map(formatProblem)).toEqual(['articles/_index.md:5: "article_pages" must be true or false, not "no"']);
+    // The default, article pages, stands: the files the article names beside it are looked for.
+    expect(problems.map(formatProblem)).toEqual([
+      'articles/_index.md:5: "article_pages" must be true or false, not "no"',
+      'articles/news/linked.md:5: warning: the image https://feeds.example.com/news/linked/photo.jpg names no file beside the article: it would be articles/news/linked/photo.jpg',
+      'articles/news/linked.md:8: warning: the link or image https://feeds.example.com/news/linked/chart.png names no file beside the article: it would be articles/news/linked/chart.png',
+    ]);
   });
 
   it('links every item to its own page, resolves its relative links there, and keeps the id it would have with pages', async () => {

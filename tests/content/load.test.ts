@@ -170,6 +170,7 @@ describe('validation', () => {
     expect(problems.map(formatProblem)).toEqual([
       'articles/news/a.md:6: warning: raw HTML: removed <script>: not on the allowlist',
       'articles/news/a.md:8: warning: raw HTML: removed onerror on <img>: not on the allowlist',
+      'articles/news/a.md:8: warning: the link or image https://feeds.example.com/news/a/x names no file beside the article: it would be articles/news/a/x',
     ]);
   });
 });

@@ -66,7 +66,7 @@ describe('enclosures', () => {
     await writeFile(path.join(dir, 'media', 'ep.mp3'), new Uint8Array(7));
     const again = await loadSite(dir);
     expect(messages(again.problems)).toEqual(['articles/show/ep.md:4: warning: the enclosure https://feeds.example.com/media/ep.mp3 has "length: 5", but the file has 7 bytes']);
-    expect(again.data?.media.map((m) => [m.path, m.type, Buffer.from(m.base64, 'base64').byteLength])).toEqual([[['ep.mp3'], 'audio/mpeg', 7]]);
+    expect(again.data?.media.map((m) => [m.path, m.type, m.size])).toEqual([[['media', 'ep.mp3'], 'audio/mpeg', 7]]);
   });
 });
 
@@ -78,7 +78,10 @@ describe('episode keys', () => {
           `transcript: [transcript.vtt, { url: "https://x.example/t.json", type: application/json, language: es, rel: captions }]\nchapters: chapters.json`,
       ),
     });
-    expect(messages(problems)).toEqual([]);
+    expect(messages(problems)).toEqual([
+      'articles/show/ep.md:9: warning: the transcript https://feeds.example.com/show/ep/transcript.vtt names no file beside the article: it would be articles/show/ep/transcript.vtt',
+      'articles/show/ep.md:10: warning: the chapters https://feeds.example.com/show/ep/chapters.json names no file beside the article: it would be articles/show/ep/chapters.json',
+    ]);
     expect(data?.articles[0]?.episode).toEqual({
       durationSeconds: 754,
       episode: 3,
@@ -187,6 +190,6 @@ describe('the media folder', () => {
     ]);
     expect(data?.articles).toEqual([]);
     expect(data?.sections).toEqual([]);
-    expect(data?.media.map((m) => [m.path.join('/'), m.type])).toEqual([['show/ep.mp3', 'audio/mpeg']]);
+    expect(data?.media.map((m) => [m.path.join('/'), m.type])).toEqual([['media/show/ep.mp3', 'audio/mpeg']]);
   });
 });

@@ -55,3 +55,16 @@ export function sendRequest(url: string, headers: Record<string, string>, method
       .end();
   });
 }
+
+/** GET of a raw (not normalized) request path, over node:http: its status and ETag. */
+export function getRawPath(origin: string, rawPath: string): Promise<{ status: number; etag: string | undefined }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    httpRequest({ hostname, port, path: rawPath, headers: { 'accept-encoding': 'identity' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: res.headers.etag }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}

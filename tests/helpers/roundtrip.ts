@@ -13,6 +13,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import type { ArticleData } from '../../src/content/model.js';
 import type { FeedDocument } from '../../src/feeds/document.js';
+import type { FeedFormat } from '../../src/feeds/formats.js';
 import { mediaTypeOfUrl } from '../../src/feeds/media-types.js';
 import { ITUNES_NAMESPACE, PODCAST_NAMESPACE } from '../../src/feeds/rss.js';
 import { escapeHtml } from '../../src/feeds/xml.js';
@@ -105,6 +106,7 @@ interface ParsedAtom {
     summary?: Text;
     content?: Text;
     xml?: { lang?: string };
+    media?: { thumbnails?: Array<{ url?: string }> };
   }>;
 }
 
@@ -135,10 +137,14 @@ function rssDescription(doc: FeedDocument, a: ArticleData): string | undefined {
   return doc.content === 'full' ? a.html.trim() : a.excerpt?.html;
 }
 
-/** Every file an item links as media: its enclosures, then its image. */
-function mediaOf(a: ArticleData): Array<{ url: string; type?: string; length?: number; title?: string; duration?: number }> {
+/**
+ * Every file an item links as media: its enclosures, then in RSS its image (Media RSS
+ * `media:content`). Atom carries the image as a `media:thumbnail`, which readers show as the
+ * entry's picture, not as an attachment.
+ */
+function mediaOf(a: ArticleData, format: FeedFormat = 'rss'): Array<{ url: string; type?: string; length?: number; title?: string; duration?: number }> {
   const enclosures = (a.enclosures ?? []).map((e) => ({ url: e.url, type: e.type, length: e.length, title: e.title, duration: e.durationSeconds }));
-  return a.image ? [...enclosures, { url: a.image, type: mediaTypeOfUrl(a.image) }] : enclosures;
+  return a.image && format === 'rss' ? [...enclosures, { url: a.image, type: mediaTypeOfUrl(a.image) }] : enclosures;
 }
 
 /** RSS 2.0's channel image: the logo, else the icon, whichever is a GIF, JPEG or PNG. */
@@ -307,10 +313,15 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
     if (doc.content === 'full' && a.html.trim() !== '' && !item?.content) problems.push(`${feed.path} item ${i + 1} (@rowanmanning/feed-parser): content missing`);
     if (doc.content === 'summary') c('content (none in a summary feed)', item?.content, null);
     // RSS lists the first enclosure once, as <enclosure> and as media:content; the parser keeps one.
-    c('media urls', item?.media.map((m) => m.url), mediaOf(a).map((m) => m.url));
-    c('media types', item?.media.map((m) => m.mimeType), mediaOf(a).map((m) => m.type ?? null));
-    c('media lengths', item?.media.map((m) => m.length), mediaOf(a).map((m) => m.length ?? null));
-    if (format === 'atom') c('media titles', item?.media.map((m) => m.title), mediaOf(a).map((m) => m.title ?? null));
+    c('media urls', item?.media.map((m) => m.url), mediaOf(a, format).map((m) => m.url));
+    c('media types', item?.media.map((m) => m.mimeType), mediaOf(a, format).map((m) => m.type ?? null));
+    c('media lengths', item?.media.map((m) => m.length), mediaOf(a, format).map((m) => m.length ?? null));
+    if (format === 'atom') {
+      c('media titles', item?.media.map((m) => m.title), mediaOf(a, format).map((m) => m.title ?? null));
+      // The entry's picture: an image enclosure if it has one, else its image.
+      const imageEnclosure = a.enclosures?.find((e) => e.type.startsWith('image/'))?.url;
+      c('image', item?.image?.url ?? null, imageEnclosure ?? a.image ?? null);
+    }
     if (format === 'atom') {
       // An entry without authors has the feed's: the site's, or the site title when it has none.
       const settings = site.data.site;
@@ -413,7 +424,8 @@ export function feedRoundTripProblems(site: RenderedSite, feed: FeedResource, op
       c('summary', entry?.summary?.value, doc.content === 'full' ? a.summary : (a.summary ?? a.excerpt?.html));
       c('content', entry?.content?.value, doc.content === 'full' ? a.html.trim() || undefined : undefined);
       const enclosures = (entry?.links ?? []).filter((l) => l.rel === 'enclosure').map(({ href, type, length, title: t }) => ({ href, type, length, title: t }));
-      c('enclosure links', sorted(enclosures), sorted(mediaOf(a).map((m) => ({ href: m.url, type: m.type, length: m.length, title: m.title }))));
+      c('enclosure links', sorted(enclosures), sorted(mediaOf(a, 'atom').map((m) => ({ href: m.url, type: m.type, length: m.length, title: m.title }))));
+      c('thumbnails', entry?.media?.thumbnails?.map((t) => t.url), a.image ? [a.image] : undefined);
       c('xml:lang', entry?.xml?.lang, a.language === scope.language ? undefined : a.language);
     });
   }

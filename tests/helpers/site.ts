@@ -1,7 +1,9 @@
 /** Loads an articles folder and renders every resource of the site in-process, as the build does. */
+import { readFileSync } from 'node:fs';
 import { loadSite, type LoadOptions } from '../../src/content/load.js';
 import type { Problem, SiteData } from '../../src/content/model.js';
 import { EntryCache } from '../../src/feeds/entries.js';
+import { servedContentType } from '../../src/feeds/media-types.js';
 import { renderResource, type Rendered } from '../../src/publish/render.js';
 import { allResources, type Resource } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
@@ -28,7 +30,11 @@ export async function renderSite(articlesDir: string, options: LoadOptions = {})
   // One entry cache for the whole site, as the static build and the server use one.
   const entries = new EntryCache();
   const resources = [...allResources(snapshot)].map(({ path, resource }) => {
-    const rendered = renderResource(snapshot, resource, entries);
+    // Files served as they are, as they are on disk.
+    const rendered: Rendered =
+      resource.kind === 'media'
+        ? { contentType: servedContentType(resource.file.type), chunks: [new Uint8Array(readFileSync(resource.file.file))] }
+        : renderResource(snapshot, resource, entries);
     return { path, resource, rendered: { ...rendered, body: chunksToText(rendered.chunks) } };
   });
   return { data, problems, snapshot, resources };

@@ -10,8 +10,11 @@ import path from 'node:path';
 import { fileForPath } from '../../src/runtimes/static.js';
 import { formatHttpDate } from '../../src/time/index.js';
 
-/** Headers the host computes itself, which _headers does not decide. */
-export const HOST_COMPUTED = new Set(['etag', 'last-modified', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+/**
+ * Headers the host computes itself, which _headers does not decide: validators, lengths, and
+ * whether it answers ranges (Accept-Ranges), which is the host's own doing.
+ */
+export const HOST_COMPUTED = new Set(['etag', 'last-modified', 'content-length', 'accept-ranges', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 interface Rule {
   pattern: RegExp;

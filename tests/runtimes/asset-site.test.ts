@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import { RepresentationStore, type Representation, type Resolution } from '../../src/publish/store.js';
 import { AssetSite, type AssetFetcher } from '../../src/runtimes/asset-site.js';
+import { nodeMediaBody } from '../../src/runtimes/media.js';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
@@ -31,8 +32,12 @@ function folderFetcher(dir: string): AssetFetcher & { requests: number } {
   return fetcher;
 }
 
+/** What a resolution answers, its bytes read (a media file's are streamed, from disk or from the asset). */
 async function settle(resolution: Resolution): Promise<Omit<Resolution, 'representation'> | Representation> {
-  return resolution.kind === 'found' ? await resolution.representation() : resolution;
+  if (resolution.kind !== 'found') return resolution;
+  const { body, ...head } = await resolution.representation();
+  const bytes = body instanceof Uint8Array ? body : new Uint8Array(await new Response(await body.open(0, body.byteLength)).arrayBuffer());
+  return { ...head, body: bytes };
 }
 
 const OTHER_PATHS = [
@@ -46,7 +51,7 @@ let assets: string;
 
 beforeAll(async () => {
   const { data } = await loadSite(BUNDLED_ARTICLES);
-  store = new RepresentationStore(new SiteSnapshot(data!));
+  store = new RepresentationStore(new SiteSnapshot(data!), { openMedia: nodeMediaBody });
   assets = await writeAssetsFor(data!);
 });
 

@@ -66,7 +66,7 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
     const dir = await writeArticles(corpus(COUNT, () => false));
     const lib = (file: string) => import(pathToFileURL(path.join(ROOT, 'lib', file)).href);
     const compiled = (await lib('content/load.js')) as typeof import('../../src/content/load.js');
-    const { BodySpill } = (await lib('runtimes/cache.js')) as typeof import('../../src/state/cache.js');
+    const { BodySpill } = (await lib('state/cache.js')) as typeof import('../../src/state/cache.js');
     const spilled = await compiled.loadSite(dir, { spill: new BodySpill(COUNT) });
     expect(spilled.threads).toBeGreaterThan(1);
     const articles = spilled.data!.articles;

@@ -45,7 +45,7 @@ describe('feedgen worker-data', () => {
       cwd: elsewhere,
       env: { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) },
     });
-    expect(stderr).toMatch(/^feedgen worker-data: 17 articles, 278 representations \(\d+(?:\.\d)? [KM]iB\) and 61 manifest files in /m);
+    expect(stderr).toMatch(/^feedgen worker-data: 17 articles, 279 representations \(\d+(?:\.\d)? [KM]iB\) and 61 manifest files in /m);
 
     const { data } = await loadSite(articles);
     const snapshot = new SiteSnapshot(data!);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus } from '../../bench/corpus.js';
 import { EntryCache } from '../../src/feeds/entries.js';
-import { renderResource } from '../../src/publish/render.js';
+import { renderResource, type RenderableResource } from '../../src/publish/render.js';
 import { renderOrder, type Resource } from '../../src/site/resources.js';
 import { chunksToText } from '../helpers/chunks.js';
 import { membershipProblems } from '../helpers/membership.js';
@@ -111,7 +111,7 @@ describe('the generated site', () => {
     }
     // Every article's entries leave the cache and are made again: the bytes are those rendered with every entry kept.
     const entries = new EntryCache(5);
-    const differing = order.filter((i) => chunksToText(renderResource(snapshot, resources[i]!.resource, entries).chunks) !== resources[i]!.rendered.body);
+    const differing = order.filter((i) => chunksToText(renderResource(snapshot, resources[i]!.resource as RenderableResource, entries).chunks) !== resources[i]!.rendered.body);
     expect(differing.map((i) => resources[i]!.path)).toEqual([]);
   });
 

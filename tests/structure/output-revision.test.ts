@@ -5,7 +5,7 @@
  * with the one recorded for the current revision. Change the output, and it asks for a new revision.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,34 @@ import { Ledger } from '../../src/state/ledger.js';
 import { chunksToBytes } from '../../src/feeds/chunks.js';
 
 const FIXTURE = new URL('../fixtures/output-revision.json', import.meta.url).pathname;
+
+const EXTRA_FILES: Record<string, string> = {
+  'podcast/_index.md': `---
+title: The Desk Podcast
+content: summary
+podcast:
+  image: ../media/podcast/cover.png
+  categories: [News > Daily News]
+  owner: { name: Desk, email: podcast@example.com }
+---
+`,
+  'podcast/episode-one.md': `---
+title: Episode one
+date: 2024-03-04 07:00
+summary: The first one.
+episode: 1
+duration: 4
+image: ../../media/podcast/cover.png
+enclosures:
+  - { url: ../../media/podcast/one.mp3, type: audio/mpeg, length: 3, title: Episode one }
+---
+
+A body with <figure><img src="map.png" alt="A map"><figcaption>raw HTML</figcaption></figure>, a
+[data: link](data:text/plain,hi) and a [relative one](../).
+`,
+  'media/podcast/cover.png': 'not really a PNG',
+  'media/podcast/one.mp3': 'mp3',
+};
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 let scratch: string | undefined;
 afterAll(() => (scratch ? rm(scratch, { recursive: true, force: true }) : undefined));
@@ -31,6 +59,11 @@ describe('OUTPUT_REVISION', () => {
     const articles = await ensureCorpus(60, `${scratch}/`);
     const index = path.join(articles, '_index.md');
     await writeFile(index, (await readFile(index, 'utf8')).replace(/^feed_limit: .*$/m, 'feed_limit: 5\narchive_size: 7\narchives: [site, sections, tags, authors, editions]'));
+    // What the corpus lacks: a podcast with its cover and an episode, a lead image, raw HTML, a data: link, summary feeds.
+    for (const [file, text] of Object.entries(EXTRA_FILES)) {
+      await mkdir(path.dirname(path.join(articles, file)), { recursive: true });
+      await writeFile(path.join(articles, file), text);
+    }
     const { data } = await loadSite(articles);
     if (!data) throw new Error('the generated site does not load');
     const ledger = new Ledger();
@@ -39,6 +72,7 @@ describe('OUTPUT_REVISION', () => {
     const hash = createHash('sha256');
     const entries = new EntryCache();
     for (const { path: urlPath, resource } of allResources(snapshot)) {
+      if (resource.kind === 'media') continue;
       const rendered = renderResource(snapshot, resource, entries);
       hash.update(`${urlPath}\n${JSON.stringify(responseFacts(snapshot, rendered))}\n`).update(chunksToBytes(rendered.chunks));
     }

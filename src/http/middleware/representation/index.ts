@@ -1,22 +1,27 @@
 /**
  * HTTP caching for every resource, in one place: validators (strong ETag, Last-Modified),
  * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, the browser view
- * of a feed (headers.ts decides when), Content-Length, HEAD. The middleware installs the renderer; a
- * route only names the representation it serves: `return c.render(representation)`.
+ * of a feed (headers.ts decides when), byte ranges of files served as they are (206 / 416),
+ * Content-Length, HEAD. The middleware installs the renderer; a route only names the
+ * representation it serves: `return c.render(representation)`.
  *
  * Every variant (coding x browser view) has its own ETag, derived from the bytes' one, and any of
- * them validates: a 304 then carries the headers of the variant this request selects.
+ * them validates: a 304 then carries the headers of the variant this request selects. Text is
+ * compressed; audio, video, images and archives, compressed already, never are. A range request
+ * is answered from the uncompressed bytes.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { Representation } from '../../../publish/store.js';
+import { isCompressibleType } from '../../../feeds/media-types.js';
+import type { Body, Representation } from '../../../publish/store.js';
 import { formatHttpDate } from '../../../time/index.js';
 import { evaluatePreconditions } from '../../conditional.js';
 import { browserViewHeaders, capMaxAge, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
+import { contentRange, evaluateRange } from '../../ranges.js';
 
 declare module 'hono' {
   interface ContextRenderer {
     /** `maxAgeCap`: seconds until the site changes on schedule, which max-age must not run past. */
-    (representation: Representation, maxAgeCap?: number): Response;
+    (representation: Representation, maxAgeCap?: number): Response | Promise<Response>;
   }
 }
 
@@ -57,7 +62,7 @@ interface Variant {
 interface PreparedVariant {
   wanted: Variant;
   notModified: Record<string, string>;
-  ok?: { body: Uint8Array; headers: Record<string, string> };
+  ok?: { body: Body; headers: Record<string, string> };
 }
 
 interface Prepared {
@@ -92,22 +97,41 @@ export class Responder {
 
   constructor(private readonly options: RepresentationOptions = {}) {}
 
-  respond(request: Request, representation: Representation, maxAgeCap?: number): Response {
+  /** A promise only when bytes are read as they are sent (StreamedBody). */
+  respond(request: Request, representation: Representation, maxAgeCap?: number): Response | Promise<Response> {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
     if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
-    const coding = this.coding(request, representation);
+    // Range is defined for GET only (RFC 9110 14.2): HEAD answers as a GET without it.
+    const range = representation.byteRanges && request.method === 'GET' ? request.headers.get('range') : null;
+    const coding = range === null ? this.coding(request, representation) : undefined;
     const browserView = prepared.viewable && isBrowserNavigation(request.headers);
     const variant = this.variant(representation, prepared, coding ? { coding, browserView } : { browserView });
     // Only while a change is pending, and only when it comes sooner than max-age would run.
     const capped = maxAgeCap !== undefined && maxAgeCap < representation.maxAge;
     if (outcome === 'not-modified') return new Response(null, { status: 304, headers: capped ? withCap(variant.notModified, maxAgeCap) : variant.notModified });
     const ok = this.ok(representation, prepared, variant);
-    return new Response(request.method === 'HEAD' ? null : ok.body, { status: 200, headers: capped ? withCap(ok.headers, maxAgeCap) : ok.headers });
+    const headers = capped ? withCap(ok.headers, maxAgeCap) : ok.headers;
+    const size = ok.body.byteLength;
+    if (range !== null) {
+      const part = evaluateRange(range, request.headers.get('if-range'), size, { etag: headers.etag as string, lastModified: representation.lastModified });
+      if (part.kind === 'unsatisfiable') return errorResponse(416, `the file has ${size} bytes: ${range} asks for none of them`, { 'content-range': `bytes */${size}` });
+      // A range of every byte is a 206 too: players (Safari's among them) want one for any range.
+      if (part.kind === 'part') {
+        const partHeaders = { ...headers, 'content-range': contentRange(part.start, part.end, size), 'content-length': String(part.end - part.start) };
+        return send(ok.body, part.start, part.end, 206, partHeaders);
+      }
+    }
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
+    return send(ok.body, 0, size, 200, headers);
   }
 
+  /** Text, in memory and large enough to gain from it. */
   private compresses(representation: Representation): boolean {
-    return this.options.compress !== undefined && representation.body.byteLength >= (this.options.minCompressBytes ?? 1024);
+    const { body } = representation;
+    return (
+      this.options.compress !== undefined && body instanceof Uint8Array && body.byteLength >= (this.options.minCompressBytes ?? 1024) && isCompressibleType(representation.contentType)
+    );
   }
 
   private coding(request: Request, representation: Representation): ContentCoding | undefined {
@@ -146,23 +170,34 @@ export class Responder {
   private ok(representation: Representation, prepared: Prepared, variant: PreparedVariant): NonNullable<PreparedVariant['ok']> {
     if (!variant.ok) {
       const { coding } = variant.wanted;
-      const body = coding && this.options.compress ? this.compressed(representation, prepared, coding, this.options.compress) : representation.body;
-      variant.ok = { body, headers: variantHeaders(representation, variant.wanted, body.byteLength) };
+      const { body } = representation;
+      const sent = coding && this.options.compress && body instanceof Uint8Array ? this.compressed(body, prepared, coding, this.options.compress) : body;
+      variant.ok = { body: sent, headers: variantHeaders(representation, variant.wanted, sent.byteLength) };
     }
     return variant.ok;
   }
 
-  private compressed(representation: Representation, prepared: Prepared, coding: ContentCoding, compress: Compressor): Uint8Array {
-    let body = prepared.coded.get(coding);
-    if (!body) prepared.coded.set(coding, (body = compress(representation.body, coding)));
-    return body;
+  private compressed(body: Uint8Array, prepared: Prepared, coding: ContentCoding, compress: Compressor): Uint8Array {
+    let coded = prepared.coded.get(coding);
+    if (!coded) prepared.coded.set(coding, (coded = compress(body, coding)));
+    return coded;
   }
+}
+
+/** Bytes `start` to `end` of a body: a view of one in memory, or a stream of one read as it is sent. */
+function send(body: Body, start: number, end: number, status: 200 | 206, headers: Record<string, string>): Response | Promise<Response> {
+  if (body instanceof Uint8Array) return new Response(start === 0 && end === body.byteLength ? body : body.subarray(start, end), { status, headers });
+  return body.open(start, end).then(
+    (stream) => new Response(stream, { status, headers }),
+    () => errorResponse(404, 'the file is no longer there'),
+  );
 }
 
 /** A variant's headers; Content-Length only for a 200, which knows its body. */
 function variantHeaders(representation: Representation, wanted: Variant, contentLength?: number): Record<string, string> {
   const headers: Record<string, string> = { ...representationHeaders(representation), etag: variantEtag(representation.etag, wanted) };
   if (contentLength !== undefined) headers['content-length'] = String(contentLength);
+  if (representation.byteRanges) headers['accept-ranges'] = 'bytes';
   if (wanted.browserView) Object.assign(headers, browserViewHeaders(headers['content-type'] ?? '', headers['cache-control'] ?? ''));
   if (representation.lastModified !== undefined) headers['last-modified'] = formatHttpDate(representation.lastModified);
   if (wanted.coding) headers['content-encoding'] = wanted.coding;
