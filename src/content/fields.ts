@@ -149,7 +149,8 @@ export class FieldReader {
       const meant = closestName(key, known, Math.min(2, Math.floor(key.length / 3)));
       if (meant === undefined) {
         this.warn(key, `unknown key "${this.name(key)}" (known keys: ${known.join(', ')})`);
-      } else if (required.includes(meant) && !this.has(meant) && !this.misspelt.has(meant)) {
+      } else if (required.includes(meant) && !Object.hasOwn(this.frontMatter.data, meant) && !this.misspelt.has(meant)) {
+        // The key the typo meant is not written at all (`title:` with no value is reported at its own line).
         this.misspelt.add(meant);
         this.error(key, `unknown key "${this.name(key)}": did you mean "${this.name(meant)}"? ("${this.name(meant)}" is required)`);
       } else {

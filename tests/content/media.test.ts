@@ -186,7 +186,7 @@ describe('the media folder', () => {
     expect(messages(problems)).toEqual([
       'articles/media/notes.md:1: warning: not served: media/ serves files ending in .mp3, .m4a, .aac, .ogg, .oga, .opus, .flac, .wav, .mp4, .m4v, .mov, .webm, .pdf, .epub, .jpg, .jpeg, .png, .gif, .webp, .avif, .svg, .ico, .vtt, .srt, .json, .txt',
       'articles/media/page.html:1: warning: not served: media/ serves files ending in .mp3, .m4a, .aac, .ogg, .oga, .opus, .flac, .wav, .mp4, .m4v, .mov, .webm, .pdf, .epub, .jpg, .jpeg, .png, .gif, .webp, .avif, .svg, .ico, .vtt, .srt, .json, .txt',
-      'articles/media/rss.xml:1: warning: not served: the name "rss.xml" is reserved for generated URLs or cannot be part of a URL: rename the file',
+      'articles/media/rss.xml:1: warning: not served: the name "rss.xml" is reserved for generated URLs or cannot be part of a URL or of the publish ledger: rename the file',
     ]);
     expect(data?.articles).toEqual([]);
     expect(data?.sections).toEqual([]);

@@ -262,7 +262,8 @@ function writeArticle(draft: ArticleDraft, harm: { kind: Damage; at: number }, j
   }
   const closingIndex = lines.length;
   lines.push('---', '', ...draft.body.split('\n'));
-  const badLines = draft.fields.filter((f) => f.bad).map((f) => keyLines.get(f.key) ?? 1);
+  // A missing title is reported where a misspelling of it (`tittle`) is, if there is one, else on line 1.
+  const badLines = draft.fields.filter((f) => f.bad).map((f) => keyLines.get(f.key) ?? (f.key === 'title' ? keyLines.get('tittle') : undefined) ?? 1);
   const asWritten: Expectation = badLines.length > 0 ? { kind: 'refused', lines: badLines } : draft.expect;
   const join = (l: string[]) => l.join('\n');
   switch (harm.kind) {
@@ -465,6 +466,13 @@ function articleProblems(site: SiteCase, rendered: RenderedSite): string[] {
       if (e.line < 1 || e.line > Math.max(1, lineCount)) problems.push(`${file}: problem on line ${e.line}, the file has ${lineCount} lines: ${e.message}`);
     }
     if (served && errors.length > 0) problems.push(`${file}: served and also reported: ${errors.map(formatProblem).join(' | ')}`);
+    if ([...a.folders, a.slug].some((name) => /[\t\n\r]/.test(name))) {
+      // The publish ledger keeps one record a line, tab-separated: such a name is refused at the
+      // folder or the file, whatever the file says.
+      const refused = rendered.problems.some((p) => p.severity === 'error' && p.message.includes('which the publish ledger cannot record'));
+      if (served || !refused) problems.push(`${file}: a name the ledger cannot hold (a tab or a line break), yet not refused for it`);
+      continue;
+    }
     if (sections.has(nfc([...a.folders, a.slug]))) {
       // "x.md" beside a folder "x": refused before it is read, whatever it says.
       if (served || !errors.some((e) => e.line === 1 && e.message.includes('would share the URL'))) problems.push(`${file}: shares its URL with a folder, yet was not refused for it`);

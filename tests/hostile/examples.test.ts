@@ -179,7 +179,7 @@ describe('what is refused, and how check says it', () => {
       'articles/r/title-number.md:2: "title" must be text, not the number 1984 (put it in quotes)',
       'articles/r/utf16.md:1: file is not valid UTF-8: it is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8',
       'articles/r/yaml-syntax.md:4: YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (close the list: tags: [unclosed])',
-      'articles/w/line\\nbreak.md:4: "link" must be an http(s) URL, not "javascript:\\nalert(1)"',
+      'articles/w/line\\nbreak.md:1: file name "line\\nbreak.md" contains a tab or a line break, which the publish ledger cannot record: rename the file',
       'articles/w/offset.md:3: warning: "date": the offset +16:00 is beyond the ±14:00 that Atom dates (xsd:dateTime) allow; feeds show this time in UTC',
       'articles/w/unknown.md:4: warning: unknown key "tittle": did you mean "title"?',
     ]);

@@ -76,7 +76,7 @@ describe(`a sparse media file of ${SIZE} bytes`, () => {
       expect(await allocated(copy), out).toBeLessThan(4 * 1024 * 1024);
       expect((await bytesAt(copy, 0, 4)).toString(), out).toBe('HEAD');
       expect((await bytesAt(copy, SIZE - 4, 4)).toString(), out).toBe('TAIL');
-      if (command === 'worker-data') expect(result.stderr).toContain('feedgen worker-data: warning: /media/talk.mp4 has 3072.0 MiB, and Workers Static Assets takes files up to 25 MiB');
+      if (command === 'worker-data') expect(result.stderr).toContain('feedgen worker-data: warning: /media/talk.mp4 has 3 GiB, and Workers Static Assets takes files up to 25 MiB');
     }
     // Its hash was read once and kept, with the file's stamp, for the next runs.
     expect((await stat(path.join(root, '.feedgen-cache', 'articles', 'media.bin'))).size).toBeGreaterThan(0);

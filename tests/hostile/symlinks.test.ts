@@ -46,6 +46,7 @@ async function filesHolding(dir: string, text: string): Promise<string[]> {
 
 beforeAll(async () => {
   articles = await writeArticles({
+    'news/_index.md': '---\ntitle: News\n---\n',
     'news/good.md': article('title: Good\ndate: 2020-01-01 10:00\nenclosures: [{ url: ../../media/episode.mp3, type: audio/mpeg, length: 3 }]'),
     'news/good/photo.png': 'PNG',
     'news/clip.mp3': 'ID3 inside',
