@@ -114,8 +114,12 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     // Scheduled for later, but live already (its date was brought forward): published now.
     if (pending(record)) record.published = at;
     if (record.id !== article.id) changes.moves.push({ kind: 'id', key, from: record.id, to: article.id });
+    // An article at a URL another one moved away from: the URL is this one's now, not a redirect.
     const movedAway = ledger.redirects.get(pagePath(key));
-    if (movedAway !== undefined) changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+    if (movedAway !== undefined) {
+      changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+      ledger.redirects.delete(pagePath(key));
+    }
     if (record.textHash !== article.contentHash) record.revised = at;
     Object.assign(record, { id: article.id, textHash: article.contentHash });
     const current = memberships.of(article).map(scopePath);
