@@ -571,6 +571,7 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a scheduled article that goes out while the cache is deleted', () => [new Schedule(7, 1, 66, undefined), new DropCache(73)]],
   ['a deletion whose tombstone ages out while the server runs', () => [new Add(1, 0, [], 0), new Delete(1, 0), new Tick(30), new Tick(1411)]],
   ['a branch merged, then an article of it moved', () => [new Branch(1, 0, 2), new Move(1, 0, 0)]],
+  ['the site settings edited while serve --watch runs', () => [new Settings(1, 'site', 0)]],
 ];
 
 describe('the state fuzzer', () => {
