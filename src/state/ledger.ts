@@ -148,6 +148,7 @@ export class Ledger {
       const problem = ledger.readRecord(kind ?? '', fields, instant);
       if (problem) problems.push({ line, message: problem });
     }
+    ledger.clocks = withoutAncestors(ledger.clocks);
     return { ledger, problems };
   }
 
@@ -341,6 +342,18 @@ function mergeArticles(a: ArticleRecord, b: ArticleRecord): ArticleRecord {
 function newer(a: FileRecord, b: FileRecord): FileRecord {
   if (a.revised !== b.revised) return a.revised > b.revised ? a : b;
   return a.hash >= b.hash ? a : b;
+}
+
+/**
+ * A clock line whose latest run another line also remembers is that line's past, not a second
+ * history: two writers that both absorbed the file can leave both. Only lines that fork are kept.
+ */
+function withoutAncestors(clocks: ClockEntry[][]): ClockEntry[][] {
+  const remembers = (line: readonly ClockEntry[], run: ClockEntry) => line.some((entry) => entry.at === run.at && entry.digest === run.digest);
+  return clocks.filter((line, i) => {
+    const head = line[0] as ClockEntry;
+    return !clocks.some((other, j) => j !== i && remembers(other, head) && (!remembers(line, other[0] as ClockEntry) || j < i));
+  });
 }
 
 function sameClock(a: readonly ClockEntry[], b: readonly ClockEntry[]): boolean {

@@ -146,6 +146,13 @@ describe('two lines for one record, as a union merge of two branches leaves them
     const ledger = merged(`clock\t${at(20)}~b\t${at(10)}~a`, `clock\t${at(30)}~c\t${at(10)}~a`, `clock\t${at(20)}~b\t${at(10)}~a`);
     expect(ledger.clocks).toHaveLength(2);
   });
+
+  it('drop a clock line another line descends from: two writers that absorbed the file joined nothing', () => {
+    const ledger = merged(`clock\t${at(30)}~c\t${at(20)}~b\t${at(10)}~a`, `clock\t${at(20)}~b\t${at(10)}~a`, `clock\t${at(20)}~b`);
+    expect(ledger.clocks.map((line) => line.map((entry) => entry.digest))).toEqual([['c', 'b', 'a']]);
+    const forked = merged(`clock\t${at(30)}~c\t${at(20)}~b`, `clock\t${at(40)}~d\t${at(20)}~b`, `clock\t${at(20)}~b\t${at(10)}~a`);
+    expect(forked.clocks.map((line) => line[0]?.digest)).toEqual(['c', 'd']);
+  });
 });
 
 describe('the ledger file', () => {
