@@ -148,7 +148,6 @@ export class Ledger {
       const problem = ledger.readRecord(kind ?? '', fields, instant);
       if (problem) problems.push({ line, message: problem });
     }
-    ledger.clocks = withoutAncestors(ledger.clocks);
     return { ledger, problems };
   }
 
@@ -301,7 +300,9 @@ export class Ledger {
       for (const [key, value] of source as Map<string, never>) (target as Map<string, never>).set(key, value);
     }
     this.generator = union.generator;
-    this.clocks = union.clocks;
+    // Two writers that both read the file (or both recorded the same run) fork only when neither went on from the other.
+    if (descendsFrom(other.clocks, this.clocks)) this.clocks = other.clocks.map((line) => [...line]);
+    else if (!descendsFrom(this.clocks, other.clocks)) this.clocks = union.clocks;
     this.merges.splice(0, this.merges.length, ...union.merges);
   }
 }
@@ -345,15 +346,12 @@ function newer(a: FileRecord, b: FileRecord): FileRecord {
 }
 
 /**
- * A clock line whose latest run another line also remembers is that line's past, not a second
- * history: two writers that both absorbed the file can leave both. Only lines that fork are kept.
+ * Whether every history `older` knows is one `newer` went on from: each line's latest run is
+ * remembered by a line of `newer`. Then joining them joins nothing.
  */
-function withoutAncestors(clocks: ClockEntry[][]): ClockEntry[][] {
+function descendsFrom(newer: readonly ClockEntry[][], older: readonly ClockEntry[][]): boolean {
   const remembers = (line: readonly ClockEntry[], run: ClockEntry) => line.some((entry) => entry.at === run.at && entry.digest === run.digest);
-  return clocks.filter((line, i) => {
-    const head = line[0] as ClockEntry;
-    return !clocks.some((other, j) => j !== i && remembers(other, head) && (!remembers(line, other[0] as ClockEntry) || j < i));
-  });
+  return older.every((line) => newer.some((other) => remembers(other, line[0] as ClockEntry)));
 }
 
 function sameClock(a: readonly ClockEntry[], b: readonly ClockEntry[]): boolean {

@@ -82,6 +82,8 @@ interface Real {
   archives: Map<string, string>;
   /** The same, as the branch of a merge left them (what the merge rule may take instead). */
   branchArchives?: Map<string, string>;
+  /** A git merge joined two ledgers, and no run has recorded since: lines it doubled await the next one. */
+  unresolvedMerge?: boolean;
 }
 
 const keyOf = (story: Story) => `${story.section}/${story.slug}`;
@@ -265,11 +267,13 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
   }
   real.branchArchives = undefined;
 
-  // The ledger reads back to what was written, and keeps a record of every article ever published.
+  // The ledger reads back to what was written (a run that learnt nothing leaves a merged file as git
+  // left it), and keeps a record of every article ever published.
   const text = await readFile(path.join(real.articles, '_ledger.tsv'), 'utf8');
   const { ledger, problems } = Ledger.parse(text);
   expect(problems).toEqual([]);
-  expect(ledger.serialize()).toBe(text);
+  if (ledger.serialize() === text) real.unresolvedMerge = false;
+  else expect(real.unresolvedMerge, 'the ledger reads back to what feedgen wrote').toBe(true);
   for (const key of model.everLive) expect(ledger.articles.has(key), `the ledger lost ${key}`).toBe(true);
 }
 
@@ -491,6 +495,7 @@ class Branch extends Step {
     await git(real, 'commit', '-qm', 'main', '--allow-empty');
     await git(real, 'merge', '-q', '--no-edit', branch);
     expect(await git(real, 'status', '--porcelain'), 'a clean merge').toBe('');
+    real.unresolvedMerge = true;
     for (const story of added) model.stories.set(keyOf(story), story);
     real.branchArchives = branchArchives;
     model.now += MINUTE;
@@ -575,6 +580,7 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a branch merged, then an article of it moved', () => [new Branch(1, 0, 2), new Move(1, 0, 0)]],
   ['the site settings edited while serve --watch runs', () => [new Settings(1, 'site', 0)]],
   ['a scheduled story deleted after it went out', () => [new Schedule(1, 0, 1, undefined), new Tick(30), new Delete(1, 0)]],
+  ['a story scheduled on main while a branch publishes', () => [new Schedule(1, 0, 1, undefined), new Branch(2, 0, 1)]],
 ];
 
 describe('the state fuzzer', () => {
