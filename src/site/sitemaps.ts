@@ -140,14 +140,17 @@ export interface NewsSitemap {
 
 const news = new WeakMap<SiteSnapshot, NewsSitemap>();
 
-/** Undefined when the site has no article pages (Google News lists pages of the site itself). */
+/**
+ * Undefined when the site has no article pages (Google News lists pages of the site itself). A
+ * snapshot without history has no "now" (every article counts as published long ago): none is recent.
+ */
 export function newsSitemap(snapshot: SiteSnapshot): NewsSitemap | undefined {
   if (!snapshot.site.articlePages) return undefined;
   let listed = news.get(snapshot);
   if (!listed) {
     const articles: ArticleData[] = [];
     let agedOut = 0;
-    for (const article of snapshot.root.items) {
+    for (const article of snapshot.publication ? snapshot.root.items : []) {
       const leaves = newsAgeOut(article);
       if (leaves <= snapshot.now) agedOut = Math.max(agedOut, leaves);
       else if (articles.length < NEWS_SITEMAP_MAX_URLS && isListable(`${snapshot.site.baseUrl}${articlePath(article.section, article.slug)}`)) articles.push(article);
