@@ -48,15 +48,18 @@ export function lastModifiedOf(snapshot: SiteSnapshot, resource: Resource): numb
 }
 
 /**
- * A sitemap changes with its entries and with the articles that left it: a numbered sitemap only
- * when one of its own pages' Last-Modified moves (so one new article changes the last one, and
- * the index, which lists each one's lastmod), /sitemap.xml with any of them.
+ * A sitemap changes with its entries and with the articles that left it (and the few other facts
+ * of SitemapContents): a numbered sitemap of articles when one of its own pages' Last-Modified
+ * moves, so that one new article changes the newest one and the index, which lists each one's
+ * lastmod; /sitemap.xml with any of them.
  */
 function sitemapModified(snapshot: SiteSnapshot, part: number | undefined): number | undefined {
   const plan = sitemapPlan(snapshot);
+  const site = lastModifiedOf(snapshot, { kind: 'index' }) ?? 0;
   // Reduced, not spread into Math.max: a sitemap has up to 50,000 pages.
-  const dated = (contents: SitemapContents) => contents.pages.reduce((newest, page) => Math.max(newest, lastModifiedOf(snapshot, page.resource) ?? 0), contents.left);
-  const parts = plan.kind === 'single' ? [plan] : part === undefined ? [...plan.parts.values()] : [plan.parts.get(part) ?? { pages: [], left: 0 }];
+  const dated = (contents: SitemapContents) =>
+    contents.pages.reduce((newest, page) => Math.max(newest, lastModifiedOf(snapshot, page.resource) ?? 0), Math.max(contents.left, contents.shifted, contents.withSite ? site : 0));
+  const parts = plan.kind === 'single' ? [plan] : part === undefined ? [...plan.parts.values()] : [plan.parts.get(part)].filter((found) => found !== undefined);
   const newest = parts.reduce((latest, contents) => Math.max(latest, dated(contents)), 0);
   const since = snapshot.publication?.generatorSince ?? 0;
   return seconds(Math.max(newest, since)) || undefined;

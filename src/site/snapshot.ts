@@ -413,12 +413,19 @@ export class SiteSnapshot {
   }
 
   /**
-   * Every article the site ever published, by key, in publication order (the site's full archives,
-   * then the others), live or gone: a new article comes last, and none ever moves.
+   * Every article the site ever published, by key, live or gone: the members of each of the site's
+   * full archives (none when its feed keeps no archives), and the others, in publication order.
    */
-  publicationOrder(): string[] {
-    const history = this.publication?.scopes.get(this.root.key) ?? firstRecording(this.root, this.site.archiveSize);
-    return [...history.archives.flatMap((members) => members.map((member) => member.key)), ...history.tail];
+  siteMembers(): { archives: string[][]; tail: string[] } {
+    const keys = (archives: ReadonlyArray<readonly ArchiveMember[]>) => archives.map((members) => members.map((member) => member.key));
+    if (this.publication) {
+      const history = this.publication.scopes.get(this.root.key);
+      return { archives: keys(history?.archives ?? []), tail: [...(history?.tail ?? [])] };
+    }
+    // As a first run records the site.
+    const recorded = firstRecording(this.root, this.site.archiveSize);
+    if (this.site.archiveKinds.includes('site')) return { archives: keys(recorded.archives), tail: [...recorded.tail] };
+    return { archives: [], tail: [...keys(recorded.archives).flat(), ...recorded.tail] };
   }
 
   /** When each article that left the site left it, by key. */

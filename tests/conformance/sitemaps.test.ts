@@ -5,7 +5,7 @@
  * Last-Modified; split into numbered sitemaps so that a new article changes one of them and the
  * index; and the validators themselves reject what the schemas reject.
  */
-import { cp, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -286,17 +286,18 @@ describe('numbered sitemaps', () => {
   }
   const sitemapsOnly = (paths: string[]) => paths.filter((p) => p.startsWith('/sitemap'));
 
-  it('hold at most sitemap_size URLs, half of it in articles in publication order; the index lists each, dated', async () => {
+  it('hold at most sitemap_size URLs, half of it in whole archives of the site; the index lists each, dated', async () => {
     const snapshot = publish((await loadSite(await site(500))).data as SiteData, NOW);
     const files = crawlerFiles(snapshot);
     expect(await crawlerProblems(files, BASE, NOW)).toEqual([]);
-    // 600 articles, 250 a sitemap: three, the last with 100 articles and the other pages.
-    expect(parts(files)).toEqual(['/sitemap-1.xml', '/sitemap-2.xml', '/sitemap-3.xml']);
+    // 600 articles in six archives of 100, two a sitemap (250 places each); the newest, where the
+    // next article goes, holds the other pages.
+    expect(parts(files)).toEqual(['/sitemap-1.xml', '/sitemap-2.xml', '/sitemap-3.xml', '/sitemap-4.xml']);
     const others = pageCount(snapshot, OTHER_KINDS);
     expect(others).toBeGreaterThan(150);
-    expect(parts(files).map((part) => urlsOf(textOf(files, part)).length)).toEqual([250, 250, 100 + others]);
-    const order = snapshot.publicationOrder();
-    expect(urlsOf(textOf(files, '/sitemap-1.xml')).map((u) => u.loc)).toEqual(order.slice(0, 250).map((key) => `${BASE}/${key.split('/').map(encodeURIComponent).join('/')}/`));
+    expect(parts(files).map((part) => urlsOf(textOf(files, part)).length)).toEqual([200, 200, 200, others]);
+    const { archives } = snapshot.siteMembers();
+    expect(urlsOf(textOf(files, '/sitemap-2.xml')).map((u) => u.loc)).toEqual(archives.slice(2, 4).flat().map((key) => `${BASE}/${key.split('/').map(encodeURIComponent).join('/')}/`));
     const index = parseXml(textOf(files, '/sitemap.xml'));
     expect(index.local).toBe('sitemapindex');
     for (const sitemap of childElements(index, SITEMAP_NS, 'sitemap')) {
@@ -307,34 +308,78 @@ describe('numbered sitemaps', () => {
     const listed = listedPages(files, BASE).map((u) => u.loc);
     expect(new Set(listed).size).toBe(listed.length);
     expect(listed.length).toBe(pageCount(snapshot, PAGE_KINDS));
-    expect(lookup(snapshot, routeOf('/sitemap-4.xml'))).toMatchObject({ kind: 'error', status: 404 });
+    expect(lookup(snapshot, routeOf('/sitemap-5.xml'))).toMatchObject({ kind: 'error', status: 404 });
   }, 60_000);
 
-  it('change one of them and the index when an article is published; its own and the last one when one is edited or deleted', async () => {
+  /** Every crawler file whose bytes changed has a later Last-Modified: a poller that sends only If-Modified-Since misses nothing. */
+  function expectDated(before: ReturnType<typeof crawlerFiles>, after: ReturnType<typeof crawlerFiles>): void {
+    for (const urlPath of changed(before, after)) {
+      const earlier = before.get(urlPath)?.lastModified;
+      if (earlier !== undefined && after.has(urlPath)) expect(after.get(urlPath)!.lastModified!, `${urlPath} changed, its Last-Modified did not`).toBeGreaterThan(earlier);
+    }
+  }
+  const withoutTranslations = (snapshot: SiteSnapshot, keys: readonly string[]) =>
+    keys.find((k) => snapshot.article(k.split('/').slice(0, -1), k.split('/').pop()!)?.translationKey === undefined)!;
+  const late = (title: string, date: number) => article(`title: ${title}\ndate: ${new Date(date).toISOString().slice(0, 16).replace('T', ' ')}\nimage: https://images.example.com/late.jpg`);
+
+  it('change one of them and the index when an article is published; its own and the newest when one is edited, deleted or moved', async () => {
     const articles = await site(500);
     const ledger = new Ledger();
     const first = publish((await loadSite(articles)).data as SiteData, NOW, ledger);
     const before = crawlerFiles(first);
-    await writeFile(path.join(articles, 'world/trade/late-story.md'), article(`title: Late story\ndate: ${new Date(NOW + HOUR).toISOString().slice(0, 16).replace('T', ' ')}\nimage: https://images.example.com/late.jpg`));
+    await writeFile(path.join(articles, 'world/trade/late-story.md'), late('Late story', NOW + HOUR));
     const published = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + 2 * HOUR, ledger));
-    // The new article, and the other pages whose Last-Modified moved with it, are in the last sitemap.
-    expect(sitemapsOnly(changed(before, published))).toEqual(['/sitemap-3.xml', '/sitemap.xml']);
-    expect(urlsOf(textOf(published, '/sitemap-3.xml')).some((u) => u.loc === `${BASE}/world/trade/late-story/` && u.image === 'https://images.example.com/late.jpg')).toBe(true);
+    // The new article, and the other pages whose Last-Modified moved with it, are in the newest sitemap.
+    expect(sitemapsOnly(changed(before, published))).toEqual(['/sitemap-4.xml', '/sitemap.xml']);
+    expect(urlsOf(textOf(published, '/sitemap-4.xml')).some((u) => u.loc === `${BASE}/world/trade/late-story/` && u.image === 'https://images.example.com/late.jpg')).toBe(true);
     expect(changed(before, published)).toContain('/news-sitemap.xml');
+    expectDated(before, published);
 
-    // An article of sitemap 1 corrected: that one, the last one (where the index page's date moved), the index.
-    // One without translations, whose pages would change with it.
-    const key = first.publicationOrder().slice(0, 250).find((k) => first.article(k.split('/').slice(0, -1), k.split('/').pop()!)?.translationKey === undefined)!;
-    const file = path.join(articles, `${key}.md`);
+    // An article of sitemap 1 corrected (one without translations, whose pages would change with it):
+    // that sitemap, the newest one (where the index page's date moved), the index.
+    const file = path.join(articles, `${withoutTranslations(first, first.siteMembers().archives[0]!)}.md`);
     await writeFile(file, `${await readFile(file, 'utf8')}\nA correction.\n`);
     const edited = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + 3 * HOUR, ledger));
-    expect(sitemapsOnly(changed(published, edited))).toEqual(['/sitemap-1.xml', '/sitemap-3.xml', '/sitemap.xml']);
+    expect(sitemapsOnly(changed(published, edited))).toEqual(['/sitemap-1.xml', '/sitemap-4.xml', '/sitemap.xml']);
+    expectDated(published, edited);
     await unlink(file);
     const deleted = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + 4 * HOUR, ledger));
-    expect(sitemapsOnly(changed(edited, deleted))).toEqual(['/sitemap-1.xml', '/sitemap-3.xml', '/sitemap.xml']);
-    expect(urlsOf(textOf(deleted, '/sitemap-1.xml'))).toHaveLength(249);
+    expect(sitemapsOnly(changed(edited, deleted))).toEqual(['/sitemap-1.xml', '/sitemap-4.xml', '/sitemap.xml']);
+    expect(urlsOf(textOf(deleted, '/sitemap-1.xml'))).toHaveLength(199);
     expect(deleted.get('/sitemap-1.xml')!.lastModified).toBe(NOW + 4 * HOUR);
     expect(deleted.get('/sitemap-2.xml')).toEqual(before.get('/sitemap-2.xml'));
+    expectDated(edited, deleted);
+
+    // Moved to another section: its id is its old URL, so it is a new entry that keeps its first
+    // publication; it joins the newest sitemap, and leaves its archive's.
+    const moving = withoutTranslations(first, first.siteMembers().archives[3]!);
+    await rename(path.join(articles, `${moving}.md`), path.join(articles, 'world/trade', `${moving.split('/').pop()}-moved.md`));
+    const moved = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + 5 * HOUR, ledger));
+    expect(sitemapsOnly(changed(deleted, moved))).toEqual(['/sitemap-2.xml', '/sitemap-4.xml', '/sitemap.xml']);
+    expectDated(deleted, moved);
+  }, 60_000);
+
+  it('date every sitemap after a renamed article when the site keeps no archives, whose places shift', async () => {
+    const articles = await site(500);
+    const index = path.join(articles, '_index.md');
+    await writeFile(index, (await readFile(index, 'utf8')).replace(/^sitemap_size: .*$/m, 'sitemap_size: 500\narchives: [sections]'));
+    const ledger = new Ledger();
+    const first = publish((await loadSite(articles)).data as SiteData, NOW, ledger);
+    const before = crawlerFiles(first);
+    // No archives: 250 places a sitemap, in publication order.
+    expect(parts(before)).toEqual(['/sitemap-1.xml', '/sitemap-2.xml', '/sitemap-3.xml']);
+    const moving = withoutTranslations(first, first.siteMembers().tail.slice(0, 100));
+    await rename(path.join(articles, `${moving}.md`), path.join(articles, 'world/trade', `${moving.split('/').pop()}-moved.md`));
+    const moved = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + HOUR, ledger));
+    // The new entry takes the old one's first publication, and its place; the old one, gone, goes last.
+    expect(sitemapsOnly(changed(before, moved))).toEqual(['/sitemap-1.xml', '/sitemap-3.xml', '/sitemap.xml']);
+    expectDated(before, moved);
+    // A deletion: the article gone takes its place among the last, and those after it move up one.
+    const gone = withoutTranslations(first, first.siteMembers().tail.slice(10, 100).filter((key) => key !== moving));
+    await unlink(path.join(articles, `${gone}.md`));
+    const deleted = crawlerFiles(publish((await loadSite(articles)).data as SiteData, NOW + 2 * HOUR, ledger));
+    expect(sitemapsOnly(changed(moved, deleted))).toEqual(['/sitemap-1.xml', '/sitemap-2.xml', '/sitemap-3.xml', '/sitemap.xml']);
+    expectDated(moved, deleted);
   }, 60_000);
 
   it('put the other pages in files of their own when they take more than half a file', async () => {
@@ -358,9 +403,10 @@ describe('numbered sitemaps', () => {
       expect(bytes, `sitemap ${number}`).toBeLessThanOrEqual(limits.bytes);
       expect(contents.pages.length, `sitemap ${number}`).toBeLessThanOrEqual(12);
     }
-    // Six articles in each (half of twelve), the other pages after them.
+    // Archives of 100 in pieces of six (half of twelve), the other pages after them.
     expect(plan.parts.get(1)?.pages).toHaveLength(6);
-    expect(plan.parts.size).toBe(100 + Math.ceil(pageCount(snapshot, OTHER_KINDS) / 12));
+    expect(plan.parts.get(17)?.pages).toHaveLength(4);
+    expect([...plan.parts.values()].reduce((sum, { pages }) => sum + pages.length, 0)).toBe(pageCount(snapshot, PAGE_KINDS));
     // What fits in one file stays one file; one URL more than a file may hold, and it is an index.
     const all = pageCount(snapshot, PAGE_KINDS);
     expect(planSitemaps(snapshot, { urls: all, bytes: SITEMAP_MAX_BYTES }).kind).toBe('single');
