@@ -187,12 +187,17 @@ class LiveSite {
    * arrive during a switch wait for it; otherwise this is one comparison.
    */
   at(now: number): RepresentationStore | Promise<RepresentationStore> {
-    const { nextChange: next, newsOnly } = this.store.snapshot;
+    const { nextChange: next, nextSiteChange } = this.store.snapshot;
     if (next === undefined || now < next) return this.store;
-    const what = newsOnly.has(next) ? 'an article leaves the news sitemap' : 'scheduled';
+    if (nextSiteChange === undefined || now < nextSiteChange) {
+      // Only the news sitemap changes (an article leaves it): the same site, its clock moved on.
+      this.store = new RepresentationStore(this.store.snapshot.at(now), { previous: this.store, maxBytes: this.memoryBytes });
+      this.armSwitch(now);
+      return this.store;
+    }
     this.switching ??= Promise.resolve()
       .then(() => this.publish(now))
-      .then(() => this.log(`feedgen: ${formatUtc(next)} has come (${what}): serving ${this.store.snapshot.root.items.length} articles`))
+      .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store.snapshot.root.items.length} articles`))
       .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
       .finally(() => (this.switching = undefined));
     return this.switching.then(() => this.store);

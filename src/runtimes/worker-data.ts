@@ -37,9 +37,9 @@ export const MAX_SCHEDULED_VERSIONS = 32;
 
 /**
  * Instants an article ages out of the news sitemap that the Worker is prepared for, at most,
- * besides those: each is a version in which only the news sitemap is rendered again (on a
- * 60,000-article site, a snapshot of the site is still made for each). Past them, the news
- * sitemap keeps articles past their two days until `worker-data` runs again.
+ * besides those: each is a version in which only the news sitemap is rendered again (one asset,
+ * and a mention in the site's manifest). Past them, the news sitemap keeps articles past their two
+ * days until `worker-data` runs again.
  */
 export const MAX_AGE_OUT_VERSIONS = 16;
 
@@ -121,12 +121,14 @@ export async function writeWorkerAssets(
     });
     const { changes, unrendered } = future ? renderedAhead(snapshot) : { changes: [], unrendered: snapshot.nextSiteChange };
     // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
+    let previous = snapshot;
     for (const at of changes) {
       if (!future) break;
-      // At an age-out nothing else changes, and there is nothing to record.
+      // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
       const newsOnly = snapshot.newsOnly.has(at);
       if (!newsOnly) recordHistory(future.ledger, future.data, at);
-      const version = new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+      const version = newsOnly ? previous.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+      previous = version;
       const rerendered = newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
       const changed = versions.next(version, newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
       for (const { path: urlPath, resource } of rerendered) {

@@ -181,6 +181,16 @@ describe('the sitemaps of the bundled site', () => {
     expect(after.get('/news-sitemap.xml')?.lastModified).toBe(later);
     // The other files are as they were.
     expect(textOf(after, '/sitemap.xml')).toBe(textOf(files, '/sitemap.xml'));
+    // The site before it, its clock moved on (as the Worker's versions and the Node server take it), is the same.
+    expect(crawlerFiles(snapshot.at(later))).toEqual(after);
+    expect(crawlerFiles(snapshot.at(later + 1000))).toEqual(crawlerFiles(publish(data, later + 1000, ledger)));
+  });
+
+  it('is taken with its clock moved on only before its next scheduled change', async () => {
+    const scheduled = publish({ ...data, articles: data.articles.map((a, i) => (i === 0 ? { ...a, published: { ...a.published, epochMs: NOW + HOUR } } : a)) }, NOW);
+    expect(scheduled.nextSiteChange).toBe(NOW + HOUR);
+    expect(() => scheduled.at(NOW + HOUR)).toThrow(/make a new snapshot/);
+    expect(scheduled.at(NOW + HOUR - 1000).now).toBe(NOW + HOUR - 1000);
   });
 });
 
