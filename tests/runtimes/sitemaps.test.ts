@@ -6,24 +6,15 @@
  * all; at each instant every URL is answered alike by all three. Only the news sitemap's max-age
  * is bounded by its next age-out.
  */
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSite } from '../../src/content/load.js';
-import type { SiteData } from '../../src/content/model.js';
-import { formatHttpDate, formatRfc3339, formatUtc } from '../../src/time/index.js';
+import { formatHttpDate, formatRfc3339 } from '../../src/time/index.js';
 import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
-import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
-import { StaticHost } from '../helpers/static-host.js';
+import { startServer } from '../helpers/server.js';
+import { TimedSite, at, cli } from '../helpers/timed-site.js';
 import { sitemapProblems } from '../helpers/validators.js';
-import { startWorker } from '../helpers/worker-bundle.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const run = promisify(execFile);
 const HOUR = 3_600_000;
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 const PUBLISH = NOW + HOUR;
@@ -43,49 +34,15 @@ const ARTICLES: Record<string, string> = {
   'europe/withdrawn-report.md': `---\ntitle: Withdrawn report\ndate: ${date(NOW - 10 * HOUR)}\n---\n\nTo be deleted.\n`,
 };
 
-const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), ...args], { cwd });
-const at = (epochMs: number) => formatUtc(epochMs);
-
-let work: string;
-let articles: string;
-let assets: string;
-/** The articles folder and ledger as `worker-data` left them, before any runtime served them. */
-let prepared: string;
-let staticSite: string;
-let node: Awaited<ReturnType<typeof startServer>>;
-let clock = NOW;
-let data: SiteData;
-const workers: Miniflare[] = [];
+let site: TimedSite;
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'feedgen-sitemaps-runtimes-'));
-  articles = path.join(work, 'articles');
-  await cp(BUNDLED_ARTICLES, articles, { recursive: true });
-  for (const [file, text] of Object.entries(ARTICLES)) await writeFile(path.join(articles, file), text);
-  assets = path.join(work, 'assets');
-  await cli(['worker-data', '--articles', articles, '--out', assets, '--now', at(NOW)], work);
-  prepared = path.join(work, 'prepared');
-  await cp(articles, prepared, { recursive: true });
-  staticSite = path.join(work, 'static');
-  await cp(prepared, path.join(staticSite, 'articles'), { recursive: true });
-  data = (await loadSite(articles)).data as SiteData;
-  node = await startServer(articles, undefined, { now: () => clock });
+  site = await TimedSite.prepare('sitemaps-runtimes', NOW, async (articles) => {
+    for (const [file, text] of Object.entries(ARTICLES)) await writeFile(path.join(articles, file), text);
+  });
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([node?.close(), ...workers.map((worker) => worker.dispose())]);
-  await rm(work, { recursive: true, force: true });
-});
-
-/** The three runtimes at `now` (see tests/runtimes/schedule.test.ts). */
-async function runtimesAt(now: number, workerAssets = assets): Promise<Runtimes> {
-  clock = now;
-  await cli(['build', '--articles', 'articles', '--out', `dist-${now}`, '--now', at(now)], staticSite);
-  const worker = await startWorker(workerAssets, { FEEDGEN_NOW: at(now) });
-  workers.push(worker);
-  const host = await StaticHost.open(path.join(staticSite, `dist-${now}`));
-  return { data, basePath: '', paths: host.files(), worker, node, host, close: async () => {} };
-}
+afterAll(() => site?.close());
 
 /** The same document from the three runtimes, checked against the schemas' rules; its `loc`s. */
 async function locsOf(runtimes: Runtimes, urlPath: string, now: number): Promise<string[]> {
@@ -107,7 +64,7 @@ describe('sitemaps around scheduled changes, in every runtime', () => {
   ];
   for (const { name, now, embargoed, recent } of instants) {
     it(`list what is live ${name}, alike in the Worker, the Node server and the static build`, async () => {
-      const runtimes = await runtimesAt(now);
+      const runtimes = await site.runtimesAt(now);
       for (const urlPath of ['/robots.txt', '/sitemap.xml', '/news-sitemap.xml']) expect(runtimes.paths, urlPath).toContain(urlPath);
       for (const urlPath of runtimes.paths) await expectIdenticalEverywhere(runtimes, urlPath);
       const listed = await locsOf(runtimes, '/sitemap.xml', now);
@@ -128,11 +85,10 @@ describe('sitemaps around scheduled changes, in every runtime', () => {
 describe('max-age of the news sitemap', () => {
   it('runs no further than its next age-out, while every other response keeps its own, in the Worker and the Node server', async () => {
     const now = AGE_OUT - 100_000;
-    const worker = await startWorker(assets, { FEEDGEN_NOW: new Date(now).toISOString() });
-    workers.push(worker);
+    const worker = await site.worker(site.assets, now);
     // A server of its own, whose clock stands 100 s before the age-out, on a copy of the folder as the Worker's was made.
-    const copy = path.join(work, 'max-age', 'articles');
-    await cp(prepared, copy, { recursive: true });
+    const copy = path.join(site.work, 'max-age', 'articles');
+    await cp(site.prepared, copy, { recursive: true });
     const server = await startServer(copy, undefined, { now: () => now });
     try {
       const runtimes = { worker, node: server } as unknown as Runtimes;
@@ -149,8 +105,8 @@ describe('max-age of the news sitemap', () => {
       await server.close();
     }
     // The static build writes the bound as of the build into _headers, for that file alone.
-    const built = path.join(work, 'max-age-static');
-    await cp(prepared, path.join(built, 'articles'), { recursive: true });
+    const built = path.join(site.work, 'max-age-static');
+    await cp(site.prepared, path.join(built, 'articles'), { recursive: true });
     await cli(['build', '--articles', 'articles', '--out', 'dist', '--now', at(now)], built);
     const headers = await readFile(path.join(built, 'dist', '_headers'), 'utf8');
     expect(headers).toMatch(/^\/news-sitemap\.xml\n(?: {2}.*\n)*? {2}cache-control: public, max-age=100\n/m);
@@ -160,15 +116,14 @@ describe('max-age of the news sitemap', () => {
 
 describe('a deleted article', () => {
   it('leaves every sitemap of every runtime', async () => {
-    clock = LATER;
-    await rm(path.join(articles, 'europe/withdrawn-report.md'));
-    await rm(path.join(staticSite, 'articles/europe/withdrawn-report.md'));
-    // The server reloads on restart; the Worker needs its assets made again, as a deploy would.
-    await node.close();
-    node = await startServer(articles, undefined, { now: () => clock });
-    const later = path.join(work, 'assets-later');
-    await cli(['worker-data', '--articles', articles, '--out', later, '--now', at(LATER)], work);
-    const runtimes = await runtimesAt(LATER, later);
+    site.clock = LATER;
+    await rm(path.join(site.articles, 'europe/withdrawn-report.md'));
+    await rm(path.join(site.staticSite, 'articles/europe/withdrawn-report.md'));
+    // The server reads the folder again on restart; the Worker needs its assets made again, as a deploy would.
+    await site.restartNode();
+    const later = path.join(site.work, 'assets-later');
+    await cli(['worker-data', '--articles', site.articles, '--out', later, '--now', at(LATER)], site.work);
+    const runtimes = await site.runtimesAt(LATER, later);
     for (const urlPath of ['/robots.txt', '/sitemap.xml', '/news-sitemap.xml']) await expectIdenticalEverywhere(runtimes, urlPath);
     expect(await locsOf(runtimes, '/sitemap.xml', LATER)).not.toContain(GONE);
     expect(await locsOf(runtimes, '/news-sitemap.xml', LATER)).toEqual([]);
