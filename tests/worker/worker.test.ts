@@ -32,7 +32,7 @@ describe('the Worker, in workerd, over the static assets of wrangler.toml', () =
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{24}"$/);
     // When these bytes first appeared, as the bundled site's ledger (articles/_ledger.tsv) records.
-    expect(response.headers.get('last-modified')).toBe('Mon, 30 Nov 2026 03:46:47 GMT');
+    expect(response.headers.get('last-modified')).toBe('Mon, 07 Dec 2026 12:12:44 GMT');
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     expect(response.headers.get('cf-cache-status')).toBeNull();
