@@ -288,22 +288,28 @@ export class Ledger {
   }
 
   /**
-   * Another history joined into this one (a preview's own records over the committed file): as
+   * Another history joined into this one (the file as another process left it, or a preview's own
+   * records over the committed file). When one of them went on from the other, the later one is
+   * the history, whole: joining them record by record would undo what the later one learnt (a
+   * scope an article left is still joined on the side that has not seen it leave). Otherwise, as
    * a union merge of the two files would, with the same rules.
    */
   absorb(other: Ledger): void {
-    const union = Ledger.parse(`${this.serialize()}${other.serialize()}`).ledger;
+    const ours = descendsFrom(this.clocks, other.clocks);
+    const theirs = descendsFrom(other.clocks, this.clocks);
+    if (other.clocks.length > 0 && ours && !theirs) return;
+    const later = this.clocks.length > 0 && theirs && !ours;
+    const source = Ledger.parse(later ? other.serialize() : `${this.serialize()}${other.serialize()}`).ledger;
     this.articles.clear();
-    for (const [key, record] of union.articles) if (!this.forgotten.has(key)) this.articles.set(key, record);
-    for (const [target, source] of [[this.settings, union.settings], [this.media, union.media], [this.redirects, union.redirects]] as const) {
+    for (const [key, record] of source.articles) if (later || !this.forgotten.has(key)) this.articles.set(key, record);
+    for (const [target, from] of [[this.settings, source.settings], [this.media, source.media], [this.redirects, source.redirects]] as const) {
       target.clear();
-      for (const [key, value] of source as Map<string, never>) (target as Map<string, never>).set(key, value);
+      for (const [key, value] of from as Map<string, never>) (target as Map<string, never>).set(key, value);
     }
-    this.generator = union.generator;
+    this.generator = source.generator;
     // Two writers that both read the file (or both recorded the same run) fork only when neither went on from the other.
-    if (descendsFrom(other.clocks, this.clocks)) this.clocks = other.clocks.map((line) => [...line]);
-    else if (!descendsFrom(this.clocks, other.clocks)) this.clocks = union.clocks;
-    this.merges.splice(0, this.merges.length, ...union.merges);
+    this.clocks = (theirs ? other.clocks : ours ? this.clocks : source.clocks).map((line) => [...line]);
+    this.merges.splice(0, this.merges.length, ...source.merges);
   }
 }
 

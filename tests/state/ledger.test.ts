@@ -166,6 +166,17 @@ describe('a ledger absorbing another', () => {
     expect(heads(older)).toEqual(['c']);
   });
 
+  it('keeps what the later one learnt: a scope an article left stays left (found by the fuzzer: serve --watch saving over the file it went on from)', () => {
+    const before = `article\tnews/a\t${at(0)}\t${at(0)}\tid\th1\t/ /tags/beta/`;
+    const after = `article\tnews/a\t${at(0)}\t${at(30)}\tid\th2\t/ /tags/beta/@${at(30)}`;
+    const watching = parse(`clock\t${at(30)}~c\t${at(20)}~b`, after);
+    watching.absorb(parse(`clock\t${at(20)}~b`, before));
+    expect(watching.articles.get('news/a')?.scopes.get('/tags/beta/')).toEqual({ left: Date.parse(at(30)) });
+    const file = parse(`clock\t${at(20)}~b`, before);
+    file.absorb(parse(`clock\t${at(30)}~c\t${at(20)}~b`, after));
+    expect(file.serialize()).toBe(parse(`clock\t${at(30)}~c\t${at(20)}~b`, after).serialize());
+  });
+
   it('keeps both histories when they forked, and a merge not yet recorded on either side', () => {
     const ours = parse(`clock\t${at(30)}~c\t${at(20)}~b`);
     ours.absorb(parse(`clock\t${at(40)}~d\t${at(20)}~b`));
