@@ -1,6 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
+/** Removes the scratch folders of each test file when it is over. */
+const EACH_FILE = 'tests/setup/each-file.ts';
+
 /**
  * The time suite runs once per host time zone: results must never depend on it. `env.TZ` reaches
  * the test workers' process.env before any test code runs, and Node re-reads TZ when it is
@@ -12,6 +15,7 @@ const timeProjects: TestProjectInlineConfiguration[] = Object.entries(HOST_ZONES
     name: `time-${label}`,
     include: ['tests/time/**/*.test.ts'],
     environment: 'node',
+    setupFiles: [EACH_FILE],
     env: { TZ: zone, FEEDGEN_EXPECTED_TZ: zone },
     testTimeout: 60_000,
   },
@@ -26,6 +30,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ['tests/worker/**', 'tests/time/**'],
           environment: 'node',
+          setupFiles: [EACH_FILE],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -7,8 +7,7 @@
  * as information, and `build` says when to build again.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Miniflare } from 'miniflare';
@@ -17,6 +16,7 @@ import { loadSite } from '../../src/content/load.js';
 import type { SiteData } from '../../src/content/model.js';
 import { formatHttpDate, formatRfc3339, formatUtc } from '../../src/time/index.js';
 import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { StaticHost } from '../helpers/static-host.js';
 import { startWorker } from '../helpers/worker-bundle.js';
@@ -61,7 +61,7 @@ let data: SiteData;
 const workers: Miniflare[] = [];
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'feedgen-schedule-'));
+  work = await scratchFolder('feedgen-schedule-');
   articles = path.join(work, 'articles');
   await cp(BUNDLED_ARTICLES, articles, { recursive: true });
   // Archives of two: the embargoed article seals its section's first archive when it goes out.
@@ -119,7 +119,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
   });
 
   it('is refused by check when it expires before it is published, at the line of expires', async () => {
-    const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-schedule-bad-')), 'articles');
+    const dir = path.join(await scratchFolder('feedgen-schedule-bad-'), 'articles');
     await cp(BUNDLED_ARTICLES, dir, { recursive: true });
     await writeFile(path.join(dir, 'china/world/backwards.md'), ARTICLE.replace(/^expires: .*$/m, 'expires: 2019-01-01 00:00'));
     const failed = await cli(['check', '--articles', dir, '--now', at(NOW)], path.dirname(dir)).then(

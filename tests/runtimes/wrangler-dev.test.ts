@@ -5,7 +5,7 @@
  * environment variables of wrangler's own set: the project's .env quiets it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,11 +46,14 @@ beforeAll(async () => {
   project = await mkdtemp(path.join(tmpdir(), 'feedgen-wrangler-dev-'));
   await Promise.all(PROJECT_FILES.map((name) => cp(path.join(ROOT, name), path.join(project, name), { recursive: true })));
   await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
+  // wrangler keeps its update check's answer in the temporary folder: one that goes with the copy.
+  const temporary = path.join(project, 'tmp');
+  await mkdir(temporary);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   origin = `http://127.0.0.1:${port}`;
   dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort)], {
     cwd: project,
-    env: { ...withoutWranglerSettings(process.env), CI: 'true' },
+    env: { ...withoutWranglerSettings(process.env), CI: 'true', TMPDIR: temporary },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
