@@ -23,6 +23,8 @@ const timeProjects: TestProjectInlineConfiguration[] = Object.entries(HOST_ZONES
 
 export default defineConfig({
   test: {
+    // The run's own TMPDIR, which must be empty when the run is over (see the file).
+    globalSetup: ['tests/setup/temporary-folder.ts'],
     projects: [
       {
         test: {
