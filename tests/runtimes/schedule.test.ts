@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import type { SiteData } from '../../src/content/model.js';
 import { formatHttpDate, formatRfc3339, formatUtc } from '../../src/time/index.js';
-import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
+import { exchange, expectEveryPathIdentical, type Runtimes } from '../helpers/runtimes.js';
 import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { StaticHost } from '../helpers/static-host.js';
@@ -144,7 +144,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
       const runtimes = await runtimesAt(now);
       expect(runtimes.paths.includes(PAGE), PAGE).toBe(live);
       expect(runtimes.paths.includes(TAG), TAG).toBe(live);
-      for (const urlPath of runtimes.paths) await expectIdenticalEverywhere(runtimes, urlPath);
+      await expectEveryPathIdentical(runtimes, runtimes.paths);
       for (const urlPath of [PAGE, `${TAG}rss.xml`]) {
         const { worker, node: fromNode } = await exchange(runtimes, urlPath);
         expect([worker.status, fromNode.status], urlPath).toEqual(live ? [200, 200] : [404, 404]);
