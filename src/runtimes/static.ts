@@ -166,7 +166,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
   const deleted = previous ? removeOthers(root, kept) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
-  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot, record)]] as const) {
+  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
     const file = path.join(root, name);
     if (!(previous && existsSync(file) && readFileSync(file, 'utf8') === text)) {
       writeFileSync(file, text);
@@ -382,13 +382,13 @@ export async function writeRebuildAt(outDir: string, nextChange: number | undefi
 }
 
 /**
- * Moved articles: their old paths redirect to the new ones, unless the old path is in use again
- * (hosts such as Cloudflare follow a redirect before they look for a file, which would hide it).
+ * Moved articles: their old paths redirect to the new ones. (Hosts such as Cloudflare follow a
+ * redirect before they look for a file: a path an article took again is no redirect, the history
+ * drops it then.)
  */
-function redirectsFile(snapshot: SiteSnapshot, produced: ReadonlyMap<string, unknown>): string {
+function redirectsFile(snapshot: SiteSnapshot): string {
   const base = basePathOf(snapshot.site.baseUrl);
-  const lines = [...snapshot.redirects].filter(([from]) => !produced.has(from)).map(([from, to]) => `${base}${from} ${base}${to} 301\n`);
-  return lines.join('');
+  return [...snapshot.redirects].map(([from, to]) => `${base}${from} ${base}${to} 301\n`).join('');
 }
 
 function digestOf(chunks: readonly Chunk[]): Uint8Array {

@@ -107,15 +107,21 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
       }
       ledger.articles.set(key, record);
     } else if (record.deleted !== undefined) {
-      // Back after it was deleted: it keeps its first publication; it left its scopes then.
+      // Back after it was deleted: it keeps its first publication; it left its scopes then, and its
+      // return is news to each (Last-Modified must move past the tombstone it replaces).
       leaveAll(record, record.deleted);
       delete record.deleted;
+      record.revised = at;
     }
     // Scheduled for later, but live already (its date was brought forward): published now.
     if (pending(record)) record.published = at;
     if (record.id !== article.id) changes.moves.push({ kind: 'id', key, from: record.id, to: article.id });
+    // An article at a URL another one moved away from: the URL is this one's now, not a redirect.
     const movedAway = ledger.redirects.get(pagePath(key));
-    if (movedAway !== undefined) changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+    if (movedAway !== undefined) {
+      changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+      ledger.redirects.delete(pagePath(key));
+    }
     if (record.textHash !== article.contentHash) record.revised = at;
     Object.assign(record, { id: article.id, textHash: article.contentHash });
     const current = memberships.of(article).map(scopePath);
@@ -123,7 +129,11 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     for (const token of current) {
       const membership = record.scopes.get(token);
       if (!membership) record.scopes.set(token, {});
-      else delete membership.left;
+      else if (membership.left !== undefined) {
+        // Back in a scope it had left: dated now, or the scope would date its return before the departure.
+        delete membership.left;
+        record.revised = at;
+      }
     }
     for (const [token, membership] of record.scopes) if (membership.left === undefined && !current.includes(token)) membership.left = at;
   }

@@ -82,6 +82,8 @@ interface Real {
   archives: Map<string, string>;
   /** The same, as the branch of a merge left them (what the merge rule may take instead). */
   branchArchives?: Map<string, string>;
+  /** A git merge joined two ledgers, and no run has recorded since: lines it doubled await the next one. */
+  unresolvedMerge?: boolean;
 }
 
 const keyOf = (story: Story) => `${story.section}/${story.slug}`;
@@ -221,7 +223,9 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
       if (real.server) {
         const watched = await fetch(`${real.server.url}${urlPath}`, { headers: { 'accept-encoding': 'identity' } });
         await watched.arrayBuffer();
-        expect([watched.status, watched.headers.get('etag'), watched.headers.get('last-modified')], `${urlPath}: serve --watch has not come to the site a fresh serve has`).toEqual([200, answer.headers.get('etag'), answer.headers.get('last-modified')]);
+        const seenByWatch = [watched.status, watched.headers.get('etag'), watched.headers.get('last-modified')];
+        const seenFresh = [200, answer.headers.get('etag'), answer.headers.get('last-modified')];
+        expect(seenByWatch, `${urlPath}: serve --watch has not come to the site a fresh serve has: ${seenByWatch.join(' ')} against ${seenFresh.join(' ')}`).toEqual(seenFresh);
       }
       // A poller holding any version seen before gets the new bytes by If-Modified-Since.
       const hash = createHash('sha256').update(bytes).digest('hex');
@@ -263,11 +267,13 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
   }
   real.branchArchives = undefined;
 
-  // The ledger reads back to what was written, and keeps a record of every article ever published.
+  // The ledger reads back to what was written (a run that learnt nothing leaves a merged file as git
+  // left it), and keeps a record of every article ever published.
   const text = await readFile(path.join(real.articles, '_ledger.tsv'), 'utf8');
   const { ledger, problems } = Ledger.parse(text);
   expect(problems).toEqual([]);
-  expect(ledger.serialize()).toBe(text);
+  if (ledger.serialize() === text) real.unresolvedMerge = false;
+  else expect(real.unresolvedMerge, 'the ledger reads back to what feedgen wrote').toBe(true);
   for (const key of model.everLive) expect(ledger.articles.has(key), `the ledger lost ${key}`).toBe(true);
 }
 
@@ -345,12 +351,10 @@ class Move extends Step {
     const story = storyAt(model, this.index) as Story;
     const from = path.join(real.articles, `${keyOf(story)}.md`);
     model.stories.delete(keyOf(story));
-    // The ledger knows a moved file by its text; its entry's id (its URL) is new.
-    const wasLive = model.everLive.has(keyOf(story));
+    // Its id (its URL) is new: a new entry once verify finds it live (an expired one stays gone).
     story.section = pick(SECTIONS, this.to);
     if (model.stories.has(keyOf(story))) story.slug = `${story.slug}-moved`;
     model.stories.set(keyOf(story), story);
-    if (wasLive) model.everLive.add(keyOf(story));
     await settled(real, async () => {
       await mkdir(path.dirname(path.join(real.articles, keyOf(story))), { recursive: true });
       await rename(from, path.join(real.articles, `${keyOf(story)}.md`));
@@ -489,6 +493,7 @@ class Branch extends Step {
     await git(real, 'commit', '-qm', 'main', '--allow-empty');
     await git(real, 'merge', '-q', '--no-edit', branch);
     expect(await git(real, 'status', '--porcelain'), 'a clean merge').toBe('');
+    real.unresolvedMerge = true;
     for (const story of added) model.stories.set(keyOf(story), story);
     real.branchArchives = branchArchives;
     model.now += MINUTE;
@@ -571,6 +576,11 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a scheduled article that goes out while the cache is deleted', () => [new Schedule(7, 1, 66, undefined), new DropCache(73)]],
   ['a deletion whose tombstone ages out while the server runs', () => [new Add(1, 0, [], 0), new Delete(1, 0), new Tick(30), new Tick(1411)]],
   ['a branch merged, then an article of it moved', () => [new Branch(1, 0, 2), new Move(1, 0, 0)]],
+  ['the site settings edited while serve --watch runs', () => [new Settings(1, 'site', 0)]],
+  ['a scheduled story deleted after it went out', () => [new Schedule(1, 0, 1, undefined), new Tick(30), new Delete(1, 0)]],
+  ['a story scheduled on main while a branch publishes', () => [new Schedule(1, 0, 1, undefined), new Branch(2, 0, 1)]],
+  ['an expired story moved', () => [new Schedule(1, 1, 1, 1), new Restart(2), new Move(1, 0, 0)]],
+  ['a story moved away and back', () => [new Add(1, 0, [], 0), new Move(1, 0, 1), new Move(1, 0, 0)]],
 ];
 
 describe('the state fuzzer', () => {
