@@ -1,11 +1,11 @@
 /**
  * The Worker as `wrangler deploy` bundles it, run in real workerd through Miniflare over a folder of
  * static assets, routed as wrangler.toml configures them (the Worker runs first). The script does
- * not depend on the site, so each test worker bundles it once, for all the files it runs; a site is
- * a folder of assets.
+ * not depend on the site, so it is bundled once per test run, for all the files that start it; a
+ * site is a folder of assets.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
@@ -56,10 +56,31 @@ export async function bundleWorker(assetsDir = CHECKOUT_ASSETS, dir?: string): P
 
 let bundled: Promise<string> | undefined;
 
-/** The bundled script's folder: one per test worker, in the run's shared folder (tests/setup/temporary-folder.ts). */
+/**
+ * The bundled script's folder, made once for the whole run in its shared folder
+ * (tests/setup/temporary-folder.ts): the first test file to need it bundles into a folder of its
+ * own and renames it into place; the others find it there. (Two files that start together may
+ * both bundle; the second rename fails harmlessly and each uses a complete folder.)
+ */
 function bundle(assetsDir: string): Promise<string> {
-  bundled ??= bundleWorker(assetsDir, path.join(inject('sharedFolder'), `worker-bundle-${process.pid}`)).then(({ dir }) => dir);
+  bundled ??= (async () => {
+    const shared = path.join(inject('sharedFolder'), 'worker-bundle');
+    if (await isFolder(shared)) return shared;
+    const mine = `${shared}-${process.pid}`;
+    await bundleWorker(assetsDir, mine);
+    return rename(mine, shared).then(
+      () => shared,
+      () => mine,
+    );
+  })();
   return bundled;
+}
+
+function isFolder(folder: string): Promise<boolean> {
+  return stat(folder).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
 }
 
 /**
