@@ -25,6 +25,10 @@ export default defineConfig({
   test: {
     // The run's own TMPDIR, which must be empty when the run is over (see the file).
     globalSetup: ['tests/setup/temporary-folder.ts'],
+    // Two test files at a time. Vitest's default is one fewer than the cores: a single file on a
+    // 2-core machine, which then waits, one core idle, on every feedgen, wrangler, workerd, npm
+    // or browser process a test starts. Each file is still alone in its own process.
+    maxWorkers: 2,
     projects: [
       {
         test: {
