@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
-import { maxAgeUntil, representationHeaders } from '../http/headers.js';
+import { maxAgeCap, representationHeaders } from '../http/headers.js';
 import { prepareResource, type PreparedResource } from '../publish/render.js';
 import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
@@ -119,7 +119,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
   const builtFiles = new Array<BuiltFile>(resources.length);
-  const staticMaxAge = Math.min(snapshot.site.cacheMaxAge, maxAgeUntil(snapshot.nextChange, snapshot.now) ?? Infinity);
+  const staticMaxAge = (facts: ResponseFacts) => Math.min(snapshot.site.cacheMaxAge, maxAgeCap(snapshot.nextSiteChange, facts.until, snapshot.now) ?? Infinity);
   let written = 0;
   let done = 0;
   if (!previous) await makeFolders(files);
@@ -159,7 +159,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
     // match the subscription documents, and rules number 100 at most (Cloudflare). Nor can they
     // count down to a scheduled change: max-age runs no further than it from the build on.
-    headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge });
+    headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge(built.facts) });
   });
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
   const kept = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);

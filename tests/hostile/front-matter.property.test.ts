@@ -33,6 +33,7 @@ const SITE: SiteSettings = {
   archiveSize: 100,
   archiveKinds: ['site', 'section'],
   tombstoneDays: 30,
+  sitemapSize: 50_000,
   cacheMaxAge: 300,
   editions: [],
   tagFeeds: true,

@@ -15,6 +15,8 @@ import { loadSite } from '../../src/content/load.js';
 import { PARALLEL_THRESHOLD } from '../../src/content/parallel.js';
 import { formatProblem } from '../../src/content/model.js';
 import { fileForPath } from '../../src/runtimes/static.js';
+import { LEDGER_FILE } from '../../src/state/ledger.js';
+import { readLedger } from '../../src/state/ledger-file.js';
 import { article, writeArticles } from '../helpers/articles.js';
 import { renderSite } from '../helpers/site.js';
 
@@ -56,9 +58,12 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
   beforeAll(async () => {
     const dir = await writeArticles(corpus(COUNT, () => false));
     const out = path.join(path.dirname(dir), 'dist');
-    const built = await cli(['build', '--articles', dir, '--out', out]);
-    // Rendered after the build, which recorded the articles in the ledger: the same dates.
-    clean = { dir, out, built, site: await renderSite(dir) };
+    const now = Date.UTC(2026, 11, 1);
+    const built = await cli(['build', '--articles', dir, '--out', out, '--now', new Date(now).toISOString()]);
+    // Rendered with the history the build recorded, which dates the sitemaps' entries.
+    const ledger = readLedger(path.join(dir, LEDGER_FILE));
+    if (!ledger.ok) throw new Error(`the build left a ledger that does not read: ${built.stderr}`);
+    clean = { dir, out, built, site: await renderSite(dir, {}, { ledger: ledger.ledger, now }) };
   }, 120_000);
 
   it('report the same problems as a single-thread load', async () => {

@@ -34,7 +34,7 @@ import { Ledger } from '../../src/state/ledger.js';
 import { LEDGER_GITATTRIBUTES } from '../../src/state/ledger.js';
 import { formatHttpDate } from '../../src/time/index.js';
 import { caseCount } from '../helpers/counts.js';
-import { ATOM_NS } from '../helpers/validators.js';
+import { ATOM_NS, SITEMAP_NS } from '../helpers/validators.js';
 import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
 import { startWorker } from '../helpers/worker-bundle.js';
 
@@ -115,7 +115,7 @@ async function writeSettings(real: Real, model: Model): Promise<void> {
   await mkdir(real.articles, { recursive: true });
   await writeFile(
     path.join(real.articles, '_index.md'),
-    `---\ntitle: ${model.siteTitle}\nauthor: Desk\nbase_url: ${BASE}\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\narchives: [site, sections, tags]\ntombstone_days: 1\n---\n`,
+    `---\ntitle: ${model.siteTitle}\nauthor: Desk\nbase_url: ${BASE}\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\narchives: [site, sections, tags]\ntombstone_days: 1\nsitemap_size: 10\n---\n`,
   );
   for (const section of SECTIONS) {
     await mkdir(path.join(real.articles, section), { recursive: true });
@@ -175,6 +175,14 @@ function atomEntries(xml: string): { live: string[]; gone: string[] } {
     live: childElements(feed, ATOM_NS, 'entry').map((entry) => textContent(childElement(entry, ATOM_NS, 'id')!)),
     gone: childElements(feed, TOMBSTONE_NS, 'deleted-entry').map((tombstone) => tombstone.attributes.get('ref') ?? ''),
   };
+}
+
+/** The article pages a built sitemap lists (its numbered sitemaps too, if it is an index), sorted. */
+async function sitemapStories(dist: string, file = 'sitemap.xml'): Promise<string[]> {
+  const root = parseXml(await readFile(path.join(dist, file), 'utf8'));
+  const urlsets = root.local === 'sitemapindex' ? await Promise.all(childElements(root, SITEMAP_NS, 'sitemap').map(async (sitemap) => parseXml(await readFile(fileOf(dist, textContent(childElement(sitemap, SITEMAP_NS, 'loc')!).slice(BASE.length)), 'utf8')))) : [root];
+  const locs = urlsets.flatMap((urlset) => childElements(urlset, SITEMAP_NS, 'url').map((url) => textContent(childElement(url, SITEMAP_NS, 'loc')!)));
+  return locs.filter((loc) => /\/story-[^/]*\/$/.test(loc)).sort();
 }
 
 /** What the model says each scope with archives holds: its live articles' ids. */
@@ -264,6 +272,11 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
       const reachable = new Set([...inArchives, ...current]);
       expect([...reachable].sort(), `${scopePath}: every item in the subscription document or an archive`).toEqual([...(expected.get(scopePath) ?? [])].sort());
     }
+    // The sitemaps list the live articles' pages, and the news sitemap those of the last two days.
+    const stories = (inWindow: (story: Story) => boolean) =>
+      [...model.stories.values()].filter((story) => live(story, model.now) && inWindow(story)).map((story) => `${BASE}/${keyOf(story)}/`).sort();
+    expect(await sitemapStories(dist), 'the sitemaps list every live article, and nothing else').toEqual(stories(() => true));
+    expect(await sitemapStories(dist, 'news-sitemap.xml'), 'the news sitemap lists the live articles of the last two days').toEqual(stories((story) => story.date + 2 * 86_400_000 > model.now));
   } finally {
     await fresh.close();
   }
@@ -530,7 +543,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
   const real: Real = { root, articles: path.join(root, 'articles'), observed: new Map(), archives: new Map() };
   await writeSettings(real, model);
   await writeFile(path.join(real.articles, '.gitattributes'), LEDGER_GITATTRIBUTES);
-  await writeFile(path.join(root, '.gitignore'), 'dist/\nclean/\nassets/\n.feedgen-cache/\n');
+  await writeFile(path.join(root, '.gitignore'), 'dist/\nclean/\n*.rebuild-at\nassets/\n.feedgen-cache/\n');
   await git(real, 'init', '-q');
   await git(real, 'add', '-A');
   await git(real, 'commit', '-qm', 'a new site');
