@@ -2,7 +2,8 @@
  * What a person sees who opens a feed URL, in real headless browsers from Debian (`chromium`,
  * `firefox-esr`; `.ci/run` installs them): the styled view of RSS and Atom, judged from what the
  * browser rendered (Chromium's DOM, and the pixels of both browsers' screenshots), not from the
- * headers the server sent. The screenshots are kept in $TMPDIR/feedgen-browser-views/ to look at.
+ * headers the server sent. To look at the screenshots, name a folder to keep them in:
+ * FEEDGEN_SCREENSHOTS=/some/folder (else they go with the test's scratch folder).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,18 +12,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countColour, decodePng } from '../helpers/png.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { startServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
-const SCREENSHOTS = path.join(tmpdir(), 'feedgen-browser-views');
 /** Colours of feed.css: the banner's background and the item titles and links. */
 const BANNER = '#fff8d6';
 const TITLE_BLUE = '#0b5cad';
 const BROWSER_TIMEOUT_MS = 90_000;
 
 let server: Awaited<ReturnType<typeof startServer>>;
+let screenshots: string;
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
+  screenshots = process.env.FEEDGEN_SCREENSHOTS ?? (await scratchFolder('feedgen-browser-views-'));
+  await mkdir(screenshots, { recursive: true });
   server = await startServer();
 });
 afterAll(() => server.close());
@@ -45,7 +48,7 @@ async function chromiumDom(url: string): Promise<string> {
 }
 
 async function screenshot(browser: 'chromium' | 'firefox', url: string, name: string): Promise<Buffer> {
-  const file = path.join(SCREENSHOTS, `${name}.png`);
+  const file = path.join(screenshots, `${name}.png`);
   await rm(file, { force: true });
   await withProfile(async (profile) => {
     const args =

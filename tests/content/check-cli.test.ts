@@ -1,11 +1,11 @@
 /** `feedgen check` applies exactly the rules `build` applies, and names files so that a terminal opens them. */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { article, writeArticles } from '../helpers/articles.js';
+import { scratchFolder } from '../helpers/scratch.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -34,7 +34,7 @@ describe('check and build', () => {
 describe('check names files', () => {
   it('relative to where it runs when they lie below it, else by absolute path, so that the terminal there opens them', async () => {
     const articles = await writeArticles({ 'us/_index.md': '---\ntitle: US\n---\n', 'us/bad.md': article('title: Bad\ndate: 2019-02-30') });
-    const elsewhere = await mkdtemp(path.join(tmpdir(), 'feedgen-cwd-'));
+    const elsewhere = await scratchFolder('feedgen-cwd-');
     const inside = path.join(path.dirname(articles), 'tools');
     await mkdir(inside);
     const fromOutside = await feedgen(['check', '--articles', articles], elsewhere);

@@ -1,12 +1,7 @@
 /** Writes a throw-away articles folder for a test, removed when the test file is over. */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll } from 'vitest';
-
-const written: string[] = [];
-// Registered when a test file imports this helper: after that file's own hooks, which may still use the folders.
-afterAll(() => Promise.all(written.splice(0).map((folder) => rm(folder, { recursive: true, force: true }))));
+import { scratchFolder } from './scratch.js';
 
 export const SITE_INDEX = `---
 title: Test Site
@@ -17,8 +12,7 @@ timezone: Asia/Shanghai
 
 /** `files` maps paths relative to the articles folder to their text. Returns the articles folder. */
 export async function writeArticles(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'feedgen-test-'));
-  written.push(root);
+  const root = await scratchFolder('feedgen-test-');
   const articles = path.join(root, 'articles');
   for (const [relative, text] of Object.entries({ '_index.md': SITE_INDEX, ...files })) {
     const file = path.join(articles, relative);

@@ -14,6 +14,7 @@ import type { SiteData } from '../../src/content/model.js';
 import { strongEtag } from '../../src/publish/store.js';
 import { basePathOf } from '../../src/urls/paths.js';
 import { startServer } from './server.js';
+import { eachConcurrently } from './concurrently.js';
 import { HOST_COMPUTED, StaticHost } from './static-host.js';
 import { startWorker } from './worker-bundle.js';
 
@@ -22,6 +23,8 @@ const run = promisify(execFile);
 const ORIGIN = 'http://127.0.0.1:8787';
 /** One "now" for every runtime: the ledger each reads is the same. */
 const NOW_SECONDS = 1_790_000_000;
+/** Requests in flight at once when every URL of a site is compared: a crawler's few connections. */
+const CONCURRENT_REQUESTS = 6;
 /** Headers of the connection, not of the response. */
 const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
@@ -48,10 +51,14 @@ export async function runtimesFor(articles: string): Promise<Runtimes> {
   const assets = path.join(work, 'worker-assets');
   await cli(['worker-data', '--out', assets]);
   await cli(['build', '--out', path.join(work, 'dist')]);
-  const { data } = await loadSite(articles);
-  if (!data) throw new Error(`${articles} has no usable site`);
+  // workerd starts while the site loads here.
+  const [worker, { data }] = await Promise.all([startWorker(assets), loadSite(articles)]);
+  if (!data) {
+    await worker.dispose();
+    throw new Error(`${articles} has no usable site`);
+  }
   // At the site's own address, as its server behind a proxy would be: the same links as the others.
-  const [worker, node] = await Promise.all([startWorker(assets), startServer(articles, data.site.baseUrl, { now: () => NOW_SECONDS * 1000 })]);
+  const node = await startServer(articles, data.site.baseUrl, { now: () => NOW_SECONDS * 1000 });
   const host = await StaticHost.open(path.join(work, 'dist'));
   return {
     data,
@@ -70,15 +77,23 @@ function visibleHeaders(response: Response): Record<string, string> {
   return Object.fromEntries([...response.headers].filter(([name]) => !HOP_BY_HOP.has(name)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The same request to the Worker and to the Node server (identity coding, redirects not followed). */
+/** A response as the tests compare it, its body read as soon as it arrives. */
+async function received(response: Response) {
+  return { status: response.status, headers: visibleHeaders(response), body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/**
+ * The same request to the Worker and to the Node server at once (identity coding, redirects not
+ * followed). Each body is read as its response arrives (a Worker's body left unread while the Node
+ * server answered was once found already "read" by undici, under load).
+ */
 export async function exchange(runtimes: Runtimes, urlPath: string, init: RequestInit = {}) {
   const headers = { 'accept-encoding': 'identity', ...(init.headers as Record<string, string> | undefined) };
-  const fromWorker = await runtimes.worker.dispatchFetch(`${ORIGIN}${urlPath}`, { ...init, headers, redirect: 'manual' } as never);
-  const fromNode = await fetch(`${runtimes.node.url}${urlPath}`, { ...init, headers, redirect: 'manual' });
-  return {
-    worker: { status: fromWorker.status, headers: visibleHeaders(fromWorker as unknown as Response), body: Buffer.from(await fromWorker.arrayBuffer()) },
-    node: { status: fromNode.status, headers: visibleHeaders(fromNode), body: Buffer.from(await fromNode.arrayBuffer()) },
-  };
+  const [worker, node] = await Promise.all([
+    runtimes.worker.dispatchFetch(`${ORIGIN}${urlPath}`, { ...init, headers, redirect: 'manual' } as never).then((response) => received(response as unknown as Response)),
+    fetch(`${runtimes.node.url}${urlPath}`, { ...init, headers, redirect: 'manual' }).then(received),
+  ]);
+  return { worker, node };
 }
 
 /** One URL of the site: 200 with identical headers and bodies from all three runtimes. */
@@ -97,4 +112,9 @@ export async function expectIdenticalEverywhere(runtimes: Runtimes, urlPath: str
   if (/\/archive\/\d+\//.test(urlPath)) fromNode['cache-control'] = `public, max-age=${runtimes.data.site.cacheMaxAge}`;
   expect(runtimes.host.headers(urlPath), urlPath).toEqual(fromNode);
   expect(runtimes.host.lastModified(urlPath, runtimes.basePath), urlPath).toBe(node.headers['last-modified']);
+}
+
+/** Every one of `paths` identical everywhere, a few requests at a time. */
+export async function expectEveryPathIdentical(runtimes: Runtimes, paths: readonly string[]): Promise<void> {
+  await eachConcurrently(paths, CONCURRENT_REQUESTS, (urlPath) => expectIdenticalEverywhere(runtimes, urlPath));
 }

@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { articlePath } from '../../src/urls/paths.js';
+import { eachConcurrently } from '../helpers/concurrently.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
-import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
+import { exchange, expectEveryPathIdentical, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
 import { getRawPath, sendRequest } from '../helpers/raw-http.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
@@ -151,7 +152,7 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
     for (const p of ['/tags/', '/tags/opml.xml', '/tags/5g/', '/tags/5g/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/feed.json', '/authors/', '/authors/opml.xml', '/authors/ai-heping/rss.xml', '/authors/%E7%8E%8B%E8%8A%B3/', '/editions/', '/editions/opml.xml', '/editions/zh/', '/editions/zh/opml.xml', '/editions/us/feed.json', ...archives]) {
       expect(paths).toContain(`${runtimes.basePath}${p}`);
     }
-    for (const urlPath of paths) await expectIdenticalEverywhere(runtimes, urlPath);
+    await expectEveryPathIdentical(runtimes, paths);
   }, 60_000);
 
   it('answer errors, redirects, conditional requests and other methods alike', async () => {
@@ -193,7 +194,7 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
       const visible = Object.fromEntries([...response.headers].filter(([name]) => !HOP_BY_HOP.has(name)).sort(([a], [b]) => a.localeCompare(b)));
       return { status: response.status, headers: visible, body: response.body.toString('utf8') };
     };
-    for (const urlPath of feeds) {
+    await eachConcurrently(feeds, 6, async (urlPath) => {
       const node = await answer(runtimes.node.url, urlPath, navigation);
       expect(node.headers['content-type'], urlPath).toMatch(/^application\/(xml|json); charset=utf-8$/);
       expect(await answer(workerOrigin, urlPath, navigation), urlPath).toEqual(node);
@@ -204,7 +205,7 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
         expect(fromNode.status, urlPath).toBe(304);
         expect(await answer(workerOrigin, urlPath, conditional), `${urlPath} If-None-Match: ${etag}`).toEqual(fromNode);
       }
-    }
+    });
   }, 120_000);
 });
 

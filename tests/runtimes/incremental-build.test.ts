@@ -6,12 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../../src/state/cache.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -81,7 +82,7 @@ async function edit(relative: string, change: (text: string) => string): Promise
 describe('feedgen build from its cache', () => {
   let count: number;
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'feedgen-incremental-'));
+    work = await scratchFolder('feedgen-incremental-');
     articles = path.join(work, 'articles');
     await cp(BUNDLED_ARTICLES, articles, { recursive: true });
     await settle();
@@ -170,7 +171,7 @@ describe('feedgen build from its cache', () => {
   }, 120_000);
 
   it('with --no-cache, neither reads nor writes a cache', async () => {
-    const fresh = await mkdtemp(path.join(tmpdir(), 'feedgen-nocache-'));
+    const fresh = await scratchFolder('feedgen-nocache-');
     await cp(BUNDLED_ARTICLES, path.join(fresh, 'articles'), { recursive: true });
     await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'build', '--no-cache', '--out', path.join(fresh, 'dist')], { cwd: fresh });
     expect(await readdir(fresh)).not.toContain('.feedgen-cache');

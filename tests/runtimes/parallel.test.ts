@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import { PARALLEL_THRESHOLD } from '../../src/content/parallel.js';
 import { formatProblem } from '../../src/content/model.js';
@@ -53,6 +53,19 @@ function corpus(count: number, broken: (i: number) => boolean): Record<string, s
 
 // Worker threads number one fewer than the cores: a single-core host starts none.
 describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
+  /** A corpus with no invalid article, as the CLI built it and as the single-thread load and render of it give. */
+  let clean: { dir: string; out: string; built: Awaited<ReturnType<typeof cli>>; site: Awaited<ReturnType<typeof renderSite>> };
+  beforeAll(async () => {
+    const dir = await writeArticles(corpus(COUNT, () => false));
+    const out = path.join(path.dirname(dir), 'dist');
+    const now = Date.UTC(2026, 11, 1);
+    const built = await cli(['build', '--articles', dir, '--out', out, '--now', new Date(now).toISOString()]);
+    // Rendered with the history the build recorded, which dates the sitemaps' entries.
+    const ledger = readLedger(path.join(dir, LEDGER_FILE));
+    if (!ledger.ok) throw new Error(`the build left a ledger that does not read: ${built.stderr}`);
+    clean = { dir, out, built, site: await renderSite(dir, {}, { ledger: ledger.ledger, now }) };
+  }, 120_000);
+
   it('report the same problems as a single-thread load', async () => {
     const dir = await writeArticles(corpus(COUNT, (i) => i % 37 === 0));
     const checked = await cli(['check', '--articles', dir]);
@@ -65,7 +78,7 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
   });
 
   it('move bodies out of memory as the workers return them, read back the same (the compiled loader, whose workers run)', async () => {
-    const dir = await writeArticles(corpus(COUNT, () => false));
+    const { dir } = clean;
     const lib = (file: string) => import(pathToFileURL(path.join(ROOT, 'lib', file)).href);
     const compiled = (await lib('content/load.js')) as typeof import('../../src/content/load.js');
     const { BodySpill } = (await lib('state/cache.js')) as typeof import('../../src/state/cache.js');
@@ -73,21 +86,13 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
     expect(spilled.threads).toBeGreaterThan(1);
     const articles = spilled.data!.articles;
     expect(articles.every((a) => typeof Object.getOwnPropertyDescriptor(a, 'html')?.get === 'function')).toBe(true);
-    const inProcess = await loadSite(dir, { parallel: { threshold: Infinity } });
-    expect(articles.map((a) => a.html)).toEqual(inProcess.data!.articles.map((a) => a.html));
+    expect(articles.map((a) => a.html)).toEqual(clean.site.data.articles.map((a) => a.html));
   }, 120_000);
 
   it('build the same bytes as a single-thread render', async () => {
-    const dir = await writeArticles(corpus(COUNT, () => false));
-    const out = path.join(path.dirname(dir), 'dist');
-    const now = Date.UTC(2026, 11, 1);
-    const built = await cli(['build', '--articles', dir, '--out', out, '--now', new Date(now).toISOString()]);
+    const { out, built, site } = clean;
     expect(built.code, built.stderr).toBe(0);
     expect(threadsParsing(built.stderr)).toBeGreaterThan(1);
-    // Rendered with the history the build recorded, which dates the sitemaps' entries.
-    const ledger = readLedger(path.join(dir, LEDGER_FILE));
-    if (!ledger.ok) throw new Error('the build left a ledger that does not read');
-    const site = await renderSite(dir, {}, { ledger: ledger.ledger, now });
     expect(site.data.articles).toHaveLength(COUNT);
     for (const { path: urlPath, rendered } of site.resources) {
       expect(await readFile(path.join(out, fileForPath(urlPath)), 'utf8'), urlPath).toBe(rendered.body);

@@ -6,12 +6,12 @@
  * by all three at each instant; max-age never runs past the next instant. `check` lists the articles
  * as information, and `build` says when to build again.
  */
-import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpDate, formatRfc3339 } from '../../src/time/index.js';
-import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
+import { exchange, expectEveryPathIdentical, type Runtimes } from '../helpers/runtimes.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { TimedSite, at, cli } from '../helpers/timed-site.js';
 
@@ -64,7 +64,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
   });
 
   it('is refused by check when it expires before it is published, at the line of expires', async () => {
-    const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-schedule-bad-')), 'articles');
+    const dir = path.join(await scratchFolder('feedgen-schedule-bad-'), 'articles');
     await cp(BUNDLED_ARTICLES, dir, { recursive: true });
     await writeFile(path.join(dir, 'china/world/backwards.md'), ARTICLE.replace(/^expires: .*$/m, 'expires: 2019-01-01 00:00'));
     const failed = await cli(['check', '--articles', dir, '--now', at(NOW)], path.dirname(dir)).then(
@@ -89,7 +89,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
       const runtimes = await site.runtimesAt(now);
       expect(runtimes.paths.includes(PAGE), PAGE).toBe(live);
       expect(runtimes.paths.includes(TAG), TAG).toBe(live);
-      for (const urlPath of runtimes.paths) await expectIdenticalEverywhere(runtimes, urlPath);
+      await expectEveryPathIdentical(runtimes, runtimes.paths);
       for (const urlPath of [PAGE, `${TAG}rss.xml`]) {
         const { worker, node: fromNode } = await exchange(runtimes, urlPath);
         expect([worker.status, fromNode.status], urlPath).toEqual(live ? [200, 200] : [404, 404]);

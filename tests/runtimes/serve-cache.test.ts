@@ -3,14 +3,14 @@
  * as a server without the cache does (status, bytes, validators); an edit under --watch is in the
  * cache the next start reads.
  */
-import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
 import { defaultCacheDir } from '../../src/state/cache.js';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 
 const NOW = () => 1_790_000_000_000;
@@ -31,7 +31,7 @@ async function answers(origin: string, paths: string[]): Promise<string[]> {
 
 describe('feedgen serve from its cache', () => {
   beforeAll(async () => {
-    articles = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-serve-cache-')), 'articles');
+    articles = path.join(await scratchFolder('feedgen-serve-cache-'), 'articles');
     await cp(BUNDLED_ARTICLES, articles, { recursive: true });
     await settle();
   });

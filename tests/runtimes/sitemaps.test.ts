@@ -10,7 +10,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpDate, formatRfc3339 } from '../../src/time/index.js';
-import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
+import { exchange, expectEveryPathIdentical, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
 import { startServer } from '../helpers/server.js';
 import { TimedSite, at, cli } from '../helpers/timed-site.js';
 import { sitemapProblems } from '../helpers/validators.js';
@@ -66,7 +66,7 @@ describe('sitemaps around scheduled changes, in every runtime', () => {
     it(`list what is live ${name}, alike in the Worker, the Node server and the static build`, async () => {
       const runtimes = await site.runtimesAt(now);
       for (const urlPath of ['/robots.txt', '/sitemap.xml', '/news-sitemap.xml']) expect(runtimes.paths, urlPath).toContain(urlPath);
-      for (const urlPath of runtimes.paths) await expectIdenticalEverywhere(runtimes, urlPath);
+      await expectEveryPathIdentical(runtimes, runtimes.paths);
       const listed = await locsOf(runtimes, '/sitemap.xml', now);
       expect(listed.includes(EMBARGOED), EMBARGOED).toBe(embargoed);
       expect(listed).toContain(RECENT);

@@ -5,8 +5,7 @@
  * assets whose hash it has not seen) uploads only what a publish touched.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import { fileForPath } from '../../src/runtimes/static.js';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import { article } from '../helpers/articles.js';
+import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 import { writeAssetsFor } from '../helpers/worker-bundle.js';
 
@@ -26,7 +26,7 @@ const run = promisify(execFile);
 const NOW_SECONDS = 1_790_000_000;
 
 async function copyOfBundledArticles(): Promise<string> {
-  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-assets-site-')), 'articles');
+  const dir = path.join(await scratchFolder('feedgen-assets-site-'), 'articles');
   await cp(BUNDLED_ARTICLES, dir, { recursive: true });
   return dir;
 }
@@ -37,8 +37,8 @@ async function manifestFile(scopeKey: string): Promise<string> {
 
 describe('feedgen worker-data', () => {
   it('writes every representation with the bytes and validators the Node server sends, and a manifest of them, from any folder', async () => {
-    const elsewhere = await mkdtemp(path.join(tmpdir(), 'feedgen-cwd-'));
-    const out = path.join(await mkdtemp(path.join(tmpdir(), 'feedgen-out-')), 'assets');
+    const elsewhere = await scratchFolder('feedgen-cwd-');
+    const out = path.join(await scratchFolder('feedgen-out-'), 'assets');
     // A copy: publishing records the articles in its ledger, which dates every representation.
     const articles = await copyOfBundledArticles();
     const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'worker-data', '--articles', articles, '--out', out], {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus } from '../../bench/corpus.js';
 import { allResources } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
-import { exchange, expectIdenticalEverywhere, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
+import { exchange, expectEveryPathIdentical, runtimesFor, type Runtimes } from '../helpers/runtimes.js';
 
 const ARTICLES = 2000;
 let runtimes: Runtimes;
@@ -33,7 +33,7 @@ describe(`Worker, Node server and static build on a generated site of ${ARTICLES
     const paths = runtimes.paths;
     expect(paths.length).toBeGreaterThan(ARTICLES + 300);
     expect(paths.sort()).toEqual([...allResources(new SiteSnapshot(runtimes.data))].map((r) => r.path).sort());
-    for (const urlPath of paths) await expectIdenticalEverywhere(runtimes, urlPath);
+    await expectEveryPathIdentical(runtimes, paths);
   }, 120_000);
 
   it('answer archive edges, redirects and conditional requests alike', async () => {

@@ -1,11 +1,12 @@
 /**
  * `npx wrangler dev` serves the bundled site from its static assets with no manual step: wrangler.toml's
- * build step compiles feedgen and runs `feedgen worker-data`. Run in a copy of the project (the build
- * step rewrites lib/ and .generated/, which other tests read), on loopback, offline, with no
- * environment variables of wrangler's own set: the project's .env quiets it.
+ * build step compiles feedgen and runs `feedgen worker-data`. Run in a copy of the project as `npm ci`
+ * leaves a clone (lib/ compiled; the copy keeps the files' times, so `tsc -b` finds it up to date),
+ * since the build step rewrites lib/ and .generated/, which other tests read; on loopback, offline,
+ * with no environment variables of wrangler's own set: the project's .env quiets it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const PROJECT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'wrangler.toml', '.env', 'bin', 'src', 'articles'];
+const PROJECT_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'wrangler.toml', '.env', 'bin', 'src', 'lib', 'articles'];
 
 let dev: ChildProcess | undefined;
 let project = '';
@@ -44,13 +45,16 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   project = await mkdtemp(path.join(tmpdir(), 'feedgen-wrangler-dev-'));
-  await Promise.all(PROJECT_FILES.map((name) => cp(path.join(ROOT, name), path.join(project, name), { recursive: true })));
+  await Promise.all(PROJECT_FILES.map((name) => cp(path.join(ROOT, name), path.join(project, name), { recursive: true, preserveTimestamps: true })));
   await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
+  // wrangler keeps its update check's answer in the temporary folder: one that goes with the copy.
+  const temporary = path.join(project, 'tmp');
+  await mkdir(temporary);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   origin = `http://127.0.0.1:${port}`;
   dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort)], {
     cwd: project,
-    env: { ...withoutWranglerSettings(process.env), CI: 'true' },
+    env: { ...withoutWranglerSettings(process.env), CI: 'true', TMPDIR: temporary },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,9 +12,10 @@
  *   - a poller holding any earlier Last-Modified gets 200 whenever the bytes differ from what it holds;
  *   - no ledger record is lost, and the ledger reads back to what was written.
  *
- * Seeded (FEEDGEN_FUZZ_SEED), a minute by default; FEEDGEN_FUZZ_RUNS and FEEDGEN_FUZZ_STEPS run it
- * longer. A failure prints the seed and the shortest sequence of steps that still fails, and the
- * path and the commands' replayPath that replay it (FEEDGEN_FUZZ_PATH, FEEDGEN_FUZZ_COMMANDS).
+ * Seeded (FEEDGEN_FUZZ_SEED). Besides the sequences it once found failing, 4 random sequences of up to
+ * 12 steps by default: the first of the 16 that FEEDGEN_FULL_TESTS=1 (.ci/run) runs.
+ * FEEDGEN_FUZZ_RUNS and FEEDGEN_FUZZ_STEPS run it longer. A failure prints the seed and the
+ * shortest sequence of steps that still fails, and the path and the commands' replayPath that replay it (FEEDGEN_FUZZ_PATH, FEEDGEN_FUZZ_COMMANDS).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,13 +33,14 @@ import { strongEtag } from '../../src/publish/store.js';
 import { Ledger } from '../../src/state/ledger.js';
 import { LEDGER_GITATTRIBUTES } from '../../src/state/ledger.js';
 import { formatHttpDate } from '../../src/time/index.js';
+import { caseCount } from '../helpers/counts.js';
 import { ATOM_NS, SITEMAP_NS } from '../helpers/validators.js';
 import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
 import { startWorker } from '../helpers/worker-bundle.js';
 
 const run = promisify(execFile);
 const SEED = Number(process.env.FEEDGEN_FUZZ_SEED ?? 20261207);
-const RUNS = Number(process.env.FEEDGEN_FUZZ_RUNS ?? 4);
+const RUNS = caseCount(4, 16, 'FEEDGEN_FUZZ_RUNS');
 const STEPS = Number(process.env.FEEDGEN_FUZZ_STEPS ?? 12);
 /** Replays one failure: the seed, the path and the commands' replayPath fast-check printed with it. */
 const REPLAY = process.env.FEEDGEN_FUZZ_PATH;

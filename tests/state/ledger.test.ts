@@ -5,26 +5,22 @@
  * cannot both take, and no record lost when processes save at once.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger, type ArticleRecord } from '../../src/state/ledger.js';
 import { readLedger, saveLedger } from '../../src/state/ledger-file.js';
+import { scratchFolder } from '../helpers/scratch.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-const folders: string[] = [];
-afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
-async function scratch(): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'feedgen-ledger-'));
-  folders.push(folder);
-  return folder;
-}
+const scratch = () => scratchFolder('feedgen-ledger-');
+/** Processes that save the ledger, run by tsx, which keeps no cache in the temporary folder. */
+const TSX = { cwd: ROOT, env: { ...process.env, TSX_DISABLE_CACHE: '1' } };
 
 function record(key: string, changes: Partial<ArticleRecord> = {}): ArticleRecord {
   return { key, published: T0, revised: T0, id: `https://x.example/${key}/`, textHash: `h-${key}`, scopes: new Map([['/', {}]]), ...changes };
@@ -257,7 +253,7 @@ for (let i = 0; i < 40; i++) {
 }
 `,
     );
-    await Promise.all(['a', 'b', 'c'].map((name) => run(process.execPath, ['--import', 'tsx', writer, file, name], { cwd: ROOT })));
+    await Promise.all(['a', 'b', 'c'].map((name) => run(process.execPath, ['--import', 'tsx', writer, file, name], TSX)));
     const read = readLedger(file);
     expect(read.ok && read.ledger.articles.size).toBe(120);
   }, 60_000);
@@ -288,7 +284,7 @@ for (let i = 0; i < Number(rounds); i++) {
 `,
     );
     const rounds = 150;
-    await Promise.all([0, 1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', worker, counter, lock, String(rounds)], { cwd: ROOT })));
+    await Promise.all([0, 1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', worker, counter, lock, String(rounds)], TSX)));
     expect(Number(await readFile(counter, 'utf8'))).toBe(4 * rounds);
   }, 60_000);
 });

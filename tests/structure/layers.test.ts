@@ -1,17 +1,19 @@
 /** scripts/layers.ts: src/ has no import loop between folders, and the script does catch one. */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { importGraph, layerOrder } from '../../scripts/layers.js';
+import { scratchFolder } from '../helpers/scratch.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
+/** tsx keeps no cache in the temporary folder. */
+const TSX = { cwd: ROOT, env: { ...process.env, TSX_DISABLE_CACHE: '1' } };
 
 async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-layers-'));
+  const dir = await scratchFolder('feedgen-layers-');
   for (const [name, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
@@ -21,7 +23,7 @@ async function tree(files: Record<string, string>): Promise<string> {
 
 describe('the folders of src/', () => {
   it('import each other without a loop: each only folders below it in the printed order', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts'], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts'], TSX);
     const order = /layers, bottom up: (.+)/.exec(stdout)?.[1]?.split(' < ') ?? [];
     const graph = importGraph(path.join(ROOT, 'src'));
     expect([...order].sort()).toEqual(graph.folders);
@@ -44,7 +46,7 @@ describe('scripts/layers.ts', () => {
       'd/leaf.ts': "import type { X } from 'hono';\nexport type Y = X;\n",
     });
     expect(layerOrder(importGraph(dir))).toEqual({ loop: ['a', 'b', 'c', 'a'] });
-    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts', dir], { cwd: ROOT }).then(
+    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/layers.ts', dir], TSX).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );
