@@ -30,6 +30,7 @@ const SITE: SiteSettings = {
   feedLimit: 50,
   archiveSize: 100,
   archiveKinds: ['site', 'section'],
+  archiveContent: 'summary',
   tombstoneDays: 30,
   cacheMaxAge: 300,
   editions: [],
