@@ -119,6 +119,21 @@ export class Ledger {
   readonly merges: MergeRecord[] = [];
   /** Articles this process forgot (a scheduled one removed before its time): a merge must not bring them back. */
   private readonly forgotten = new Set<string>();
+  /**
+   * Counts the changes made to the records since the ledger was made: whoever changes a record
+   * says so (`changed`), so that whether there is anything to save is known without writing the
+   * whole ledger out to compare (ledger-file.ts hasNews).
+   */
+  private changes = 0;
+
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Records that something was learnt: a record was added, changed or removed. */
+  changed(): void {
+    this.changes++;
+  }
 
   /**
    * Reads the text, resolving two lines for one record by the merge rules (a union merge of two
@@ -280,6 +295,7 @@ export class Ledger {
   forget(key: string): void {
     this.articles.delete(key);
     this.forgotten.add(key);
+    this.changed();
   }
 
   /** A copy, which nothing saves (worker-data tries the future on one). */
@@ -292,7 +308,8 @@ export class Ledger {
    * a union merge of the two files would, with the same rules.
    */
   absorb(other: Ledger): void {
-    const union = Ledger.parse(`${this.serialize()}${other.serialize()}`).ledger;
+    const before = this.serialize();
+    const union = Ledger.parse(`${before}${other.serialize()}`).ledger;
     this.articles.clear();
     for (const [key, record] of union.articles) if (!this.forgotten.has(key)) this.articles.set(key, record);
     for (const [target, source] of [[this.settings, union.settings], [this.media, union.media], [this.redirects, union.redirects]] as const) {
@@ -302,6 +319,7 @@ export class Ledger {
     this.generator = union.generator;
     this.clocks = union.clocks;
     this.merges.splice(0, this.merges.length, ...union.merges);
+    if (this.serialize() !== before) this.changed();
   }
 }
 

@@ -149,7 +149,7 @@ describe('archives (archive_content)', () => {
   it('carry what their scope\'s feeds carry with archive_content: full', async () => {
     const bodies = await archiveAndCurrent('archive_content: full\n');
     expect(parseRssFeed(bodies['archive.rss']!).items?.map((i) => i.content?.encoded?.trim())).toEqual(['<p>Body two.</p>\n<p>More of two.</p>', '<p>Body one.</p>']);
-    expect(parseAtomFeed(bodies['archive.atom']!).entries?.map((e) => e.content?.value.trim())).toEqual(['<p>Body two.</p>\n<p>More of two.</p>', '<p>Body one.</p>']);
+    expect(parseAtomFeed(bodies['archive.atom']!).entries?.map((e) => e.content?.value?.trim())).toEqual(['<p>Body two.</p>\n<p>More of two.</p>', '<p>Body one.</p>']);
     expect(Object.fromEntries(await atomSchemaProblems([{ label: 'archive', xml: bodies['archive.atom']! }]))).toEqual({});
   });
 });
