@@ -25,7 +25,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyMediaFile } from './media.js';
-import { fileForPath, makeFolders, replaceFolder } from './static.js';
+import { fileForPath, makeFolders, replaceFolder } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
