@@ -136,24 +136,22 @@ export class FactTable {
   }
 
   /**
-   * Which facts of an earlier run's table (`ids`, `values`) have another value now (or are gone):
-   * a resource that depends on none of them has the key it had.
+   * What an earlier run's resources carry over: given the indices of a resource's facts in that
+   * run's table (`ids`, `values`), their indices in this table when none of those facts has another
+   * value now (the resource has the key and the bytes it had), else undefined.
    */
-  changedSince(ids: readonly string[], values: readonly string[]): Uint8Array {
+  carryFrom({ ids, values }: { ids: readonly string[]; values: readonly string[] }): (deps: Uint32Array) => Uint32Array | undefined {
     const changed = new Uint8Array(ids.length);
     ids.forEach((id, i) => {
       if (this.facts.get(id) !== values[i]) changed[i] = 1;
     });
-    return changed;
-  }
-
-  /** How an earlier run's indices (into its table's `ids`) read as indices into this table. */
-  translator(ids: readonly string[]): (indices: Uint32Array) => Uint32Array {
     const known = new Int32Array(ids.length).fill(-1);
-    return (indices) =>
-      indices.map((i) => {
+    return (deps) => {
+      for (const i of deps) if (changed[i] === 1) return undefined;
+      return deps.map((i) => {
         if (known[i] === -1) known[i] = this.indices([ids[i] as string])[0] as number;
         return known[i] as number;
       });
+    };
   }
 }

@@ -3,7 +3,7 @@
  * how a folder is replaced whole, and whether the folder is still as a run recorded it. Light on
  * purpose: a build that finds nothing to do loads this, and not the renderers.
  */
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildCheck, BuildRecord, BuiltFile, FactRecord } from '../state/build-record.js';
@@ -115,3 +115,28 @@ export async function writeRebuildAt(outDir: string, nextChange: number | undefi
   return { file: path.relative(process.cwd(), file) || file, instant };
 }
 
+
+/**
+ * Deletes every file under `root` that is not in `kept` (absolute paths), and the folders left
+ * empty: what earlier runs wrote that this one does not produce. Returns how many files it deleted.
+ */
+export function removeAllBut(root: string, kept: ReadonlySet<string>): number {
+  let deleted = 0;
+  const sweep = (dir: string): boolean => {
+    let empty = true;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (sweep(file)) rmdirSync(file);
+        else empty = false;
+      } else if (kept.has(file)) empty = false;
+      else {
+        rmSync(file, { force: true });
+        deleted++;
+      }
+    }
+    return empty;
+  };
+  sweep(root);
+  return deleted;
+}

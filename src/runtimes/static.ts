@@ -86,9 +86,8 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   const builtFiles = new Array<BuiltFile>(resources.length);
   const staticMaxAge = Math.min(snapshot.site.cacheMaxAge, maxAgeUntil(snapshot.nextChange, snapshot.now) ?? Infinity);
   const facts = new FactTable(siteFacts(snapshot));
-  // Which of the last build's facts changed, and how its resources' facts read in this build's table.
-  const changed = previous ? facts.changedSince(previous.facts.ids, previous.facts.values) : undefined;
-  const translate = previous ? facts.translator(previous.facts.ids) : undefined;
+  // The last build's resources none of whose facts changed, with their facts as this build's table reads them.
+  const carry = previous ? facts.carryFrom(previous.facts) : undefined;
   // Folders whose names changed since the last build (someone added or removed something), looked through below.
   const movedFolders = previous ? [...previous.stamps].filter(([relative, stamp]) => !HOST_FILES.includes(relative) && stampOf(path.join(root, relative)) !== stamp) : [];
   let written = 0;
@@ -99,10 +98,11 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     const file = files[i] as string;
     const before = previous?.files.get(urlPath);
     const intact = before !== undefined && isAsRecorded(file, before);
+    const carried = intact && before.deps ? carry?.(before.deps) : undefined;
     let built: BuiltFile;
-    if (intact && before.deps && changed && translate && !dependsOnAny(before.deps, changed)) {
+    if (before && carried) {
       // Made from the same facts as last time: the same key, the same file.
-      built = { ...before, deps: translate(before.deps) };
+      built = { ...before, deps: carried };
     } else {
       // The same bytes the server sends.
       const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
@@ -154,12 +154,6 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     dateFile(file, modified, undefined);
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), kept: { files: record, facts: { ids: facts.ids, values: facts.values }, stamps: new Map() }, folders };
-}
-
-/** Whether any of `deps` (indices into the last build's facts) is one of the facts that changed. */
-function dependsOnAny(deps: Uint32Array, changed: Uint8Array): boolean {
-  for (const index of deps) if (changed[index] === 1) return true;
-  return false;
 }
 
 /** Every folder of the output that holds a file, by path relative to `root` ('' for `root` itself), parents before children. */
