@@ -117,26 +117,25 @@ export async function writeRebuildAt(outDir: string, nextChange: number | undefi
 
 
 /**
- * Deletes every file under `root` that is not in `kept` (absolute paths), and the folders left
- * empty: what earlier runs wrote that this one does not produce. Returns how many files it deleted.
+ * Deletes every file under `dir` that is not in `kept` (absolute paths), and the folders below it
+ * left empty, but for the folders in `skip`, which it leaves as they are: what earlier runs wrote
+ * that this one does not produce. Returns how many files it deleted, and whether `dir` is empty.
  */
-export function removeAllBut(root: string, kept: ReadonlySet<string>): number {
+export function sweepFolder(dir: string, kept: ReadonlySet<string>, skip: ReadonlySet<string> = new Set()): { deleted: number; empty: boolean } {
   let deleted = 0;
-  const sweep = (dir: string): boolean => {
-    let empty = true;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (sweep(file)) rmdirSync(file);
-        else empty = false;
-      } else if (kept.has(file)) empty = false;
-      else {
-        rmSync(file, { force: true });
-        deleted++;
-      }
+  let empty = true;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const below = skip.has(file) ? { deleted: 0, empty: false } : sweepFolder(file, kept, skip);
+      deleted += below.deleted;
+      if (below.empty) rmdirSync(file);
+      else empty = false;
+    } else if (kept.has(file)) empty = false;
+    else {
+      rmSync(file, { force: true });
+      deleted++;
     }
-    return empty;
-  };
-  sweep(root);
-  return deleted;
+  }
+  return { deleted, empty };
 }

@@ -4,8 +4,7 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
@@ -15,14 +14,13 @@ import { prepareResource, type PreparedResource } from '../publish/render.js';
 import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { formatUtc } from '../time/index.js';
-import { basePathOf, servedFilePath } from '../urls/paths.js';
+import { basePathOf } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from '../state/build-record.js';
-import { HOST_FILES, fileForPath, isAsRecorded, makeFolders, replaceFolder, stampOf, throughLinks, type KeptOutput } from './output-folder.js';
-
-export { fileForPath } from './output-folder.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
+import { HOST_FILES, fileForPath, isAsRecorded, makeFolders, replaceFolder, stampOf, sweepFolder, throughLinks, type KeptOutput } from './output-folder.js';
+
+export { fileForPath } from './output-folder.js';
 
 export interface BuildProgress {
   /** `written`: how many of the `done` files were written (the rest were as the last build left them). */
@@ -231,23 +229,9 @@ function removeOthers(root: string, previous: KeptOutput, record: BuildRecord, f
   const keptFolders = new Set(folders.map((relative) => path.join(root, relative)));
   // Anything under a folder this build has no use for goes; in the folders it uses, what it did not write.
   const sweep = (dir: string): boolean => {
-    let empty = true;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory() && !entry.isSymbolicLink()) {
-        if (keptFolders.has(file)) {
-          empty = false;
-          continue;
-        }
-        if (sweep(file)) rmdirSync(file);
-        else empty = false;
-      } else if (kept.has(file)) empty = false;
-      else {
-        rmSync(file, { force: true });
-        deleted++;
-      }
-    }
-    return empty;
+    const swept = sweepFolder(dir, kept, keptFolders);
+    deleted += swept.deleted;
+    return swept.empty;
   };
   for (const relative of moved) {
     const dir = path.join(root, relative);

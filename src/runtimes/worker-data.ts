@@ -27,7 +27,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyMediaFile } from './media.js';
-import { fileForPath, isAsRecorded, makeFolders, removeAllBut, replaceFolder, throughLinks } from './output-folder.js';
+import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -197,7 +197,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   if (unrendered !== undefined) site.unrendered = unrendered;
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
   // Whatever else the folder holds goes: what earlier runs wrote that this one does not produce.
-  const deleted = previous ? removeAllBut(root, new Set([...files, ...[...kept.others.keys()].map((relative) => path.join(root, relative))])) : 0;
+  const deleted = previous ? sweepFolder(root, new Set([...files, ...[...kept.others.keys()].map((relative) => path.join(root, relative))])).deleted : 0;
   const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
   return {
     representations: resources.length + versions.written,

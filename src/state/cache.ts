@@ -9,9 +9,11 @@
  *   <cache>/parses/<NN>-<hash>.pack    their bodies (UTF-8, one after the other), read when rendered;
  *                                      named by content, so that two processes writing one shard at
  *                                      once never pair a shard file with the other's pack
- *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (build-record.ts)
+ *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder, and what from
+ *   <cache>/builds/<hash of --out>.detail.bin  each file's key and facts (build-record.ts)
  *   <cache>/media.bin                  the hash of each media file, with the stamp of the file it was read from
  *   <cache>/worker-data/<hash of --out>.bin  what `worker-data` last wrote there from (up-to-date.ts)
+ *   <cache>/worker-data/<hash of --out>.assets.bin  every file it wrote there (asset-record.ts)
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
