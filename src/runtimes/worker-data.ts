@@ -123,9 +123,9 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const listed = new Array<KeptAsset>(resources.length);
   let done = 0;
   for (const i of renderOrder(snapshot, resources)) {
-    const { resource } = resources[i] as (typeof resources)[number];
+    const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
-    const before = previous?.assets.get((resources[i] as (typeof resources)[number]).path);
+    const before = previous?.assets.get(urlPath);
     const intact = before !== undefined && isAsRecorded(file, before);
     const carried = intact && before.deps ? carry?.(before.deps) : undefined;
     let asset: KeptAsset;
