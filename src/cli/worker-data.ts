@@ -17,9 +17,9 @@ export const workerDataCommand: Command = {
   usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--skip-invalid] [--if-changed] [--cache DIR] [--no-cache] [--preview]',
   options: [
     ...SITE_OPTION_HELP,
-    `--out DIR        the assets folder (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says): with the cache,`,
-    '                 only the files whose bytes changed are written and files no longer produced deleted; without it,',
-    '                 it is replaced whole, only when this succeeds',
+    `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's`,
+    "                 [assets] says); with the cache, only files whose bytes changed are written (the others are",
+    '                 hard links to the files the last run left)',
     ...SKIP_INVALID_HELP,
     `                 (wrangler stops at any status but 0: its build step publishes all or nothing)`,
     '--if-changed     do nothing when nothing the assets are made from changed since this last wrote them (with the',

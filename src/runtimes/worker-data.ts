@@ -10,7 +10,7 @@
  * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
@@ -27,7 +27,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyMediaFile } from './media.js';
-import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
+import { fileForPath, isAsRecorded, makeFolders, replaceFolder, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -79,7 +79,7 @@ export interface WorkerAssetsResult {
   changes: number[];
   /** Site paths of media files larger than Workers Static Assets takes (MAX_ASSET_BYTES), with their sizes. */
   oversized: Array<{ path: string; size: number }>;
-  /** Files whose bytes this run wrote, and files it deleted (only a run that updates the folder in place deletes any). */
+  /** Files whose bytes this run wrote, and files of the last run's that it no longer produces (counted with its record only). */
   written: number;
   deleted: number;
   /** What the folder holds now, for the next run (state/asset-record.ts). */
@@ -87,12 +87,13 @@ export interface WorkerAssetsResult {
 }
 
 /**
- * Writes the site's assets into `outDir`. Without `previous`, the folder is written anew beside the
- * old one and swapped in at the end: a failure leaves it as it was. With what the last run into it
- * left (state/asset-record.ts), it is updated in place: a representation none of whose facts
- * changed, and whose file is as that run left it, is not rendered again; a file is written only
- * when its bytes changed; files no longer produced are deleted. Either way the folder ends with the
- * same bytes. `progress`: told as each representation of the current version is done.
+ * Writes the site's assets into `outDir`: a new folder is filled beside the old one and swapped in
+ * at the end, so a failure leaves it as it was (and `wrangler dev`, which watches it, sees one
+ * change: files changed in place one by one set its watchers rebuilding over and over). With what
+ * the last run into it left (state/asset-record.ts), a representation none of whose facts changed
+ * is not rendered again, and a file whose bytes did not change is not written: the new folder
+ * takes the old file by a hard link (a copy where links cannot be made). Either way the folder
+ * ends with the same bytes. `progress`: told as each representation of the current version is done.
  */
 export async function writeWorkerAssets(
   snapshot: SiteSnapshot,
@@ -101,18 +102,34 @@ export async function writeWorkerAssets(
   progress?: (done: number, total: number) => void,
   previous?: KeptAssets,
 ): Promise<WorkerAssetsResult> {
-  if (previous && existsSync(outDir)) return fillAssets(snapshot, throughLinks(outDir), future, progress, previous);
-  return replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, undefined));
+  const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
+  return replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
 }
 
-async function fillAssets(snapshot: SiteSnapshot, root: string, future: ScheduledFuture | undefined, progress: ((done: number, total: number) => void) | undefined, previous: KeptAssets | undefined): Promise<WorkerAssetsResult> {
+/** `old`: the folder as the last run left it, and its record. */
+async function fillAssets(snapshot: SiteSnapshot, root: string, future: ScheduledFuture | undefined, progress: ((done: number, total: number) => void) | undefined, old: { root: string; kept: KeptAssets } | undefined): Promise<WorkerAssetsResult> {
+  const previous = old?.kept;
+  /** The last run's file at `file`'s place, still as it was: the new folder takes it by a link. */
+  const reuse = (file: string, before: WrittenFile): boolean => {
+    if (!old) return false;
+    const from = path.join(old.root, path.relative(root, file));
+    if (!isAsRecorded(from, before)) return false;
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      linkSync(from, file);
+    } catch {
+      copyFileSync(from, file);
+      utimesSync(file, statSync(from).atime, new Date(before.mtimeMs));
+    }
+    return true;
+  };
   const manifests = new Map<string, ScopeManifestBuilder>();
   for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
   const versions = new VersionTracker(snapshot);
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
-  if (!previous) await makeFolders(files);
+  await makeFolders(files);
   const facts = new FactTable(siteFacts(snapshot));
   // The last run's representations none of whose facts changed, with their facts as this run's table reads them.
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
@@ -126,16 +143,15 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
     const before = previous?.assets.get(urlPath);
-    const intact = before !== undefined && isAsRecorded(file, before);
-    const carried = intact && before.deps ? carry?.(before.deps) : undefined;
+    const carried = before?.deps ? carry?.(before.deps) : undefined;
     let asset: KeptAsset;
-    if (before && carried) asset = { ...before, deps: carried };
+    if (before && carried && reuse(file, before)) asset = { ...before, deps: carried };
     else {
       const made = await assetOf(snapshot, resource, entries);
       // Equal ETags are equal bytes (the head may say something else: a later Last-Modified).
-      if (intact && before.head.etag === made.head.etag) asset = { ...before, head: made.head };
+      if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
       else {
-        asset = { head: made.head, ...writeFile(file, made.write, previous !== undefined) };
+        asset = { head: made.head, ...writeFile(file, made.write, false) };
         written++;
       }
       const deps = dependenciesOf(snapshot, resource);
@@ -159,7 +175,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const writeOther = (relative: string, hash: string, write: (file: string) => number): number => {
     const file = path.join(root, relative);
     const before = previous?.others.get(relative);
-    if (before && before.hash === hash && isAsRecorded(file, before)) {
+    if (before && before.hash === hash && reuse(file, before)) {
       kept.others.set(relative, before);
       return before.size;
     }
@@ -196,8 +212,10 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const unrendered = future ? snapshot.pending[MAX_SCHEDULED_VERSIONS] : snapshot.nextChange;
   if (unrendered !== undefined) site.unrendered = unrendered;
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
-  // Whatever else the folder holds goes: what earlier runs wrote that this one does not produce.
-  const deleted = previous ? sweepFolder(root, new Set([...files, ...[...kept.others.keys()].map((relative) => path.join(root, relative))])).deleted : 0;
+  // What the last run wrote that this one does not produce (the folder it leaves goes whole).
+  const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
+  const produced = new Set(filesOf(kept));
+  const deleted = previous ? filesOf(previous).filter((file) => !produced.has(file)).length : 0;
   const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
   return {
     representations: resources.length + versions.written,
