@@ -112,7 +112,7 @@ async function siteFiles(site: SiteOptions): Promise<Array<[string, string]>> {
   const yaml = (text: string) => JSON.stringify(text);
   return [
     ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
-    ['.gitignore', 'node_modules/\ndist/\n.generated/\n.wrangler/\n.feedgen-cache/\n'],
+    ['.gitignore', 'node_modules/\ndist/\n*.rebuild-at\n.generated/\n.wrangler/\n.feedgen-cache/\n'],
     // Branches that each publish articles merge their ledgers line by line, without conflicts.
     ['articles/.gitattributes', LEDGER_GITATTRIBUTES],
     ['wrangler.toml', siteWranglerConfig(await readFile(path.join(PACKAGE_ROOT, 'wrangler.toml'), 'utf8'), site.name)],

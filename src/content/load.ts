@@ -15,7 +15,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { MEDIA_SEGMENT, RESERVED_NAMES, RESERVED_TOP_LEVEL_NAMES, articlePath, feedPath, scopePath, sectionKey } from '../urls/paths.js';
+import { COLLECTION_FOLDERS, MEDIA_SEGMENT, RESERVED_NAMES, ROBOTS_FILE, articlePath, feedPath, isReservedTopLevelName, scopePath, sectionKey } from '../urls/paths.js';
 import { checkNames, linkTranslations, unusedProfiles } from './across.js';
 import type { ArticleLines, ArticleResult } from './article.js';
 import { FieldReader, type FieldProblem } from './fields.js';
@@ -25,6 +25,7 @@ import { checkNamedFiles, namedFiles } from './references.js';
 import { loadMediaFiles, type MediaCandidate, type MediaHashes } from './media-files.js';
 import type { ArticleData, MediaFile, Problem, SectionData, SiteData, SiteSettings } from './model.js';
 import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.js';
+import { readOwnRobots } from './robots.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import type { ArticleJob, JobOutcome } from './parse-article.js';
 import { hash, readText, stampHolds, type FileStamp } from './source.js';
@@ -245,6 +246,9 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     .filter((file) => texts.has(file.absolute) && !badFolders.has(sectionKey(file.folders)))
     .map((file) => ({ key: settingsFileOf(file.folders), hash: hash(texts.get(file.absolute) as string) }));
   if (profilesHash !== undefined) settingsFiles.push({ key: AUTHORS_FILE, hash: profilesHash });
+  const robots = await readOwnRobots(root, listing.inside);
+  if (robots.kind === 'refused') problems.push({ file: displayOf(path.join(root, ROBOTS_FILE)), line: robots.line, severity: 'error', message: robots.message });
+  if (robots.kind === 'read') settingsFiles.push({ key: ROBOTS_FILE, hash: robots.textHash });
 
   const articles: ArticleData[] = [];
   const articleLines: ArticleLines[] = [];
@@ -318,6 +322,7 @@ export async function loadSite(articlesDir: string, options: LoadOptions = {}): 
     .map((section) => sectionData(section, site, sectionSettings.get(sectionKey(section)) ?? {}, chainOf(section)));
   const notes = untitledSections(sections, new Set(indexFiles.map((file) => sectionKey(file.folders))), (section) => displayOf(path.join(root, ...section)));
   const data: SiteData = { site, sections, articles: linked, authorProfiles, media: served.files, settingsFiles };
+  if (robots.kind === 'read') data.robots = robots.text;
   return { data, problems: sortProblems(problems), cache, threads, cached, mediaHashes: served.hashes, invalid, notes, ...(declaredBaseUrl ? { declaredBaseUrl } : {}) };
 }
 
@@ -493,7 +498,10 @@ function checkFolderNames(sections: Map<string, string[]>, displayOf: (section: 
 function nameProblem(name: string, kind: 'folder' | 'file', topLevel: boolean): string | undefined {
   const shown = kind === 'folder' ? name : `${name}.md`;
   if (RESERVED_NAMES.has(name)) return `${kind} name "${shown}" is reserved for generated URLs`;
-  if (topLevel && RESERVED_TOP_LEVEL_NAMES.has(name)) return `${kind} name "${shown}" is reserved at the top of the articles folder for the URLs /${name}/…`;
+  if (topLevel && isReservedTopLevelName(name)) {
+    const urls = Object.values(COLLECTION_FOLDERS).includes(name) ? `the URLs /${name}/…` : `the URL /${name}`;
+    return `${kind} name "${shown}" is reserved at the top of the articles folder for ${urls}`;
+  }
   if (name.includes('\\')) return `${kind} name "${shown}" contains a backslash, which URLs cannot carry`;
   if (UNRECORDABLE_NAME.test(name)) return `${kind} name "${shown}" contains a tab or a line break, which the publish ledger cannot record`;
   return undefined;

@@ -41,6 +41,8 @@ export interface SiteSettings {
   archiveContent: ContentMode;
   /** Days a deleted article is announced in Atom feeds (RFC 6721). */
   tombstoneDays: number;
+  /** URLs in one sitemap file at most (`sitemap_size`): 50,000, or fewer. */
+  sitemapSize: number;
   hub?: string;
   /** Declared editions, in the order written. */
   editions: Edition[];
@@ -126,8 +128,10 @@ export interface SiteData {
   /** From `_authors.yml`, in the order written. */
   authorProfiles: AuthorProfile[];
   media: MediaFile[];
+  /** The articles folder's own robots.txt, served as it is instead of feedgen's. */
+  robots?: string;
   /**
-   * The settings files (`_index.md` of the site and of each section, `_authors.yml`) by the name
+   * The settings files (`_index.md` of the site and of each section, `_authors.yml`, `robots.txt`) by the name
    * the publish ledger keeps them under (load.ts settingsFileOf), with a hash of each one's text.
    */
   settingsFiles: Array<{ key: string; hash: string }>;

@@ -4,6 +4,7 @@
  * sections -> site.
  */
 import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/document.js';
+import { SITEMAP_MAX_URLS } from '../feeds/sitemap.js';
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { slugOf, type ScopeKind } from '../urls/paths.js';
 import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
@@ -17,7 +18,7 @@ export const DEFAULT_EMBED_HOSTS: readonly string[] = ['youtube-nocookie.com', '
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
   'author', 'feed_limit', 'cache_max_age', 'hub', 'editions', 'tag_feeds',
-  'archive_size', 'archives', 'archive_content', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts',
+  'archive_size', 'archives', 'archive_content', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts', 'sitemap_size',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions', 'content', 'icon', 'logo', 'podcast'] as const;
 export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
@@ -162,6 +163,8 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     archiveKinds: readArchiveKinds(fields) ?? [...DEFAULT_ARCHIVE_KINDS],
     archiveContent: fields.oneOf('archive_content', CONTENT_MODES) ?? DEFAULT_ARCHIVE_CONTENT,
     tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
+    // Two at least: a numbered sitemap holds half of it in articles (site/sitemaps.ts).
+    sitemapSize: fields.integer('sitemap_size', 2, SITEMAP_MAX_URLS) ?? SITEMAP_MAX_URLS,
     content: 'full',
   };
   if (timezone) settings.timezone = timezone;

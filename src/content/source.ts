@@ -4,13 +4,16 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Keeps a byte order mark as U+FEFF: for files served as they are. */
+const utf8WithBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** `line`: where the problem is (1 when it is not in the text). */
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string; line: number };
 
-function decode(bytes: Uint8Array): ReadResult {
+/** Strict UTF-8; `keepBom`: a leading byte order mark stays in the text, which then encodes back to the same bytes. */
+export function decode(bytes: Uint8Array, keepBom = false): ReadResult {
   try {
-    return { ok: true, text: utf8.decode(bytes) };
+    return { ok: true, text: (keepBom ? utf8WithBom : utf8).decode(bytes) };
   } catch {
     return notUtf8(bytes);
   }

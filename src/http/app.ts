@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Resolution } from '../publish/store.js';
-import { errorResponse, maxAgeUntil, redirectResponse, refuseRequest } from './headers.js';
+import { errorResponse, maxAgeCap, redirectResponse, refuseRequest } from './headers.js';
 import { serveRepresentations, type RepresentationOptions } from './middleware/representation/index.js';
 
 /** One version of a site, as the app serves it. */
@@ -14,7 +14,11 @@ export interface ServedSite {
   readonly basePath: string;
   /** `sitePath`: raw (percent-encoded), relative to the base path. */
   resolve(sitePath: string): Resolution | Promise<Resolution>;
-  /** When this version stops being the site (a scheduled article goes out or expires): no cache keeps a response past it. */
+  /**
+   * When this version stops being the site (a scheduled article goes out or expires): no cache
+   * keeps a response past it. An article aging out of the news sitemap is not such a change: the
+   * news sitemap bounds its own max-age (ResponseFacts.until).
+   */
   readonly nextChange?: number | undefined;
 }
 
@@ -54,8 +58,9 @@ export function createApp(options: AppOptions): Hono {
       case 'redirect':
         return redirectResponse(`${site.basePath}${resolution.location}`);
       case 'found': {
-        const representation = resolution.representation();
-        return c.render(representation instanceof Promise ? await representation : representation, maxAgeUntil(site.nextChange, now));
+        const pending = resolution.representation();
+        const representation = pending instanceof Promise ? await pending : pending;
+        return c.render(representation, maxAgeCap(site.nextChange, representation.until, now));
       }
     }
   });

@@ -10,6 +10,8 @@
 import { FEED_FORMATS, FORMATS } from '../feeds/formats.js';
 import { SERVED_MEDIA_TYPES } from '../feeds/media-types.js';
 import { OPML_MEDIA_TYPE } from '../feeds/opml.js';
+import { ROBOTS_MEDIA_TYPE } from '../feeds/robots.js';
+import { SITEMAP_MEDIA_TYPE } from '../feeds/sitemap.js';
 import type { ResponseFacts } from '../publish/store.js';
 
 /**
@@ -35,11 +37,11 @@ function securityHeaders(embedHosts: readonly string[]): Record<string, string> 
 /** Errors and redirects show nothing an article wrote: they allow no frames. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders([]);
 
-const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE, ...SERVED_MEDIA_TYPES]);
+const CROSS_ORIGIN_TYPES: ReadonlySet<string> = new Set([...FEED_FORMATS.map((format) => FORMATS[format].mediaType), OPML_MEDIA_TYPE, SITEMAP_MEDIA_TYPE, ROBOTS_MEDIA_TYPE, ...SERVED_MEDIA_TYPES]);
 
 /**
- * Feeds, the OPML list and media files are public and read by web-based readers on other origins
- * (web podcast players fetch transcripts and chapters).
+ * Feeds, the OPML list, media files, robots.txt and the sitemaps are public and read by web-based
+ * readers and tools on other origins (web podcast players fetch transcripts and chapters).
  */
 export function isCrossOriginReadable(contentType: string): boolean {
   return CROSS_ORIGIN_TYPES.has(mediaTypeOf(contentType));
@@ -103,6 +105,15 @@ export function representationHeaders(representation: ResponseFacts): Record<str
  */
 export function maxAgeUntil(nextChange: number | undefined, now: number): number | undefined {
   return nextChange === undefined ? undefined : Math.max(0, Math.floor((nextChange - now) / 1000));
+}
+
+/**
+ * The bound on a response's max-age: the site's next change, and the representation's own `until`
+ * (ResponseFacts) while that lies ahead (a deployment that did not render the version it announces
+ * serves on, uncapped). Undefined when neither bounds it.
+ */
+export function maxAgeCap(nextChange: number | undefined, until: number | undefined, now: number): number | undefined {
+  return maxAgeUntil(until !== undefined && until > now ? Math.min(until, nextChange ?? Infinity) : nextChange, now);
 }
 
 /** `cache-control` with its max-age lowered to `seconds`, if that is lower. */

@@ -77,7 +77,7 @@ export function siteFacts(snapshot: SiteSnapshot): SiteFacts {
 
 /**
  * The facts a resource is made from; undefined for the pages gathering many scopes (the index,
- * collections, OPML), which have no content key and are always made.
+ * collections, OPML) and for the crawlers' files, which are always made.
  */
 export function dependenciesOf(snapshot: SiteSnapshot, resource: Resource): string[] | undefined {
   switch (resource.kind) {
@@ -105,6 +105,10 @@ export function dependenciesOf(snapshot: SiteSnapshot, resource: Resource): stri
     case 'index':
     case 'collection-page':
     case 'opml':
+    // Made from every page's dates (sitemaps), the clock (the news sitemap) or the site's files (robots.txt).
+    case 'sitemap':
+    case 'news-sitemap':
+    case 'robots':
       return undefined;
   }
 }

@@ -8,14 +8,17 @@ import type { FeedDocument } from '../feeds/document.js';
 import { EntryCache } from '../feeds/entries.js';
 import { FORMATS, type FeedFormat } from '../feeds/formats.js';
 import { OPML_MEDIA_TYPE, renderOpml } from '../feeds/opml.js';
+import { ROBOTS_MEDIA_TYPE, renderRobots } from '../feeds/robots.js';
+import { SITEMAP_MEDIA_TYPE, renderNewsSitemap, renderSitemapIndex, renderUrlset, urlEntry, type SitemapRef, type SitemapUrl } from '../feeds/sitemap.js';
 import { CSS_MEDIA_TYPE, FEED_STYLESHEET, PAGE_STYLESHEET } from '../pages/assets.js';
 import { HTML_MEDIA_TYPE, renderArticlePage, renderCollectionPage, renderIndexPage, renderScopePage } from '../pages/pages.js';
 import { opmlList, type Resource } from '../site/resources.js';
 import { buildFeedDocument } from '../site/feed-document.js';
 import { lastModifiedOf } from '../site/modified.js';
+import { newsPublication, newsSitemap, sitemapPlan, type ListedPage } from '../site/sitemaps.js';
 import { lastModified, type Scope, type SiteSnapshot } from '../site/snapshot.js';
 import type { OffsetInstant } from '../time/index.js';
-import { FEED_STYLESHEET_FILE, feedPath, scopePath } from '../urls/paths.js';
+import { FEED_STYLESHEET_FILE, NEWS_SITEMAP_FILE, articlePath, basePathOf, feedPath, scopePath, sitemapPath } from '../urls/paths.js';
 
 export interface Rendered {
   /** Full Content-Type, charset included. */
@@ -29,6 +32,8 @@ export interface Rendered {
   self?: string;
   /** Seconds caches may keep it, when not the site's cache_max_age. */
   maxAge?: number;
+  /** Epoch ms: the bytes are the site's only until then, when that comes before the site's next change (the news sitemap's next age-out). */
+  until?: number;
 }
 
 /** A full archive's items never change; its bytes do only when one of them is edited. */
@@ -79,7 +84,42 @@ function renderBody(snapshot: SiteSnapshot, resource: RenderableResource, entrie
       return { contentType: utf8(HTML_MEDIA_TYPE), chunks: [renderArticlePage(snapshot, resource.article)] };
     case 'stylesheet':
       return { contentType: utf8(CSS_MEDIA_TYPE), chunks: [resource.name === FEED_STYLESHEET_FILE ? FEED_STYLESHEET : PAGE_STYLESHEET] };
+    case 'sitemap':
+      return { contentType: utf8(SITEMAP_MEDIA_TYPE), chunks: [renderSitemap(snapshot, resource.part)] };
+    case 'news-sitemap': {
+      const urls = (newsSitemap(snapshot)?.articles ?? []).map((article) => ({
+        loc: `${site.baseUrl}${articlePath(article.section, article.slug)}`,
+        publication: newsPublication(snapshot, article),
+        published: article.published,
+        title: article.title,
+      }));
+      const rendered: Rendered = { contentType: utf8(SITEMAP_MEDIA_TYPE), chunks: [renderNewsSitemap(urls)] };
+      // It changes as articles age out of it: whatever comes first, that or the site's next change.
+      if (snapshot.nextChange !== undefined) rendered.until = snapshot.nextChange;
+      return rendered;
+    }
+    case 'robots': {
+      const sitemaps = [sitemapPath(), ...(newsSitemap(snapshot) ? [`/${NEWS_SITEMAP_FILE}`] : [])].map((p) => `${site.baseUrl}${p}`);
+      return { contentType: utf8(ROBOTS_MEDIA_TYPE), chunks: [snapshot.robots ?? renderRobots(`${basePathOf(site.baseUrl)}/`, sitemaps)] };
+    }
   }
+}
+
+/** /sitemap.xml (every page, or the index of the numbered sitemaps), or numbered sitemap `part`. */
+function renderSitemap(snapshot: SiteSnapshot, part: number | undefined): string {
+  const plan = sitemapPlan(snapshot);
+  if (plan.kind === 'index' && part === undefined) {
+    return renderSitemapIndex([...plan.parts.keys()].map((number) => dated<SitemapRef>({ loc: `${snapshot.site.baseUrl}${sitemapPath(number)}` }, lastModifiedOf(snapshot, { kind: 'sitemap', part: number }))));
+  }
+  const contents = plan.kind === 'single' ? plan : plan.parts.get(part as number);
+  if (!contents) throw new Error(`the site has no sitemap ${part}`);
+  // Each page dated by the facts its own Last-Modified comes from.
+  const entry = (page: ListedPage) => urlEntry(dated<SitemapUrl>({ loc: page.loc, ...(page.image === undefined ? {} : { image: page.image }) }, lastModifiedOf(snapshot, page.resource)));
+  return renderUrlset(contents.pages.map(entry));
+}
+
+function dated<T extends { lastmod?: number }>(entry: T, lastmod: number | undefined): T {
+  return lastmod === undefined ? entry : { ...entry, lastmod };
 }
 
 export type FeedResource = Extract<Resource, { kind: 'feed' }>;

@@ -28,6 +28,8 @@ export interface ResponseFacts {
   embedHosts: readonly string[];
   /** Range requests are answered (RFC 9110 section 14): files served as they are. */
   byteRanges?: true;
+  /** Epoch ms: max-age runs no further (Rendered.until), beside the site's next change. */
+  until?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export function responseFacts(snapshot: SiteSnapshot, rendered: Rendered): Respo
   const facts: ResponseFacts = { contentType: rendered.contentType, maxAge: rendered.maxAge ?? snapshot.site.cacheMaxAge, embedHosts: snapshot.site.embedHosts };
   if (rendered.hub) facts.hub = rendered.hub;
   if (rendered.self) facts.self = rendered.self;
+  if (rendered.until !== undefined) facts.until = rendered.until;
   return facts;
 }
 
@@ -157,9 +160,9 @@ export class RepresentationStore {
     this.basePath = basePathOf(snapshot.site.baseUrl);
   }
 
-  /** See ServedSite.nextChange. */
+  /** See ServedSite.nextChange: an article aging out of the news sitemap bounds only the news sitemap's (its `until`). */
   get nextChange(): number | undefined {
-    return this.snapshot.nextChange;
+    return this.snapshot.nextSiteChange;
   }
 
   /** `sitePath`: raw (percent-encoded), relative to the base path. */

@@ -28,7 +28,9 @@ export interface SiteManifest {
   redirects: Record<string, string>;
   /** The scheduled instants (epoch ms) rendered ahead, oldest first: the site changes at each. */
   changes: number[];
-  /** The first scheduled instant not rendered ahead: worker-data must run (a deploy) before it. */
+  /** Those of `changes` at which only the news sitemap changes (an article ages out of it): they bound no other response's max-age. */
+  newsOnly?: number[];
+  /** The first scheduled instant (not an age-out of the news sitemap) not rendered ahead: worker-data must run (a deploy) before it. */
   unrendered?: number;
 }
 

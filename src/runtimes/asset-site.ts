@@ -8,7 +8,7 @@
 import type { ServedSite } from '../http/app.js';
 import type { Representation, Resolution, ResponseFacts, StreamedBody } from '../publish/store.js';
 import { homeScope, lookup, type ArticleHandle, type MediaHandle, type ScopeHandle, type SiteDirectory } from '../site/resources.js';
-import { SITE_SCOPE, articlePath, collectionPath, mediaPath, opmlPath, scopeKey, type ScopeRef } from '../urls/paths.js';
+import { NEWS_SITEMAP_FILE, SITE_SCOPE, articlePath, collectionPath, mediaPath, opmlPath, scopeKey, sitemapPath, type ScopeRef } from '../urls/paths.js';
 import { routeOf, scopeAt } from '../urls/routes.js';
 import {
   SITE_MANIFEST_PATH,
@@ -49,16 +49,17 @@ export class AssetSite implements ServedSite {
   private readonly manifests = new Map<string, { manifest: ScopeManifest | null; size: number }>();
   private readonly loading = new Map<string, Promise<ScopeManifest | null>>();
   private manifestBytes = 0;
-  /** The site at each version, made when first asked for (the app caches resolutions per version). */
-  private readonly versions = new Map<number, ServedSite>();
+  /** The site at each version and next change, made when first asked for (the app caches resolutions per version). */
+  private readonly versions = new Map<string, ServedSite>();
 
   private constructor(
     private readonly assets: AssetFetcher,
     readonly basePath: string,
     private readonly redirects: ReadonlyMap<string, string>,
     private readonly manifestBudget: number,
-    /** SiteManifest.changes, and the first instant after them (unrendered). */
+    /** SiteManifest.changes, those of them at which only the news sitemap changes, and the first instant after them (unrendered). */
     private readonly changes: readonly number[],
+    private readonly newsOnly: ReadonlySet<number>,
     private readonly unrendered: number | undefined,
   ) {}
 
@@ -66,17 +67,19 @@ export class AssetSite implements ServedSite {
     const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${SITE_MANIFEST_PATH}`));
     if (!response.ok) throw new Error(`the Worker's assets have no ${SITE_MANIFEST_PATH} (${response.status}): run feedgen worker-data`);
     const site = (await response.json()) as SiteManifest;
-    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET, site.changes ?? [], site.unrendered);
+    return new AssetSite(assets, site.basePath, new Map(Object.entries(site.redirects)), options.manifestBudget ?? MANIFEST_BUDGET, site.changes ?? [], new Set(site.newsOnly), site.unrendered);
   }
 
   /** The site as of `now`: the newest version whose instant has passed, until the next one. */
   at(now: number): ServedSite {
     let index = 0;
     while (index < this.changes.length && (this.changes[index] as number) <= now) index++;
-    // After the last change rendered ahead, the next one (if any) is awaited until it has passed:
-    // this deployment cannot switch to it, and then max-age is capped no more.
-    const next = index < this.changes.length ? this.changes[index] : this.unrendered !== undefined && this.unrendered > now ? this.unrendered : undefined;
-    const key = next === undefined ? -1 : index;
+    // What bounds max-age is the next change of anything but the news sitemap (which bounds its
+    // own, see Rendered.until). After the last change rendered ahead, the next one (if any) is
+    // awaited until it has passed: this deployment cannot switch to it, and then max-age is capped no more.
+    const unrendered = this.unrendered !== undefined && this.unrendered > now ? this.unrendered : undefined;
+    const next = this.changes.slice(index).find((t) => !this.newsOnly.has(t)) ?? unrendered;
+    const key = `${index} ${next ?? ''}`;
     let version = this.versions.get(key);
     if (!version) {
       const from = index === 0 ? Number.NEGATIVE_INFINITY : (this.changes[index - 1] as number);
@@ -129,6 +132,9 @@ export class AssetSite implements ServedSite {
       // An OPML list is its scope's (the lists of tags and authors: the site's), as homeScope says.
       hasOpml: (ref) => listed(scopeKey(ref.kind === 'scope' ? ref.scope : SITE_SCOPE), opmlPath(ref)),
       hasCollection: (kind) => listed(scopeKey(SITE_SCOPE), collectionPath(kind)),
+      // robots.txt and the sitemaps are the site's own, as homeScope says.
+      hasSitemapPart: (part) => listed(scopeKey(SITE_SCOPE), sitemapPath(part)),
+      hasNewsSitemap: () => listed(scopeKey(SITE_SCOPE), `/${NEWS_SITEMAP_FILE}`),
       redirects: this.redirects,
     };
   }

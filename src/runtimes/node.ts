@@ -18,6 +18,7 @@ import { formatProblem, type Problem, type SiteData } from '../content/model.js'
 import { createApp } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
 import { RepresentationStore } from '../publish/store.js';
+import type { SiteSnapshot } from '../site/snapshot.js';
 import { BodySpill, MediaHashFile, ParseCacheFolder } from '../state/cache.js';
 import { LEDGER_FILE } from '../state/ledger.js';
 import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
@@ -167,12 +168,17 @@ class LiveSite {
     const blocked = this.history.blocked();
     if (blocked && !this.saidBlocked) this.log(`feedgen: ${blocked}; serving without saving it`);
     this.saidBlocked ||= blocked !== undefined;
-    this.store = new RepresentationStore(published.snapshot, { previous: this.store, maxBytes: this.memoryBytes, openMedia: nodeMediaBody });
+    this.store = this.storeOf(published.snapshot);
     this.armSwitch(now);
     if (this.history.recording) {
       void announceChanges(published.snapshot, published.changes.since).then((lines) => lines.forEach((line) => this.log(line)));
     }
     this.scheduleSave();
+  }
+
+  /** The representations of `snapshot`, keeping those of the store before that are still the same. */
+  private storeOf(snapshot: SiteSnapshot): RepresentationStore {
+    return new RepresentationStore(snapshot, { previous: this.store, maxBytes: this.memoryBytes, openMedia: nodeMediaBody });
   }
 
   private readCache(): ParseCache | undefined {
@@ -207,8 +213,14 @@ class LiveSite {
    * arrive during a switch wait for it; otherwise this is one comparison.
    */
   at(now: number): RepresentationStore | Promise<RepresentationStore> {
-    const next = this.store.snapshot.nextChange;
+    const { nextChange: next, nextSiteChange } = this.store.snapshot;
     if (next === undefined || now < next) return this.store;
+    if (nextSiteChange === undefined || now < nextSiteChange) {
+      // Only the news sitemap changes (an article leaves it): the same site, its clock moved on.
+      this.store = this.storeOf(this.store.snapshot.at(now));
+      this.armSwitch(now);
+      return this.store;
+    }
     this.switching ??= Promise.resolve()
       .then(() => this.publish(now))
       .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store.snapshot.root.items.length} articles`))

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
-import { maxAgeUntil, representationHeaders } from '../http/headers.js';
+import { maxAgeCap, representationHeaders } from '../http/headers.js';
 import { prepareResource, type PreparedResource } from '../publish/render.js';
 import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
@@ -82,7 +82,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
   const builtFiles = new Array<BuiltFile>(resources.length);
-  const staticMaxAge = Math.min(snapshot.site.cacheMaxAge, maxAgeUntil(snapshot.nextChange, snapshot.now) ?? Infinity);
+  const staticMaxAge = (response: ResponseFacts) => Math.min(snapshot.site.cacheMaxAge, maxAgeCap(snapshot.nextSiteChange, response.until, snapshot.now) ?? Infinity);
   const facts = new FactTable(siteFacts(snapshot));
   // The last build's resources none of whose facts changed, with their facts as this build's table reads them.
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
@@ -136,14 +136,14 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     // Static hosts cannot give full archives their longer max-age: a rule for them would also
     // match the subscription documents, and rules number 100 at most (Cloudflare). Nor can they
     // count down to a scheduled change: max-age runs no further than it from the build on.
-    headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge });
+    headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge(built.facts) });
   });
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
   const folders = foldersOf(root, files);
   const deleted = previous ? removeOthers(root, previous, record, files, folders, movedFolders.map(([relative]) => relative)) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
-  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot, record)]] as const) {
+  for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
     const file = path.join(root, name);
     if (!(previous && existsSync(file) && readFileSync(file, 'utf8') === text)) {
       writeFileSync(file, text);
@@ -352,13 +352,13 @@ function patternOf(path: string): string {
 }
 
 /**
- * Moved articles: their old paths redirect to the new ones, unless the old path is in use again
- * (hosts such as Cloudflare follow a redirect before they look for a file, which would hide it).
+ * Moved articles: their old paths redirect to the new ones. (Hosts such as Cloudflare follow a
+ * redirect before they look for a file: a path an article took again is no redirect, the history
+ * drops it then.)
  */
-function redirectsFile(snapshot: SiteSnapshot, produced: ReadonlyMap<string, unknown>): string {
+function redirectsFile(snapshot: SiteSnapshot): string {
   const base = basePathOf(snapshot.site.baseUrl);
-  const lines = [...snapshot.redirects].filter(([from]) => !produced.has(from)).map(([from, to]) => `${base}${from} ${base}${to} 301\n`);
-  return lines.join('');
+  return [...snapshot.redirects].map(([from, to]) => `${base}${from} ${base}${to} 301\n`).join('');
 }
 
 function digestOf(chunks: readonly Chunk[]): Uint8Array {

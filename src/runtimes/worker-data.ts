@@ -17,7 +17,7 @@ import type { Problem, SiteData } from '../content/model.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { renderResource } from '../publish/render.js';
 import { mediaHead, represent } from '../publish/store.js';
-import { allResources, homeScope, renderOrder, type Resource } from '../site/resources.js';
+import { allResources, crawlerResources, homeScope, renderOrder, type Resource } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import type { KeptAsset, KeptAssets, WrittenFile } from '../state/asset-record.js';
@@ -40,6 +40,14 @@ export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
  * ahead. A change beyond them goes out only once `worker-data` runs (a deploy) after the last.
  */
 export const MAX_SCHEDULED_VERSIONS = 32;
+
+/**
+ * Instants an article ages out of the news sitemap that the Worker is prepared for, at most,
+ * besides those: each is a version in which only the news sitemap is rendered again (one asset,
+ * and a mention in the site's manifest). Past them, the news sitemap keeps articles past their two
+ * days until `worker-data` runs again.
+ */
+export const MAX_AGE_OUT_VERSIONS = 16;
 
 /** Warnings for the scheduled changes beyond the Worker's MAX_SCHEDULED_VERSIONS, at the line of the key that makes each. */
 export function unrenderedChanges(articles: readonly SiteData['articles'][number][], now: number): Problem[] {
@@ -184,14 +192,19 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
     written++;
     return stamp.size;
   };
-  const changes = future ? snapshot.pending.slice(0, MAX_SCHEDULED_VERSIONS) : [];
+  const { changes, unrendered } = future ? renderedAhead(snapshot) : { changes: [], unrendered: snapshot.nextSiteChange };
   // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
+  let last = snapshot;
   for (const at of changes) {
     if (!future) break;
-    recordHistory(future.ledger, future.data, at);
-    const version = new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
-    const changed = versions.next(version);
-    for (const { path: urlPath, resource } of allResources(version)) {
+    // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
+    const newsOnly = snapshot.newsOnly.has(at);
+    if (!newsOnly) recordHistory(future.ledger, future.data, at);
+    const version = newsOnly ? last.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+    last = version;
+    const rerendered = newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
+    const changed = versions.next(version, newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
+    for (const { path: urlPath, resource } of rerendered) {
       const asset = await assetOf(version, resource, entries);
       if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
       bytes += writeOther(fileForPath(versionedAssetPath(at, urlPath)), asset.head.etag, asset.write);
@@ -209,7 +222,8 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const manifestFiles = await Promise.all([...manifests.values()].map(async (manifest) => ({ file: await scopeManifestPath(manifest.scopeKey), manifest })));
   for (const { file, manifest } of manifestFiles) writeText(stripSlash(file), JSON.stringify(manifest));
   const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects), changes };
-  const unrendered = future ? snapshot.pending[MAX_SCHEDULED_VERSIONS] : snapshot.nextChange;
+  const newsOnly = changes.filter((at) => snapshot.newsOnly.has(at));
+  if (newsOnly.length > 0) site.newsOnly = newsOnly;
   if (unrendered !== undefined) site.unrendered = unrendered;
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
   // What the last run wrote that this one does not produce (the folder it leaves goes whole).
@@ -266,6 +280,19 @@ async function assetOf(snapshot: SiteSnapshot, resource: Resource, entries: Entr
   };
 }
 
+/**
+ * The instants rendered ahead: the site's next MAX_SCHEDULED_VERSIONS changes, and the age-outs of
+ * the news sitemap before the first change beyond them (MAX_AGE_OUT_VERSIONS at most); and that
+ * first change not rendered, if any.
+ */
+function renderedAhead(snapshot: SiteSnapshot): { changes: number[]; unrendered?: number } {
+  const scheduled = snapshot.pending.filter((at) => !snapshot.newsOnly.has(at));
+  const unrendered = scheduled[MAX_SCHEDULED_VERSIONS];
+  const ageOuts = snapshot.pending.filter((at) => snapshot.newsOnly.has(at) && (unrendered === undefined || at < unrendered)).slice(0, MAX_AGE_OUT_VERSIONS);
+  const changes = [...scheduled.slice(0, MAX_SCHEDULED_VERSIONS), ...ageOuts].sort((a, b) => a - b);
+  return unrendered === undefined ? { changes } : { changes, unrendered };
+}
+
 /** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */
 interface ScopeDiff {
   archives: number | undefined;
@@ -301,12 +328,13 @@ class VersionTracker {
     return true;
   }
 
-  next(version: SiteSnapshot): () => Map<string, ScopeDiff> {
+  /** `only`: the paths rendered again for this version; every other one is as in the version before. */
+  next(version: SiteSnapshot, only?: ReadonlySet<string>): () => Map<string, ScopeDiff> {
     if (!this.started) {
       this.started = true;
       this.current = this.seen;
     }
-    this.seen = new Map();
+    this.seen = only ? new Map([...this.current].filter(([path]) => !only.has(path))) : new Map();
     this.changed = new Map();
     return () => {
       for (const [path, { scope }] of this.current) if (!this.seen.has(path)) this.changedIn(scope).set(path, null);

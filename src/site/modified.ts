@@ -8,12 +8,15 @@
  */
 import { AUTHORS_FILE, settingsFileOf } from '../content/settings-files.js';
 import type { FeedFormat } from '../feeds/formats.js';
-import { sectionKey, type ScopeRef } from '../urls/paths.js';
+import { ROBOTS_FILE, SITE_SCOPE, sectionKey, type ScopeRef } from '../urls/paths.js';
 import type { Resource } from './resources.js';
+import { newsSitemap, sitemapPlan, type SitemapContents } from './sitemaps.js';
 import { lastModified, type Scope, type SiteSnapshot } from './snapshot.js';
 
 /** Epoch ms, whole seconds; undefined where nothing dates it (a snapshot without history, for stylesheets). */
 export function lastModifiedOf(snapshot: SiteSnapshot, resource: Resource): number | undefined {
+  // A sitemap is dated by its entries, each dated as its page is, history or not.
+  if (resource.kind === 'sitemap') return sitemapModified(snapshot, resource.part);
   const history = snapshot.publication;
   if (!history) return fromDates(snapshot, resource);
   const latest = (...instants: Array<number | undefined>) => seconds(Math.max(history.generatorSince, ...instants.map((t) => t ?? 0)));
@@ -34,7 +37,31 @@ export function lastModifiedOf(snapshot: SiteSnapshot, resource: Resource): numb
     case 'collection-page':
     case 'opml':
       return latest(history.latest);
+    case 'robots':
+      // The folder's own file, else feedgen's, which the site's settings (base_url, article_pages) make.
+      return latest(snapshot.robots === undefined ? scopeSettings(snapshot, SITE_SCOPE) : history.settingsChanged.get(ROBOTS_FILE));
+    case 'news-sitemap':
+      // Any article's change (which may bring it in, drop it, or push one past the 1,000), and the latest age-out.
+      return latest(scopeSettings(snapshot, SITE_SCOPE), snapshot.root.changed, newsSitemap(snapshot)?.agedOut);
   }
+}
+
+/**
+ * A sitemap changes with its entries and with the articles that left it (and the few other facts
+ * of SitemapContents): a numbered sitemap of articles when one of its own pages' Last-Modified
+ * moves, so that one new article changes the newest one and the index, which lists each one's
+ * lastmod; /sitemap.xml with any of them.
+ */
+function sitemapModified(snapshot: SiteSnapshot, part: number | undefined): number | undefined {
+  const plan = sitemapPlan(snapshot);
+  const site = lastModifiedOf(snapshot, { kind: 'index' }) ?? 0;
+  // Reduced, not spread into Math.max: a sitemap has up to 50,000 pages.
+  const dated = (contents: SitemapContents) =>
+    contents.pages.reduce((newest, page) => Math.max(newest, lastModifiedOf(snapshot, page.resource) ?? 0), Math.max(contents.left, contents.shifted, contents.withSite ? site : 0));
+  const parts = plan.kind === 'single' ? [plan] : part === undefined ? [...plan.parts.values()] : [plan.parts.get(part)].filter((found) => found !== undefined);
+  const newest = parts.reduce((latest, contents) => Math.max(latest, dated(contents)), 0);
+  const since = snapshot.publication?.generatorSince ?? 0;
+  return seconds(Math.max(newest, since)) || undefined;
 }
 
 /**
@@ -78,8 +105,11 @@ function fromDates(snapshot: SiteSnapshot, resource: Resource): number | undefin
     case 'opml':
     case 'collection-page':
       return seconds(newest([snapshot.root])) || undefined;
+    case 'news-sitemap':
+      return seconds(lastModified(newsSitemap(snapshot)?.articles ?? [])?.epochMs ?? 0) || undefined;
     case 'stylesheet':
     case 'media':
+    case 'robots':
       return undefined;
   }
 }

@@ -7,7 +7,9 @@ import { FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
 import {
   COLLECTED_KINDS,
   FEED_STYLESHEET_FILE,
+  NEWS_SITEMAP_FILE,
   PAGE_STYLESHEET_FILE,
+  ROBOTS_FILE,
   SITE_SCOPE,
   articlePath,
   bundleOwner,
@@ -17,11 +19,13 @@ import {
   opmlPath,
   scopeKey,
   scopePath,
+  sitemapPath,
   type CollectedKind,
   type OpmlRef,
   type ScopeRef,
 } from '../urls/paths.js';
 import { scopeAt, type Route, type RouteError } from '../urls/routes.js';
+import { newsSitemap, sitemapPlan } from './sitemaps.js';
 import type { Scope, SiteSnapshot } from './snapshot.js';
 
 export type StylesheetName = typeof FEED_STYLESHEET_FILE | typeof PAGE_STYLESHEET_FILE;
@@ -49,7 +53,13 @@ export type Resource<S extends ScopeHandle = Scope, A extends ArticleHandle = Ar
   /** `/tags/`: every scope of a collected kind. */
   | { kind: 'collection-page'; collection: CollectedKind }
   | { kind: 'article'; article: A }
-  | { kind: 'media'; file: M };
+  | { kind: 'media'; file: M }
+  /** `/sitemap.xml` (`part` undefined: every page, or the index of the numbered sitemaps), or numbered sitemap `part`. */
+  | { kind: 'sitemap'; part?: number }
+  /** `/news-sitemap.xml`: the articles of the last two days (Google News). */
+  | { kind: 'news-sitemap' }
+  /** `/robots.txt`: feedgen's, naming the sitemaps, or the articles folder's own. */
+  | { kind: 'robots' };
 
 export type Lookup<S extends ScopeHandle = Scope, A extends ArticleHandle = ArticleData, M extends MediaHandle = MediaFile> =
   | { kind: 'found'; path: string; resource: Resource<S, A, M> }
@@ -72,6 +82,10 @@ export interface SiteDirectory<S extends ScopeHandle, A extends ArticleHandle, M
   hasOpml(ref: OpmlRef): boolean;
   /** Whether the site has feeds of this kind (tags, authors), and so their list page. */
   hasCollection(kind: CollectedKind): boolean;
+  /** Whether /sitemap.xml is an index that lists numbered sitemap `part`. */
+  hasSitemapPart(part: number): boolean;
+  /** Whether the site has a news sitemap (it has article pages). */
+  hasNewsSitemap(): boolean;
   /** Old page path of a moved article -> its page path now (site-relative). */
   readonly redirects: ReadonlyMap<string, string>;
 }
@@ -102,6 +116,15 @@ export function lookup<S extends ScopeHandle, A extends ArticleHandle, M extends
       if (archive !== undefined && archive > archives) return notFound(`archive ${archive} does not exist (the newest is ${archives})`);
       return { kind: 'found', path: feedPath(scope.ref, format, archive), resource: archive === undefined ? { kind: 'feed', scope, format } : { kind: 'feed', scope, format, archive } };
     }
+    case 'sitemap':
+      if (route.part === undefined) return { kind: 'found', path: sitemapPath(), resource: { kind: 'sitemap' } };
+      if (!site.hasSitemapPart(route.part)) return notFound(`sitemap ${route.part} does not exist (${sitemapPath()} lists those that do)`);
+      return { kind: 'found', path: sitemapPath(route.part), resource: { kind: 'sitemap', part: route.part } };
+    case 'news-sitemap':
+      if (!site.hasNewsSitemap()) return notFound('a site without article pages has no news sitemap');
+      return { kind: 'found', path: `/${NEWS_SITEMAP_FILE}`, resource: { kind: 'news-sitemap' } };
+    case 'robots':
+      return { kind: 'found', path: `/${ROBOTS_FILE}`, resource: { kind: 'robots' } };
     case 'media': {
       const file = site.mediaFile(route.path);
       if (!file) return notFound('no such media file');
@@ -172,6 +195,7 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   yield { path: '/', resource: { kind: 'index' } };
   yield { path: `/${FEED_STYLESHEET_FILE}`, resource: { kind: 'stylesheet', name: FEED_STYLESHEET_FILE } };
   yield { path: `/${PAGE_STYLESHEET_FILE}`, resource: { kind: 'stylesheet', name: PAGE_STYLESHEET_FILE } };
+  yield* crawlerResources(snapshot);
   for (const scope of snapshot.allScopes()) {
     if (scope !== snapshot.root) yield { path: scopePath(scope.ref), resource: { kind: 'scope-page', scope } };
     if (scope.opml) {
@@ -200,6 +224,15 @@ export function* allResources(snapshot: SiteSnapshot): Generator<{ path: string;
   for (const file of snapshot.allMedia()) {
     yield { path: mediaPath(file.path), resource: { kind: 'media', file } };
   }
+}
+
+/** robots.txt and the sitemaps: what every version of the site has at its top for crawlers. */
+export function* crawlerResources(snapshot: SiteSnapshot): Generator<{ path: string; resource: Extract<Resource, { kind: 'robots' | 'sitemap' | 'news-sitemap' }> }> {
+  yield { path: `/${ROBOTS_FILE}`, resource: { kind: 'robots' } };
+  yield { path: sitemapPath(), resource: { kind: 'sitemap' } };
+  const plan = sitemapPlan(snapshot);
+  if (plan.kind === 'index') for (const part of plan.parts.keys()) yield { path: sitemapPath(part), resource: { kind: 'sitemap', part } };
+  if (newsSitemap(snapshot)) yield { path: `/${NEWS_SITEMAP_FILE}`, resource: { kind: 'news-sitemap' } };
 }
 
 /**

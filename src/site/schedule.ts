@@ -5,6 +5,7 @@
  * as the publish ledger and HTTP dates keep them.
  */
 import type { ArticleData, Problem, SiteData } from '../content/model.js';
+import { NEWS_WINDOW_MS } from '../feeds/sitemap.js';
 import { formatUtc } from '../time/index.js';
 
 /** An article's schedule, in epoch ms (whole seconds). */
@@ -37,6 +38,25 @@ export function pendingInstants(articles: readonly ArticleData[], now: number): 
     const { publishAt, expiresAt } = scheduleOf(article);
     if (publishAt > now) instants.add(publishAt);
     if (expiresAt !== undefined && expiresAt > now) instants.add(expiresAt);
+  }
+  return [...instants].sort((a, b) => a - b);
+}
+
+/** When an article leaves the news sitemap: two days after its `date` (Google News lists no older article). */
+export function newsAgeOut(article: Pick<ArticleData, 'published'>): number {
+  return wholeSeconds(article.published.epochMs) + NEWS_WINDOW_MS;
+}
+
+/**
+ * Every instant after `now` at which an article leaves the news sitemap, oldest first: articles
+ * live or scheduled whose two days are not over, unless they expire first (their expiry is the change).
+ */
+export function newsAgeOuts(articles: readonly ArticleData[], now: number): number[] {
+  const instants = new Set<number>();
+  for (const article of articles) {
+    const leaves = newsAgeOut(article);
+    const { expiresAt } = scheduleOf(article);
+    if (leaves > now && (expiresAt === undefined || expiresAt > leaves)) instants.add(leaves);
   }
   return [...instants].sort((a, b) => a - b);
 }

@@ -11,7 +11,8 @@ import type { NameGroup, NameGroups } from '../content/names.js';
 import type { ContentMode, FeedItem, Person, PodcastChannel } from '../feeds/document.js';
 import type { OffsetInstant } from '../time/index.js';
 import { membershipsOf } from './membership.js';
-import { liveSiteAt, pendingInstants } from './schedule.js';
+import { liveSiteAt, newsAgeOuts, pendingInstants } from './schedule.js';
+import { hasSitemapPart } from './sitemaps.js';
 import { SITE_SCOPE, bundleOwner, scopeKey, sectionKey, slugOf, type CollectedKind, type OpmlRef, type ScopeRef } from '../urls/paths.js';
 
 /**
@@ -141,10 +142,15 @@ export class SiteSnapshot {
   /** The history this snapshot was made with; undefined: every article counts as first published at its `date`. */
   readonly publication: Publication | undefined;
   /**
-   * Instants after `now` at which an article is published or taken down, oldest first: this
+   * Instants after `now` at which the site changes, oldest first: an article is published or
+   * taken down, a tombstone ages out of its feeds, an article ages out of the news sitemap. This
    * snapshot is the site until the first of them.
    */
   readonly pending: number[];
+  /** The instants of `pending` at which nothing changes but the news sitemap: they bound no other response's max-age. */
+  readonly newsOnly: ReadonlySet<number>;
+  /** The articles folder's own robots.txt, if it has one. */
+  readonly robots: string | undefined;
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
   private lastArchive: { scope: Scope; archive: number; value: Archive } | undefined;
@@ -163,7 +169,7 @@ export class SiteSnapshot {
     this.site = data.site;
     this.now = publication?.now ?? 0;
     this.publication = publication;
-    this.pending = publication ? pendingInstants(all.articles, publication.now) : [];
+    this.robots = data.robots;
     this.redirects = publication?.redirects ?? new Map();
     this.root = this.addScope(SITE_SCOPE, [], data.site.description, data.site.language);
     for (const edition of data.site.editions) {
@@ -214,7 +220,10 @@ export class SiteSnapshot {
     }
     this.root.opml = [...this.sectionTree(), ...this.collections.edition];
     for (const edition of this.collections.edition) edition.opml = [edition, ...edition.children];
-    if (publication && agingOut.size > 0) this.pending = [...new Set([...this.pending, ...[...agingOut].filter((t) => t > this.now)])].sort((a, b) => a - b);
+    const scheduled = new Set(publication ? [...pendingInstants(all.articles, this.now), ...[...agingOut].filter((t) => t > this.now)] : []);
+    const news = publication && data.site.articlePages ? newsAgeOuts(all.articles, this.now).filter((t) => !scheduled.has(t)) : [];
+    this.newsOnly = new Set(news);
+    this.pending = [...scheduled, ...news].sort((a, b) => a - b);
   }
 
   private addScope(
@@ -272,6 +281,30 @@ export class SiteSnapshot {
     return this.pending[0];
   }
 
+  /** The first instant after `now` at which anything but the news sitemap may change. */
+  get nextSiteChange(): number | undefined {
+    return this.pending.find((t) => !this.newsOnly.has(t));
+  }
+
+  /**
+   * The site at `later`, before its next change of anything but the news sitemap: the same
+   * scopes and articles (shared, not made again), the clock moved on, which only the news sitemap
+   * shows. What a snapshot made at `later` from the same history would be, at a fraction of the cost.
+   */
+  at(later: number): SiteSnapshot {
+    const next = this.nextSiteChange;
+    if (later < this.now || (next !== undefined && later >= next)) throw new Error(`the site changes at ${next} before ${later}: make a new snapshot`);
+    const moved = Object.assign(Object.create(SiteSnapshot.prototype) as SiteSnapshot, this, {
+      now: later,
+      pending: this.pending.filter((t) => t > later),
+      newsOnly: new Set([...this.newsOnly].filter((t) => t > later)),
+      publication: this.publication && { ...this.publication, now: later },
+      lastArchive: undefined,
+      archiveChanges: new Map(),
+    });
+    return moved;
+  }
+
   /** The scope an article's page names as its home: its own section. */
   homeOf(article: ArticleData): Scope {
     return this.scopes.get(sectionKey(article.section)) ?? this.root;
@@ -319,6 +352,16 @@ export class SiteSnapshot {
 
   hasCollection(kind: CollectedKind): boolean {
     return this.collections[kind].length > 0;
+  }
+
+  /** Whether /sitemap.xml is an index that lists numbered sitemap `part` (site/sitemaps.ts). */
+  hasSitemapPart(part: number): boolean {
+    return hasSitemapPart(this, part);
+  }
+
+  /** A news sitemap lists article pages of the site itself. */
+  hasNewsSitemap(): boolean {
+    return this.site.articlePages;
   }
 
   allArticles(): IterableIterator<ArticleData> {
@@ -418,6 +461,27 @@ export class SiteSnapshot {
 
   private departuresOf(scope: Scope): ReadonlyMap<string, number> {
     return new Map(this.publication?.scopes.get(scope.key)?.departures.map((d) => [d.key, d.at]));
+  }
+
+  /**
+   * Every article the site ever published, by key, live or gone: the members of each of the site's
+   * full archives (none when its feed keeps no archives), and the others, in publication order.
+   */
+  siteMembers(): { archives: string[][]; tail: string[] } {
+    const keys = (archives: ReadonlyArray<readonly ArchiveMember[]>) => archives.map((members) => members.map((member) => member.key));
+    if (this.publication) {
+      const history = this.publication.scopes.get(this.root.key);
+      return { archives: keys(history?.archives ?? []), tail: [...(history?.tail ?? [])] };
+    }
+    // As a first run records the site.
+    const recorded = firstRecording(this.root, this.site.archiveSize);
+    if (this.site.archiveKinds.includes('site')) return { archives: keys(recorded.archives), tail: [...recorded.tail] };
+    return { archives: [], tail: [...keys(recorded.archives).flat(), ...recorded.tail] };
+  }
+
+  /** When each article that left the site left it, by key. */
+  siteDepartures(): ReadonlyMap<string, number> {
+    return this.departuresOf(this.root);
   }
 
   /** An article's latest change as its entries and page show it (see Publication.articleChanged). */

@@ -21,7 +21,7 @@ import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type Clock
  * that a poller holding older bytes never gets 304 for new ones. tests/structure/output-revision
  * fails when the bundled site's output changed and this did not.
  */
-export const OUTPUT_REVISION = 4;
+export const OUTPUT_REVISION = 5;
 
 /** Runs a `clock` line remembers: where two histories forked is found among them. */
 const CLOCK_RUNS = 16;
@@ -108,9 +108,11 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
       ledger.articles.set(key, record);
       ledger.changed();
     } else if (record.deleted !== undefined) {
-      // Back after it was deleted: it keeps its first publication; it left its scopes then.
+      // Back after it was deleted: it keeps its first publication; it left its scopes then, and its
+      // return is news to each (Last-Modified must move past the tombstone it replaces).
       leaveAll(record, record.deleted);
       delete record.deleted;
+      record.revised = at;
       ledger.changed();
     }
     // Scheduled for later, but live already (its date was brought forward): published now.
@@ -119,8 +121,13 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
       ledger.changed();
     }
     if (record.id !== article.id) changes.moves.push({ kind: 'id', key, from: record.id, to: article.id });
+    // An article at a URL another one moved away from: the URL is this one's now, not a redirect.
     const movedAway = ledger.redirects.get(pagePath(key));
-    if (movedAway !== undefined) changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+    if (movedAway !== undefined) {
+      changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
+      ledger.redirects.delete(pagePath(key));
+      ledger.changed();
+    }
     if (record.textHash !== article.contentHash || record.id !== article.id) {
       if (record.textHash !== article.contentHash) record.revised = at;
       Object.assign(record, { id: article.id, textHash: article.contentHash });
@@ -131,8 +138,11 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     for (const token of current) {
       const membership = record.scopes.get(token);
       if (!membership) record.scopes.set(token, {});
-      else if (membership.left !== undefined) delete membership.left;
-      else continue;
+      else if (membership.left !== undefined) {
+        // Back in a scope it had left: dated now, or the scope would date its return before the departure.
+        delete membership.left;
+        record.revised = at;
+      } else continue;
       ledger.changed();
     }
     for (const [token, membership] of record.scopes) {

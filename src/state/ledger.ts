@@ -317,7 +317,9 @@ export class Ledger {
       for (const [key, value] of source as Map<string, never>) (target as Map<string, never>).set(key, value);
     }
     this.generator = union.generator;
-    this.clocks = union.clocks;
+    // Two writers that both read the file (or both recorded the same run) fork only when neither went on from the other.
+    if (descendsFrom(other.clocks, this.clocks)) this.clocks = other.clocks.map((line) => [...line]);
+    else if (!descendsFrom(this.clocks, other.clocks)) this.clocks = union.clocks;
     this.merges.splice(0, this.merges.length, ...union.merges);
     if (this.serialize() !== before) this.changed();
   }
@@ -359,6 +361,15 @@ function mergeArticles(a: ArticleRecord, b: ArticleRecord): ArticleRecord {
 function newer(a: FileRecord, b: FileRecord): FileRecord {
   if (a.revised !== b.revised) return a.revised > b.revised ? a : b;
   return a.hash >= b.hash ? a : b;
+}
+
+/**
+ * Whether every history `older` knows is one `newer` went on from: each line's latest run is
+ * remembered by a line of `newer`. Then joining them joins nothing.
+ */
+function descendsFrom(newer: readonly ClockEntry[][], older: readonly ClockEntry[][]): boolean {
+  const remembers = (line: readonly ClockEntry[], run: ClockEntry) => line.some((entry) => entry.at === run.at && entry.digest === run.digest);
+  return older.every((line) => newer.some((other) => remembers(other, line[0] as ClockEntry)));
 }
 
 function sameClock(a: readonly ClockEntry[], b: readonly ClockEntry[]): boolean {

@@ -198,6 +198,6 @@ function moveProblems(changes: HistoryChanges, articles: readonly ArticleData[])
         ? `"id" changed since the article was published (it was ${move.from}): feed readers will show it twice`
         : move.kind === 'url'
           ? `the article moved from ${move.from} since it was published: feed readers may show it twice; the old URL redirects to the new one`
-          : `its URL ${move.from} was the address of an article that moved to ${move.to}: links to that article now open this one (the redirect is left out while this article is there)`,
+          : `its URL ${move.from} was the address of an article that moved to ${move.to}: links to that article now open this one, and ${move.from} no longer redirects`,
   }));
 }

@@ -31,13 +31,45 @@ export const INDEX_HTML = 'index.html';
 /** The top-level folder of the articles folder whose files are served as they are, at `/media/…`. */
 export const MEDIA_SEGMENT = 'media';
 
+/** Files at the top of the site for search engines' crawlers (sitemaps.org, Google News, RFC 9309). */
+export const SITEMAP_FILE = 'sitemap.xml';
+export const NEWS_SITEMAP_FILE = 'news-sitemap.xml';
+export const ROBOTS_FILE = 'robots.txt';
+/** `sitemap-<n>.xml`: the numbered sitemaps a sitemap index lists (n from 1, no leading zero). */
+const SITEMAP_PART_FILE = /^sitemap-(\d+)\.xml$/;
+const PART_NUMBER = /^[1-9][0-9]{0,8}$/;
+
 /** Names a section folder or article slug cannot take, at any depth: they would collide with generated URLs. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ARCHIVE_SEGMENT, ...FEED_FORMATS.map((format) => FORMATS[format].file), OPML_FILE, FEED_STYLESHEET_FILE, PAGE_STYLESHEET_FILE, INDEX_HTML,
 ]);
 
-/** Names a top-level folder cannot take: the collections' own folders. */
-export const RESERVED_TOP_LEVEL_NAMES: ReadonlySet<string> = new Set(Object.values(COLLECTION_FOLDERS));
+/** Names a top-level folder or article cannot take: the collections' own folders, and the files for crawlers. */
+const RESERVED_TOP_LEVEL_NAMES: ReadonlySet<string> = new Set([...Object.values(COLLECTION_FOLDERS), SITEMAP_FILE, NEWS_SITEMAP_FILE, ROBOTS_FILE]);
+
+/**
+ * Whether a top-level folder or article would collide with a generated URL: `/tags/…`, or a file
+ * at the top such as `/sitemap.xml` or `/sitemap-3.xml` (a page `/sitemap.xml/` would be the static
+ * build's folder of that name).
+ */
+export function isReservedTopLevelName(name: string): boolean {
+  return RESERVED_TOP_LEVEL_NAMES.has(name) || SITEMAP_PART_FILE.test(name);
+}
+
+/**
+ * `sitemap-3.xml` -> 3; undefined for another name. `sitemap-03.xml` is -1: a sitemap's name, but
+ * no sitemap's (numbers are written without leading zeros).
+ */
+export function sitemapPartOf(file: string): number | undefined {
+  const digits = SITEMAP_PART_FILE.exec(file)?.[1];
+  if (digits === undefined) return undefined;
+  return PART_NUMBER.test(digits) ? Number(digits) : -1;
+}
+
+/** `/sitemap.xml` (every page, or the index of the numbered sitemaps), or numbered sitemap `part`. */
+export function sitemapPath(part?: number): string {
+  return part === undefined ? `/${SITEMAP_FILE}` : `/sitemap-${part}.xml`;
+}
 
 export const SITE_SCOPE: ScopeRef = { kind: 'site' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugOf } from './paths.js';
+import { isReservedTopLevelName, slugOf } from './paths.js';
 import { routeOf } from './routes.js';
 
 describe('routeOf', () => {
@@ -48,6 +48,26 @@ describe('routeOf', () => {
     expect(routeOf('/media/rss.xml')).toEqual({ kind: 'media', path: ['media', 'rss.xml'] });
     expect(routeOf('/media/')).toEqual({ kind: 'page', segments: ['media'], trailingSlash: true });
     expect(routeOf('/media/../rss.xml')).toMatchObject({ kind: 'error', status: 404 });
+  });
+
+  it('maps robots.txt and the sitemaps at the top of the site only, numbered sitemaps without leading zeros', () => {
+    expect(routeOf('/robots.txt')).toEqual({ kind: 'robots' });
+    expect(routeOf('/sitemap.xml')).toEqual({ kind: 'sitemap' });
+    expect(routeOf('/news-sitemap.xml')).toEqual({ kind: 'news-sitemap' });
+    expect(routeOf('/sitemap-1.xml')).toEqual({ kind: 'sitemap', part: 1 });
+    expect(routeOf('/sitemap-120.xml')).toEqual({ kind: 'sitemap', part: 120 });
+    for (const path of ['/sitemap-0.xml', '/sitemap-01.xml', '/sitemap-1234567890.xml']) expect(routeOf(path), path).toMatchObject({ kind: 'error', status: 404 });
+    // Deeper down they are pages like any other name (which no section or article can take at the top).
+    expect(routeOf('/news/sitemap.xml')).toEqual({ kind: 'page', segments: ['news', 'sitemap.xml'], trailingSlash: false });
+    expect(routeOf('/robots.txt/')).toEqual({ kind: 'page', segments: ['robots.txt'], trailingSlash: true });
+    expect(routeOf('/sitemap-x.xml')).toEqual({ kind: 'page', segments: ['sitemap-x.xml'], trailingSlash: false });
+  });
+});
+
+describe('isReservedTopLevelName', () => {
+  it('reserves the collections, the files for crawlers and every numbered sitemap', () => {
+    for (const name of ['tags', 'authors', 'editions', 'robots.txt', 'sitemap.xml', 'news-sitemap.xml', 'sitemap-1.xml', 'sitemap-01.xml']) expect(isReservedTopLevelName(name), name).toBe(true);
+    for (const name of ['news', 'sitemap', 'robots', 'sitemap-x.xml', 'sitemap-1.xml.md']) expect(isReservedTopLevelName(name), name).toBe(false);
   });
 });
 

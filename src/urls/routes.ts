@@ -9,9 +9,13 @@ import {
   COLLECTION_FOLDERS,
   FEED_STYLESHEET_FILE,
   MEDIA_SEGMENT,
+  NEWS_SITEMAP_FILE,
   OPML_FILE,
   PAGE_STYLESHEET_FILE,
+  ROBOTS_FILE,
+  SITEMAP_FILE,
   SITE_SCOPE,
+  sitemapPartOf,
   type CollectedKind,
   type OpmlRef,
   type ScopeRef,
@@ -31,6 +35,10 @@ export type Route =
   | { kind: 'opml'; of: OpmlRef }
   /** `/tags/`: the list of every scope of a kind. */
   | { kind: 'collection'; collection: CollectedKind; trailingSlash: boolean }
+  /** `/sitemap.xml`, or with `part` the numbered sitemap `/sitemap-<part>.xml`: which exist, the site knows. */
+  | { kind: 'sitemap'; part?: number }
+  | { kind: 'news-sitemap' }
+  | { kind: 'robots' }
   /** A scope's page or an article's page, `/a/b/`, or without the slash a file beside an article: which one, the site knows. */
   | { kind: 'page'; segments: string[]; trailingSlash: boolean }
   | { kind: 'redirect'; location: string }
@@ -65,7 +73,11 @@ export function routeOf(rawPath: string): Route {
   if (segments.length === 0) return { kind: 'index' };
   const last = segments[segments.length - 1] as string;
   if (!trailingSlash) {
-    if (segments.length === 1 && FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+    if (segments.length === 1) {
+      if (FIXED_FILES.has(last)) return { kind: 'file', name: last as FixedFile };
+      const crawlerFile = crawlerRoute(last);
+      if (crawlerFile) return crawlerFile;
+    }
     if (segments.length > 1 && segments[0] === MEDIA_SEGMENT) return { kind: 'media', path: segments };
     const format = formatOfFile(last);
     if (format) return feedRoute(segments.slice(0, -1), format);
@@ -74,6 +86,17 @@ export function routeOf(rawPath: string): Route {
   const collection = segments.length === 1 ? collectionNamed(last) : undefined;
   if (collection) return { kind: 'collection', collection, trailingSlash };
   return { kind: 'page', segments, trailingSlash };
+}
+
+/** The files at the top of the site that crawlers read: robots.txt and the sitemaps. */
+function crawlerRoute(file: string): Route | undefined {
+  if (file === SITEMAP_FILE) return { kind: 'sitemap' };
+  if (file === NEWS_SITEMAP_FILE) return { kind: 'news-sitemap' };
+  if (file === ROBOTS_FILE) return { kind: 'robots' };
+  const part = sitemapPartOf(file);
+  if (part === undefined) return undefined;
+  if (part === -1) return { kind: 'error', status: 404, reason: `"${file}" names no sitemap (they are numbered 1, 2, ...)` };
+  return { kind: 'sitemap', part };
 }
 
 function opmlRoute(before: string[]): Route {

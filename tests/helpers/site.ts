@@ -7,6 +7,8 @@ import { servedContentType } from '../../src/feeds/media-types.js';
 import { renderResource, type Rendered } from '../../src/publish/render.js';
 import { allResources, type Resource } from '../../src/site/resources.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
+import { publicationOf } from '../../src/state/history.js';
+import type { Ledger } from '../../src/state/ledger.js';
 import { chunksToText } from './chunks.js';
 
 export interface RenderedResource {
@@ -23,10 +25,11 @@ export interface RenderedSite {
   resources: RenderedResource[];
 }
 
-export async function renderSite(articlesDir: string, options: LoadOptions = {}): Promise<RenderedSite> {
+/** `history`: the ledger a run left and its "now", to render the site as that run did (else without a history). */
+export async function renderSite(articlesDir: string, options: LoadOptions = {}, history?: { ledger: Ledger; now: number }): Promise<RenderedSite> {
   const { data, problems } = await loadSite(articlesDir, options);
   if (!data) throw new Error(`the site settings of ${articlesDir} are unusable: ${JSON.stringify(problems)}`);
-  const snapshot = new SiteSnapshot(data);
+  const snapshot = new SiteSnapshot(data, history && publicationOf(history.ledger, data, history.now));
   // One entry cache for the whole site, as the static build and the server use one.
   const entries = new EntryCache();
   const resources = [...allResources(snapshot)].map(({ path, resource }) => {

@@ -388,6 +388,248 @@ export function opmlProblems(xml: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sitemaps. The schemas (sitemaps.org 0.9 sitemap.xsd and siteindex.xsd, Google's sitemap-image
+// 1.1 and sitemap-news 0.9) cannot be fetched here: their rules are checked one by one, with the
+// protocol's limits and Google's rules for the extensions. Checked: the root element and the
+// namespaces; each element's children, in the schema's order, required ones present and none
+// repeated; no attributes the schemas do not declare; no text where the schemas allow elements
+// only; `loc` an absolute http(s) URL of 12 to 2,048 characters, under the sitemap's own folder
+// (sitemaps.org "Sitemap file location"); `lastmod` and `news:publication_date` an xsd:date or
+// xsd:dateTime with a real calendar date, with a zone when it has a time (W3C Datetime); `changefreq`
+// and `priority` their values; `news:language` an ISO 639 code or zh-cn / zh-tw; `news:access`,
+// `news:genres` and `news:stock_tickers` their patterns; at most 50,000 URLs (sitemaps) and
+// 52,428,800 bytes a file, 1,000 news articles, 1,000 images a page; a urlset holds at least one url.
+
+export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+export const IMAGE_NS = 'http://www.google.com/schemas/sitemap-image/1.1';
+export const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9';
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+
+const XSD_DATE = /^-?(\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
+const XSD_DATE_TIME = /^-?(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** An xsd:date or xsd:dateTime with a real date and time; with a time, W3C Datetime also wants a zone. */
+export function isSitemapDate(text: string): boolean {
+  const time = XSD_DATE_TIME.exec(text);
+  const date = time ?? XSD_DATE.exec(text);
+  if (!date) return false;
+  const [, year, month, day] = date;
+  const zone = time ? time[8] : date[4];
+  if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(4, 6)) > 59 || (Number(zone.slice(1, 3)) === 14 && zone.slice(4, 6) !== '00'))) return false;
+  if (time && (zone === undefined || Number(time[4]) > 23 || Number(time[5]) > 59 || Number(time[6]) > 59)) return false;
+  return civilMs(Number(year), Number(month), Number(day), 0, 0, 0) !== undefined;
+}
+
+function anyUriProblem(text: string, what: string): string | undefined {
+  if (!isHttpUrl(text)) return `${what} "${text.slice(0, 100)}" is not an absolute http(s) URL`;
+  if (text.length < 12 || text.length > 2048) return `${what} has ${text.length} characters, not 12 to 2,048`;
+  return undefined;
+}
+
+interface ChildRule {
+  ns: string;
+  local: string;
+  /** How many times it may appear: [min, max]. */
+  occurs: [number, number];
+  check?: (element: XmlElement, where: string) => string[];
+}
+
+/**
+ * An element of element-only content whose children follow `rules` in order (an xsd:sequence),
+ * then, with `extensions`, elements of those other namespaces (the schemas' `any ##other`, strict:
+ * only extensions whose rules are known here).
+ */
+function sequenceProblems(element: XmlElement, where: string, rules: readonly ChildRule[], extensions?: ReadonlyMap<string, (element: XmlElement, where: string) => string[]>): string[] {
+  const problems = attributeProblems(element, where);
+  for (const child of element.children) if (typeof child === 'string' && child.trim() !== '') problems.push(`${where}: text "${child.trim().slice(0, 40)}" where only elements may be`);
+  const children = childElements(element);
+  let at = 0;
+  for (const rule of rules) {
+    let count = 0;
+    while (at < children.length && children[at]?.ns === rule.ns && children[at]?.local === rule.local) {
+      const child = children[at] as XmlElement;
+      if (rule.check) problems.push(...rule.check(child, `${where} > ${child.name}`));
+      count++;
+      at++;
+    }
+    if (count < rule.occurs[0]) problems.push(`${where}: ${rule.local} is required${count > 0 ? ` ${rule.occurs[0]} times` : ''}`);
+    if (count > rule.occurs[1]) problems.push(`${where}: ${rule.local} ${count} times, at most ${rule.occurs[1]}`);
+  }
+  for (const child of children.slice(at)) {
+    const extension = extensions && child.ns !== element.ns ? extensions.get(child.ns) : undefined;
+    if (extension) problems.push(...extension(child, `${where} > ${child.name}`));
+    else problems.push(`${where}: ${child.name} (${child.ns || 'no namespace'}) is not allowed here (line ${child.line})`);
+  }
+  return problems;
+}
+
+/** The schemas declare no attributes: only namespace declarations and xsi:schemaLocation may be written. */
+function attributeProblems(element: XmlElement, where: string): string[] {
+  const problems: string[] = [];
+  for (const name of element.attributes.keys()) {
+    if (name === 'xmlns' || name.startsWith('xmlns:') || name === 'xsi:schemaLocation') continue;
+    problems.push(`${where}: attribute ${name} is not in the schema`);
+  }
+  if (element.attributes.has('xsi:schemaLocation') && element.attributes.get('xmlns:xsi') !== XSI_NS) problems.push(`${where}: xsi:schemaLocation without the XML Schema instance namespace`);
+  return problems;
+}
+
+/** A simple-typed element: text only, checked by `valid`. */
+function textRule(ns: string, local: string, occurs: [number, number], valid: (text: string) => string | undefined): ChildRule {
+  return {
+    ns,
+    local,
+    occurs,
+    check: (element, where) => {
+      const problems = attributeProblems(element, where);
+      if (childElements(element).length > 0) problems.push(`${where}: has child elements, the schema allows text only`);
+      const problem = valid(textContent(element));
+      if (problem) problems.push(`${where}: ${problem}`);
+      return problems;
+    },
+  };
+}
+
+const CHANGE_FREQUENCIES = new Set(['always', 'hourly', 'daily', 'weekly', 'monthly', 'yearly', 'never']);
+const GENRES = new Set(['PressRelease', 'Satire', 'Blog', 'OpEd', 'Opinion', 'UserGenerated']);
+const dateRule = (ns: string, local: string, occurs: [number, number]) =>
+  textRule(ns, local, occurs, (text) => (isSitemapDate(text) ? undefined : `"${text}" is not an xsd:date or xsd:dateTime (W3C Datetime)`));
+const stringRule = (ns: string, local: string, occurs: [number, number]) => textRule(ns, local, occurs, () => undefined);
+
+/** image:image (sitemap-image 1.1): loc, then caption, geo_location, title and license, each optional. */
+function imageProblems(image: XmlElement, where: string): string[] {
+  if (image.local !== 'image') return [`${where}: the image namespace has no element ${image.local} at this place`];
+  return sequenceProblems(image, where, [
+    textRule(IMAGE_NS, 'loc', [1, 1], (text) => anyUriProblem(text, 'image:loc')),
+    stringRule(IMAGE_NS, 'caption', [0, 1]),
+    stringRule(IMAGE_NS, 'geo_location', [0, 1]),
+    stringRule(IMAGE_NS, 'title', [0, 1]),
+    textRule(IMAGE_NS, 'license', [0, 1], (text) => anyUriProblem(text, 'image:license')),
+  ]);
+}
+
+export interface NewsCheck {
+  /** Google News lists articles of the last two days: each publication_date must lie within them of this instant. */
+  now?: number;
+}
+
+/** news:news (sitemap-news 0.9): publication (name, language), access, genres, publication_date, title, keywords, stock_tickers. */
+function newsProblems(news: XmlElement, where: string, check: NewsCheck): string[] {
+  if (news.local !== 'news') return [`${where}: the news namespace has no element ${news.local} at this place`];
+  const publication: ChildRule = {
+    ns: NEWS_NS,
+    local: 'publication',
+    occurs: [1, 1],
+    check: (element, at) =>
+      sequenceProblems(element, at, [
+        textRule(NEWS_NS, 'name', [1, 1], (text) => (text.trim() === '' ? 'an empty publication name' : undefined)),
+        textRule(NEWS_NS, 'language', [1, 1], (text) => (/^(zh-cn|zh-tw|[a-z]{2,3})$/.test(text) ? undefined : `"${text}" is not an ISO 639 code (or zh-cn, zh-tw)`)),
+      ]),
+  };
+  return sequenceProblems(news, where, [
+    publication,
+    textRule(NEWS_NS, 'access', [0, 1], (text) => (text === 'Subscription' || text === 'Registration' ? undefined : `access "${text}" is neither Subscription nor Registration`)),
+    textRule(NEWS_NS, 'genres', [0, 1], (text) => (text.split(/, */).every((genre) => GENRES.has(genre)) ? undefined : `genres "${text}" are not a list of ${[...GENRES].join(', ')}`)),
+    textRule(NEWS_NS, 'publication_date', [1, 1], (text) => {
+      if (!isSitemapDate(text)) return `"${text}" is not an xsd:date or xsd:dateTime (W3C Datetime)`;
+      const at = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+      if (check.now !== undefined && (at > check.now || at <= check.now - 2 * 86_400_000)) return `${text} is not within the two days before ${new Date(check.now).toISOString()}`;
+      return undefined;
+    }),
+    textRule(NEWS_NS, 'title', [1, 1], (text) => (text.trim() === '' ? 'an empty title' : undefined)),
+    stringRule(NEWS_NS, 'keywords', [0, 1]),
+    textRule(NEWS_NS, 'stock_tickers', [0, 1], (text) => (/^([A-Za-z0-9.]+:[A-Za-z0-9.]+(, *[A-Za-z0-9.]+:[A-Za-z0-9.]+){0,4})?$/.test(text) ? undefined : `stock_tickers "${text}" are not up to 5 EXCHANGE:TICKER`)),
+  ]);
+}
+
+export interface SitemapCheck extends NewsCheck {
+  /** The sitemap's own URL: every loc must be under its folder. */
+  location?: string;
+  /** A urlset without url (the schema wants one at least): feedgen's news sitemap when no article is recent. */
+  allowEmpty?: boolean;
+}
+
+function documentProblems(xml: string): { root?: XmlElement; problems: string[] } {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch {
+    return { problems: xmlProblems(xml) };
+  }
+  const problems: string[] = [];
+  const bytes = new TextEncoder().encode(xml).byteLength;
+  if (bytes > 52_428_800) problems.push(`${bytes} bytes, over the 52,428,800 a sitemap may have`);
+  const declaration = /^<\?xml[^?]*encoding=["']([^"']+)["']/.exec(xml)?.[1];
+  if (declaration !== undefined && declaration.toLowerCase() !== 'utf-8') problems.push(`encoding ${declaration}: sitemaps are UTF-8`);
+  return { root, problems };
+}
+
+/** Where the URLs of a sitemap at `location` may be: its folder, same scheme and host. */
+function underLocation(loc: string, location: string | undefined): string | undefined {
+  if (location === undefined) return undefined;
+  const folder = location.slice(0, location.lastIndexOf('/') + 1);
+  return loc.startsWith(folder) ? undefined : `loc ${loc} is not under ${folder}, where the sitemap is`;
+}
+
+/** A sitemaps.org 0.9 urlset, with Google's image and news extensions. */
+export function sitemapProblems(xml: string, check: SitemapCheck = {}): string[] {
+  const { root, problems } = documentProblems(xml);
+  if (!root) return problems;
+  if (root.ns !== SITEMAP_NS || root.local !== 'urlset') return [...problems, `root element is {${root.ns}}${root.local}, not urlset of ${SITEMAP_NS}`];
+  let newsCount = 0;
+  const url: ChildRule = {
+    ns: SITEMAP_NS,
+    local: 'url',
+    occurs: [check.allowEmpty ? 0 : 1, 50_000],
+    check: (element, where) => {
+      const found = sequenceProblems(
+        element,
+        where,
+        [
+          textRule(SITEMAP_NS, 'loc', [1, 1], (text) => anyUriProblem(text, 'loc') ?? underLocation(text, check.location)),
+          dateRule(SITEMAP_NS, 'lastmod', [0, 1]),
+          textRule(SITEMAP_NS, 'changefreq', [0, 1], (text) => (CHANGE_FREQUENCIES.has(text) ? undefined : `changefreq "${text}" is not one of ${[...CHANGE_FREQUENCIES].join(', ')}`)),
+          textRule(SITEMAP_NS, 'priority', [0, 1], (text) => (/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text) ? undefined : `priority "${text}" is not a decimal from 0.0 to 1.0`)),
+        ],
+        new Map([
+          [IMAGE_NS, imageProblems],
+          [NEWS_NS, (news: XmlElement, at: string) => newsProblems(news, at, check)],
+        ]),
+      );
+      const images = childElements(element, IMAGE_NS, 'image').length;
+      if (images > 1000) found.push(`${where}: ${images} images, at most 1,000`);
+      const news = childElements(element, NEWS_NS, 'news').length;
+      if (news > 1) found.push(`${where}: news:news ${news} times`);
+      newsCount += news;
+      return found;
+    },
+  };
+  // The schema lets elements of other namespaces come before the first url; feedgen writes none.
+  problems.push(...sequenceProblems(root, 'urlset', [url]));
+  if (newsCount > 1000) problems.push(`${newsCount} news articles, at most 1,000 (Google News)`);
+  return problems;
+}
+
+/** A sitemaps.org 0.9 sitemapindex. */
+export function sitemapIndexProblems(xml: string, check: Pick<SitemapCheck, 'location'> = {}): string[] {
+  const { root, problems } = documentProblems(xml);
+  if (!root) return problems;
+  if (root.ns !== SITEMAP_NS || root.local !== 'sitemapindex') return [...problems, `root element is {${root.ns}}${root.local}, not sitemapindex of ${SITEMAP_NS}`];
+  const sitemap: ChildRule = {
+    ns: SITEMAP_NS,
+    local: 'sitemap',
+    occurs: [1, 50_000],
+    check: (element, where) =>
+      sequenceProblems(element, where, [
+        textRule(SITEMAP_NS, 'loc', [1, 1], (text) => anyUriProblem(text, 'loc') ?? underLocation(text, check.location)),
+        dateRule(SITEMAP_NS, 'lastmod', [0, 1]),
+      ]),
+  };
+  problems.push(...sequenceProblems(root, 'sitemapindex', [sitemap]));
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON Feed 1.1
 
 let jsonFeedValidator: ValidateFunction | undefined;

@@ -61,8 +61,17 @@ function lineOf(text: string, index: number): number {
 
 class Parser {
   private pos = 0;
+  /** The line of `linePos`, counted on from there: elements come in order, so counting stays linear. */
+  private linePos = 0;
+  private line = 1;
 
   constructor(private readonly text: string) {}
+
+  private lineHere(): number {
+    for (let i = this.text.indexOf('\n', this.linePos); i !== -1 && i < this.pos; i = this.text.indexOf('\n', i + 1)) this.line++;
+    this.linePos = this.pos;
+    return this.line;
+  }
 
   document(): XmlElement {
     if (this.text.startsWith('<?xml')) {
@@ -166,7 +175,7 @@ class Parser {
   }
 
   private element(scope: Map<string, string>): XmlElement {
-    const line = lineOf(this.text, this.pos);
+    const line = this.lineHere();
     this.expect('<');
     const name = this.name();
     const attributes = new Map<string, string>();

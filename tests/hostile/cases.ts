@@ -18,7 +18,8 @@ import { articlePath } from '../../src/urls/paths.js';
 import { routeOf } from '../../src/urls/routes.js';
 import { feedRoundTripProblems } from '../helpers/roundtrip.js';
 import { feedResources, pageResources, renderSite, type RenderedSite } from '../helpers/site.js';
-import { htmlSafetyProblems, opmlProblems, type Libxml2Batch } from '../helpers/validators.js';
+import { SITEMAP_NS, htmlSafetyProblems, opmlProblems, sitemapIndexProblems, sitemapProblems, type Libxml2Batch } from '../helpers/validators.js';
+import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
 import {
   cleaned,
   cleanedLine,
@@ -541,12 +542,38 @@ function outputProblems(rendered: RenderedSite, batch: Libxml2Batch, caseLabel: 
     batch.add('xml', { label: `${caseLabel} ${opml.path}`, xml: opml.rendered.body });
   }
   for (const page of pageResources(rendered)) problems.push(...htmlSafetyProblems(page.rendered.body).map((p) => `${page.path}: ${p}`));
+  problems.push(...sitemapOutputProblems(rendered, batch, caseLabel));
   // Every URL the site links to leads back to its resource, as the server resolves request paths.
   for (const { path: p, resource } of rendered.resources) {
     const found = lookup(rendered.snapshot, routeOf(p));
     if (found.kind !== 'found' || found.path !== p || found.resource.kind !== resource.kind) {
       problems.push(`${p}: the request path does not lead back to its ${resource.kind} (${found.kind === 'error' ? found.reason : found.kind})`);
     }
+  }
+  return problems;
+}
+
+/** The sitemaps: valid by their schemas' rules, and listing every page the site serves (but URLs too long for a sitemap). */
+function sitemapOutputProblems(rendered: RenderedSite, batch: Libxml2Batch, caseLabel: string): string[] {
+  const problems: string[] = [];
+  const base = rendered.data.site.baseUrl;
+  const locs = new Set<string>();
+  for (const { path: p, resource, rendered: { body } } of rendered.resources) {
+    if (resource.kind !== 'sitemap' && resource.kind !== 'news-sitemap') continue;
+    const index = body.includes('<sitemapindex');
+    const found = index ? sitemapIndexProblems(body, { location: `${base}${p}` }) : sitemapProblems(body, { location: `${base}${p}`, allowEmpty: resource.kind === 'news-sitemap' });
+    problems.push(...found.map((problem) => `${p}: ${problem}`));
+    batch.add('xml', { label: `${caseLabel} ${p}`, xml: body });
+    if (resource.kind !== 'sitemap' || index || found.length > 0) continue;
+    for (const url of childElements(parseXml(body), SITEMAP_NS, 'url')) {
+      const loc = childElement(url, SITEMAP_NS, 'loc');
+      if (loc) locs.add(textContent(loc));
+    }
+  }
+  for (const { path: p, resource } of rendered.resources) {
+    if (!['index', 'scope-page', 'collection-page', 'article'].includes(resource.kind)) continue;
+    const url = `${base}${p}`;
+    if (url.length < 2048 && !locs.has(url)) problems.push(`${p}: not in the sitemap`);
   }
   return problems;
 }

@@ -66,6 +66,13 @@ function edgeCases(basePath: string): Array<[string, RequestInit?]> {
     [`${b}/tags/5g/opml.xml`],
     [`${b}/editions/mars/opml.xml`],
     [`${b}/editions/zh/opml.xml`, { headers: { 'if-none-match': '"stale"' } }],
+    // robots.txt and the sitemaps: numbers no sitemap has, a leading zero, a sitemap below the top.
+    [`${b}/sitemap-99.xml`],
+    [`${b}/sitemap-01.xml`],
+    [`${b}/china/sitemap.xml`],
+    [`${b}/news-sitemap.xml`, { headers: { 'if-none-match': '"stale"' } }],
+    [`${b}/sitemap.xml`, { method: 'HEAD' }],
+    [`${b}/robots.txt`, { headers: { 'if-modified-since': 'Wed, 01 Jan 2031 00:00:00 GMT' } }],
     ...(b ? ([['/rss.xml'], ['/']] as Array<[string]>) : []),
   ];
 }
@@ -92,7 +99,7 @@ async function linkEveryArticle(dir: string): Promise<void> {
 }
 
 const NO_ARTICLE_PAGES = 'a site without article pages';
-const ARCHIVED = 'a site whose base_url has a path, with a WebSub hub and archives of 2 in every kind of scope';
+const ARCHIVED = 'a site whose base_url has a path, with a WebSub hub, archives of 2 in every kind of scope and numbered sitemaps of 10 URLs';
 /** The folders the sites are copied to, removed at the end. */
 const scratch: string[] = [];
 
@@ -102,7 +109,9 @@ const sites: Array<{ name: string; runtimes?: Runtimes; articles: () => Promise<
   {
     name: ARCHIVED,
     articles: () =>
-      bundledArticlesWith((index) => index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: ${hub.url}\narchive_size: 2\narchives: [site, sections, tags, authors, editions]`)),
+      bundledArticlesWith((index) =>
+        index.replace(/^base_url: .*$/m, `base_url: ${ORIGIN}/news\nhub: ${hub.url}\narchive_size: 2\narchives: [site, sections, tags, authors, editions]\nsitemap_size: 10`),
+      ),
   },
   {
     name: NO_ARTICLE_PAGES,
@@ -135,6 +144,10 @@ describe.each(sites)('Worker, Node server and static build on $name', (site) => 
     expect(paths).toEqual(expect.arrayContaining(['/media/podcast/night-trains.mp3', '/media/podcast/monsoon.m4a', '/media/podcast/monsoon.vtt', '/media/icon.svg', '/media/logo.png'].map((p) => `${runtimes.basePath}${p}`)));
     // The URLs of tags, authors and editions are among them, in every form they take.
     const archives = site.name === ARCHIVED ? ['/archive/1/atom.xml', '/us/archive/1/rss.xml', '/tags/5g/archive/1/atom.xml', '/authors/%E7%8E%8B%E8%8A%B3/archive/1/rss.xml', '/editions/us/archive/1/feed.json'] : [];
+    // robots.txt and the sitemaps (numbered ones where the site has more than sitemap_size URLs; no news sitemap without article pages).
+    const crawlerFiles = ['/robots.txt', '/sitemap.xml', ...(site.name === NO_ARTICLE_PAGES ? [] : ['/news-sitemap.xml']), ...(site.name === ARCHIVED ? ['/sitemap-1.xml', '/sitemap-4.xml'] : [])];
+    for (const p of crawlerFiles) expect(paths).toContain(`${runtimes.basePath}${p}`);
+    expect(paths.includes(`${runtimes.basePath}/news-sitemap.xml`)).toBe(site.name !== NO_ARTICLE_PAGES);
     for (const p of ['/tags/', '/tags/opml.xml', '/tags/5g/', '/tags/5g/atom.xml', '/tags/%E4%BA%A4%E9%80%9A/feed.json', '/authors/', '/authors/opml.xml', '/authors/ai-heping/rss.xml', '/authors/%E7%8E%8B%E8%8A%B3/', '/editions/', '/editions/opml.xml', '/editions/zh/', '/editions/zh/opml.xml', '/editions/us/feed.json', ...archives]) {
       expect(paths).toContain(`${runtimes.basePath}${p}`);
     }
@@ -212,5 +225,10 @@ describe(`Worker, Node server and static build on ${NO_ARTICLE_PAGES}`, () => {
     // The index pages link each article to its own page elsewhere.
     const index = (await exchange(runtimes, `${runtimes.basePath}/`)).node.body.toString();
     for (const article of runtimes.data.articles.slice(0, 5)) expect(index).toContain(`href="${article.link}"`);
+    // The sitemap lists what the site serves: the index pages, not the articles (their pages are elsewhere).
+    const sitemap = (await exchange(runtimes, `${runtimes.basePath}/sitemap.xml`)).node.body.toString();
+    expect(sitemap).toContain(`<loc>${runtimes.data.site.baseUrl}/china/world/</loc>`);
+    for (const article of runtimes.data.articles) expect(sitemap).not.toContain(articlePath(article.section, article.slug));
+    expect((await exchange(runtimes, `${runtimes.basePath}/robots.txt`)).node.body.toString()).not.toContain('news-sitemap');
   });
 });

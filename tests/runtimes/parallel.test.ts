@@ -15,6 +15,8 @@ import { loadSite } from '../../src/content/load.js';
 import { PARALLEL_THRESHOLD } from '../../src/content/parallel.js';
 import { formatProblem } from '../../src/content/model.js';
 import { fileForPath } from '../../src/runtimes/static.js';
+import { LEDGER_FILE } from '../../src/state/ledger.js';
+import { readLedger } from '../../src/state/ledger-file.js';
 import { article, writeArticles } from '../helpers/articles.js';
 import { renderSite } from '../helpers/site.js';
 
@@ -78,10 +80,14 @@ describe.skipIf(availableParallelism() < 2)('worker-thread loads', () => {
   it('build the same bytes as a single-thread render', async () => {
     const dir = await writeArticles(corpus(COUNT, () => false));
     const out = path.join(path.dirname(dir), 'dist');
-    const built = await cli(['build', '--articles', dir, '--out', out]);
+    const now = Date.UTC(2026, 11, 1);
+    const built = await cli(['build', '--articles', dir, '--out', out, '--now', new Date(now).toISOString()]);
     expect(built.code, built.stderr).toBe(0);
     expect(threadsParsing(built.stderr)).toBeGreaterThan(1);
-    const site = await renderSite(dir);
+    // Rendered with the history the build recorded, which dates the sitemaps' entries.
+    const ledger = readLedger(path.join(dir, LEDGER_FILE));
+    if (!ledger.ok) throw new Error('the build left a ledger that does not read');
+    const site = await renderSite(dir, {}, { ledger: ledger.ledger, now });
     expect(site.data.articles).toHaveLength(COUNT);
     for (const { path: urlPath, rendered } of site.resources) {
       expect(await readFile(path.join(out, fileForPath(urlPath)), 'utf8'), urlPath).toBe(rendered.body);

@@ -6,23 +6,15 @@
  * by all three at each instant; max-age never runs past the next instant. `check` lists the articles
  * as information, and `build` says when to build again.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSite } from '../../src/content/load.js';
-import type { SiteData } from '../../src/content/model.js';
-import { formatHttpDate, formatRfc3339, formatUtc } from '../../src/time/index.js';
+import { formatHttpDate, formatRfc3339 } from '../../src/time/index.js';
 import { exchange, expectIdenticalEverywhere, type Runtimes } from '../helpers/runtimes.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
-import { StaticHost } from '../helpers/static-host.js';
-import { startWorker } from '../helpers/worker-bundle.js';
+import { TimedSite, at, cli } from '../helpers/timed-site.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const run = promisify(execFile);
 const HOUR = 3_600_000;
 /** After every stamp of the bundled ledger: a run's clock does not go back before them. */
 const NOW = Date.parse('2030-01-01T00:00:00Z');
@@ -45,75 +37,28 @@ summary: Goes out at its time, and comes down at its time.
 Held until the embargo lifts.
 `;
 
-const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), ...args], { cwd });
-const at = (epochMs: number) => formatUtc(epochMs);
-
-let work: string;
-let articles: string;
-let assets: string;
-/** The articles folder and ledger as `worker-data` left them, before any runtime served them. */
-let prepared: string;
-/** Where the static builds run. */
-let staticSite: string;
-let node: Awaited<ReturnType<typeof startServer>>;
-let clock = NOW;
-let data: SiteData;
-const workers: Miniflare[] = [];
+let site: TimedSite;
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'feedgen-schedule-'));
-  articles = path.join(work, 'articles');
-  await cp(BUNDLED_ARTICLES, articles, { recursive: true });
-  // Archives of two: the embargoed article seals its section's first archive when it goes out.
-  const index = path.join(articles, '_index.md');
-  await writeFile(index, (await readFile(index, 'utf8')).replace(/^---\n/, '---\narchive_size: 2\n'));
-  await writeFile(path.join(articles, 'china/world/embargoed-report.md'), ARTICLE);
-  assets = path.join(work, 'assets');
-  await cli(['worker-data', '--articles', articles, '--out', assets, '--now', at(NOW)], work);
-  prepared = path.join(work, 'prepared');
-  await cp(articles, prepared, { recursive: true });
-  staticSite = path.join(work, 'static');
-  await cp(prepared, path.join(staticSite, 'articles'), { recursive: true });
-  const loaded = (await loadSite(articles)).data;
-  if (!loaded) throw new Error('the site does not load');
-  data = loaded;
-  node = await startServer(articles, undefined, { now: () => clock });
+  site = await TimedSite.prepare('schedule', NOW, async (articles) => {
+    // Archives of two: the embargoed article seals its section's first archive when it goes out.
+    const index = path.join(articles, '_index.md');
+    await writeFile(index, (await readFile(index, 'utf8')).replace(/^---\n/, '---\narchive_size: 2\n'));
+    await writeFile(path.join(articles, 'china/world/embargoed-report.md'), ARTICLE);
+  });
 }, 120_000);
 
-let nodeClosed = false;
-async function closeNode(): Promise<void> {
-  if (nodeClosed || !node) return;
-  nodeClosed = true;
-  await node.close();
-}
-
-afterAll(async () => {
-  await Promise.all([closeNode(), ...workers.map((worker) => worker.dispose())]);
-});
-
-/**
- * The three runtimes at `now`: the Node server's clock moved there; a Worker over the assets
- * prepared before; the static build run at `now`, as a scheduler would, on its own copy of the
- * prepared site (its ledger goes through the same history as the server's).
- */
-async function runtimesAt(now: number): Promise<Runtimes> {
-  clock = now;
-  await cli(['build', '--articles', 'articles', '--out', `dist-${now}`, '--now', at(now)], staticSite);
-  const worker = await startWorker(assets, { FEEDGEN_NOW: at(now) });
-  workers.push(worker);
-  const host = await StaticHost.open(path.join(staticSite, `dist-${now}`));
-  return { data, basePath: '', paths: host.files(), worker, node, host, close: async () => {} };
-}
+afterAll(() => site?.close());
 
 async function rebuildAt(now: number): Promise<string | undefined> {
-  return readFile(path.join(staticSite, `dist-${now}.rebuild-at`), 'utf8').catch(() => undefined);
+  return readFile(path.join(site.staticSite, `dist-${now}.rebuild-at`), 'utf8').catch(() => undefined);
 }
 
 describe('a scheduled article that expires, with a fixed now', () => {
   it('is listed by check as information at the line of its date, then of its expires, with exit status 0', async () => {
-    const before = await cli(['check', '--articles', articles, '--now', at(NOW)], work);
+    const before = await cli(['check', '--articles', site.articles, '--now', at(NOW)], site.work);
     expect(before.stdout).toContain(`articles/china/world/embargoed-report.md:3: info: scheduled: published at ${at(PUBLISH)}, until ${at(EXPIRE)}; left out until then\n`);
-    const after = await cli(['check', '--articles', articles, '--now', at(EXPIRE)], work);
+    const after = await cli(['check', '--articles', site.articles, '--now', at(EXPIRE)], site.work);
     expect(after.stdout).toContain(`articles/china/world/embargoed-report.md:4: info: expired at ${at(EXPIRE)}: left out\n`);
     expect(after.stderr).toMatch(/0 errors, \d+ warnings, 1 note;/);
   });
@@ -141,7 +86,7 @@ describe('a scheduled article that expires, with a fixed now', () => {
   ];
   for (const { name, now, live, next } of instants) {
     it(`${live ? 'is' : 'is not'} on the site ${name}, alike in the Worker, the Node server and the static build`, async () => {
-      const runtimes = await runtimesAt(now);
+      const runtimes = await site.runtimesAt(now);
       expect(runtimes.paths.includes(PAGE), PAGE).toBe(live);
       expect(runtimes.paths.includes(TAG), TAG).toBe(live);
       for (const urlPath of runtimes.paths) await expectIdenticalEverywhere(runtimes, urlPath);
@@ -166,11 +111,11 @@ describe('a scheduled article that expires, with a fixed now', () => {
   }
 
   it('is recorded in the ledger as published at its instant and deleted at its expiry', async () => {
-    await closeNode();
-    const ledger = await readFile(path.join(articles, '_ledger.tsv'), 'utf8');
+    await site.closeNode();
+    const ledger = await readFile(path.join(site.articles, '_ledger.tsv'), 'utf8');
     expect(ledger).toMatch(new RegExp(`^article\\tchina/world/embargoed-report\\t${at(PUBLISH)}\\t.*\\tdeleted:${at(EXPIRE)}\\tscheduled$`, 'm'));
     // Atom announces it deleted (RFC 6721) from its expiry on: the static file is dated by it.
-    expect((await stat(path.join(staticSite, `dist-${EXPIRE}`, 'atom.xml'))).mtimeMs).toBe(EXPIRE);
+    expect((await stat(path.join(site.staticSite, `dist-${EXPIRE}`, 'atom.xml'))).mtimeMs).toBe(EXPIRE);
   });
 });
 
@@ -182,10 +127,9 @@ describe('max-age while a change is pending', () => {
     { name: 'half a second before the expiry', now: EXPIRE - 500, seconds: 0 },
   ]) {
     it(`runs no further than the next instant ${name}, in every runtime and on 304s`, async () => {
-      const worker = await startWorker(assets, { FEEDGEN_NOW: new Date(now).toISOString() });
-      workers.push(worker);
-      const copy = path.join(work, `max-age-${now}`, 'articles');
-      await cp(prepared, copy, { recursive: true });
+      const worker = await site.worker(site.assets, now);
+      const copy = path.join(site.work, `max-age-${now}`, 'articles');
+      await cp(site.prepared, copy, { recursive: true });
       const server = await startServer(copy, undefined, { now: () => now });
       try {
         const runtimes = { worker, node: server } as unknown as Runtimes;

@@ -45,7 +45,7 @@ describe('feedgen worker-data', () => {
       cwd: elsewhere,
       env: { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) },
     });
-    expect(stderr).toMatch(/^feedgen worker-data: 17 articles, 279 representations \(\d+(?:\.\d)? [KM]iB\) and 61 manifest files in /m);
+    expect(stderr).toMatch(/^feedgen worker-data: 17 articles, 282 representations \(\d+(?:\.\d)? [KM]iB\) and 61 manifest files in /m);
 
     const { data } = await loadSite(articles);
     const snapshot = new SiteSnapshot(data!);
@@ -118,6 +118,8 @@ describe('feedgen worker-data', () => {
       'editions/index.html',
       'editions/asia/opml.xml',
       'editions/opml.xml',
+      // The sitemap lists its page (the news sitemap lists only articles of the last two days).
+      'sitemap.xml',
       await manifestFile(''),
       await manifestFile('asia'),
       await manifestFile('asia/south'),

@@ -21,7 +21,7 @@ let origin = '';
 let output = '';
 
 /** Runs of the build step that rendered the site, and runs that found it up to date. */
-const fullRuns = () => output.match(/feedgen worker-data: 17 articles, 279 representations/g)?.length ?? 0;
+const fullRuns = () => output.match(/feedgen worker-data: 17 articles, 282 representations/g)?.length ?? 0;
 const idleRuns = () => output.match(/feedgen worker-data: \S+ is up to date/g)?.length ?? 0;
 const startedRuns = () => output.match(/\[custom build\] Running: /g)?.length ?? 0;
 
@@ -104,7 +104,7 @@ describe('npx wrangler dev', () => {
   });
 
   it('runs the build step and serves the bundled site from its assets, as the Node server does', async () => {
-    expect(output).toMatch(/feedgen worker-data: 17 articles, 279 representations/);
+    expect(output).toMatch(/feedgen worker-data: 17 articles, 282 representations/);
     const node = await startServer();
     try {
       for (const urlPath of ['/china/world/atom.xml', '/%E4%B8%AD%E6%96%87/', '/opml.xml']) {

@@ -32,7 +32,7 @@ import { strongEtag } from '../../src/publish/store.js';
 import { Ledger } from '../../src/state/ledger.js';
 import { LEDGER_GITATTRIBUTES } from '../../src/state/ledger.js';
 import { formatHttpDate } from '../../src/time/index.js';
-import { ATOM_NS } from '../helpers/validators.js';
+import { ATOM_NS, SITEMAP_NS } from '../helpers/validators.js';
 import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
 import { startWorker } from '../helpers/worker-bundle.js';
 
@@ -82,6 +82,8 @@ interface Real {
   archives: Map<string, string>;
   /** The same, as the branch of a merge left them (what the merge rule may take instead). */
   branchArchives?: Map<string, string>;
+  /** A git merge joined two ledgers, and no run has recorded since: lines it doubled await the next one. */
+  unresolvedMerge?: boolean;
 }
 
 const keyOf = (story: Story) => `${story.section}/${story.slug}`;
@@ -111,7 +113,7 @@ async function writeSettings(real: Real, model: Model): Promise<void> {
   await mkdir(real.articles, { recursive: true });
   await writeFile(
     path.join(real.articles, '_index.md'),
-    `---\ntitle: ${model.siteTitle}\nauthor: Desk\nbase_url: ${BASE}\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\narchives: [site, sections, tags]\ntombstone_days: 1\n---\n`,
+    `---\ntitle: ${model.siteTitle}\nauthor: Desk\nbase_url: ${BASE}\ntimezone: UTC\nfeed_limit: 2\narchive_size: 2\narchives: [site, sections, tags]\ntombstone_days: 1\nsitemap_size: 10\n---\n`,
   );
   for (const section of SECTIONS) {
     await mkdir(path.join(real.articles, section), { recursive: true });
@@ -173,6 +175,14 @@ function atomEntries(xml: string): { live: string[]; gone: string[] } {
   };
 }
 
+/** The article pages a built sitemap lists (its numbered sitemaps too, if it is an index), sorted. */
+async function sitemapStories(dist: string, file = 'sitemap.xml'): Promise<string[]> {
+  const root = parseXml(await readFile(path.join(dist, file), 'utf8'));
+  const urlsets = root.local === 'sitemapindex' ? await Promise.all(childElements(root, SITEMAP_NS, 'sitemap').map(async (sitemap) => parseXml(await readFile(fileOf(dist, textContent(childElement(sitemap, SITEMAP_NS, 'loc')!).slice(BASE.length)), 'utf8')))) : [root];
+  const locs = urlsets.flatMap((urlset) => childElements(urlset, SITEMAP_NS, 'url').map((url) => textContent(childElement(url, SITEMAP_NS, 'loc')!)));
+  return locs.filter((loc) => /\/story-[^/]*\/$/.test(loc)).sort();
+}
+
 /** What the model says each scope with archives holds: its live articles' ids. */
 function expectedMembers(model: Model): Map<string, Set<string>> {
   const members = new Map<string, Set<string>>();
@@ -221,7 +231,9 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
       if (real.server) {
         const watched = await fetch(`${real.server.url}${urlPath}`, { headers: { 'accept-encoding': 'identity' } });
         await watched.arrayBuffer();
-        expect([watched.status, watched.headers.get('etag'), watched.headers.get('last-modified')], `${urlPath}: serve --watch has not come to the site a fresh serve has`).toEqual([200, answer.headers.get('etag'), answer.headers.get('last-modified')]);
+        const seenByWatch = [watched.status, watched.headers.get('etag'), watched.headers.get('last-modified')];
+        const seenFresh = [200, answer.headers.get('etag'), answer.headers.get('last-modified')];
+        expect(seenByWatch, `${urlPath}: serve --watch has not come to the site a fresh serve has: ${seenByWatch.join(' ')} against ${seenFresh.join(' ')}`).toEqual(seenFresh);
       }
       // A poller holding any version seen before gets the new bytes by If-Modified-Since.
       const hash = createHash('sha256').update(bytes).digest('hex');
@@ -258,16 +270,23 @@ async function verify(model: Model, real: Real, merged = false): Promise<void> {
       const reachable = new Set([...inArchives, ...current]);
       expect([...reachable].sort(), `${scopePath}: every item in the subscription document or an archive`).toEqual([...(expected.get(scopePath) ?? [])].sort());
     }
+    // The sitemaps list the live articles' pages, and the news sitemap those of the last two days.
+    const stories = (inWindow: (story: Story) => boolean) =>
+      [...model.stories.values()].filter((story) => live(story, model.now) && inWindow(story)).map((story) => `${BASE}/${keyOf(story)}/`).sort();
+    expect(await sitemapStories(dist), 'the sitemaps list every live article, and nothing else').toEqual(stories(() => true));
+    expect(await sitemapStories(dist, 'news-sitemap.xml'), 'the news sitemap lists the live articles of the last two days').toEqual(stories((story) => story.date + 2 * 86_400_000 > model.now));
   } finally {
     await fresh.close();
   }
   real.branchArchives = undefined;
 
-  // The ledger reads back to what was written, and keeps a record of every article ever published.
+  // The ledger reads back to what was written (a run that learnt nothing leaves a merged file as git
+  // left it), and keeps a record of every article ever published.
   const text = await readFile(path.join(real.articles, '_ledger.tsv'), 'utf8');
   const { ledger, problems } = Ledger.parse(text);
   expect(problems).toEqual([]);
-  expect(ledger.serialize()).toBe(text);
+  if (ledger.serialize() === text) real.unresolvedMerge = false;
+  else expect(real.unresolvedMerge, 'the ledger reads back to what feedgen wrote').toBe(true);
   for (const key of model.everLive) expect(ledger.articles.has(key), `the ledger lost ${key}`).toBe(true);
 }
 
@@ -345,12 +364,10 @@ class Move extends Step {
     const story = storyAt(model, this.index) as Story;
     const from = path.join(real.articles, `${keyOf(story)}.md`);
     model.stories.delete(keyOf(story));
-    // The ledger knows a moved file by its text; its entry's id (its URL) is new.
-    const wasLive = model.everLive.has(keyOf(story));
+    // Its id (its URL) is new: a new entry once verify finds it live (an expired one stays gone).
     story.section = pick(SECTIONS, this.to);
     if (model.stories.has(keyOf(story))) story.slug = `${story.slug}-moved`;
     model.stories.set(keyOf(story), story);
-    if (wasLive) model.everLive.add(keyOf(story));
     await settled(real, async () => {
       await mkdir(path.dirname(path.join(real.articles, keyOf(story))), { recursive: true });
       await rename(from, path.join(real.articles, `${keyOf(story)}.md`));
@@ -489,6 +506,7 @@ class Branch extends Step {
     await git(real, 'commit', '-qm', 'main', '--allow-empty');
     await git(real, 'merge', '-q', '--no-edit', branch);
     expect(await git(real, 'status', '--porcelain'), 'a clean merge').toBe('');
+    real.unresolvedMerge = true;
     for (const story of added) model.stories.set(keyOf(story), story);
     real.branchArchives = branchArchives;
     model.now += MINUTE;
@@ -523,7 +541,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
   const real: Real = { root, articles: path.join(root, 'articles'), observed: new Map(), archives: new Map() };
   await writeSettings(real, model);
   await writeFile(path.join(real.articles, '.gitattributes'), LEDGER_GITATTRIBUTES);
-  await writeFile(path.join(root, '.gitignore'), 'dist/\nclean/\nassets/\n.feedgen-cache/\n');
+  await writeFile(path.join(root, '.gitignore'), 'dist/\nclean/\n*.rebuild-at\nassets/\n.feedgen-cache/\n');
   await git(real, 'init', '-q');
   await git(real, 'add', '-A');
   await git(real, 'commit', '-qm', 'a new site');
@@ -571,6 +589,11 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a scheduled article that goes out while the cache is deleted', () => [new Schedule(7, 1, 66, undefined), new DropCache(73)]],
   ['a deletion whose tombstone ages out while the server runs', () => [new Add(1, 0, [], 0), new Delete(1, 0), new Tick(30), new Tick(1411)]],
   ['a branch merged, then an article of it moved', () => [new Branch(1, 0, 2), new Move(1, 0, 0)]],
+  ['the site settings edited while serve --watch runs', () => [new Settings(1, 'site', 0)]],
+  ['a scheduled story deleted after it went out', () => [new Schedule(1, 0, 1, undefined), new Tick(30), new Delete(1, 0)]],
+  ['a story scheduled on main while a branch publishes', () => [new Schedule(1, 0, 1, undefined), new Branch(2, 0, 1)]],
+  ['an expired story moved', () => [new Schedule(1, 1, 1, 1), new Restart(2), new Move(1, 0, 0)]],
+  ['a story moved away and back', () => [new Add(1, 0, [], 0), new Move(1, 0, 1), new Move(1, 0, 0)]],
 ];
 
 describe('the state fuzzer', () => {

@@ -146,6 +146,34 @@ describe('two lines for one record, as a union merge of two branches leaves them
     const ledger = merged(`clock\t${at(20)}~b\t${at(10)}~a`, `clock\t${at(30)}~c\t${at(10)}~a`, `clock\t${at(20)}~b\t${at(10)}~a`);
     expect(ledger.clocks).toHaveLength(2);
   });
+
+  it('keep a clock line beside the one that went on from it: the side that did not record still served the site', () => {
+    const ledger = merged(`clock\t${at(20)}~b\t${at(10)}~a`, `clock\t${at(10)}~a`);
+    expect(ledger.clocks).toHaveLength(2);
+  });
+});
+
+describe('a ledger absorbing another', () => {
+  const parse = (...lines: string[]) => Ledger.parse(lines.join('\n')).ledger;
+  const heads = (ledger: Ledger) => ledger.clocks.map((line) => line[0]?.digest);
+
+  it('joins nothing when one went on from the other (two writers that read the same file)', () => {
+    const newer = parse(`clock\t${at(30)}~c\t${at(20)}~b\t${at(10)}~a`);
+    newer.absorb(parse(`clock\t${at(20)}~b\t${at(10)}~a`));
+    expect(heads(newer)).toEqual(['c']);
+    const older = parse(`clock\t${at(20)}~b\t${at(10)}~a`);
+    older.absorb(parse(`clock\t${at(30)}~c\t${at(20)}~b`));
+    expect(heads(older)).toEqual(['c']);
+  });
+
+  it('keeps both histories when they forked, and a merge not yet recorded on either side', () => {
+    const ours = parse(`clock\t${at(30)}~c\t${at(20)}~b`);
+    ours.absorb(parse(`clock\t${at(40)}~d\t${at(20)}~b`));
+    expect(heads(ours)).toEqual(['c', 'd']);
+    const pending = parse(`clock\t${at(30)}~c\t${at(20)}~b`, `clock\t${at(20)}~b`);
+    pending.absorb(parse(`clock\t${at(30)}~c\t${at(20)}~b`, `clock\t${at(20)}~b`));
+    expect(heads(pending)).toEqual(['c', 'b']);
+  });
 });
 
 describe('the ledger file', () => {
