@@ -192,18 +192,23 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
     written++;
     return stamp.size;
   };
-  const { changes, unrendered } = future ? renderedAhead(snapshot) : { changes: [], unrendered: snapshot.nextSiteChange };
   // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
+  const changes: number[] = [];
+  const newsOnly: number[] = [];
+  let unrendered = snapshot.nextSiteChange;
   let last = snapshot;
-  for (const at of changes) {
-    if (!future) break;
+  for (let next = future && nextAhead(snapshot, newsOnly.length); future && next; next = nextAhead(last, newsOnly.length)) {
+    const { at } = next;
+    if (!next.newsOnly && changes.length - newsOnly.length === MAX_SCHEDULED_VERSIONS) break;
+    changes.push(at);
     // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
-    const newsOnly = snapshot.newsOnly.has(at);
-    if (!newsOnly) recordHistory(future.ledger, future.data, at);
-    const version = newsOnly ? last.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+    if (next.newsOnly) newsOnly.push(at);
+    else recordHistory(future.ledger, future.data, at);
+    const version = next.newsOnly ? last.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
     last = version;
-    const rerendered = newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
-    const changed = versions.next(version, newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
+    unrendered = version.nextSiteChange;
+    const rerendered = next.newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
+    const changed = versions.next(version, next.newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
     for (const { path: urlPath, resource } of rerendered) {
       const asset = await assetOf(version, resource, entries);
       if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
@@ -222,7 +227,6 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const manifestFiles = await Promise.all([...manifests.values()].map(async (manifest) => ({ file: await scopeManifestPath(manifest.scopeKey), manifest })));
   for (const { file, manifest } of manifestFiles) writeText(stripSlash(file), JSON.stringify(manifest));
   const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects), changes };
-  const newsOnly = changes.filter((at) => snapshot.newsOnly.has(at));
   if (newsOnly.length > 0) site.newsOnly = newsOnly;
   if (unrendered !== undefined) site.unrendered = unrendered;
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
@@ -281,16 +285,14 @@ async function assetOf(snapshot: SiteSnapshot, resource: Resource, entries: Entr
 }
 
 /**
- * The instants rendered ahead: the site's next MAX_SCHEDULED_VERSIONS changes, and the age-outs of
- * the news sitemap before the first change beyond them (MAX_AGE_OUT_VERSIONS at most); and that
- * first change not rendered, if any.
+ * The next instant to render ahead after `version`: its next change, or once MAX_AGE_OUT_VERSIONS
+ * age-outs of the news sitemap are rendered, its next change of anything else. Each version is
+ * asked in turn, since one can bring changes of its own (a story that expires then leaves a
+ * tombstone, whose age-out comes later).
  */
-function renderedAhead(snapshot: SiteSnapshot): { changes: number[]; unrendered?: number } {
-  const scheduled = snapshot.pending.filter((at) => !snapshot.newsOnly.has(at));
-  const unrendered = scheduled[MAX_SCHEDULED_VERSIONS];
-  const ageOuts = snapshot.pending.filter((at) => snapshot.newsOnly.has(at) && (unrendered === undefined || at < unrendered)).slice(0, MAX_AGE_OUT_VERSIONS);
-  const changes = [...scheduled.slice(0, MAX_SCHEDULED_VERSIONS), ...ageOuts].sort((a, b) => a - b);
-  return unrendered === undefined ? { changes } : { changes, unrendered };
+function nextAhead(version: SiteSnapshot, ageOutsRendered: number): { at: number; newsOnly: boolean } | undefined {
+  const at = ageOutsRendered < MAX_AGE_OUT_VERSIONS ? version.nextChange : version.nextSiteChange;
+  return at === undefined ? undefined : { at, newsOnly: version.newsOnly.has(at) };
 }
 
 /** What a version of a scope changes: its archives (undefined: it is gone) and its new or removed resources. */

@@ -594,6 +594,7 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a story scheduled on main while a branch publishes', () => [new Schedule(1, 0, 1, undefined), new Branch(2, 0, 1)]],
   ['an expired story moved', () => [new Schedule(1, 1, 1, 1), new Restart(2), new Move(1, 0, 0)]],
   ['a story moved away and back', () => [new Add(1, 0, [], 0), new Move(1, 0, 1), new Move(1, 0, 0)]],
+  ['a short embargo after a merge, then a story deleted', () => [new Branch(1, 1, 1), new Schedule(1, 0, 1, 1), new Delete(1, 0)]],
 ];
 
 describe('the state fuzzer', () => {
