@@ -17,9 +17,9 @@ export const workerDataCommand: Command = {
   usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--skip-invalid] [--if-changed] [--cache DIR] [--no-cache] [--preview]',
   options: [
     ...SITE_OPTION_HELP,
-    `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's`,
-    "                 [assets] says); with the cache, only files whose bytes changed are written (the others are",
-    '                 hard links to the files the last run left)',
+    `--out DIR        the assets folder (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says); with the`,
+    '                 cache, only files whose bytes changed are written, in place (with --if-changed, into a new',
+    '                 folder that takes the others by hard links); without it, replaced only when this succeeds',
     ...SKIP_INVALID_HELP,
     `                 (wrangler stops at any status but 0: its build step publishes all or nothing)`,
     '--if-changed     do nothing when nothing the assets are made from changed since this last wrote them (with the',
@@ -82,7 +82,8 @@ async function writeAssets(values: Values, out: string, io: CommandIO, written?:
   const previous = cacheDir === undefined ? undefined : readKeptAssets(cacheDir, out);
   if (cacheDir !== undefined) forgetKeptAssets(cacheDir, out);
   // Scheduled changes are rendered ahead, on a copy of the history as this run leaves it.
-  const result = await writeWorkerAssets(snapshot, out, { data, ledger: history.copy() }, progress.step('writing', 'representations'), previous);
+  // wrangler dev (the build step runs with --if-changed) is given one new folder, not files changed one by one.
+  const result = await writeWorkerAssets(snapshot, out, { data, ledger: history.copy() }, progress.step('writing', 'representations'), previous, !values['if-changed']);
   progress.clear();
   const cacheProblem = cacheDir === undefined ? undefined : attempt(() => writeKeptAssets(cacheDir, out, result.kept));
   if (cacheProblem) io.err(`${cacheProblem}\n`);

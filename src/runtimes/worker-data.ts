@@ -10,7 +10,7 @@
  * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
@@ -27,7 +27,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyMediaFile } from './media.js';
-import { fileForPath, isAsRecorded, makeFolders, replaceFolder, throughLinks } from './output-folder.js';
+import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -95,13 +95,15 @@ export interface WorkerAssetsResult {
 }
 
 /**
- * Writes the site's assets into `outDir`: a new folder is filled beside the old one and swapped in
- * at the end, so a failure leaves it as it was (and `wrangler dev`, which watches it, sees one
- * change: files changed in place one by one set its watchers rebuilding over and over). With what
- * the last run into it left (state/asset-record.ts), a representation none of whose facts changed
- * is not rendered again, and a file whose bytes did not change is not written: the new folder
- * takes the old file by a hard link (a copy where links cannot be made). Either way the folder
- * ends with the same bytes. `progress`: told as each representation of the current version is done.
+ * Writes the site's assets into `outDir`. With what the last run into it left (`previous`,
+ * state/asset-record.ts), a representation none of whose facts changed is not rendered again, and
+ * a file whose bytes did not change is not written; files no longer produced go. `inPlace`: the
+ * folder is updated where it is (the fastest); otherwise a new folder is filled beside it and
+ * swapped in at the end, so that a failure leaves it as it was and `wrangler dev`, which watches
+ * it, sees one change (files changed one by one set its watchers rebuilding over and over): the
+ * new folder then takes each unchanged file by a hard link (a copy where links cannot be made).
+ * Either way the folder ends with the same bytes. `progress`: told as each representation of the
+ * current version is done.
  */
 export async function writeWorkerAssets(
   snapshot: SiteSnapshot,
@@ -109,19 +111,22 @@ export async function writeWorkerAssets(
   future?: ScheduledFuture,
   progress?: (done: number, total: number) => void,
   previous?: KeptAssets,
+  inPlace = false,
 ): Promise<WorkerAssetsResult> {
   const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
+  if (old && inPlace) return fillAssets(snapshot, old.root, future, progress, old);
   return replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
 }
 
 /** `old`: the folder as the last run left it, and its record. */
 async function fillAssets(snapshot: SiteSnapshot, root: string, future: ScheduledFuture | undefined, progress: ((done: number, total: number) => void) | undefined, old: { root: string; kept: KeptAssets } | undefined): Promise<WorkerAssetsResult> {
   const previous = old?.kept;
-  /** The last run's file at `file`'s place, still as it was: the new folder takes it by a link. */
+  /** The last run's file at `file`'s place, still as it was: kept where it is, or taken into a new folder by a link. */
   const reuse = (file: string, before: WrittenFile): boolean => {
     if (!old) return false;
     const from = path.join(old.root, path.relative(root, file));
     if (!isAsRecorded(from, before)) return false;
+    if (from === file) return true;
     mkdirSync(path.dirname(file), { recursive: true });
     try {
       linkSync(from, file);
@@ -233,7 +238,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   // What the last run wrote that this one does not produce (the folder it leaves goes whole).
   const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
   const produced = new Set(filesOf(kept));
-  const deleted = previous ? filesOf(previous).filter((file) => !produced.has(file)).length : 0;
+  const deleted = old?.root === root ? sweepFolder(root, new Set([...produced].map((file) => path.join(root, file)))).deleted : previous ? filesOf(previous).filter((file) => !produced.has(file)).length : 0;
   const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
   return {
     representations: resources.length + versions.written,
@@ -252,9 +257,14 @@ function stripSlash(file: string): string {
   return file.replace(/^\/+/, '');
 }
 
-/** Writes a file (its folder made first when `makeFolder`) and returns its size and modification time as written. */
+/**
+ * Writes a file (its folder made first when `makeFolder`) and returns its size and modification
+ * time as written. A file already there is removed first: it may share its inode with another
+ * name (a folder an earlier run filled by hard links), which must keep its bytes.
+ */
 function writeFile(file: string, write: (file: string) => number, makeFolder: boolean): WrittenFile {
   if (makeFolder) mkdirSync(path.dirname(file), { recursive: true });
+  rmSync(file, { force: true });
   const size = write(file);
   return { size, mtimeMs: statSync(file).mtimeMs };
 }
