@@ -51,7 +51,7 @@ function median(runs: Timed[]): Timed {
   return sorted[Math.floor(sorted.length / 2)] as Timed;
 }
 
-function hugoAvailable(): boolean {
+export function hugoAvailable(): boolean {
   try {
     execFileSync('hugo', ['version'], { stdio: 'ignore' });
     return true;

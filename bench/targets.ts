@@ -15,13 +15,13 @@
  *
  *   npx tsx bench/targets.ts               (BENCH_TARGETS_SIZE=10000 BENCH_ROUNDS=3)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultCacheDir } from '../src/state/cache.js';
 import { LEDGER_FILE } from '../src/state/ledger.js';
-import { hugoSite, timed, type Timed } from './build.js';
+import { hugoAvailable, hugoSite, timed, type Timed } from './build.js';
 import { ensureCorpus } from './corpus.js';
 import { changedFiles, hashTree, treeStats } from './tree.js';
 
@@ -46,15 +46,6 @@ function report(row: Row): void {
   const ratio = row.ratio === undefined ? '-' : `${row.ratio.toFixed(row.ratio < 0.1 ? 3 : 2)}x`;
   const goal = row.goal === undefined ? '' : `<= ${row.goal}x ${row.ratio !== undefined && row.ratio <= row.goal ? 'met' : 'NOT met'}`;
   console.log(`${row.target.padEnd(40)} ${row.measured.padStart(16)} ${row.baseline.padStart(22)} ${ratio.padStart(8)}  ${goal}${row.note ? `  (${row.note})` : ''}`);
-}
-
-function hugoAvailable(): boolean {
-  try {
-    execFileSync('hugo', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function median(runs: Timed[]): Timed {
