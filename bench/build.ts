@@ -51,7 +51,7 @@ function median(runs: Timed[]): Timed {
   return sorted[Math.floor(sorted.length / 2)] as Timed;
 }
 
-function hugoAvailable(): boolean {
+export function hugoAvailable(): boolean {
   try {
     execFileSync('hugo', ['version'], { stdio: 'ignore' });
     return true;
@@ -60,8 +60,15 @@ function hugoAvailable(): boolean {
   }
 }
 
-/** A Hugo site over the same articles folder: pages plus per-section RSS with full content. */
-async function hugoSite(articles: string): Promise<string> {
+/**
+ * A Hugo site over the same articles folder, doing the same kinds of work as feedgen's default
+ * output: an HTML page for every article, section, tag and author and for the home page, and RSS
+ * with full content for the home page, every section (its subsections' articles included), every
+ * tag and every author, the newest `feed_limit` (50) items each. Hugo writes one format where
+ * feedgen writes three, and keeps no archives: feedgen's archives and its other two formats are
+ * what the output ratio weighs.
+ */
+export async function hugoSite(articles: string): Promise<string> {
   const site = await mkdtemp(path.join(tmpdir(), 'feedgen-hugo-'));
   await symlink(articles, path.join(site, 'content'));
   await writeFile(
@@ -69,10 +76,17 @@ async function hugoSite(articles: string): Promise<string> {
     [
       'baseURL = "https://news.example.com/"',
       'title = "Bench Newsroom"',
-      'disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]',
+      'disableKinds = ["sitemap", "robotsTXT", "404"]',
+      'rssLimit = 50',
+      // The corpus's front matter says `tags:` and `author:`.
+      '[taxonomies]',
+      'tag = "tags"',
+      'author = "author"',
       '[outputs]',
       'home = ["HTML", "RSS"]',
       'section = ["HTML", "RSS"]',
+      'taxonomy = ["HTML"]',
+      'term = ["HTML", "RSS"]',
       '[markup.goldmark.renderer]',
       'unsafe = false',
     ].join('\n'),
@@ -83,8 +97,10 @@ async function hugoSite(articles: string): Promise<string> {
   await writeFile(path.join(layouts, 'list.html'), '<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>\n');
   await writeFile(
     path.join(layouts, 'rss.xml'),
-    '<rss version="2.0"><channel><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
-      '{{ range .RegularPagesRecursive }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
+    // The home page's feed holds every article, a section's its subsections' too, a term's its own.
+    '{{ $pages := .RegularPagesRecursive }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ else if eq .Kind "term" }}{{ $pages = .Pages }}{{ end }}' +
+      '<rss version="2.0"><channel><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
+      '{{ range first 50 $pages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>' +
       '<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate><guid>{{ .Permalink }}</guid>' +
       '<description>{{ .Content | html }}</description></item>{{ end }}</channel></rss>\n',
   );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
+import { forgetKeptAssets, readKeptAssets, writeKeptAssets } from '../state/asset-record.js';
 import { lockOutput, readOutputRecord, recordOutput, seeInputs, upToDate } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
@@ -16,7 +17,9 @@ export const workerDataCommand: Command = {
   usage: 'feedgen worker-data [--articles DIR] [--out DIR] [--base-url URL] [--now INSTANT] [--skip-invalid] [--if-changed] [--cache DIR] [--no-cache] [--preview]',
   options: [
     ...SITE_OPTION_HELP,
-    `--out DIR        the assets folder, replaced only when this succeeds (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says)`,
+    `--out DIR        the assets folder (default ${WORKER_ASSETS_DIR}, as wrangler.toml's [assets] says); with the`,
+    '                 cache, only files whose bytes changed are written, in place (with --if-changed, into a new',
+    '                 folder that takes the others by hard links); without it, replaced only when this succeeds',
     ...SKIP_INVALID_HELP,
     `                 (wrangler stops at any status but 0: its build step publishes all or nothing)`,
     '--if-changed     do nothing when nothing the assets are made from changed since this last wrote them (with the',
@@ -75,13 +78,19 @@ async function writeAssets(values: Values, out: string, io: CommandIO, written?:
     io.err(`${style.red(`feedgen worker-data: ${blocked}; ${out} left as it was`)}\n`);
     return 1;
   }
+  const { cacheDir } = site;
+  const previous = cacheDir === undefined ? undefined : readKeptAssets(cacheDir, out);
+  if (cacheDir !== undefined) forgetKeptAssets(cacheDir, out);
   // Scheduled changes are rendered ahead, on a copy of the history as this run leaves it.
-  const result = await writeWorkerAssets(snapshot, out, { data, ledger: history.copy() }, progress.step('writing', 'representations'));
+  // wrangler dev (the build step runs with --if-changed) is given one new folder, not files changed one by one.
+  const result = await writeWorkerAssets(snapshot, out, { data, ledger: history.copy() }, progress.step('writing', 'representations'), previous, !values['if-changed']);
   progress.clear();
+  const cacheProblem = cacheDir === undefined ? undefined : attempt(() => writeKeptAssets(cacheDir, out, result.kept));
+  if (cacheProblem) io.err(`${cacheProblem}\n`);
   // Not announced to a hub: nothing is live until wrangler has deployed what this prepares.
   for (const line of await history.save()) io.err(`${line}\n`);
   io.err(
-    `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}\n`,
+    `${style.bold('feedgen worker-data:')} ${count(snapshot.root.items.length, 'article')}, ${count(result.representations, 'representation')} (${byteSize(result.bytes)}) and ${count(result.files - result.representations, 'manifest file')} in ${out}: ${result.written} written, ${result.deleted} deleted\n`,
   );
   for (const { path: asset, size } of result.oversized) {
     io.err(

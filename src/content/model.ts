@@ -37,6 +37,8 @@ export interface SiteSettings {
   archiveSize: number;
   /** The kinds of scope that keep archives (`archives`). */
   archiveKinds: ScopeKind[];
+  /** What archives' entries carry (`archive_content`): `summary`, or `full` (as their scope's feeds). */
+  archiveContent: ContentMode;
   /** Days a deleted article is announced in Atom feeds (RFC 6721). */
   tombstoneDays: number;
   /** URLs in one sitemap file at most (`sitemap_size`): 50,000, or fewer. */

@@ -18,7 +18,7 @@ export const DEFAULT_EMBED_HOSTS: readonly string[] = ['youtube-nocookie.com', '
 export const SITE_KEYS = [
   'title', 'description', 'base_url', 'language', 'timezone', 'disambiguation',
   'author', 'feed_limit', 'cache_max_age', 'hub', 'editions', 'tag_feeds',
-  'archive_size', 'archives', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts', 'sitemap_size',
+  'archive_size', 'archives', 'archive_content', 'tombstone_days', 'content', 'icon', 'logo', 'article_pages', 'embed_hosts', 'sitemap_size',
 ] as const;
 export const SECTION_KEYS = ['title', 'description', 'timezone', 'language', 'disambiguation', 'editions', 'content', 'icon', 'logo', 'podcast'] as const;
 export const EDITION_KEYS = ['key', 'title', 'language', 'description', 'timezone'] as const;
@@ -37,6 +37,15 @@ export const DEFAULT_TOMBSTONE_DAYS = 30;
  */
 export const ARCHIVE_KIND_NAMES = { site: 'site', sections: 'section', tags: 'tag', authors: 'author', editions: 'edition' } as const;
 export const DEFAULT_ARCHIVE_KINDS: readonly ScopeKind[] = ['site', 'section'];
+
+/**
+ * `archive_content:` what an archive's entries carry. By default `summary`: the title, link, dates,
+ * authors, tags, enclosures and the summary (or first paragraph), while the article's page holds
+ * its text and the subscription document its full content. Full archives copy every body once per
+ * archived scope and format: on the 10k corpus they were two thirds of the output (README,
+ * "Performance"). `full`: archives carry what their scope's feeds carry.
+ */
+export const DEFAULT_ARCHIVE_CONTENT: ContentMode = 'summary';
 
 /** What a section's `_index.md` may set; unset values are inherited. */
 export interface SectionSettings {
@@ -152,6 +161,7 @@ export function readSiteSettings(fields: FieldReader, override?: string, fallbac
     articlePages: fields.boolean('article_pages') ?? true,
     archiveSize: fields.integer('archive_size', 1, 10_000) ?? DEFAULT_ARCHIVE_SIZE,
     archiveKinds: readArchiveKinds(fields) ?? [...DEFAULT_ARCHIVE_KINDS],
+    archiveContent: fields.oneOf('archive_content', CONTENT_MODES) ?? DEFAULT_ARCHIVE_CONTENT,
     tombstoneDays: fields.integer('tombstone_days', 0, 3650) ?? DEFAULT_TOMBSTONE_DAYS,
     // Two at least: a numbered sitemap holds half of it in articles (site/sitemaps.ts).
     sitemapSize: fields.integer('sitemap_size', 2, SITEMAP_MAX_URLS) ?? SITEMAP_MAX_URLS,

@@ -4,8 +4,7 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
@@ -15,10 +14,13 @@ import { prepareResource, type PreparedResource } from '../publish/render.js';
 import { etagOfDigest, mediaHead, responseFacts, type ResponseFacts } from '../publish/store.js';
 import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
-import { formatUtc } from '../time/index.js';
-import { basePathOf, servedFilePath } from '../urls/paths.js';
-import type { BuildRecord, BuiltFile } from '../state/cache.js';
+import { basePathOf } from '../urls/paths.js';
+import type { BuildRecord, BuiltFile } from '../state/build-record.js';
+import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
+import { HOST_FILES, fileForPath, isAsRecorded, makeFolders, replaceFolder, stampOf, sweepFolder, throughLinks, type KeptOutput } from './output-folder.js';
+
+export { fileForPath } from './output-folder.js';
 
 export interface BuildProgress {
   /** `written`: how many of the `done` files were written (the rest were as the last build left them). */
@@ -34,69 +36,22 @@ export interface BuildResult {
   deleted: number;
   /** Site paths of every resource. */
   paths: Set<string>;
-  /** What the output folder holds now, for the next build. */
-  record: BuildRecord;
-}
-
-/** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
-export function fileForPath(urlPath: string): string {
-  return servedFilePath(urlPath).split('/').filter(Boolean).map(decodeURIComponent).join('/');
-}
-
-/**
- * Fills a new folder beside `outDir` and swaps it in at the end: if `fill` fails, `outDir` stays
- * as it was.
- */
-export async function replaceFolder<T>(outDir: string, fill: (staging: string) => Promise<T>): Promise<T> {
-  const out = throughLinks(outDir);
-  const staging = `${out}.partial-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  let result: T;
-  try {
-    result = await fill(staging);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-  const previous = `${out}.previous-${process.pid}`;
-  await rename(out, previous).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
-  await rename(staging, out);
-  await rm(previous, { recursive: true, force: true });
-  return result;
-}
-
-/**
- * The folder `outDir` names, symbolic links followed: a link (`dist -> /srv/www/site`) stays a
- * link, and the site is written where it points.
- */
-export function throughLinks(outDir: string): string {
-  const out = path.resolve(outDir);
-  if (!lstatSync(out, { throwIfNoEntry: false })?.isSymbolicLink()) return out;
-  try {
-    return realpathSync(out);
-  } catch (error) {
-    throw new Error(`${outDir} is a symbolic link that leads nowhere (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): create the folder it names, or remove the link`);
-  }
-}
-
-/** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
-export async function makeFolders(files: readonly string[]): Promise<void> {
-  await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
+  /** What the output folder holds now, for the next build (state/build-record.ts). */
+  kept: KeptOutput;
 }
 
 export interface BuildOptions {
   progress?: BuildProgress;
   /**
    * What an earlier build wrote to `outDir` (the cache's build record). With it, the folder is
-   * updated in place: a resource whose content key is the one recorded, and whose file is as that
-   * build left it, is not rendered again; a file is written only when its bytes changed; files no
-   * longer produced are deleted. Without it, the whole folder is written anew and swapped in at
-   * the end. Either way the folder ends as a build without the cache leaves it, file for file,
-   * byte for byte, modification time for modification time.
+   * updated in place: a resource none of whose facts changed (publish/dependencies.ts), or whose
+   * content key is the one recorded, and whose file is as that build left it, is not rendered
+   * again; a file is written only when its bytes changed; files no longer produced are deleted.
+   * Without it, the whole folder is written anew and swapped in at the end. Either way the folder
+   * ends as a build without the cache leaves it, file for file, byte for byte, modification time
+   * for modification time.
    */
-  previous?: BuildRecord;
+  previous?: KeptOutput;
 }
 
 /*
@@ -107,11 +62,19 @@ export interface BuildOptions {
  * receive the whole site first, and the other core is already busy writing).
  */
 export async function buildStatic(snapshot: SiteSnapshot, outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
-  if (options.previous && existsSync(outDir)) return writeSite(snapshot, throughLinks(outDir), options.previous, options);
-  return replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
+  const written =
+    options.previous && existsSync(outDir)
+      ? await writeSite(snapshot, throughLinks(outDir), options.previous, options)
+      : await replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
+  // Stamped where the folders are now (a folder renamed into place has a new change time).
+  const root = throughLinks(outDir);
+  const stamps = new Map<string, string>();
+  for (const relative of [...written.folders, ...HOST_FILES]) stamps.set(relative, stampOf(path.join(root, relative)));
+  const { folders: _folders, ...result } = written;
+  return { ...result, kept: { ...result.kept, stamps } };
 }
 
-async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRecord | undefined, options: BuildOptions): Promise<BuildResult> {
+async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOutput | undefined, options: BuildOptions): Promise<BuildResult & { folders: string[] }> {
   const { progress } = options;
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
@@ -119,32 +82,46 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
   const builtFiles = new Array<BuiltFile>(resources.length);
-  const staticMaxAge = (facts: ResponseFacts) => Math.min(snapshot.site.cacheMaxAge, maxAgeCap(snapshot.nextSiteChange, facts.until, snapshot.now) ?? Infinity);
+  const staticMaxAge = (response: ResponseFacts) => Math.min(snapshot.site.cacheMaxAge, maxAgeCap(snapshot.nextSiteChange, response.until, snapshot.now) ?? Infinity);
+  const facts = new FactTable(siteFacts(snapshot));
+  // The last build's resources none of whose facts changed, with their facts as this build's table reads them.
+  const carry = previous ? facts.carryFrom(previous.facts) : undefined;
+  // Folders whose names changed since the last build (someone added or removed something), looked through below.
+  const movedFolders = previous ? [...previous.stamps].filter(([relative, stamp]) => !HOST_FILES.includes(relative) && stampOf(path.join(root, relative)) !== stamp) : [];
   let written = 0;
   let done = 0;
   if (!previous) await makeFolders(files);
   for (const i of renderOrder(snapshot, resources)) {
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
-    // The same bytes the server sends.
-    const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
-    const key = source.key === undefined ? undefined : hashOfKey(source.key);
-    const before = previous?.get(urlPath);
+    const before = previous?.files.get(urlPath);
     const intact = before !== undefined && isAsRecorded(file, before);
+    const carried = intact && before.deps ? carry?.(before.deps) : undefined;
     let built: BuiltFile;
-    if (intact && key !== undefined && before.key === key) {
-      built = before;
+    if (before && carried) {
+      // Made from the same facts as last time: the same key, the same file.
+      built = { ...before, deps: carried };
     } else {
-      const { etag, facts, lastModified, write } = source.make();
-      if (intact && before.etag === etag) {
-        built = { ...before, facts, mtimeMs: dateFile(file, lastModified, before.mtimeMs) };
+      // The same bytes the server sends.
+      const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
+      const key = source.key === undefined ? undefined : hashOfKey(source.key);
+      if (intact && key !== undefined && before.key === key) {
+        built = { ...before };
       } else {
-        if (previous) mkdirSync(path.dirname(file), { recursive: true });
-        const size = write(file);
-        written++;
-        built = { etag, size, mtimeMs: dateFile(file, lastModified), facts };
+        const { etag, facts: responseFacts, lastModified, write } = source.make();
+        if (intact && before.etag === etag) {
+          built = { ...before, facts: responseFacts, mtimeMs: dateFile(file, lastModified, before.mtimeMs) };
+        } else {
+          if (previous) mkdirSync(path.dirname(file), { recursive: true });
+          const size = write(file);
+          written++;
+          built = { etag, size, mtimeMs: dateFile(file, lastModified), facts: responseFacts };
+        }
+        if (key !== undefined) built.key = key;
       }
-      if (key !== undefined) built.key = key;
+      const deps = key === undefined ? undefined : dependenciesOf(snapshot, resource);
+      if (deps) built.deps = facts.indices(deps);
+      else delete built.deps;
     }
     builtFiles[i] = built;
     progress?.(++done, resources.length, written);
@@ -162,8 +139,8 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge(built.facts) });
   });
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
-  const kept = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
-  const deleted = previous ? removeOthers(root, kept) : 0;
+  const folders = foldersOf(root, files);
+  const deleted = previous ? removeOthers(root, previous, record, files, folders, movedFolders.map(([relative]) => relative)) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
   for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
@@ -174,7 +151,16 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildRe
     }
     dateFile(file, modified, undefined);
   }
-  return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), record };
+  return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), kept: { files: record, facts: { ids: facts.ids, values: facts.values }, stamps: new Map() }, folders };
+}
+
+/** Every folder of the output that holds a file, by path relative to `root` ('' for `root` itself), parents before children. */
+function foldersOf(root: string, files: readonly string[]): string[] {
+  const folders = new Set<string>(['']);
+  for (const file of files) {
+    for (let dir = path.dirname(path.relative(root, file)); dir !== '.' && !folders.has(dir); dir = path.dirname(dir)) folders.add(dir);
+  }
+  return [...folders].sort();
 }
 
 /** A file of the build: what it is made from (equal keys make equal files), and how it is made. */
@@ -211,9 +197,6 @@ function mediaSource(snapshot: SiteSnapshot, file: MediaFile): BuildSource {
   };
 }
 
-/** What the output holds besides the site's resources: rules for the host. */
-const HOST_FILES = ['_headers', '_redirects'];
-
 /**
  * Sets a file's modification time to its Last-Modified, which static hosts serve, unless it is that
  * already; returns the time as the file system keeps it. Without one, the file keeps the time it
@@ -226,34 +209,41 @@ function dateFile(file: string, lastModified: number | undefined, mtimeMs?: numb
   return statSync(file).mtimeMs;
 }
 
-/** Whether a file is still what a build wrote (a person, or a build that stopped half-way, may have changed it). */
-function isAsRecorded(file: string, built: BuiltFile): boolean {
-  const stats = statSync(file, { throwIfNoEntry: false });
-  return stats !== undefined && stats.isFile() && stats.size === built.size && stats.mtimeMs === built.mtimeMs;
-}
-
 /**
- * Deletes every file under `root` that is not in `kept` (absolute paths), and the folders left
- * empty: what earlier builds wrote that this one does not produce, whichever build wrote it.
+ * Deletes what the folder holds that this build did not produce: the files of the last build that
+ * are no longer produced, and whatever else is in the folders whose names changed since the last
+ * build (`moved`: someone added or removed something there), and then the folders left empty.
+ * Returns how many files it deleted.
  */
-function removeOthers(root: string, kept: ReadonlySet<string>): number {
+function removeOthers(root: string, previous: KeptOutput, record: BuildRecord, files: readonly string[], folders: readonly string[], moved: readonly string[]): number {
   let deleted = 0;
-  const walk = (dir: string): boolean => {
-    let empty = true;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory() && !entry.isSymbolicLink()) {
-        if (walk(file)) rmdirSync(file);
-        else empty = false;
-      } else if (kept.has(file)) empty = false;
-      else {
-        rmSync(file, { force: true });
-        deleted++;
-      }
+  for (const urlPath of previous.files.keys()) {
+    if (record.has(urlPath)) continue;
+    const file = path.join(root, fileForPath(urlPath));
+    if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) {
+      rmSync(file, { force: true });
+      deleted++;
     }
-    return empty;
+  }
+  const kept = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
+  const keptFolders = new Set(folders.map((relative) => path.join(root, relative)));
+  // Anything under a folder this build has no use for goes; in the folders it uses, what it did not write.
+  const sweep = (dir: string): boolean => {
+    const swept = sweepFolder(dir, kept, keptFolders);
+    deleted += swept.deleted;
+    return swept.empty;
   };
-  walk(root);
+  for (const relative of moved) {
+    const dir = path.join(root, relative);
+    if (existsSync(dir) && keptFolders.has(dir)) sweep(dir);
+  }
+  // The last build's folders this one has no use for, deepest first, once empty.
+  const unused = [...previous.stamps.keys()].filter((relative) => relative !== '' && !HOST_FILES.includes(relative) && !keptFolders.has(path.join(root, relative)));
+  for (const relative of unused.sort((a, b) => b.length - a.length)) {
+    const dir = path.join(root, relative);
+    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (sweep(dir)) rmdirSync(dir);
+  }
   return deleted;
 }
 
@@ -359,26 +349,6 @@ class HeaderRules {
 function patternOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === 0 ? path : `/*/${path.slice(slash + 1)}`;
-}
-
-/** Beside the output folder (`dist.rebuild-at`), outside what a host serves: the next instant the output changes. */
-export const REBUILD_AT_SUFFIX = '.rebuild-at';
-
-/**
- * Tells a scheduler when to build again: writes the next scheduled change as one RFC 3339 UTC line
- * to `<outDir>.rebuild-at`, or removes that file when nothing is pending. Not inside `outDir`: a
- * host would serve it, and announce when an embargoed article goes out.
- */
-export async function writeRebuildAt(outDir: string, nextChange: number | undefined): Promise<{ file: string; instant: string } | undefined> {
-  const file = `${path.resolve(outDir)}${REBUILD_AT_SUFFIX}`;
-  if (nextChange === undefined) {
-    await rm(file, { force: true });
-    return undefined;
-  }
-  const instant = formatUtc(nextChange);
-  await writeFile(`${file}.partial`, `${instant}\n`);
-  await rename(`${file}.partial`, file);
-  return { file: path.relative(process.cwd(), file) || file, instant };
 }
 
 /**

@@ -9,23 +9,25 @@
  * instant to come, up to MAX_SCHEDULED_VERSIONS of them, of which what differs from the version
  * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
+import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { renderResource } from '../publish/render.js';
 import { mediaHead, represent } from '../publish/store.js';
 import { allResources, crawlerResources, homeScope, renderOrder, type Resource } from '../site/resources.js';
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
+import type { KeptAsset, KeptAssets, WrittenFile } from '../state/asset-record.js';
 import { publicationOf, recordHistory } from '../state/history.js';
 import type { Ledger } from '../state/ledger.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyMediaFile } from './media.js';
-import { fileForPath, makeFolders, replaceFolder } from './static.js';
+import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -85,93 +87,186 @@ export interface WorkerAssetsResult {
   changes: number[];
   /** Site paths of media files larger than Workers Static Assets takes (MAX_ASSET_BYTES), with their sizes. */
   oversized: Array<{ path: string; size: number }>;
+  /** Files whose bytes this run wrote, and files of the last run's that it no longer produces (counted with its record only). */
+  written: number;
+  deleted: number;
+  /** What the folder holds now, for the next run (state/asset-record.ts). */
+  kept: KeptAssets;
 }
 
 /**
- * Replaces `outDir` with the site's assets; a failure leaves it as it was. `progress`: told as
- * each representation of the current version is written.
+ * Writes the site's assets into `outDir`. With what the last run into it left (`previous`,
+ * state/asset-record.ts), a representation none of whose facts changed is not rendered again, and
+ * a file whose bytes did not change is not written; files no longer produced go. `inPlace`: the
+ * folder is updated where it is (the fastest); otherwise a new folder is filled beside it and
+ * swapped in at the end, so that a failure leaves it as it was and `wrangler dev`, which watches
+ * it, sees one change (files changed one by one set its watchers rebuilding over and over): the
+ * new folder then takes each unchanged file by a hard link (a copy where links cannot be made).
+ * Either way the folder ends with the same bytes. `progress`: told as each representation of the
+ * current version is done.
  */
 export async function writeWorkerAssets(
   snapshot: SiteSnapshot,
   outDir = WORKER_ASSETS_DIR,
   future?: ScheduledFuture,
   progress?: (done: number, total: number) => void,
+  previous?: KeptAssets,
+  inPlace = false,
 ): Promise<WorkerAssetsResult> {
-  return replaceFolder(outDir, async (staging) => {
-    const manifests = new Map<string, ScopeManifestBuilder>();
-    for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
-    const versions = new VersionTracker(snapshot);
-    const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
-    const resources = [...allResources(snapshot)];
-    const files = resources.map(({ path: urlPath }) => path.join(staging, fileForPath(urlPath)));
-    await makeFolders(files);
-    let bytes = 0;
-    // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
-    const listed = new Array<AssetHead>(resources.length);
-    let done = 0;
-    for (const i of renderOrder(snapshot, resources)) {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const asset = await assetOf(snapshot, resource, entries);
-      bytes += asset.write(files[i] as string);
-      listed[i] = asset.head;
-      progress?.(++done, resources.length);
+  const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
+  if (old && inPlace) return fillAssets(snapshot, old.root, future, progress, old);
+  return replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
+}
+
+/** `old`: the folder as the last run left it, and its record. */
+async function fillAssets(snapshot: SiteSnapshot, root: string, future: ScheduledFuture | undefined, progress: ((done: number, total: number) => void) | undefined, old: { root: string; kept: KeptAssets } | undefined): Promise<WorkerAssetsResult> {
+  const previous = old?.kept;
+  /** The last run's file at `file`'s place, still as it was: kept where it is, or taken into a new folder by a link. */
+  const reuse = (file: string, before: WrittenFile): boolean => {
+    if (!old) return false;
+    const from = path.join(old.root, path.relative(root, file));
+    if (!isAsRecorded(from, before)) return false;
+    if (from === file) return true;
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      linkSync(from, file);
+    } catch {
+      copyFileSync(from, file);
+      utimesSync(file, statSync(from).atime, new Date(before.mtimeMs));
     }
-    listed.forEach((representation, i) => {
-      const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
-      const home = scopeKey(homeScope(resource));
-      const manifest = manifests.get(home);
-      if (!manifest) throw new Error(`${urlPath} belongs to scope "${home}", which the snapshot does not list`);
-      manifest.add(urlPath, representation);
-      versions.see(urlPath, home, representation);
-    });
-    // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
-    const changes: number[] = [];
-    const newsOnly: number[] = [];
-    let unrendered = snapshot.nextSiteChange;
-    let previous = snapshot;
-    for (let next = future && nextAhead(snapshot, newsOnly.length); future && next; next = nextAhead(previous, newsOnly.length)) {
-      const { at } = next;
-      if (!next.newsOnly && changes.length - newsOnly.length === MAX_SCHEDULED_VERSIONS) break;
-      changes.push(at);
-      // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
-      if (next.newsOnly) newsOnly.push(at);
-      else recordHistory(future.ledger, future.data, at);
-      const version = next.newsOnly ? previous.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
-      previous = version;
-      unrendered = version.nextSiteChange;
-      const rerendered = next.newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
-      const changed = versions.next(version, next.newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
-      for (const { path: urlPath, resource } of rerendered) {
-        const asset = await assetOf(version, resource, entries);
-        if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
-        const file = path.join(staging, fileForPath(versionedAssetPath(at, urlPath)));
-        mkdirSync(path.dirname(file), { recursive: true });
-        bytes += asset.write(file);
+    return true;
+  };
+  const manifests = new Map<string, ScopeManifestBuilder>();
+  for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
+  const versions = new VersionTracker(snapshot);
+  const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
+  const resources = [...allResources(snapshot)];
+  const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
+  await makeFolders(files);
+  const facts = new FactTable(siteFacts(snapshot));
+  // The last run's representations none of whose facts changed, with their facts as this run's table reads them.
+  const carry = previous ? facts.carryFrom(previous.facts) : undefined;
+  const kept: KeptAssets = { assets: new Map(), others: new Map(), facts: { ids: facts.ids, values: facts.values } };
+  let bytes = 0;
+  let written = 0;
+  // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
+  const listed = new Array<KeptAsset>(resources.length);
+  let done = 0;
+  for (const i of renderOrder(snapshot, resources)) {
+    const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+    const file = files[i] as string;
+    const before = previous?.assets.get(urlPath);
+    const carried = before?.deps ? carry?.(before.deps) : undefined;
+    let asset: KeptAsset;
+    if (before && carried && reuse(file, before)) asset = { ...before, deps: carried };
+    else {
+      const made = await assetOf(snapshot, resource, entries);
+      // Equal ETags are equal bytes (the head may say something else: a later Last-Modified).
+      if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
+      else {
+        asset = { head: made.head, ...writeFile(file, made.write, false) };
+        written++;
       }
-      for (const [key, { archives, resources }] of changed()) {
-        let manifest = manifests.get(key);
-        if (!manifest) manifests.set(key, (manifest = new ScopeManifestBuilder(key, undefined)));
-        manifest.addChange(at, archives, resources);
-      }
+      const deps = dependenciesOf(snapshot, resource);
+      if (deps) asset.deps = facts.indices(deps);
+      else delete asset.deps;
     }
-    const manifestFiles = await Promise.all([...manifests.values()].map(async (manifest) => ({ file: await scopeManifestPath(manifest.scopeKey), manifest })));
-    await makeFolders(manifestFiles.map(({ file }) => path.join(staging, file)));
-    for (const { file, manifest } of manifestFiles) await writeFile(path.join(staging, file), JSON.stringify(manifest));
-    const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects), changes };
-    if (newsOnly.length > 0) site.newsOnly = newsOnly;
-    if (unrendered !== undefined) site.unrendered = unrendered;
-    await mkdir(path.dirname(path.join(staging, SITE_MANIFEST_PATH)), { recursive: true });
-    await writeFile(path.join(staging, SITE_MANIFEST_PATH), JSON.stringify(site));
-    const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
-    return {
-      representations: resources.length + versions.written,
-      files: resources.length + versions.written + manifestFiles.length + 1,
-      bytes,
-      paths: new Set(resources.map((r) => r.path)),
-      changes,
-      oversized,
-    };
+    bytes += asset.size;
+    listed[i] = asset;
+    progress?.(++done, resources.length);
+  }
+  listed.forEach((asset, i) => {
+    const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
+    const home = scopeKey(homeScope(resource));
+    const manifest = manifests.get(home);
+    if (!manifest) throw new Error(`${urlPath} belongs to scope "${home}", which the snapshot does not list`);
+    manifest.add(urlPath, asset.head);
+    versions.see(urlPath, home, asset.head);
+    kept.assets.set(urlPath, asset);
   });
+  /** Writes one of the other files unless the last run left it with these bytes (`hash`). */
+  const writeOther = (relative: string, hash: string, write: (file: string) => number): number => {
+    const file = path.join(root, relative);
+    const before = previous?.others.get(relative);
+    if (before && before.hash === hash && reuse(file, before)) {
+      kept.others.set(relative, before);
+      return before.size;
+    }
+    const stamp = writeFile(file, write, true);
+    kept.others.set(relative, { ...stamp, hash });
+    written++;
+    return stamp.size;
+  };
+  // The future is tried on the copy of the history: it records each version as the runtimes will when its instant comes.
+  const changes: number[] = [];
+  const newsOnly: number[] = [];
+  let unrendered = snapshot.nextSiteChange;
+  let last = snapshot;
+  for (let next = future && nextAhead(snapshot, newsOnly.length); future && next; next = nextAhead(last, newsOnly.length)) {
+    const { at } = next;
+    if (!next.newsOnly && changes.length - newsOnly.length === MAX_SCHEDULED_VERSIONS) break;
+    changes.push(at);
+    // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
+    if (next.newsOnly) newsOnly.push(at);
+    else recordHistory(future.ledger, future.data, at);
+    const version = next.newsOnly ? last.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+    last = version;
+    unrendered = version.nextSiteChange;
+    const rerendered = next.newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
+    const changed = versions.next(version, next.newsOnly ? new Set(rerendered.map(({ path: urlPath }) => urlPath)) : undefined);
+    for (const { path: urlPath, resource } of rerendered) {
+      const asset = await assetOf(version, resource, entries);
+      if (!versions.see(urlPath, scopeKey(homeScope(resource)), asset.head)) continue;
+      bytes += writeOther(fileForPath(versionedAssetPath(at, urlPath)), asset.head.etag, asset.write);
+    }
+    for (const [key, { archives, resources }] of changed()) {
+      let manifest = manifests.get(key);
+      if (!manifest) manifests.set(key, (manifest = new ScopeManifestBuilder(key, undefined)));
+      manifest.addChange(at, archives, resources);
+    }
+  }
+  const writeText = (relative: string, text: string) => writeOther(relative, createHash('sha256').update(text).digest('base64url'), (file) => {
+    writeFileSync(file, text);
+    return Buffer.byteLength(text);
+  });
+  const manifestFiles = await Promise.all([...manifests.values()].map(async (manifest) => ({ file: await scopeManifestPath(manifest.scopeKey), manifest })));
+  for (const { file, manifest } of manifestFiles) writeText(stripSlash(file), JSON.stringify(manifest));
+  const site: SiteManifest = { basePath: basePathOf(snapshot.site.baseUrl), redirects: Object.fromEntries(snapshot.redirects), changes };
+  if (newsOnly.length > 0) site.newsOnly = newsOnly;
+  if (unrendered !== undefined) site.unrendered = unrendered;
+  writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
+  // What the last run wrote that this one does not produce (the folder it leaves goes whole).
+  const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
+  const produced = new Set(filesOf(kept));
+  const deleted = old?.root === root ? sweepFolder(root, new Set([...produced].map((file) => path.join(root, file)))).deleted : previous ? filesOf(previous).filter((file) => !produced.has(file)).length : 0;
+  const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
+  return {
+    representations: resources.length + versions.written,
+    files: resources.length + versions.written + manifestFiles.length + 1,
+    bytes,
+    written,
+    deleted,
+    paths: new Set(resources.map((r) => r.path)),
+    changes,
+    oversized,
+    kept,
+  };
+}
+
+function stripSlash(file: string): string {
+  return file.replace(/^\/+/, '');
+}
+
+/**
+ * Writes a file (its folder made first when `makeFolder`) and returns its size and modification
+ * time as written. A file already there is removed first: it may share its inode with another
+ * name (a folder an earlier run filled by hard links), which must keep its bytes.
+ */
+function writeFile(file: string, write: (file: string) => number, makeFolder: boolean): WrittenFile {
+  if (makeFolder) mkdirSync(path.dirname(file), { recursive: true });
+  rmSync(file, { force: true });
+  const size = write(file);
+  return { size, mtimeMs: statSync(file).mtimeMs };
 }
 
 /**

@@ -40,7 +40,8 @@ export function buildFeedDocument(snapshot: SiteSnapshot, scope: Scope, format: 
     archive: archive !== undefined,
     tombstones: tombstones.map(({ id, deleted }) => ({ id, deleted: { epochMs: deleted, offsetSeconds: 0 } })),
     items,
-    content: scope.content,
+    // Archives carry summaries unless the site says otherwise (archive_content); a summary scope's stay summaries.
+    content: archive !== undefined && site.archiveContent === 'summary' ? 'summary' : scope.content,
   };
   // An author's avatar is the image of the author's feeds; a podcast's cover, of the podcast's.
   const icon = scope.image ?? scope.icon;

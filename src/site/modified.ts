@@ -73,8 +73,8 @@ function feedChanges(snapshot: SiteSnapshot, scope: Scope, format: FeedFormat, a
   const site = empty ? [snapshot.root.changed] : [];
   if (archive === undefined) return [scope.changed, ...site, ...(format === 'atom' && scope.tombstonesAgedOut !== undefined ? [scope.tombstonesAgedOut] : [])];
   // The next archive's members arriving sealed it, which gave this one its next-archive link.
-  const next = archive < snapshot.archiveCount(scope) ? snapshot.archive(scope, archive + 1).changed : 0;
-  return [snapshot.archive(scope, archive).changed, next, ...site];
+  const next = archive < snapshot.archiveCount(scope) ? snapshot.archiveChanged(scope, archive + 1) : 0;
+  return [snapshot.archiveChanged(scope, archive), next, ...site];
 }
 
 /** The settings files a scope's feeds and page are made from: the site's, its sections' top-down, the author profiles. */

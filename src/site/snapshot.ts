@@ -154,6 +154,8 @@ export class SiteSnapshot {
   /** Old site paths of moved articles -> their current paths. */
   readonly redirects: ReadonlyMap<string, string>;
   private lastArchive: { scope: Scope; archive: number; value: Archive } | undefined;
+  /** Each scope's archives' latest changes, once asked for (see archiveChanged). */
+  private readonly archiveChanges = new Map<Scope, number[]>();
   /** Each article's position in the whole site's publication order (see archiveEnd), made when first asked for. */
   private sitePositions: Map<string, number> | undefined;
 
@@ -298,6 +300,7 @@ export class SiteSnapshot {
       newsOnly: new Set([...this.newsOnly].filter((t) => t > later)),
       publication: this.publication && { ...this.publication, now: later },
       lastArchive: undefined,
+      archiveChanges: new Map(),
     });
     return moved;
   }
@@ -416,24 +419,48 @@ export class SiteSnapshot {
     if (last?.scope === scope && last.archive === archive) return last.value;
     const items: ArticleData[] = [];
     const tombstones: Tombstone[] = [];
-    const departed = new Map(this.publication?.scopes.get(scope.key)?.departures.map((d) => [d.key, d.at]));
-    const changes = this.publication?.articleChanged;
-    let changed = 0;
+    const departed = this.departuresOf(scope);
     for (const member of scope.archives[archive - 1] ?? []) {
       const article = this.articles.get(member.key);
       const left = departed.get(member.key);
-      if (article && left === undefined) {
-        items.push(article);
-        changed = Math.max(changed, changes?.get(member.key) ?? changeOf(article));
-      } else {
-        const at = left ?? this.now;
-        tombstones.push({ id: member.id, deleted: at });
-        changed = Math.max(changed, at);
-      }
+      if (article && left === undefined) items.push(article);
+      else tombstones.push({ id: member.id, deleted: left ?? this.now });
     }
-    const value: Archive = { items: sortedNewestFirst(items), tombstones: tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id)), changed };
+    const value: Archive = {
+      items: sortedNewestFirst(items),
+      tombstones: tombstones.sort((a, b) => b.deleted - a.deleted || compareKeys(a.id, b.id)),
+      changed: this.archiveChanged(scope, archive),
+    };
     this.lastArchive = { scope, archive, value };
     return value;
+  }
+
+  /**
+   * The latest change among the members of archive `archive` (see Archive.changed), worked out for
+   * all of a scope's archives at once: each archive's Last-Modified also reads the next one's.
+   */
+  archiveChanged(scope: Scope, archive: number): number {
+    let changes = this.archiveChanges.get(scope);
+    if (!changes) {
+      const departed = this.departuresOf(scope);
+      const articleChanges = this.publication?.articleChanged;
+      changes = scope.archives.map((members) => {
+        let changed = 0;
+        for (const member of members) {
+          const article = this.articles.get(member.key);
+          const left = departed.get(member.key);
+          const at = article && left === undefined ? (articleChanges?.get(member.key) ?? changeOf(article)) : (left ?? this.now);
+          if (at > changed) changed = at;
+        }
+        return changed;
+      });
+      this.archiveChanges.set(scope, changes);
+    }
+    return changes[archive - 1] ?? 0;
+  }
+
+  private departuresOf(scope: Scope): ReadonlyMap<string, number> {
+    return new Map(this.publication?.scopes.get(scope.key)?.departures.map((d) => [d.key, d.at]));
   }
 
   /**
@@ -454,7 +481,7 @@ export class SiteSnapshot {
 
   /** When each article that left the site left it, by key. */
   siteDepartures(): ReadonlyMap<string, number> {
-    return new Map(this.publication?.scopes.get(this.root.key)?.departures.map((departure) => [departure.key, departure.at]));
+    return this.departuresOf(this.root);
   }
 
   /** An article's latest change as its entries and page show it (see Publication.articleChanged). */

@@ -9,9 +9,11 @@
  *   <cache>/parses/<NN>-<hash>.pack    their bodies (UTF-8, one after the other), read when rendered;
  *                                      named by content, so that two processes writing one shard at
  *                                      once never pair a shard file with the other's pack
- *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder (static.ts)
+ *   <cache>/builds/<hash of --out>.bin what `build` last wrote to that folder, and what from
+ *   <cache>/builds/<hash of --out>.detail.bin  each file's key and facts (build-record.ts)
  *   <cache>/media.bin                  the hash of each media file, with the stamp of the file it was read from
  *   <cache>/worker-data/<hash of --out>.bin  what `worker-data` last wrote there from (up-to-date.ts)
+ *   <cache>/worker-data/<hash of --out>.assets.bin  every file it wrote there (asset-record.ts)
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
@@ -23,7 +25,6 @@ import type { MediaHashes } from '../content/media-files.js';
 import type { ArticleData } from '../content/model.js';
 import { codeFingerprint } from './fingerprint.js';
 import { writeFileAtomically } from './ledger-file.js';
-import type { ResponseFacts } from '../publish/store.js';
 
 export const CACHE_FOLDER = '.feedgen-cache';
 
@@ -395,42 +396,7 @@ export class MediaHashFile {
   }
 }
 
-/** A file `build` wrote: what it was made from, its bytes as written, and what its headers come from. */
-export interface BuiltFile {
-  /** Hash of the resource's content key (publish/render.ts), when it has one. */
-  key?: string;
-  /** Strong ETag of the bytes. */
-  etag: string;
-  size: number;
-  /** The file's modification time as written (its Last-Modified). */
-  mtimeMs: number;
-  facts: ResponseFacts;
-}
-
-/** What one `build` wrote into its output folder: site path -> file. */
-export type BuildRecord = Map<string, BuiltFile>;
-
 /** Where the record of what a command wrote into `outDir` lives: one per output folder. */
 export function outputRecordFile(cacheDir: string, kind: 'builds' | 'worker-data', outDir: string, extension = 'bin'): string {
   return path.join(cacheDir, kind, `${createHash('sha256').update(path.resolve(outDir)).digest('base64url').slice(0, 22)}.${extension}`);
-}
-
-function buildRecordFile(cacheDir: string, outDir: string): string {
-  return outputRecordFile(cacheDir, 'builds', outDir);
-}
-
-export function readBuildRecord(cacheDir: string, outDir: string): BuildRecord | undefined {
-  return readCacheFile<BuildRecord>(buildRecordFile(cacheDir, outDir));
-}
-
-export function writeBuildRecord(cacheDir: string, outDir: string, record: BuildRecord): void {
-  writeCacheFile(buildRecordFile(cacheDir, outDir), record);
-}
-
-/**
- * Called before a build changes its output folder in place: if it stops half-way, no record
- * claims that the folder holds what it held before, and the next build starts afresh.
- */
-export function forgetBuildRecord(cacheDir: string, outDir: string): void {
-  rmSync(buildRecordFile(cacheDir, outDir), { force: true });
 }

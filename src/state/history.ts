@@ -13,7 +13,7 @@ import { membershipsOf } from '../site/membership.js';
 import { scheduleOf, stateAt } from '../site/schedule.js';
 import { articleKey, type ArchiveMember, type Departure, type Publication, type ScopeHistory } from '../site/snapshot.js';
 import { articlePath, scopePath, type ScopeKind } from '../urls/paths.js';
-import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type ClockEntry, type FileRecord, type Ledger, type MergeRecord } from './ledger.js';
+import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type ClockEntry, type FileRecord, type Ledger, type Membership, type MergeRecord } from './ledger.js';
 
 /**
  * The revision of what feedgen writes. Raise it with every change to the bytes or headers of any
@@ -21,7 +21,7 @@ import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type Clock
  * that a poller holding older bytes never gets 304 for new ones. tests/structure/output-revision
  * fails when the bundled site's output changed and this did not.
  */
-export const OUTPUT_REVISION = 4;
+export const OUTPUT_REVISION = 5;
 
 /** Runs a `clock` line remembers: where two histories forked is found among them. */
 const CLOCK_RUNS = 16;
@@ -58,7 +58,7 @@ function translationToken(key: string): string {
  * files are dated when their text changes, and archives that are full are sealed.
  */
 export function recordHistory(ledger: Ledger, data: SiteData, now: number): HistoryChanges {
-  const before = ledger.serialize();
+  const revisionBefore = ledger.revision;
   const since = latestRun(ledger);
   const at = wholeSeconds(now) > since ? wholeSeconds(now) : since + 1000;
   const changes: HistoryChanges = { added: [], deleted: [], moves: [], since };
@@ -106,24 +106,33 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
         changes.added.push(key);
       }
       ledger.articles.set(key, record);
+      ledger.changed();
     } else if (record.deleted !== undefined) {
       // Back after it was deleted: it keeps its first publication; it left its scopes then, and its
       // return is news to each (Last-Modified must move past the tombstone it replaces).
       leaveAll(record, record.deleted);
       delete record.deleted;
       record.revised = at;
+      ledger.changed();
     }
     // Scheduled for later, but live already (its date was brought forward): published now.
-    if (pending(record)) record.published = at;
+    if (pending(record) && record.published !== at) {
+      record.published = at;
+      ledger.changed();
+    }
     if (record.id !== article.id) changes.moves.push({ kind: 'id', key, from: record.id, to: article.id });
     // An article at a URL another one moved away from: the URL is this one's now, not a redirect.
     const movedAway = ledger.redirects.get(pagePath(key));
     if (movedAway !== undefined) {
       changes.moves.push({ kind: 'reused', key, from: pagePath(key), to: movedAway });
       ledger.redirects.delete(pagePath(key));
+      ledger.changed();
     }
-    if (record.textHash !== article.contentHash) record.revised = at;
-    Object.assign(record, { id: article.id, textHash: article.contentHash });
+    if (record.textHash !== article.contentHash || record.id !== article.id) {
+      if (record.textHash !== article.contentHash) record.revised = at;
+      Object.assign(record, { id: article.id, textHash: article.contentHash });
+      ledger.changed();
+    }
     const current = memberships.of(article).map(scopePath);
     if (article.translationKey !== undefined) current.push(translationToken(article.translationKey));
     for (const token of current) {
@@ -133,9 +142,15 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
         // Back in a scope it had left: dated now, or the scope would date its return before the departure.
         delete membership.left;
         record.revised = at;
+      } else continue;
+      ledger.changed();
+    }
+    for (const [token, membership] of record.scopes) {
+      if (membership.left === undefined && !current.includes(token)) {
+        membership.left = at;
+        ledger.changed();
       }
     }
-    for (const [token, membership] of record.scopes) if (membership.left === undefined && !current.includes(token)) membership.left = at;
   }
   for (const article of scheduled) {
     const key = articleKey(article);
@@ -143,11 +158,16 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     const { publishAt } = scheduleOf(article);
     if (!record || pending(record)) {
       const revised = record && record.textHash === article.contentHash ? record.revised : at;
-      ledger.articles.set(key, { key, published: publishAt, revised, id: article.id, textHash: article.contentHash, scopes: record?.scopes ?? new Map(), scheduled: true });
+      const next: ArticleRecord = { key, published: publishAt, revised, id: article.id, textHash: article.contentHash, scopes: record?.scopes ?? new Map(), scheduled: true };
+      if (!record || record.published !== next.published || record.revised !== next.revised || record.id !== next.id || record.textHash !== next.textHash) {
+        ledger.articles.set(key, next);
+        ledger.changed();
+      }
     } else if (record.deleted === undefined) {
       // Live until now, and scheduled again for later: taken down until then.
       record.deleted = at;
       changes.deleted.push(key);
+      ledger.changed();
     }
   }
   for (const article of expired) {
@@ -160,6 +180,7 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     else {
       record.deleted = Math.max(expiresAt, record.published);
       changes.deleted.push(key);
+      ledger.changed();
     }
   }
   for (const record of [...ledger.articles.values()]) {
@@ -168,22 +189,31 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
     else {
       record.deleted = at;
       changes.deleted.push(record.key);
+      ledger.changed();
     }
   }
-  recordFiles(ledger.settings, data.settingsFiles, at);
-  recordFiles(ledger.media, data.media.map((file) => ({ key: file.path.join('/'), hash: file.hash })), at);
-  if (ledger.generator?.revision !== OUTPUT_REVISION) ledger.generator = { revision: OUTPUT_REVISION, since: at };
-  sealArchives(ledger, new Map(live.map((a) => [articleKey(a), a])), data.site.archiveSize, data.site.archiveKinds);
+  recordFiles(ledger, ledger.settings, data.settingsFiles, at);
+  recordFiles(ledger, ledger.media, data.media.map((file) => ({ key: file.path.join('/'), hash: file.hash })), at);
+  if (ledger.generator?.revision !== OUTPUT_REVISION) {
+    ledger.generator = { revision: OUTPUT_REVISION, since: at };
+    ledger.changed();
+  }
+  const members = membersByScope(ledger, new Map(live.map((a) => [articleKey(a), a])));
+  sealArchives(ledger, members, data.site.archiveSize, data.site.archiveKinds);
 
-  const after = ledger.serialize();
-  if (after !== before) {
+  if (ledger.revision !== revisionBefore) {
+    // The run is named by a digest of the records it leaves.
+    const digest = createHash('sha256').update(ledger.serialize()).digest('hex').slice(0, 8);
     const joined = pendingMerge(ledger.clocks);
     if (joined) ledger.merges.push(joined);
     const runs = new Map<string, ClockEntry>();
     for (const entry of ledger.clocks.flat()) runs.set(formatClockEntry(entry), entry);
     const earlier = [...runs.values()].sort((a, b) => b.at - a.at || (a.digest < b.digest ? -1 : 1));
-    ledger.clocks = [[{ at, digest: createHash('sha256').update(after).digest('hex').slice(0, 8) }, ...earlier].slice(0, CLOCK_RUNS)];
+    ledger.clocks = [[{ at, digest }, ...earlier].slice(0, CLOCK_RUNS)];
+    ledger.changed();
   }
+  // publicationOf at the same now reads the same members, unless the ledger changes meanwhile.
+  recordedMembers.set(ledger, { revision: ledger.revision, data, now: wholeSeconds(now), members });
   return changes;
 }
 
@@ -213,14 +243,20 @@ function redirect(ledger: Ledger, from: string, to: string): void {
   ledger.redirects.delete(to);
 }
 
-function recordFiles(records: Map<string, FileRecord>, files: ReadonlyArray<{ key: string; hash: string }>, at: number): void {
+function recordFiles(ledger: Ledger, records: Map<string, FileRecord>, files: ReadonlyArray<{ key: string; hash: string }>, at: number): void {
   const seen = new Set<string>();
   for (const { key, hash } of files) {
     seen.add(key);
     const record = records.get(key);
-    if (record?.hash !== hash) records.set(key, { key, hash, revised: at });
+    if (record?.hash === hash) continue;
+    records.set(key, { key, hash, revised: at });
+    ledger.changed();
   }
-  for (const record of records.values()) if (!seen.has(record.key) && record.hash !== REMOVED) Object.assign(record, { hash: REMOVED, revised: at });
+  for (const record of records.values()) {
+    if (seen.has(record.key) || record.hash === REMOVED) continue;
+    Object.assign(record, { hash: REMOVED, revised: at });
+    ledger.changed();
+  }
 }
 
 /** The site path of an article's page, from its key (`news/x` -> `/news/x/`). */
@@ -246,26 +282,42 @@ function scopeKeyOfToken(token: string): string {
   return token.split('/').filter(Boolean).map(decodeURIComponent).join('/');
 }
 
-/** Publication order: first published, then the article's own date (a first run publishes many at once), then key. */
-function publicationOrder(live: ReadonlyMap<string, ArticleData>): (a: ArticleRecord, b: ArticleRecord) => number {
-  const dateOf = (record: ArticleRecord) => live.get(record.key)?.published.epochMs ?? record.published;
-  return (a, b) => a.published - b.published || dateOf(a) - dateOf(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** A scope's member: its record, and its membership of that scope. */
+interface Member {
+  record: ArticleRecord;
+  membership: Membership;
 }
 
-/** Every scope's members (page path -> records), each list in publication order. */
-function membersByScope(ledger: Ledger, live: ReadonlyMap<string, ArticleData>): Map<string, ArticleRecord[]> {
-  const members = new Map<string, ArticleRecord[]>();
-  for (const record of ledger.articles.values()) {
-    for (const token of record.scopes.keys()) {
+/** Scopes' members as recordHistory last left them, for publicationOf at the same now. */
+const recordedMembers = new WeakMap<Ledger, { revision: number; data: SiteData; now: number; members: Map<string, Member[]> }>();
+
+/**
+ * Every scope's members (page path -> records), each list in publication order: first published,
+ * then the article's own date (a first run publishes many at once), then key. One sort of every
+ * record; each scope's list is then filled in that order.
+ */
+function membersByScope(ledger: Ledger, live: ReadonlyMap<string, ArticleData>): Map<string, Member[]> {
+  const records = [...ledger.articles.values()];
+  const published = records.map((record) => record.published);
+  const dates = records.map((record) => live.get(record.key)?.published.epochMs ?? record.published);
+  const order = records
+    .map((_, i) => i)
+    .sort((a, b) => (published[a] as number) - (published[b] as number) || (dates[a] as number) - (dates[b] as number) || compareKeys((records[a] as ArticleRecord).key, (records[b] as ArticleRecord).key));
+  const members = new Map<string, Member[]>();
+  for (const i of order) {
+    const record = records[i] as ArticleRecord;
+    for (const [token, membership] of record.scopes) {
       if (!token.startsWith('/')) continue;
       let list = members.get(token);
       if (!list) members.set(token, (list = []));
-      list.push(record);
+      list.push({ record, membership });
     }
   }
-  const order = publicationOrder(live);
-  for (const list of members.values()) list.sort(order);
   return members;
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -275,30 +327,32 @@ function membersByScope(ledger: Ledger, live: ReadonlyMap<string, ArticleData>):
  * first and the others go back to be sealed in a later one; an archive left short (the size
  * changed) is unsealed with every one after it, and they are sealed again.
  */
-function sealArchives(ledger: Ledger, live: ReadonlyMap<string, ArticleData>, size: number, kinds: readonly ScopeKind[]): void {
-  for (const [token, list] of membersByScope(ledger, live)) {
-    const membership = (record: ArticleRecord) => record.scopes.get(token) as { archive?: number };
+function sealArchives(ledger: Ledger, members: ReadonlyMap<string, Member[]>, size: number, kinds: readonly ScopeKind[]): void {
+  const setArchive = ({ membership }: Member, archive: number | undefined) => {
+    if (membership.archive === archive) return;
+    if (archive === undefined) delete membership.archive;
+    else membership.archive = archive;
+    ledger.changed();
+  };
+  for (const [token, list] of members) {
     if (!kinds.includes(kindOfToken(token))) {
-      for (const record of list) delete membership(record).archive;
+      for (const member of list) setArchive(member, undefined);
       continue;
     }
-    const claims = new Map<number, ArticleRecord[]>();
-    for (const record of list) {
-      const { archive } = membership(record);
+    const claims = new Map<number, Member[]>();
+    for (const member of list) {
+      const { archive } = member.membership;
       if (archive === undefined) continue;
       let claim = claims.get(archive);
       if (!claim) claims.set(archive, (claim = []));
-      claim.push(record);
+      claim.push(member);
     }
-    const sealed = new Set<ArticleRecord>();
+    const sealed = new Set<Member>();
     let archive = 1;
-    for (; (claims.get(archive)?.length ?? 0) >= size; archive++) for (const record of (claims.get(archive) as ArticleRecord[]).slice(0, size)) sealed.add(record);
-    const tail = list.filter((record) => !sealed.has(record));
+    for (; (claims.get(archive)?.length ?? 0) >= size; archive++) for (const member of (claims.get(archive) as Member[]).slice(0, size)) sealed.add(member);
+    const tail = sealed.size === 0 ? list : list.filter((member) => !sealed.has(member));
     const full = Math.floor(tail.length / size) * size;
-    tail.forEach((record, i) => {
-      if (i < full) membership(record).archive = archive + Math.floor(i / size);
-      else delete membership(record).archive;
-    });
+    tail.forEach((member, i) => setArchive(member, i < full ? archive + Math.floor(i / size) : undefined));
   }
 }
 
@@ -342,8 +396,7 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
   const visible = visibility(ledger);
   const live = new Map<string, ArticleData>();
   for (const article of data.articles) if (stateAt(scheduleOf(article), wholeSeconds(now)) === 'live') live.set(articleKey(article), article);
-  const left = (record: ArticleRecord, token: string): number | undefined => {
-    const membership = record.scopes.get(token);
+  const left = (record: ArticleRecord, membership: Membership | undefined): number | undefined => {
     if (membership?.left !== undefined) return visible(membership.left);
     if (record.deleted !== undefined) return visible(record.deleted);
     return live.has(record.key) ? undefined : wholeSeconds(now);
@@ -352,9 +405,9 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
 
   const groups = new Map<string, number>();
   for (const record of ledger.articles.values()) {
-    for (const token of record.scopes.keys()) {
+    for (const [token, membership] of record.scopes) {
       if (!token.startsWith('~')) continue;
-      const changed = left(record, token) ?? own(record);
+      const changed = left(record, membership) ?? own(record);
       groups.set(token, Math.max(groups.get(token) ?? 0, changed));
     }
   }
@@ -375,18 +428,19 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
 
   const scopes = new Map<string, ScopeHistory>();
   let latest = 0;
-  for (const [token, list] of membersByScope(ledger, live)) {
+  const recorded = recordedMembers.get(ledger);
+  const members = recorded && recorded.revision === ledger.revision && recorded.data === data && recorded.now === wholeSeconds(now) ? recorded.members : membersByScope(ledger, live);
+  for (const [token, list] of members) {
     const archives: ArchiveMember[][] = [];
     const tail: string[] = [];
     const departures: Departure[] = [];
     let changed = 0;
-    for (const record of list) {
-      const member: ArchiveMember = { key: record.key, id: record.id };
-      const { archive } = record.scopes.get(token) as { archive?: number };
+    for (const { record, membership } of list) {
+      const { archive } = membership;
       if (archive === undefined) tail.push(record.key);
-      else (archives[archive - 1] ??= []).push(member);
-      const gone = left(record, token);
-      if (gone !== undefined) departures.push({ ...member, at: gone });
+      else (archives[archive - 1] ??= []).push({ key: record.key, id: record.id });
+      const gone = left(record, membership);
+      if (gone !== undefined) departures.push({ key: record.key, id: record.id, at: gone });
       changed = Math.max(changed, gone ?? articleChanged.get(record.key) ?? own(record));
     }
     departures.sort((a, b) => b.at - a.at);

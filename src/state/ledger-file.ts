@@ -26,25 +26,34 @@ export function readLedger(file: string): LedgerRead {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       const ledger = new Ledger();
-      seen.set(ledger, { identity: ABSENT, digest: textDigest(ledger.serialize()) });
+      seen.set(ledger, { file, identity: ABSENT, revision: ledger.revision, digest: textDigest(ledger.serialize()) });
       return { ok: true, ledger };
     }
     return { ok: false, problems: [{ line: 1, message: `cannot read the ledger: ${(error as Error).message}` }] };
   }
   const { ledger, problems } = Ledger.parse(bytes);
-  // The digest of the text it would write: a ledger read and recorded to no effect is not saved.
-  seen.set(ledger, { identity, digest: textDigest(ledger.serialize()) });
+  // A ledger read and recorded to no effect is not saved.
+  seen.set(ledger, { file, identity, revision: ledger.revision, digest: textDigest(bytes) });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger };
 }
 
 /**
- * What each ledger knows of its file: the file's identity when it was read or last written, and
- * the digest of the text it held then. Every write renames a new file into place and an edit in
- * place changes its size or times, so while the file keeps this identity nobody else has written
- * it and there is nothing to take in. (The inode alone is not enough: a renamed file may get the
- * inode of one deleted before.)
+ * What each ledger knows of its file: the file's identity when it was read or last written, the
+ * ledger's revision then (Ledger.revision: it moves whenever a record changes) and a digest of the
+ * file's bytes. Every write renames a new file into place and an edit in place changes its size or
+ * times, so while the file keeps this identity nobody else has written it and there is nothing to
+ * take in. (The inode alone is not enough: a renamed file may get the inode of one deleted before.)
  */
-const seen = new WeakMap<Ledger, { identity: string; digest: string }>();
+interface Seen {
+  file: string;
+  identity: string;
+  revision: number;
+  digest: string;
+  /** The digest of the text the file as read would be written as (see hasNews), once worked out. */
+  canonical?: string;
+}
+
+const seen = new WeakMap<Ledger, Seen>();
 const ABSENT = 'absent';
 
 function identityOf(stats: Stats): string {
@@ -60,9 +69,25 @@ function textDigest(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
-/** Whether saving would write anything: the ledger learnt something since it was read or saved. */
+/**
+ * Whether saving would write anything: the ledger learnt something since it was read or saved.
+ * What records history says so (Ledger.changed); a ledger changed without saying so, or read from
+ * a file in another form than the one it is written in (a union merge leaves two lines for one
+ * record), is compared by its text.
+ */
 export function hasNews(ledger: Ledger): boolean {
-  return textDigest(ledger.serialize()) !== seen.get(ledger)?.digest;
+  const known = seen.get(ledger);
+  if (!known || ledger.revision !== known.revision) return true;
+  const digest = textDigest(ledger.serialize());
+  if (digest === known.digest) return false;
+  if (known.canonical === undefined) {
+    // The file as read, written as this code writes it; another process's write since is news.
+    if (identityOfFile(known.file) !== known.identity) return true;
+    const reread = readLedger(known.file);
+    if (!reread.ok) return true;
+    known.canonical = textDigest(reread.ledger.serialize());
+  }
+  return digest !== known.canonical;
 }
 
 /** Why `file` cannot be written (a read-only folder or file system), if it cannot. */
@@ -89,15 +114,17 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
       const current = readLedger(file);
       if (!current.ok) return current;
       ledger.absorb(current.ledger);
-      if (!hasNews(ledger) || textDigest(ledger.serialize()) === seen.get(current.ledger)?.digest) {
-        seen.set(ledger, seen.get(current.ledger) as { identity: string; digest: string });
+      // What the other process wrote already holds everything this one learnt.
+      const text = ledger.serialize();
+      if (text === current.ledger.serialize()) {
+        seen.set(ledger, { ...(seen.get(current.ledger) as Seen), revision: ledger.revision, canonical: textDigest(text) });
         return { ok: true, written: false };
       }
     }
     const text = ledger.serialize();
     writeFileAtomically(file, text);
     // Under the lock: no other writer can have replaced it since.
-    seen.set(ledger, { identity: identityOfFile(file), digest: textDigest(text) });
+    seen.set(ledger, { file, identity: identityOfFile(file), revision: ledger.revision, digest: textDigest(text) });
     return { ok: true, written: true };
   } finally {
     rmSync(lock, { force: true });

@@ -119,6 +119,21 @@ export class Ledger {
   readonly merges: MergeRecord[] = [];
   /** Articles this process forgot (a scheduled one removed before its time): a merge must not bring them back. */
   private readonly forgotten = new Set<string>();
+  /**
+   * Counts the changes made to the records since the ledger was made: whoever changes a record
+   * says so (`changed`), so that whether there is anything to save is known without writing the
+   * whole ledger out to compare (ledger-file.ts hasNews).
+   */
+  private changes = 0;
+
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Records that something was learnt: a record was added, changed or removed. */
+  changed(): void {
+    this.changes++;
+  }
 
   /**
    * Reads the text, resolving two lines for one record by the merge rules (a union merge of two
@@ -280,6 +295,7 @@ export class Ledger {
   forget(key: string): void {
     this.articles.delete(key);
     this.forgotten.add(key);
+    this.changed();
   }
 
   /** A copy, which nothing saves (worker-data tries the future on one). */
@@ -298,8 +314,9 @@ export class Ledger {
     const ours = descendsFrom(this.clocks, other.clocks);
     const theirs = descendsFrom(other.clocks, this.clocks);
     if (other.clocks.length > 0 && ours && !theirs) return;
+    const before = this.serialize();
     const later = this.clocks.length > 0 && theirs && !ours;
-    const source = Ledger.parse(later ? other.serialize() : `${this.serialize()}${other.serialize()}`).ledger;
+    const source = Ledger.parse(later ? other.serialize() : `${before}${other.serialize()}`).ledger;
     this.articles.clear();
     for (const [key, record] of source.articles) if (later || !this.forgotten.has(key)) this.articles.set(key, record);
     for (const [target, from] of [[this.settings, source.settings], [this.media, source.media], [this.redirects, source.redirects]] as const) {
@@ -310,6 +327,7 @@ export class Ledger {
     // Two writers that both read the file (or both recorded the same run) fork only when neither went on from the other.
     this.clocks = (theirs ? other.clocks : ours ? this.clocks : source.clocks).map((line) => [...line]);
     this.merges.splice(0, this.merges.length, ...source.merges);
+    if (this.serialize() !== before) this.changed();
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * `worker-data --if-changed`: whether the assets folder already holds what a run would write, so
- * that the run can stop there. wrangler 4.86's `dev` runs the build step once to start, again as
- * soon as its file watcher is ready, and once more for every file event in `watch_dir`, the ledger
- * that the run itself saves included (workers-sdk issue 7934, fixed only in wranglers that need
- * Node 22). Each of those runs waits for the one before it (a lock beside the record) and finds
- * nothing to do.
+ * Whether an output folder already holds what a run would write, so that the run can stop there:
+ * `build` from the cache (which checks its files as well, static.ts), and `worker-data
+ * --if-changed`. wrangler 4.86's `dev` runs the build step once to start, again as soon as its
+ * file watcher is ready, and once more for every file event in `watch_dir`, the ledger that the
+ * run itself saves included (workers-sdk issue 7934, fixed only in wranglers that need Node 22).
+ * Each of those runs waits for the one before it (a lock beside the record) and finds nothing to do.
  *
  * A run is up to date when, since the last run that wrote the folder:
  *   - feedgen's code and the options are the same (a fixed "now" included);
@@ -16,7 +16,7 @@
  * Deleting the cache, or `--no-cache`, makes every run write.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { stampOf, stampSettled, type FileStamp } from '../content/source.js';
@@ -37,17 +37,21 @@ export interface Inputs {
   files: Map<string, InputStamp>;
 }
 
-/** What the last run into an assets folder was made from, and what it said. */
-export interface OutputRecord extends Inputs {
+/** What a run that wrote its output was made from, and what it said: enough for a run with the same inputs to stop early. */
+export interface RunRecord extends Inputs {
   /** Hash of the ledger's text as the run left it ('' when there was none). */
   ledger: string;
-  /** The folder the run wrote (see folderIdentity). */
-  out: string;
-  /** The first scheduled change after the run (epoch ms): from then on a run writes something else. */
+  /** The first instant (epoch ms) from which a run writes something else (a scheduled change). */
   until?: number;
   /** What the run reported, and its exit status, for a run that stops early to say again. */
   problems: Problem[];
   status: number;
+}
+
+/** What the last run into an assets folder was made from, and what it said. */
+export interface OutputRecord extends RunRecord {
+  /** The folder the run wrote (see folderIdentity). */
+  out: string;
 }
 
 export function recordFile(cacheDir: string, outDir: string): string {
@@ -60,9 +64,18 @@ export function seeInputs(articlesDir: string, options: Record<string, unknown>)
 }
 
 export function upToDate(record: OutputRecord | undefined, inputs: Inputs, articlesDir: string, outDir: string, now: number): boolean {
-  if (!record || record.key !== inputs.key || record.files.size !== inputs.files.size) return false;
+  return record !== undefined && inputsHold(record, inputs, articlesDir, now) && folderIdentity(outDir) === record.out;
+}
+
+/**
+ * Whether a run now would be made from what `record`'s run was: the same code and options, every
+ * file of the articles folder as it was (by its stats, or by its text when it had just changed),
+ * the ledger as that run left it, and no scheduled change come since.
+ */
+export function inputsHold(record: RunRecord, inputs: Inputs, articlesDir: string, now: number): boolean {
+  if (record.key !== inputs.key || record.files.size !== inputs.files.size) return false;
   if (record.until !== undefined && now >= record.until) return false;
-  if (folderIdentity(outDir) !== record.out || ledgerDigest(articlesDir) !== record.ledger) return false;
+  if (ledgerDigest(articlesDir) !== record.ledger) return false;
   for (const [name, before] of record.files) {
     const current = inputs.files.get(name);
     if (!current || current.size !== before.size || current.ino !== before.ino || current.mtimeMs !== before.mtimeMs || current.ctimeMs !== before.ctimeMs) return false;
@@ -71,9 +84,14 @@ export function upToDate(record: OutputRecord | undefined, inputs: Inputs, artic
   return true;
 }
 
+/** What a run made from `inputs` leaves to be recorded (after it saved the ledger). */
+export function runRecord(inputs: Inputs, articlesDir: string, outcome: Pick<RunRecord, 'until' | 'problems' | 'status'>): RunRecord {
+  return { ...inputs, ledger: ledgerDigest(articlesDir), ...outcome };
+}
+
 /** After a run that wrote `outDir` (and saved the ledger) from `inputs`. */
 export function recordOutput(cacheDir: string, inputs: Inputs, articlesDir: string, outDir: string, outcome: Pick<OutputRecord, 'until' | 'problems' | 'status'>): void {
-  const record: OutputRecord = { ...inputs, ledger: ledgerDigest(articlesDir), out: folderIdentity(outDir), ...outcome };
+  const record: OutputRecord = { ...runRecord(inputs, articlesDir, outcome), out: folderIdentity(outDir) };
   writeCacheFile(recordFile(cacheDir, outDir), record);
 }
 
@@ -139,7 +157,7 @@ function stampFolder(root: string): Map<string, InputStamp> {
         walk(file, `${prefix}${entry.name}/`);
         continue;
       }
-      const stats = statSync(file, { throwIfNoEntry: false });
+      const stats = statOrUndefined(file);
       if (!stats?.isFile()) continue;
       const stamp = stampOf(stats, takenAt);
       files.set(`${prefix}${entry.name}`, stampSettled(stamp) ? stamp : { ...stamp, hash: hashOfFile(file) });
@@ -147,6 +165,15 @@ function stampFolder(root: string): Map<string, InputStamp> {
   };
   walk(root, '');
   return files;
+}
+
+/** A file's stats through links; undefined for what the loader cannot read either (a loop of links, a dangling one). */
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function hashOfFile(file: string): string {

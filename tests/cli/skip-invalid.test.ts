@@ -130,7 +130,7 @@ describe('worker-data --skip-invalid', () => {
     expect(plain.stderr).toContain('feedgen worker-data: 6 errors in 6 invalid articles (--skip-invalid publishes the others); assets left as it was\n');
     const written = await feedgen(['worker-data', '--out', 'assets', '--skip-invalid'], cwd);
     expect(written.code, written.stderr).toBe(3);
-    expect(written.stderr).toMatch(/^feedgen worker-data: 3 articles, \d+ representations \(\d+(\.\d)? KiB\) and \d+ manifest files in assets\n/m);
+    expect(written.stderr).toMatch(/^feedgen worker-data: 3 articles, \d+ representations \(\d+(\.\d)? KiB\) and \d+ manifest files in assets: \d+ written, \d+ deleted\n/m);
     expect(await readdir(path.join(cwd, 'assets/news'))).toEqual(expect.arrayContaining(['good', 'also-good']));
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Summary feeds (`content: summary`) carry the summary or the first paragraph and a link, and no
  * body, as real parsers read them, even when the same articles' full entries were rendered first
- * into the same entry cache. Icons and logos reach every format and the HTML pages.
+ * into the same entry cache. Archives carry summaries unless `archive_content: full`. Icons and
+ * logos reach every format and the HTML pages.
  */
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
@@ -105,6 +106,51 @@ describe.each([
     expect(parseRssFeed(bodies['site.rss']!).items?.map((i) => i.content?.encoded)).toEqual(bodiesOf);
     expect(parseAtomFeed(bodies['site.atom']!).entries?.map((e) => e.content?.value)).toEqual(bodiesOf);
     expect(parseJsonFeed(JSON.parse(bodies['site.json']!)).items?.map((i) => i.content_html)).toEqual(bodiesOf);
+  });
+});
+
+describe('archives (archive_content)', () => {
+  /** The site's archive 1 and subscription document in each format, with `extra` in the site's _index.md. */
+  async function archiveAndCurrent(extra: string): Promise<Record<string, string>> {
+    const dir = await writeArticles({
+      '_index.md': SITE_INDEX.replace('---\n', `---\nfeed_limit: 1\narchive_size: 2\n${extra}`),
+      'news/one.md': article('title: One\ndate: 2024-01-01 10:00\nsummary: The first', 'Body one.'),
+      'news/two.md': article('title: Two\ndate: 2024-01-02 10:00', 'Body two.\n\nMore of two.'),
+      'news/three.md': article('title: Three\ndate: 2024-01-03 10:00', 'Body three.'),
+    });
+    const { data } = await loadSite(dir);
+    const site = new SiteSnapshot(data!);
+    const bodies: Record<string, string> = {};
+    const entries = new EntryCache();
+    for (const format of ['rss', 'atom', 'json'] as FeedFormat[]) {
+      bodies[`archive.${format}`] = chunksToText(renderResource(site, { kind: 'feed', scope: site.root, format, archive: 1 }, entries).chunks);
+      bodies[`current.${format}`] = chunksToText(renderResource(site, { kind: 'feed', scope: site.root, format }, entries).chunks);
+    }
+    return bodies;
+  }
+
+  it('carry summaries by default, valid in every format, while the subscription document keeps the bodies', async () => {
+    const bodies = await archiveAndCurrent('');
+    expect(rssProblems(bodies['archive.rss']!)).toEqual([]);
+    expect(jsonFeedProblems(bodies['archive.json']!)).toEqual([]);
+    expect(Object.fromEntries(await atomSchemaProblems([{ label: 'archive', xml: bodies['archive.atom']! }]))).toEqual({});
+    expect(parseRssFeed(bodies['archive.rss']!).items?.map((i) => [i.title, i.description, i.content?.encoded])).toEqual([
+      ['Two', '<p>Body two.</p>', undefined],
+      ['One', 'The first', undefined],
+    ]);
+    expect(parseAtomFeed(bodies['archive.atom']!).entries?.map((e) => e.content)).toEqual([undefined, undefined]);
+    expect(parseJsonFeed(JSON.parse(bodies['archive.json']!)).items?.map((i) => [i.content_text, i.content_html])).toEqual([
+      ['Body two.', undefined],
+      ['The first', undefined],
+    ]);
+    expect(parseRssFeed(bodies['current.rss']!).items?.map((i) => i.content?.encoded?.trim())).toEqual(['<p>Body three.</p>']);
+  });
+
+  it('carry what their scope\'s feeds carry with archive_content: full', async () => {
+    const bodies = await archiveAndCurrent('archive_content: full\n');
+    expect(parseRssFeed(bodies['archive.rss']!).items?.map((i) => i.content?.encoded?.trim())).toEqual(['<p>Body two.</p>\n<p>More of two.</p>', '<p>Body one.</p>']);
+    expect(parseAtomFeed(bodies['archive.atom']!).entries?.map((e) => e.content?.value?.trim())).toEqual(['<p>Body two.</p>\n<p>More of two.</p>', '<p>Body one.</p>']);
+    expect(Object.fromEntries(await atomSchemaProblems([{ label: 'archive', xml: bodies['archive.atom']! }]))).toEqual({});
   });
 });
 

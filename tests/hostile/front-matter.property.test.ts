@@ -32,6 +32,7 @@ const SITE: SiteSettings = {
   feedLimit: 50,
   archiveSize: 100,
   archiveKinds: ['site', 'section'],
+  archiveContent: 'summary',
   tombstoneDays: 30,
   sitemapSize: 50_000,
   cacheMaxAge: 300,

@@ -5,7 +5,7 @@
  * assets whose hash it has not seen) uploads only what a publish touched.
  */
 import { execFile } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -129,6 +129,43 @@ describe('feedgen worker-data', () => {
     expect(changedFiles(before, after)).toEqual(expected.sort());
     expect(after.size).toBe(before.size + 1);
   });
+
+  it('from its cache, writes only the files whose bytes changed and deletes those no longer produced: the bytes of a run without it', async () => {
+    const articles = await copyOfBundledArticles();
+    const work = path.dirname(articles);
+    const out = path.join(work, 'assets');
+    const env = { ...process.env, SOURCE_DATE_EPOCH: String(NOW_SECONDS) };
+    const workerData = async (to: string, ...extra: string[]) => {
+      const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), 'worker-data', '--articles', articles, '--out', to, ...extra], { env });
+      const counts = /: (\d+) written, (\d+) deleted$/m.exec(stderr);
+      if (!counts) throw new Error(`no summary line in:\n${stderr}`);
+      return { written: Number(counts[1]), deleted: Number(counts[2]) };
+    };
+    try {
+      await workerData(out);
+      // A body corrected; then an article scheduled (its version of the site rendered ahead); then both gone.
+      const edits = [
+        () => writeFile(path.join(articles, 'europe/rail-night-trains-return.md'), 'A correction, appended.\n', { flag: 'a' }),
+        () => writeFile(path.join(articles, 'asia', 'later.md'), article(`title: Later\ndate: ${new Date((NOW_SECONDS + 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ')}\ntimezone: UTC`)),
+        () => Promise.all([rm(path.join(articles, 'asia', 'later.md')), rm(path.join(articles, 'europe/rail-night-trains-return.md'))]),
+      ];
+      for (const edit of edits) {
+        const before = await hashTree(out);
+        await edit();
+        const { written, deleted } = await workerData(out);
+        const after = await hashTree(out);
+        const changed = changedFiles(before, after);
+        expect(written, 'files written').toBe(changed.filter((name) => after.has(name)).length);
+        expect(deleted, 'files deleted').toBe(changed.filter((name) => !after.has(name)).length);
+        expect(written).toBeLessThan(after.size / 4);
+        await rm(path.join(work, 'clean'), { recursive: true, force: true });
+        await workerData(path.join(work, 'clean'), '--no-cache');
+        expect(changedFiles(after, await hashTree(path.join(work, 'clean'))), 'against a run without the cache').toEqual([]);
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('holds nothing of a draft', async () => {
     const articles = await copyOfBundledArticles();

@@ -1,0 +1,141 @@
+/**
+ * The output folder of a static build (or of the Worker's assets): where each URL's file lies,
+ * how a folder is replaced whole, and whether the folder is still as a run recorded it. Light on
+ * purpose: a build that finds nothing to do loads this, and not the renderers.
+ */
+import { lstatSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BuildCheck, BuildRecord, BuiltFile, FactRecord } from '../state/build-record.js';
+import { formatUtc } from '../time/index.js';
+import { servedFilePath } from '../urls/paths.js';
+
+/** What a build leaves for the next one to update the folder in place (state/build-record.ts KeptBuild). */
+export interface KeptOutput {
+  files: BuildRecord;
+  facts: FactRecord;
+  stamps: Map<string, string>;
+}
+
+/** `/china/world/` -> `china/world/index.html`; segments decoded, as static hosts look files up. */
+export function fileForPath(urlPath: string): string {
+  return servedFilePath(urlPath).split('/').filter(Boolean).map(decodeURIComponent).join('/');
+}
+
+/**
+ * Fills a new folder beside `outDir` and swaps it in at the end: if `fill` fails, `outDir` stays
+ * as it was.
+ */
+export async function replaceFolder<T>(outDir: string, fill: (staging: string) => Promise<T>): Promise<T> {
+  const out = throughLinks(outDir);
+  const staging = `${out}.partial-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  let result: T;
+  try {
+    result = await fill(staging);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const previous = `${out}.previous-${process.pid}`;
+  await rename(out, previous).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(staging, out);
+  await rm(previous, { recursive: true, force: true });
+  return result;
+}
+
+/**
+ * The folder `outDir` names, symbolic links followed: a link (`dist -> /srv/www/site`) stays a
+ * link, and the site is written where it points.
+ */
+export function throughLinks(outDir: string): string {
+  const out = path.resolve(outDir);
+  if (!lstatSync(out, { throwIfNoEntry: false })?.isSymbolicLink()) return out;
+  try {
+    return realpathSync(out);
+  } catch (error) {
+    throw new Error(`${outDir} is a symbolic link that leads nowhere (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): create the folder it names, or remove the link`);
+  }
+}
+
+/** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
+export async function makeFolders(files: readonly string[]): Promise<void> {
+  await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
+}
+
+/**
+ * Whether the output folder is exactly as a build recorded it: every file it wrote with the size
+ * and modification time it left, every folder and host file with its stamp (a name added to or
+ * removed from a folder moves the folder's). A stat per file and folder; nothing is read.
+ */
+export function outputAsRecorded(outDir: string, check: Pick<BuildCheck, 'files' | 'stamps'>): boolean {
+  const root = throughLinks(outDir);
+  for (const [relative, stamp] of check.stamps) if (stampOf(path.join(root, relative)) !== stamp) return false;
+  const { paths, sizes, mtimes } = check.files;
+  for (let i = 0; i < paths.length; i++) {
+    if (!isAsRecorded(path.join(root, fileForPath(paths[i] as string)), { size: sizes[i] as number, mtimeMs: mtimes[i] as number })) return false;
+  }
+  return true;
+}
+
+/** What identifies a file's or folder's contents without reading them: its inode and times ('' when it is not there). */
+export function stampOf(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : '';
+}
+
+/** What the output holds besides the site's resources: rules for the host. */
+export const HOST_FILES = ['_headers', '_redirects'];
+
+/** Whether a file is still what a build wrote (a person, or a build that stopped half-way, may have changed it). */
+export function isAsRecorded(file: string, built: Pick<BuiltFile, 'size' | 'mtimeMs'>): boolean {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats !== undefined && stats.isFile() && stats.size === built.size && stats.mtimeMs === built.mtimeMs;
+}
+
+/** Beside the output folder (`dist.rebuild-at`), outside what a host serves: the next instant the output changes. */
+export const REBUILD_AT_SUFFIX = '.rebuild-at';
+
+/**
+ * Tells a scheduler when to build again: writes the next scheduled change as one RFC 3339 UTC line
+ * to `<outDir>.rebuild-at`, or removes that file when nothing is pending. Not inside `outDir`: a
+ * host would serve it, and announce when an embargoed article goes out.
+ */
+export async function writeRebuildAt(outDir: string, nextChange: number | undefined): Promise<{ file: string; instant: string } | undefined> {
+  const file = `${path.resolve(outDir)}${REBUILD_AT_SUFFIX}`;
+  if (nextChange === undefined) {
+    await rm(file, { force: true });
+    return undefined;
+  }
+  const instant = formatUtc(nextChange);
+  await writeFile(`${file}.partial`, `${instant}\n`);
+  await rename(`${file}.partial`, file);
+  return { file: path.relative(process.cwd(), file) || file, instant };
+}
+
+
+/**
+ * Deletes every file under `dir` that is not in `kept` (absolute paths), and the folders below it
+ * left empty, but for the folders in `skip`, which it leaves as they are: what earlier runs wrote
+ * that this one does not produce. Returns how many files it deleted, and whether `dir` is empty.
+ */
+export function sweepFolder(dir: string, kept: ReadonlySet<string>, skip: ReadonlySet<string> = new Set()): { deleted: number; empty: boolean } {
+  let deleted = 0;
+  let empty = true;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const below = skip.has(file) ? { deleted: 0, empty: false } : sweepFolder(file, kept, skip);
+      deleted += below.deleted;
+      if (below.empty) rmdirSync(file);
+      else empty = false;
+    } else if (kept.has(file)) empty = false;
+    else {
+      rmSync(file, { force: true });
+      deleted++;
+    }
+  }
+  return { deleted, empty };
+}
