@@ -28,7 +28,7 @@ export default defineConfig({
     globalSetup: ['tests/setup/temporary-folder.ts'],
     // Two test files at a time. Vitest's default is one fewer than the cores: a single file on a
     // 2-core machine, which then waits, one core idle, on every feedgen, wrangler, workerd, npm
-    // or browser process a test starts. Each file is still alone in its own process.
+    // or browser process a test starts.
     maxWorkers: 2,
     projects: [
       {
