@@ -5,9 +5,10 @@
  * runs) lose no record.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Ledger, type LedgerProblem } from './ledger.js';
+import { acquireLock } from './lock.js';
 
 export type LedgerRead = { ok: true; ledger: Ledger } | { ok: false; problems: LedgerProblem[] };
 
@@ -108,7 +109,10 @@ export function unwritable(file: string): string | undefined {
 export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: true; written: boolean } | { ok: false; problems: LedgerProblem[] }> {
   if (!hasNews(ledger)) return { ok: true, written: false };
   const lock = `${file}.lock`;
-  await acquireLock(lock);
+  const release = await acquireLock(lock, {
+    staleMs: LEDGER_STALE_LOCK_MS,
+    wait: { ms: LEDGER_LOCK_WAIT_MS, busy: `the ledger is locked by another feedgen (${lock}); remove that file if no feedgen is running` },
+  });
   try {
     if (identityOfFile(file) !== seen.get(ledger)?.identity) {
       const current = readLedger(file);
@@ -127,7 +131,7 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
     seen.set(ledger, { file, identity: identityOfFile(file), revision: ledger.revision, digest: textDigest(text) });
     return { ok: true, written: true };
   } finally {
-    rmSync(lock, { force: true });
+    release();
   }
 }
 
@@ -147,70 +151,6 @@ export function writeFileAtomically(file: string, data: string | Uint8Array): vo
   renameSync(temporary, file);
 }
 
-const LOCK_WAIT_MS = 10_000;
-/** A lock older than this is left over from a crash: no write takes this long. */
-const STALE_LOCK_MS = 30_000;
-
-/**
- * Takes the lock file (created exclusively, holding this process's id). A lock left by a process
- * that died is broken, but only under a second lock, `<lock>.break`, and only if it is still the
- * stale one once that is held: two processes that both find it stale cannot both break it and
- * then both take it, since the second finds the first's fresh lock in its place.
- */
-export async function acquireLock(lock: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    if (tryCreate(lock)) return;
-    if (isStale(lock)) breakStale(lock);
-    else if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`the ledger is locked by another feedgen (${lock}); remove that file if no feedgen is running`);
-    else await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
-  }
-}
-
-function tryCreate(file: string): boolean {
-  try {
-    const fd = openSync(file, 'wx');
-    try {
-      writeSync(fd, String(process.pid));
-    } finally {
-      closeSync(fd);
-    }
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
-  }
-}
-
-function breakStale(lock: string): void {
-  const breaker = `${lock}.break`;
-  if (!tryCreate(breaker)) {
-    // Held for an instant by whoever breaks the lock; one whose holder died is broken itself.
-    if (isStale(breaker)) rmSync(breaker, { force: true });
-    return;
-  }
-  try {
-    if (isStale(lock)) rmSync(lock, { force: true });
-  } finally {
-    rmSync(breaker, { force: true });
-  }
-}
-
-function isStale(lock: string): boolean {
-  try {
-    const holder = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) return true;
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** A lock older than 30 s is left over from a crash: no write takes that long. */
+const LEDGER_STALE_LOCK_MS = 30_000;
+const LEDGER_LOCK_WAIT_MS = 10_000;

@@ -16,13 +16,14 @@
  * Deleting the cache, or `--no-cache`, makes every run write.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { stampOf, stampSettled, type FileStamp } from '../content/source.js';
 import { LEDGER_FILE } from './ledger.js';
 import { outputRecordFile, readCacheFile, writeCacheFile } from './cache.js';
 import { codeFingerprint } from './fingerprint.js';
+import { acquireLock } from './lock.js';
 
 /** A file as a run found it before reading it; with its text's hash when it had just changed. */
 interface InputStamp extends FileStamp {
@@ -99,43 +100,12 @@ export function readOutputRecord(cacheDir: string, outDir: string): OutputRecord
   return readCacheFile<OutputRecord>(recordFile(cacheDir, outDir));
 }
 
-/**
- * Waits until no other run holds the lock of `outDir`'s record, takes it, and returns its release.
- * A lock whose process has gone (or that is older than any run) is left over from a crash.
- */
+/** Waits until no other run holds the lock of `outDir`'s record, takes it, and returns its release. */
 export async function lockOutput(cacheDir: string, outDir: string): Promise<() => void> {
   const lock = outputRecordFile(cacheDir, 'worker-data', outDir, 'lock');
   mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (lockAbandoned(lock)) rmSync(lock, { force: true });
-    else await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const LOCK_MAX_AGE_MS = 60 * 60 * 1000;
-
-function lockAbandoned(lock: string): boolean {
-  try {
-    const age = Date.now() - statSync(lock).mtimeMs;
-    const holder = Number(readFileSync(lock, 'utf8'));
-    // Created a moment ago, its process id not yet written.
-    if (!Number.isInteger(holder) || holder <= 0) return age > 5000;
-    if (age > LOCK_MAX_AGE_MS) return true;
-    process.kill(holder, 0);
-    return false;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ENOENT: released meanwhile; ESRCH: its process is gone; EPERM: another user's live process.
-    return code === 'ESRCH';
-  }
+  // No run takes an hour; one that died before writing its process id did so a moment after taking the lock.
+  return acquireLock(lock, { staleMs: 60 * 60 * 1000, unwrittenStaleMs: 5000 });
 }
 
 /** Files as the loader finds them: names starting with "." are skipped, and folders are not followed through links. */

@@ -269,10 +269,10 @@ for (let i = 0; i < 40; i++) {
     await writeFile(
       worker,
       `import { readFileSync, writeFileSync, rmSync, openSync, closeSync, writeSync } from 'node:fs';
-import { acquireLock } from ${JSON.stringify(path.join(ROOT, 'src/state/ledger-file.ts'))};
+import { acquireLock } from ${JSON.stringify(path.join(ROOT, 'src/state/lock.ts'))};
 const [counter, lock, rounds] = process.argv.slice(2);
 for (let i = 0; i < Number(rounds); i++) {
-  await acquireLock(lock);
+  await acquireLock(lock, { staleMs: 30_000, wait: { ms: 10_000, busy: 'locked' } });
   const value = Number(readFileSync(counter, 'utf8'));
   await new Promise((resolve) => setImmediate(resolve));
   writeFileSync(counter, String(value + 1));
