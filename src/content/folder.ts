@@ -9,7 +9,7 @@
  *   articles/media/**               the media folder's files, served as they are (load.ts, media-files.ts)
  *   articles/**                     every other file, by the folder holding it: page bundles (media-files.ts)
  */
-import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { MEDIA_SEGMENT, sectionKey } from '../urls/paths.js';
 
@@ -89,6 +89,48 @@ export function listFolder(root: string): FolderListing {
 }
 
 const FOLDER_LINK = 'it is a symbolic link to a folder, and folders are not followed through links';
+
+export interface WalkOptions {
+  /** Leaves out a file or a whole folder, by its absolute path and its path below the root (`/`-separated). */
+  skip?: (absolute: string, relative: string) => boolean;
+  /** Told of every folder walked, the root included, before it is listed. */
+  folder?: (absolute: string) => void;
+}
+
+/**
+ * Every file below `root` as the loader would come to it, for what only needs to see changes
+ * (`serve --watch`, an up-to-date check): names starting with a dot are skipped, folders are not
+ * followed through links, folders that cannot be listed are passed over, and each file's stats
+ * are read through its links (undefined where they cannot be: a link to nothing, a loop).
+ */
+export function walkFiles(root: string, visit: (absolute: string, relative: string, stats: Stats | undefined) => void, options: WalkOptions = {}): void {
+  const walk = (dir: string, prefix: string): void => {
+    options.folder?.(dir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const absolute = path.join(dir, entry.name);
+      const relative = `${prefix}${entry.name}`;
+      if (options.skip?.(absolute, relative)) continue;
+      if (entry.isDirectory()) walk(absolute, `${relative}/`);
+      else visit(absolute, relative, statOrUndefined(absolute));
+    }
+  };
+  walk(root, '');
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether an absolute real path lies inside the real articles folder. */
 export type InsideTest = (real: string) => boolean;

@@ -145,7 +145,7 @@ export function stampSettled(stamp: FileStamp): boolean {
 }
 
 /** Whether a file's stats are still those of the stamp (settled or not). */
-export function statsMatch(stamp: FileStamp, stats: Stats): boolean {
+export function statsMatch(stamp: FileStamp, stats: Pick<Stats, 'size' | 'ino' | 'mtimeMs' | 'ctimeMs'>): boolean {
   return stamp.size === stats.size && stamp.ino === stats.ino && stamp.mtimeMs === stats.mtimeMs && stamp.ctimeMs === stats.ctimeMs;
 }
 

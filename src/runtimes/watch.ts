@@ -6,8 +6,9 @@
  * last scan's, so it cannot miss a change. A rescan also runs every few seconds without an event,
  * for what events never report (a folder replaced under a watch, a full inotify queue).
  */
-import { readdirSync, statSync, watch, type FSWatcher, type Stats } from 'node:fs';
-import path from 'node:path';
+import { watch, type FSWatcher } from 'node:fs';
+import { walkFiles } from '../content/folder.js';
+import { stampOf, statsMatch, type FileStamp } from '../content/source.js';
 
 export interface FolderWatcherOptions {
   /** Paths (absolute) whose changes are of no interest: what feedgen writes itself. */
@@ -20,13 +21,8 @@ export interface FolderWatcherOptions {
   intervalMs?: number;
 }
 
-/** Names starting with a dot (an editor's swap files, .git) are never part of the site. */
-function hidden(name: string): boolean {
-  return name.startsWith('.');
-}
-
 export class FolderWatcher {
-  private stamps = new Map<string, string>();
+  private stamps = new Map<string, FileStamp>();
   private readonly watchers = new Map<string, FSWatcher>();
   private settle: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
@@ -42,30 +38,17 @@ export class FolderWatcher {
   }
 
   /** Every file under the root with its stamp; watches every folder met and forgets those gone. */
-  private scan(): Map<string, string> {
+  private scan(): Map<string, FileStamp> {
     const started = performance.now();
-    const stamps = new Map<string, string>();
+    const stamps = new Map<string, FileStamp>();
     const folders = new Set<string>();
-    const walk = (dir: string): void => {
-      folders.add(dir);
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        if (hidden(entry.name)) continue;
-        const file = path.join(dir, entry.name);
-        if (this.options.ignore(file)) continue;
-        if (entry.isDirectory()) walk(file);
-        else {
-          const stats = statSync(file, { throwIfNoEntry: false });
-          if (stats) stamps.set(file, stampOf(stats));
-        }
-      }
-    };
-    walk(this.root);
+    walkFiles(
+      this.root,
+      (file, _, stats) => {
+        if (stats) stamps.set(file, stampOf(stats));
+      },
+      { skip: (file) => this.options.ignore(file), folder: (dir) => folders.add(dir) },
+    );
     for (const dir of folders) if (!this.watchers.has(dir)) this.watchFolder(dir);
     for (const [dir, watcher] of this.watchers) {
       if (folders.has(dir)) continue;
@@ -110,7 +93,10 @@ export class FolderWatcher {
     clearTimeout(this.settle);
     const now = this.scan();
     const changed = new Set<string>();
-    for (const [file, stamp] of now) if (this.stamps.get(file) !== stamp) changed.add(file);
+    for (const [file, stamp] of now) {
+      const before = this.stamps.get(file);
+      if (!before || !statsMatch(before, stamp)) changed.add(file);
+    }
     for (const file of this.stamps.keys()) if (!now.has(file)) changed.add(file);
     this.stamps = now;
     this.schedulePeriodic();
@@ -124,9 +110,4 @@ export class FolderWatcher {
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
-}
-
-/** What tells a file's versions apart: its size and times (a change time cannot be set back), and its inode (a rename). */
-function stampOf(stats: Stats): string {
-  return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`;
 }

@@ -16,10 +16,11 @@
  * Deleting the cache, or `--no-cache`, makes every run write.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
-import { stampOf, stampSettled, type FileStamp } from '../content/source.js';
+import { walkFiles } from '../content/folder.js';
+import { stampOf, stampSettled, statsMatch, type FileStamp } from '../content/source.js';
 import { LEDGER_FILE } from './ledger.js';
 import { outputRecordFile, readCacheFile, writeCacheFile } from './cache.js';
 import { codeFingerprint } from './fingerprint.js';
@@ -79,7 +80,7 @@ export function inputsHold(record: RunRecord, inputs: Inputs, articlesDir: strin
   if (ledgerDigest(articlesDir) !== record.ledger) return false;
   for (const [name, before] of record.files) {
     const current = inputs.files.get(name);
-    if (!current || current.size !== before.size || current.ino !== before.ino || current.mtimeMs !== before.mtimeMs || current.ctimeMs !== before.ctimeMs) return false;
+    if (!current || !statsMatch(before, current)) return false;
     if (before.hash !== undefined && (current.hash ?? hashOfFile(path.resolve(articlesDir, name))) !== before.hash) return false;
   }
   return true;
@@ -108,42 +109,22 @@ export async function lockOutput(cacheDir: string, outDir: string): Promise<() =
   return acquireLock(lock, { staleMs: 60 * 60 * 1000, unwrittenStaleMs: 5000 });
 }
 
-/** Files as the loader finds them: names starting with "." are skipped, and folders are not followed through links. */
+/** Files as the loader finds them (content/folder.ts walkFiles); the ledger is compared by its text, after the run. */
 function stampFolder(root: string): Map<string, InputStamp> {
   const files = new Map<string, InputStamp>();
   const takenAt = Date.now();
-  const walk = (dir: string, prefix: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      // The ledger (and its lock and temporary files) is compared by its text, after the run.
-      if (entry.name.startsWith('.') || (prefix === '' && entry.name.startsWith(LEDGER_FILE))) continue;
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(file, `${prefix}${entry.name}/`);
-        continue;
-      }
-      const stats = statOrUndefined(file);
-      if (!stats?.isFile()) continue;
+  // The ledger, its lock and its temporary files.
+  const isLedger = (_: string, relative: string) => relative.startsWith(LEDGER_FILE) && !relative.includes('/');
+  walkFiles(
+    root,
+    (file, relative, stats) => {
+      if (!stats?.isFile()) return;
       const stamp = stampOf(stats, takenAt);
-      files.set(`${prefix}${entry.name}`, stampSettled(stamp) ? stamp : { ...stamp, hash: hashOfFile(file) });
-    }
-  };
-  walk(root, '');
+      files.set(relative, stampSettled(stamp) ? stamp : { ...stamp, hash: hashOfFile(file) });
+    },
+    { skip: isLedger },
+  );
   return files;
-}
-
-/** A file's stats through links; undefined for what the loader cannot read either (a loop of links, a dangling one). */
-function statOrUndefined(file: string): Stats | undefined {
-  try {
-    return statSync(file, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
 }
 
 function hashOfFile(file: string): string {
