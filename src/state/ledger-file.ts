@@ -5,18 +5,25 @@
  * runs) lose no record.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Ledger, type LedgerProblem } from './ledger.js';
 import { acquireLock } from './lock.js';
 
 export type LedgerRead = { ok: true; ledger: Ledger } | { ok: false; problems: LedgerProblem[] };
 
-/** A missing file is a fresh site: an empty ledger. */
+/**
+ * A missing file is a fresh site: an empty ledger. A symbolic link is refused: it could make feedgen
+ * read a file outside the articles folder and quote its lines in errors, and a save would rename a
+ * new file over the link rather than write where it points.
+ */
 export function readLedger(file: string): LedgerRead {
   let bytes: Buffer;
   let identity: string;
   try {
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      return { ok: false, problems: [{ line: 1, message: 'is a symbolic link: feedgen reads and writes the ledger only as a regular file in the articles folder (replace the link with the file it points to)' }] };
+    }
     const fd = openSync(file, 'r');
     try {
       identity = identityOf(fstatSync(fd));

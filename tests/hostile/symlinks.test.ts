@@ -7,7 +7,7 @@
  * the folder is followed.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +23,9 @@ const OUTSIDE_TEXT = `outside-the-folder-${process.pid}`;
 let articles: string;
 let root: string;
 
-async function feedgen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), ...args, '--articles', articles], {
-    cwd: root,
+async function feedgen(args: string[], folder = articles): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [path.join(ROOT, 'bin/feedgen.js'), ...args, '--articles', folder], {
+    cwd: path.dirname(folder),
     env: { ...process.env, MY_API_TOKEN: SECRET, SOURCE_DATE_EPOCH: '1790000000' },
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
@@ -143,5 +143,25 @@ describe('symbolic links and special files in the articles folder', () => {
       }
       expect(server.logs.join('\n')).not.toContain(SECRET);
     });
+  });
+
+  it('refuse a ledger that is a link: its target is neither read, quoted nor replaced', async () => {
+    const linked = await writeArticles({ 'news/a.md': article('title: A\ndate: 2020-01-01 10:00') });
+    const outside = path.join(path.dirname(linked), 'outside-ledger.tsv');
+    const ledgerLike = `article\t${OUTSIDE_TEXT}\n`;
+    await writeFile(outside, ledgerLike);
+    for (const target of ['/proc/self/environ', outside]) {
+      await rm(path.join(linked, '_ledger.tsv'), { force: true });
+      await symlink(target, path.join(linked, '_ledger.tsv'));
+      for (const command of [['check', '--no-cache'], ['build', '--no-cache', '--out', path.join(path.dirname(linked), 'dist')]]) {
+        const result = await feedgen(command, linked);
+        expect(result.code, `${command[0]} ${target}`).toBe(1);
+        expect(result.stdout + result.stderr).toMatch(/^articles\/_ledger\.tsv:1: ledger: is a symbolic link: /m);
+        expect(result.stdout + result.stderr).not.toContain(SECRET);
+        expect(result.stdout + result.stderr).not.toContain(OUTSIDE_TEXT);
+      }
+      expect((await lstat(path.join(linked, '_ledger.tsv'))).isSymbolicLink()).toBe(true);
+    }
+    expect(await readFile(outside, 'utf8')).toBe(ledgerLike);
   });
 });
