@@ -67,6 +67,8 @@ interface PreparedVariant {
 
 interface Prepared {
   etags: string[];
+  /** Whether its body is sent compressed to clients that accept a coding. */
+  compresses: boolean;
   /** Whether the representation has a browser view (feeds do). */
   viewable: boolean;
   /** By `variantKey`. */
@@ -104,7 +106,7 @@ export class Responder {
     if (outcome === 'precondition-failed') return errorResponse(412, 'the representation has changed');
     // Range is defined for GET only (RFC 9110 14.2): HEAD answers as a GET without it.
     const range = representation.byteRanges && request.method === 'GET' ? request.headers.get('range') : null;
-    const coding = range === null ? this.coding(request, representation) : undefined;
+    const coding = range === null && prepared.compresses ? this.coding(request) : undefined;
     const browserView = prepared.viewable && isBrowserNavigation(request.headers);
     const variant = this.variant(representation, prepared, coding ? { coding, browserView } : { browserView });
     // Only while a change is pending, and only when it comes sooner than max-age would run.
@@ -134,8 +136,7 @@ export class Responder {
     );
   }
 
-  private coding(request: Request, representation: Representation): ContentCoding | undefined {
-    if (!this.compresses(representation)) return undefined;
+  private coding(request: Request): ContentCoding | undefined {
     const header = request.headers.get('accept-encoding') ?? '';
     if (!this.codings.has(header)) {
       if (this.codings.size > 256) this.codings.clear();
@@ -147,10 +148,11 @@ export class Responder {
   private prepare(representation: Representation): Prepared {
     let prepared = this.prepared.get(representation);
     if (!prepared) {
-      const codings = this.compresses(representation) ? [undefined, 'br' as const, 'gzip' as const] : [undefined];
+      const compresses = this.compresses(representation);
+      const codings = compresses ? [undefined, 'br' as const, 'gzip' as const] : [undefined];
       const viewable = browserViewHeaders(representation.contentType, '') !== undefined;
       const etags = variantsOf(codings, viewable).map((variant) => variantEtag(representation.etag, variant));
-      prepared = { etags, viewable, variants: new Map(), coded: new Map() };
+      prepared = { etags, compresses, viewable, variants: new Map(), coded: new Map() };
       this.prepared.set(representation, prepared);
     }
     return prepared;
