@@ -204,7 +204,7 @@ export function recordHistory(ledger: Ledger, data: SiteData, now: number): Hist
   if (ledger.revision !== revisionBefore) {
     // The run is named by a digest of the records it leaves.
     const digest = createHash('sha256').update(ledger.serialize()).digest('hex').slice(0, 8);
-    const joined = pendingMerge(ledger.clocks);
+    const joined = pendingMerge(ledger, data, now);
     if (joined) ledger.merges.push(joined);
     const runs = new Map<string, ClockEntry>();
     for (const entry of ledger.clocks.flat()) runs.set(formatClockEntry(entry), entry);
@@ -359,21 +359,41 @@ function sealArchives(ledger: Ledger, members: ReadonlyMap<string, Member[]>, si
 /**
  * Two `clock` lines: two histories joined (a union merge of two branches that both recorded).
  * Facts newer than their last common run are dated just after the later of the two, when readers
- * of either side could first see the other's: every machine works out the same instant.
+ * of either side could first see the other's, and after every change the site made on its own
+ * schedule before `now` (a scheduled article going out, an expiry): readers of either side may
+ * have seen those dated so without any run, and what the merge brings must move Last-Modified
+ * past them. Once a run records it, every machine reads the same instant from the ledger.
  */
-function pendingMerge(clocks: readonly ClockEntry[][]): MergeRecord | undefined {
+function pendingMerge(ledger: Ledger, data: SiteData, now: number): MergeRecord | undefined {
+  const { clocks } = ledger;
   if (clocks.length < 2) return undefined;
   const lines = clocks.map((line) => new Set(line.map(formatClockEntry)));
   const all = clocks.flat();
   const common = all.filter((entry) => lines.every((line) => line.has(formatClockEntry(entry))));
   // No common run among those remembered: everything either side recorded is dated anew.
   const fork = common.length > 0 ? Math.max(...common.map((entry) => entry.at)) : 0;
-  return { fork, at: Math.max(...all.map((entry) => entry.at)) + 1000 };
+  return { fork, at: Math.max(...all.map((entry) => entry.at), latestScheduledChange(ledger, data, wholeSeconds(now))) + 1000 };
+}
+
+/**
+ * The latest instant before `now` at which the site changed with no run: a scheduled article's
+ * publication (recorded ahead of time) or an article's expiry. Strictly before: the run at `now`
+ * dates its own facts at `now` or later, and a merge must not be dated after them.
+ */
+function latestScheduledChange(ledger: Ledger, data: SiteData, now: number): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const record of ledger.articles.values()) if (record.scheduled && record.published < now) latest = Math.max(latest, record.published);
+  for (const article of data.articles) {
+    const { expiresAt } = scheduleOf(article);
+    if (expiresAt !== undefined && expiresAt < now) latest = Math.max(latest, expiresAt);
+  }
+  return latest;
 }
 
 /** The instant readers could first see a fact recorded at `t`: later than `t` when a merge brought it in. */
-function visibility(ledger: Ledger): (t: number) => number {
-  const merges = [...ledger.merges, ...(pendingMerge(ledger.clocks) ? [pendingMerge(ledger.clocks) as MergeRecord] : [])];
+function visibility(ledger: Ledger, data: SiteData, now: number): (t: number) => number {
+  const pending = pendingMerge(ledger, data, now);
+  const merges = pending ? [...ledger.merges, pending] : ledger.merges;
   if (merges.length === 0) return (t) => t;
   return (t) => {
     let seen = t;
@@ -393,7 +413,7 @@ function filesChanged(records: ReadonlyMap<string, FileRecord>, visible: (t: num
  * file last changed.
  */
 export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publication {
-  const visible = visibility(ledger);
+  const visible = visibility(ledger, data, now);
   const live = new Map<string, ArticleData>();
   for (const article of data.articles) if (stateAt(scheduleOf(article), wholeSeconds(now)) === 'live') live.set(articleKey(article), article);
   const left = (record: ArticleRecord, membership: Membership | undefined): number | undefined => {

@@ -100,6 +100,46 @@ describe('branches', () => {
     expect((await stat(path.join(root, 'dist/news/rss.xml'))).mtimeMs).toBeGreaterThan(lastModified);
     expect(await readFile(path.join(root, 'dist/news/rss.xml'), 'utf8')).toContain('<title>Story 3</title>');
   }, 60_000);
+
+  // Found on re-reading the merge rule: the merge was dated just after the two sides' last runs,
+  // before a change readers of one side had already seen, made on schedule with no run since.
+  const SCHEDULED = Date.UTC(2026, 8, 22) / 1000;
+  it.each([
+    ['a scheduled article went out', { 'news/story-9.md': article('title: Story 9\ndate: 2026-09-22 00:00') }],
+    ['an article expired', { 'news/story-1.md': story(1, 'expires: 2026-09-22 00:00') }],
+  ])('are dated after what readers of one side saw change on schedule since its last run (%s)', async (_case, onMain) => {
+    const root = await project({ 'news/story-1.md': story(1), 'news/story-2.md': story(2) });
+    await git(root, 'init', '-q');
+    await writeFile(path.join(root, '.gitignore'), 'dist/\n.feedgen-cache/\n');
+    expect((await feedgen(root, ['build'], T1)).code).toBe(0);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-qm', 'first');
+    await git(root, 'checkout', '-qb', 'other');
+    await writeFile(path.join(root, 'articles/news/story-3.md'), story(3));
+    expect((await feedgen(root, ['build'], T1 + 60)).code).toBe(0);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-qm', 'story 3');
+    await git(root, 'checkout', '-q', 'main');
+    for (const [file, text] of Object.entries(onMain)) await writeFile(path.join(root, 'articles', file), text);
+    expect((await feedgen(root, ['build'], T1 + 120)).code).toBe(0);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-qm', 'on main');
+    // The deployed main an hour after the scheduled instant, with no run since (what the Worker's
+    // assets rendered ahead serve), as a poller saw it.
+    const server = await startNodeServer({ articlesDir: path.join(root, 'articles'), port: 0, host: '127.0.0.1', preview: true, now: () => (SCHEDULED + 3600) * 1000, log: () => {} });
+    const seen = await fetch(`${server.url}/news/rss.xml`);
+    const [seenModified, seenBody] = [seen.headers.get('last-modified') as string, await seen.text()];
+    await server.close();
+    expect(Date.parse(seenModified) / 1000).toBe(SCHEDULED);
+
+    await git(root, 'merge', '-q', '--no-edit', 'other');
+    const built = await feedgen(root, ['build'], SCHEDULED + 7200);
+    expect(built.code, built.stderr).toBe(0);
+    const body = await readFile(path.join(root, 'dist/news/rss.xml'), 'utf8');
+    expect(body).toContain('<title>Story 3</title>');
+    expect(body).not.toBe(seenBody);
+    expect((await stat(path.join(root, 'dist/news/rss.xml'))).mtimeMs).toBeGreaterThan(Date.parse(seenModified));
+  }, 60_000);
 });
 
 describe('a preview', () => {
