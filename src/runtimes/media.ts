@@ -74,19 +74,24 @@ export function nodeMediaBody(file: MediaFile): Body {
 const COPY_BYTES = 1024 * 1024;
 const ZEROS = new Uint8Array(COPY_BYTES);
 
-/**
- * Copies a media file to `to` (the static build, the Worker's assets): shared on file systems that
- * share copies (reflinks), else read and written a megabyte at a time, runs of zeros seeked over so
- * that a sparse file stays sparse. Throws when the file's size is not the one loaded.
- */
+/** Copies a media file to `to` (the static build, the Worker's assets), as copyKeepingHoles does. */
 export function copyMediaFile(file: MediaFile, to: string): void {
+  copyKeepingHoles(file.file, to, file.size);
+}
+
+/**
+ * Copies `from` to `to`: shared on file systems that share copies (reflinks), else read and written
+ * a megabyte at a time, runs of zeros seeked over so that a sparse file stays sparse. Throws when
+ * the file's size is not `size`, the one it was known by.
+ */
+export function copyKeepingHoles(from: string, to: string, size: number): void {
   try {
-    copyFileSync(file.file, to, constants.COPYFILE_FICLONE_FORCE);
+    copyFileSync(from, to, constants.COPYFILE_FICLONE_FORCE);
     return;
   } catch {
     rmSync(to, { force: true });
   }
-  const source = openSync(file.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const source = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW);
   const target = openSync(to, 'w');
   try {
     const buffer = Buffer.allocUnsafe(COPY_BYTES);
@@ -98,7 +103,7 @@ export function copyMediaFile(file: MediaFile, to: string): void {
       }
       position += read;
     }
-    if (position !== file.size) throw new Error(`${file.file} changed while it was copied (${position} bytes, ${file.size} when loaded): run again`);
+    if (position !== size) throw new Error(`${from} changed while it was copied (${position} bytes, ${size} when loaded): run again`);
     // A file that ends in zeros: its length, without writing them.
     ftruncateSync(target, position);
   } finally {

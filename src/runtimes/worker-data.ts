@@ -10,7 +10,7 @@
  * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
 import type { Problem, SiteData } from '../content/model.js';
@@ -26,7 +26,7 @@ import type { Ledger } from '../state/ledger.js';
 import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
-import { copyMediaFile } from './media.js';
+import { copyKeepingHoles, copyMediaFile } from './media.js';
 import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
@@ -131,7 +131,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
     try {
       linkSync(from, file);
     } catch {
-      copyFileSync(from, file);
+      copyKeepingHoles(from, file, before.size);
       utimesSync(file, statSync(from).atime, new Date(before.mtimeMs));
     }
     return true;

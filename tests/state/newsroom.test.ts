@@ -66,19 +66,27 @@ async function tree(dir: string): Promise<Record<string, string>> {
 
 const story = (n: number, extra = '') => article(`title: Story ${n}\ndate: 2026-01-${String(n).padStart(2, '0')} 10:00${extra ? `\n${extra}` : ''}`);
 
+/**
+ * `root` as a git repository whose main branch is built at T1 and committed, and a branch `other`
+ * from it that publishes story 3 at T1 + 60 and commits: left checked out on `other`.
+ */
+async function forkPublishingStory3(root: string): Promise<void> {
+  await git(root, 'init', '-q');
+  await writeFile(path.join(root, '.gitignore'), 'dist/\n.feedgen-cache/\n');
+  expect((await feedgen(root, ['build'], T1)).code).toBe(0);
+  await git(root, 'add', '-A');
+  await git(root, 'commit', '-qm', 'first');
+  await git(root, 'checkout', '-qb', 'other');
+  await writeFile(path.join(root, 'articles/news/story-3.md'), story(3));
+  expect((await feedgen(root, ['build'], T1 + 60)).code).toBe(0);
+  await git(root, 'add', '-A');
+  await git(root, 'commit', '-qm', 'story 3');
+}
+
 describe('branches', () => {
   it('that each publish an article merge with plain git, adjacent ledger lines and all; the merged article keeps its publication and is dated anew', async () => {
     const root = await project({ 'news/story-1.md': story(1) });
-    await git(root, 'init', '-q');
-    expect((await feedgen(root, ['build'], T1)).code).toBe(0);
-    await writeFile(path.join(root, '.gitignore'), 'dist/\n.feedgen-cache/\n');
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-qm', 'first');
-    await git(root, 'checkout', '-qb', 'other');
-    await writeFile(path.join(root, 'articles/news/story-3.md'), story(3));
-    expect((await feedgen(root, ['build'], T1 + 60)).code).toBe(0);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-qm', 'story 3');
+    await forkPublishingStory3(root);
     const published = (await readFile(path.join(root, 'articles/_ledger.tsv'), 'utf8')).match(/^article\tnews\/story-3\t(\S+)/m)?.[1];
     await git(root, 'checkout', '-q', 'main');
     // Next to story 3 in the sorted file: the lines are adjacent.
@@ -109,16 +117,7 @@ describe('branches', () => {
     ['an article expired', { 'news/story-1.md': story(1, 'expires: 2026-09-22 00:00') }],
   ])('are dated after what readers of one side saw change on schedule since its last run (%s)', async (_case, onMain) => {
     const root = await project({ 'news/story-1.md': story(1), 'news/story-2.md': story(2) });
-    await git(root, 'init', '-q');
-    await writeFile(path.join(root, '.gitignore'), 'dist/\n.feedgen-cache/\n');
-    expect((await feedgen(root, ['build'], T1)).code).toBe(0);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-qm', 'first');
-    await git(root, 'checkout', '-qb', 'other');
-    await writeFile(path.join(root, 'articles/news/story-3.md'), story(3));
-    expect((await feedgen(root, ['build'], T1 + 60)).code).toBe(0);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-qm', 'story 3');
+    await forkPublishingStory3(root);
     await git(root, 'checkout', '-q', 'main');
     for (const [file, text] of Object.entries(onMain)) await writeFile(path.join(root, 'articles', file), text);
     expect((await feedgen(root, ['build'], T1 + 120)).code).toBe(0);
