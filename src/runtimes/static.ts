@@ -16,6 +16,7 @@ import { allResources, renderOrder } from '../site/resources.js';
 import type { SiteSnapshot } from '../site/snapshot.js';
 import { basePathOf } from '../urls/paths.js';
 import type { BuildRecord, BuiltFile } from '../state/build-record.js';
+import { sha256Base64url } from '../state/digest.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
 import { HOST_FILES, fileForPath, isAsRecorded, makeFolders, replaceFolder, stampOf, sweepFolder, throughLinks, type KeptOutput } from './output-folder.js';
@@ -104,7 +105,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     } else {
       // The same bytes the server sends.
       const source = resource.kind === 'media' ? mediaSource(snapshot, resource.file) : renderedSource(snapshot, prepareResource(snapshot, resource, entries), writer);
-      const key = source.key === undefined ? undefined : hashOfKey(source.key);
+      const key = source.key === undefined ? undefined : sha256Base64url(source.key);
       if (intact && key !== undefined && before.key === key) {
         built = { ...before };
       } else {
@@ -245,10 +246,6 @@ function removeOthers(root: string, previous: KeptOutput, record: BuildRecord, f
     if (sweep(dir)) rmdirSync(dir);
   }
   return deleted;
-}
-
-function hashOfKey(key: string): string {
-  return createHash('sha256').update(key).digest('base64url');
 }
 
 /**

@@ -9,7 +9,6 @@
  * instant to come, up to MAX_SCHEDULED_VERSIONS of them, of which what differs from the version
  * before is kept under `/_feedgen/at/<instant>/` and listed in its scope's manifest (asset-manifest.ts).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_ENTRY_CAPACITY, EntryCache } from '../feeds/entries.js';
@@ -21,6 +20,7 @@ import { allResources, crawlerResources, homeScope, renderOrder, type Resource }
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import type { KeptAsset, KeptAssets, WrittenFile } from '../state/asset-record.js';
+import { sha256Base64url } from '../state/digest.js';
 import { publicationOf, recordHistory } from '../state/history.js';
 import type { Ledger } from '../state/ledger.js';
 import { formatUtc } from '../time/index.js';
@@ -225,7 +225,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
       manifest.addChange(at, archives, resources);
     }
   }
-  const writeText = (relative: string, text: string) => writeOther(relative, createHash('sha256').update(text).digest('base64url'), (file) => {
+  const writeText = (relative: string, text: string) => writeOther(relative, sha256Base64url(text), (file) => {
     writeFileSync(file, text);
     return Buffer.byteLength(text);
   });

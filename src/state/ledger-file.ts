@@ -4,9 +4,9 @@
  * leaves the old file or the new one, and two processes at once (`serve --watch` while `build`
  * runs) lose no record.
  */
-import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { sha256Base64url } from './digest.js';
 import { Ledger, type LedgerProblem } from './ledger.js';
 import { acquireLock } from './lock.js';
 
@@ -34,14 +34,14 @@ export function readLedger(file: string): LedgerRead {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       const ledger = new Ledger();
-      seen.set(ledger, { file, identity: ABSENT, revision: ledger.revision, digest: textDigest(ledger.serialize()) });
+      seen.set(ledger, { file, identity: ABSENT, revision: ledger.revision, digest: sha256Base64url(ledger.serialize()) });
       return { ok: true, ledger };
     }
     return { ok: false, problems: [{ line: 1, message: `cannot read the ledger: ${(error as Error).message}` }] };
   }
   const { ledger, problems } = Ledger.parse(bytes);
   // A ledger read and recorded to no effect is not saved.
-  seen.set(ledger, { file, identity, revision: ledger.revision, digest: textDigest(bytes) });
+  seen.set(ledger, { file, identity, revision: ledger.revision, digest: sha256Base64url(bytes) });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, ledger };
 }
 
@@ -73,10 +73,6 @@ function identityOfFile(file: string): string {
   return stats ? identityOf(stats) : ABSENT;
 }
 
-function textDigest(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
-
 /**
  * Whether saving would write anything: the ledger learnt something since it was read or saved.
  * What records history says so (Ledger.changed); a ledger changed without saying so, or read from
@@ -86,14 +82,14 @@ function textDigest(text: string | Uint8Array): string {
 export function hasNews(ledger: Ledger): boolean {
   const known = seen.get(ledger);
   if (!known || ledger.revision !== known.revision) return true;
-  const digest = textDigest(ledger.serialize());
+  const digest = sha256Base64url(ledger.serialize());
   if (digest === known.digest) return false;
   if (known.canonical === undefined) {
     // The file as read, written as this code writes it; another process's write since is news.
     if (identityOfFile(known.file) !== known.identity) return true;
     const reread = readLedger(known.file);
     if (!reread.ok) return true;
-    known.canonical = textDigest(reread.ledger.serialize());
+    known.canonical = sha256Base64url(reread.ledger.serialize());
   }
   return digest !== known.canonical;
 }
@@ -128,14 +124,14 @@ export async function saveLedger(file: string, ledger: Ledger): Promise<{ ok: tr
       // What the other process wrote already holds everything this one learnt.
       const text = ledger.serialize();
       if (text === current.ledger.serialize()) {
-        seen.set(ledger, { ...(seen.get(current.ledger) as Seen), revision: ledger.revision, canonical: textDigest(text) });
+        seen.set(ledger, { ...(seen.get(current.ledger) as Seen), revision: ledger.revision, canonical: sha256Base64url(text) });
         return { ok: true, written: false };
       }
     }
     const text = ledger.serialize();
     writeFileAtomically(file, text);
     // Under the lock: no other writer can have replaced it since.
-    seen.set(ledger, { file, identity: identityOfFile(file), revision: ledger.revision, digest: textDigest(text) });
+    seen.set(ledger, { file, identity: identityOfFile(file), revision: ledger.revision, digest: sha256Base64url(text) });
     return { ok: true, written: true };
   } finally {
     release();

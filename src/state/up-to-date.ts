@@ -15,7 +15,6 @@
  *   - no scheduled change has come.
  * Deleting the cache, or `--no-cache`, makes every run write.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
@@ -23,6 +22,7 @@ import { walkFiles } from '../content/folder.js';
 import { stampOf, stampSettled, statsMatch, type FileStamp } from '../content/source.js';
 import { LEDGER_FILE } from './ledger.js';
 import { outputRecordFile, readCacheFile, writeCacheFile } from './cache.js';
+import { sha256Base64url } from './digest.js';
 import { codeFingerprint } from './fingerprint.js';
 import { acquireLock } from './lock.js';
 
@@ -129,7 +129,7 @@ function stampFolder(root: string): Map<string, InputStamp> {
 
 function hashOfFile(file: string): string {
   try {
-    return createHash('sha256').update(readFileSync(file)).digest('base64url');
+    return sha256Base64url(readFileSync(file));
   } catch {
     return '';
   }
