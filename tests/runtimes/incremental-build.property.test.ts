@@ -17,25 +17,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { defaultCacheDir } from '../../src/state/cache.js';
+import { SECTIONS, TAGS, iso, keyOf, storyText, type Story } from '../helpers/stories.js';
 
 const SEED = Number(process.env.FEEDGEN_INCREMENTAL_SEED ?? 20261207);
 const RUNS = Number(process.env.FEEDGEN_INCREMENTAL_RUNS ?? 3);
 const STEPS = 10;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const MINUTE = 60_000;
-const SECTIONS = ['news', 'sport', 'news/local'] as const;
-const TAGS = ['alpha', 'beta', 'gamma'] as const;
 const AUTHORS = ['Desk', 'Ada', 'Lin'] as const;
-
-interface Story {
-  section: string;
-  slug: string;
-  title: string;
-  date: number;
-  tags: string[];
-  author: string;
-  body: string;
-}
 
 interface Site {
   root: string;
@@ -66,15 +55,11 @@ type Step =
 const OUTPUTS = ['dist', 'assets'] as const;
 
 const pick = <T,>(list: readonly T[], index: number): T => list[index % list.length] as T;
-const keyOf = (story: Story) => `${story.section}/${story.slug}`;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const minutes = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 async function writeStory(site: Site, story: Story): Promise<void> {
   const file = path.join(site.articles, `${keyOf(story)}.md`);
   await mkdir(path.dirname(file), { recursive: true });
-  const front = [`title: ${JSON.stringify(story.title)}`, `date: ${minutes(story.date)}`, `author: ${story.author}`, `tags: [${story.tags.join(', ')}]`];
-  await writeFile(file, `---\n${front.join('\n')}\n---\n\n${story.body}\n`);
+  await writeFile(file, storyText(story));
 }
 
 async function writeSettings(site: Site): Promise<void> {

@@ -38,6 +38,7 @@ import { caseCount } from '../helpers/counts.js';
 import { ATOM_NS, SITEMAP_NS } from '../helpers/validators.js';
 import { childElement, childElements, parseXml, textContent } from '../helpers/xml.js';
 import { startWorker } from '../helpers/worker-bundle.js';
+import { SECTIONS, TAGS, iso, keyOf, storyText, type Story } from '../helpers/stories.js';
 
 const run = promisify(execFile);
 const SEED = Number(process.env.FEEDGEN_FUZZ_SEED ?? 20261207);
@@ -49,20 +50,7 @@ const REPLAY_COMMANDS = process.env.FEEDGEN_FUZZ_COMMANDS;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const MINUTE = 60_000;
 const BASE = 'https://desk.example.com';
-const SECTIONS = ['news', 'sport', 'news/local'] as const;
-const TAGS = ['alpha', 'beta', 'gamma'] as const;
 const TOMBSTONE_NS = 'http://purl.org/atompub/tombstones/1.0';
-
-interface Story {
-  section: string;
-  slug: string;
-  title: string;
-  /** Epoch ms: its `date` (first published, or scheduled). */
-  date: number;
-  tags: string[];
-  body: string;
-  expires?: number;
-}
 
 interface Model {
   now: number;
@@ -89,15 +77,6 @@ interface Real {
   unresolvedMerge?: boolean;
 }
 
-const keyOf = (story: Story) => `${story.section}/${story.slug}`;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const minutes = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-
-function storyText(story: Story): string {
-  const lines = [`title: ${JSON.stringify(story.title)}`, `date: ${minutes(story.date)}`, `tags: [${story.tags.join(', ')}]`];
-  if (story.expires !== undefined) lines.push(`expires: ${minutes(story.expires)}`);
-  return `---\n${lines.join('\n')}\n---\n\n${story.body}\n`;
-}
 
 function live(story: Story, now: number): boolean {
   return story.date <= now && (story.expires === undefined || story.expires > now);
