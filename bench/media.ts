@@ -7,11 +7,11 @@
  *
  *   npx tsx bench/media.ts     (BENCH_MEDIA_GIB=3, BENCH_MEDIA_CLIENTS=20, BENCH_MEDIA_SLOW=4)
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { residentBytes } from './launch.js';
 import { spawnPinned, startFeedgen, waitForOrigin, type Server } from './serve.js';
 
 const GIB = Number(process.env.BENCH_MEDIA_GIB ?? 3);
@@ -19,11 +19,6 @@ const CLIENTS = Number(process.env.BENCH_MEDIA_CLIENTS ?? 20);
 const SLOW = Number(process.env.BENCH_MEDIA_SLOW ?? 4);
 const SIZE = Math.round(GIB * 2 ** 30) + 12_345;
 const MIB = 1024 * 1024;
-
-function residentBytes(pid: number): number {
-  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kib) * 1024;
-}
 
 /** Reads the whole body, as fast as it comes or what is buffered every 100 ms; resolves with the bytes read. */
 function download(url: string, slow: boolean, stop: { done: boolean }): Promise<number> {

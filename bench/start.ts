@@ -12,39 +12,18 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureCorpus } from './corpus.js';
+import { firstAnswer, serveFirstResponse } from './launch.js';
 import { startFeedgen } from './serve.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const START_PORT = 18798;
 const SIZES = (process.env.BENCH_START_SIZES ?? '10000,100000').split(',').map(Number);
-
-async function firstByte(url: string): Promise<void> {
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-}
 
 async function bareStart(): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, ['-e', "require('node:http').createServer((q, s) => s.end('ok')).listen(18799, '127.0.0.1')"]);
-  await firstByte('http://127.0.0.1:18799/');
+  await firstAnswer('http://127.0.0.1:18799/');
   const elapsed = performance.now() - started;
   child.kill();
-  return elapsed;
-}
-
-async function feedgenStart(articles: string, ...extra: string[]): Promise<number> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/feedgen.js', 'serve', '--articles', articles, '--port', '18798', ...extra], { cwd: ROOT, stdio: 'ignore' });
-  await firstByte('http://127.0.0.1:18798/rss.xml');
-  const elapsed = performance.now() - started;
-  child.kill('SIGINT');
-  await new Promise((resolve) => child.once('exit', resolve));
   return elapsed;
 }
 
@@ -82,12 +61,12 @@ export async function benchStart(): Promise<void> {
   const bare = await bareStart();
   for (const size of SIZES) {
     const articles = await ensureCorpus(size);
-    const cold = await feedgenStart(articles, '--no-cache');
+    const cold = (await serveFirstResponse(articles, START_PORT, '--no-cache')).ms;
     // The first start with the cache fills it; the figure is the start after.
-    await feedgenStart(articles);
+    (await serveFirstResponse(articles, START_PORT)).ms;
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    await feedgenStart(articles);
-    const warm = await feedgenStart(articles);
+    (await serveFirstResponse(articles, START_PORT)).ms;
+    const warm = (await serveFirstResponse(articles, START_PORT)).ms;
     console.log(
       `start, ${size} articles: launch to first byte of /rss.xml ${cold.toFixed(0)} ms without the cache, ${warm.toFixed(0)} ms from it (${(warm / cold).toFixed(2)}x); bare node:http ${bare.toFixed(0)} ms (${(warm / bare).toFixed(1)}x)`,
     );

@@ -16,7 +16,6 @@
  *
  *   npx tsx bench/targets.ts               (BENCH_TARGETS_SIZE=10000 BENCH_ROUNDS=3)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,12 +23,14 @@ import { defaultCacheDir } from '../src/state/cache.js';
 import { LEDGER_FILE } from '../src/state/ledger.js';
 import { hugoAvailable, hugoSite, timed, type Timed } from './build.js';
 import { ensureCorpus } from './corpus.js';
+import { serveFirstResponse } from './launch.js';
 import { changedFiles, hashTree, treeStats } from './tree.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SIZE = Number(process.env.BENCH_TARGETS_SIZE ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OUT_ROOT = process.env.BENCH_OUT ?? tmpdir();
+const SERVE_PORT = 18797;
 
 interface Row {
   target: string;
@@ -62,36 +63,6 @@ async function feedgen(...args: string[]): Promise<Timed & { said: string }> {
 
 function written(said: string): number {
   return Number(/(\d+) written/.exec(said)?.[1] ?? NaN);
-}
-
-/**
- * Milliseconds from launching `serve` to the first response of the home feed, and the server's
- * resident memory then (Linux's VmRSS of the process, its worker threads included).
- */
-async function firstResponse(articles: string, ...extra: string[]): Promise<{ ms: number; residentBytes: number | undefined }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/feedgen.js', 'serve', '--articles', articles, '--port', '18797', ...extra], { cwd: ROOT, stdio: 'ignore' });
-  try {
-    for (;;) {
-      try {
-        await (await fetch('http://127.0.0.1:18797/rss.xml')).arrayBuffer();
-        const ms = performance.now() - started;
-        return { ms, residentBytes: await residentBytesOf(child.pid) };
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  } finally {
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-}
-
-async function residentBytesOf(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
-  return kib === undefined ? undefined : Number(kib) * 1024;
 }
 
 const seconds = (t: { seconds: number }) => `${t.seconds.toFixed(2)} s`;
@@ -164,8 +135,8 @@ export async function benchTargets(): Promise<void> {
     report({ target: 'worker-data, one body corrected', measured: seconds(oneEdit), baseline: `cold ${seconds(coldAssets)}`, ratio: oneEdit.seconds / coldAssets.seconds, goal: 0.1, note: `${written(oneEdit.said)} files written, ${changed} changed` });
     await rm(assets, { recursive: true, force: true });
 
-    const coldStart = await firstResponse(articles, '--no-cache');
-    const cachedStart = await firstResponse(articles);
+    const coldStart = await serveFirstResponse(articles, SERVE_PORT, '--no-cache');
+    const cachedStart = await serveFirstResponse(articles, SERVE_PORT);
     report({ target: 'serve from the cache, first response', measured: `${(cachedStart.ms / 1000).toFixed(2)} s`, baseline: `--no-cache ${(coldStart.ms / 1000).toFixed(2)} s`, ratio: cachedStart.ms / coldStart.ms, goal: 0.1 });
     if (cachedStart.residentBytes !== undefined) {
       const resident = cachedStart.residentBytes;
