@@ -68,7 +68,8 @@ function isStale(lock: string, { staleMs, unwrittenStaleMs = staleMs }: LockOpti
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` runs on this machine (EPERM: it does, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

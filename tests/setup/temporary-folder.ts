@@ -18,6 +18,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { isAlive } from '../../src/state/lock.js';
 
 /** Names that feedgen's tests and the tools they run give to what they put in a temporary folder. */
 const SUITE_NAMES = /^(feedgen-|miniflare-|wrangler|tsx-|update-check$|\.org\.chromium\.|rust_mozprofile|mozilla|npm-|vitest)/;
@@ -71,18 +72,9 @@ export default function setup(project: TestProject): void {
 function removeFoldersOfEndedRuns(real: string): void {
   for (const name of readdirSync(real)) {
     const pid = RUN_FOLDER.exec(name)?.[1];
-    if (pid === undefined || isRunning(Number(pid))) continue;
+    if (pid === undefined || isAlive(Number(pid))) continue;
     rmSync(path.join(real, name), { recursive: true, force: true });
     console.warn(`feedgen tests: removed ${name}, left by a test run that did not finish`);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
