@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ArticleData, SiteData } from '../content/model.js';
 import { AUTHORS_FILE, settingsFileOf } from '../content/settings-files.js';
 import { membershipsOf } from '../site/membership.js';
-import { scheduleOf, stateAt } from '../site/schedule.js';
+import { newsAgeOut, scheduleOf, stateAt } from '../site/schedule.js';
 import { articleKey, type ArchiveMember, type Departure, type Publication, type ScopeHistory } from '../site/snapshot.js';
 import { articlePath, scopePath, type ScopeKind } from '../urls/paths.js';
 import { REMOVED, formatClockEntry, wholeSeconds, type ArticleRecord, type ClockEntry, type FileRecord, type Ledger, type Membership, type MergeRecord } from './ledger.js';
@@ -377,15 +377,27 @@ function pendingMerge(ledger: Ledger, data: SiteData, now: number): MergeRecord 
 
 /**
  * The latest instant before `now` at which the site changed with no run: a scheduled article's
- * publication (recorded ahead of time) or an article's expiry. Strictly before: the run at `now`
- * dates its own facts at `now` or later, and a merge must not be dated after them.
+ * publication (recorded ahead of time), an article's expiry, a tombstone aging out of its Atom
+ * feeds, an article aging out of the news sitemap. Strictly before: the run at `now` dates its
+ * own facts at `now` or later, and a merge must not be dated after them.
  */
 function latestScheduledChange(ledger: Ledger, data: SiteData, now: number): number {
   let latest = Number.NEGATIVE_INFINITY;
-  for (const record of ledger.articles.values()) if (record.scheduled && record.published < now) latest = Math.max(latest, record.published);
+  const passed = (t: number) => {
+    if (t < now) latest = Math.max(latest, t);
+  };
+  const tombstoneSpan = data.site.tombstoneDays * 86_400_000;
+  // A departure is seen when the merges already settled date it.
+  const settled = (t: number) => ledger.merges.reduce((seen, { fork, at }) => (fork < t && t <= at ? Math.max(seen, at) : seen), t);
+  for (const record of ledger.articles.values()) {
+    if (record.scheduled) passed(record.published);
+    if (record.deleted !== undefined) passed(settled(record.deleted) + tombstoneSpan);
+    for (const membership of record.scopes.values()) if (membership.left !== undefined) passed(settled(membership.left) + tombstoneSpan);
+  }
   for (const article of data.articles) {
     const { expiresAt } = scheduleOf(article);
-    if (expiresAt !== undefined && expiresAt < now) latest = Math.max(latest, expiresAt);
+    if (expiresAt !== undefined) passed(expiresAt);
+    if (data.site.articlePages) passed(newsAgeOut(article));
   }
   return latest;
 }

@@ -611,6 +611,8 @@ const FOUND: Array<[string, () => Array<fc.AsyncCommand<Model, Real>>]> = [
   ['a short embargo after a merge, then a story deleted', () => [new Branch(1, 1, 1), new Schedule(1, 0, 1, 1), new Delete(1, 0)]],
   ['a story that went out on schedule while a branch was in review', () => [new Schedule(1, 0, 30, undefined), new Branch(1, 1, 1, 60)]],
   ['a story that expired while a branch was in review', () => [new Schedule(1, 0, 1, 30), new Branch(1, 1, 1, 60)]],
+  ['a tombstone that aged out while a branch was in review', () => [new Branch(1, 0, 2), new Delete(1, 0), new Edit(4, 0, 'title', false), new Tick(1236), new Branch(68, 1, 1, 132)]],
+  ['a story that aged out of the news sitemap while a branch was in review', () => [new Add(1, 0, [], 0), new Tick(2870), new Branch(1, 1, 1, 60)]],
 ];
 
 describe('the state fuzzer', () => {
