@@ -11,7 +11,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeBaseUrl } from '../content/settings.js';
+import { normalizeBaseUrl } from '../urls/http-url.js';
 import { checkZone, formatRfc3339, offsetAt } from '../time/index.js';
 import { LEDGER_GITATTRIBUTES } from '../state/ledger.js';
 import { UsageError, helpText, parse, type Command } from './args.js';

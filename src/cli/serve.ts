@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_BYTES } from '../publish/store.js';
 import { startNodeServer } from '../runtimes/node.js';
 import { UsageError, helpText, parse, portNumber, type Command } from './args.js';
-import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, PREVIEW_OPTION, cacheDirOf, nowOf } from './site.js';
+import { CACHE_OPTIONS, CACHE_OPTION_HELP, NOW_OPTION_HELP, PREVIEW_OPTION, cacheDirOf, nowOf } from './site-options.js';
 import { Progress, stylesOf } from './terminal.js';
 
 const MIB = 1024 * 1024;

@@ -1,5 +1,6 @@
 /** Loading the articles folder the way every command that publishes it does, with one set of rules. */
-import { displayPathsFrom, loadSite, type InvalidArticle } from '../content/load.js';
+import { loadSite, type InvalidArticle } from '../content/load.js';
+import { displayPathsFrom } from '../content/source.js';
 import type { Problem, SiteData } from '../content/model.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';

@@ -11,7 +11,8 @@ import {
   type OffsetInstant,
 } from '../time/index.js';
 import { MEDIA_SEGMENT } from '../urls/paths.js';
-import { FieldReader, httpUrl, type FieldProblem } from './fields.js';
+import { FieldReader, type FieldProblem } from './fields.js';
+import { httpUrl } from '../urls/http-url.js';
 import type { FrontMatter } from './frontmatter.js';
 import { renderBody } from './markdown.js';
 import { MEDIA_KEYS, readEnclosures, readEpisode } from './media.js';

@@ -28,9 +28,10 @@ import { AUTHORS_FILE, readAuthorProfiles, type ProfilesRead } from './profiles.
 import { readOwnRobots } from './robots.js';
 import { runArticleJobs, type ParallelOptions } from './parallel.js';
 import type { ArticleJob, JobOutcome } from './parse-article.js';
-import { hash, readText, stampHolds, type FileStamp } from './source.js';
+import { displayPathsFrom, hash, readText, stampHolds, type FileStamp } from './source.js';
 import { singleLine } from './text.js';
-import { inherit, inheritFeedSettings, normalizeBaseUrl, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { inherit, inheritFeedSettings, readSectionSettings, readSiteSettings, type Inherited, type SectionSettings } from './settings.js';
+import { normalizeBaseUrl } from '../urls/http-url.js';
 import { INDEX_FILE, settingsFileOf } from './settings-files.js';
 
 export { INDEX_FILE } from './settings-files.js';
@@ -518,16 +519,6 @@ function slugCollision(slug: string, folders: string[], sections: Map<string, st
     return `"${slug}.md" and the folder "${slug}" would share the URL ${articlePath(folders, slug)}: rename one of them`;
   }
   return undefined;
-}
-
-/** Absolute path -> how messages name it: relative to `base` with "/" separators, or absolute outside it. */
-export function displayPathsFrom(base: string): (absolute: string) => string {
-  const from = path.resolve(base);
-  return (absolute) => {
-    const relative = path.relative(from, absolute);
-    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
-    return shown.split(path.sep).join('/');
-  };
 }
 
 /** The listing's Markdown files as the loader reads them; those the boundary refuses are named in a warning. */

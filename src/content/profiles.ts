@@ -10,7 +10,8 @@
  *     avatar: /images/ai-heping.jpg      # an http(s) URL, or a path on the site
  */
 import { slugOf } from '../urls/paths.js';
-import { FieldReader, describe, httpUrl, type FieldProblem } from './fields.js';
+import { FieldReader, describe, type FieldProblem } from './fields.js';
+import { httpUrl } from '../urls/http-url.js';
 import type { FrontMatter } from './frontmatter.js';
 import type { AuthorProfile } from './model.js';
 import { singleLine } from './text.js';

@@ -7,7 +7,8 @@ import { CONTENT_MODES, type ContentMode, type PodcastChannel } from '../feeds/d
 import { SITEMAP_MAX_URLS } from '../feeds/sitemap.js';
 import { checkZone, isDisambiguation, DISAMBIGUATIONS, type Disambiguation } from '../time/index.js';
 import { slugOf, type ScopeKind } from '../urls/paths.js';
-import { FieldReader, describe, httpUrl, languageTag } from './fields.js';
+import { FieldReader, describe, languageTag } from './fields.js';
+import { httpUrl, normalizeBaseUrl } from '../urls/http-url.js';
 import { readPodcast } from './podcast.js';
 import { singleLine } from './text.js';
 import type { Edition, SiteSettings } from './model.js';
@@ -341,11 +342,3 @@ export function readEditionKeys(fields: FieldReader, editions: readonly Edition[
   return keys;
 }
 
-/** `https://Example.com/news/` -> `https://example.com/news`; undefined unless absolute http(s). */
-export function normalizeBaseUrl(value: string): string | undefined {
-  const url = httpUrl(value);
-  if (!url) return undefined;
-  const parsed = new URL(url);
-  if (parsed.search || parsed.hash || parsed.username || parsed.password) return undefined;
-  return parsed.href.replace(/\/+$/, '');
-}

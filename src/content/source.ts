@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Keeps a byte order mark as U+FEFF: for files served as they are. */
@@ -152,4 +153,14 @@ export function statsMatch(stamp: FileStamp, stats: Pick<Stats, 'size' | 'ino' |
 /** Whether a file whose stats are now `stats` still holds the text read when `stamp` was taken. */
 export function stampHolds(stamp: FileStamp | undefined, stats: Stats): boolean {
   return stamp !== undefined && stampSettled(stamp) && statsMatch(stamp, stats);
+}
+
+/** Absolute path -> how messages name it: relative to `base` with "/" separators, or absolute outside it. */
+export function displayPathsFrom(base: string): (absolute: string) => string {
+  const from = path.resolve(base);
+  return (absolute) => {
+    const relative = path.relative(from, absolute);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+    return shown.split(path.sep).join('/');
+  };
 }

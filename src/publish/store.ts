@@ -165,6 +165,11 @@ export class RepresentationStore {
     return this.snapshot.nextSiteChange;
   }
 
+  /** The representations held in memory with their site paths, most recently used first. */
+  held(): Array<[string, Representation]> {
+    return [...this.ready].reverse();
+  }
+
   /** `sitePath`: raw (percent-encoded), relative to the base path. */
   resolve(sitePath: string): Resolution {
     const found = lookup(this.snapshot, routeOf(sitePath));

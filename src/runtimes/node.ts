@@ -10,18 +10,19 @@
 import { serve, type ServerType } from '@hono/node-server';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { keepLastGood } from '../content/last-good.js';
-import { declaredBaseUrl, displayPathsFrom, loadSite, type LoadOptions, type ParseCache } from '../content/load.js';
+import type { LoadOptions, ParseCache } from '../content/load.js';
+import { displayPathsFrom } from '../content/source.js';
 import type { MediaHashes } from '../content/media-files.js';
-import { normalizeBaseUrl } from '../content/settings.js';
+import { normalizeBaseUrl } from '../urls/http-url.js';
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
-import { createApp } from '../http/app.js';
+import { createApp, type ServedSite } from '../http/app.js';
 import type { Compressor } from '../http/middleware/representation/index.js';
-import { RepresentationStore } from '../publish/store.js';
-import type { SiteSnapshot } from '../site/snapshot.js';
+import { RepresentationStore, type Representation } from '../publish/store.js';
+import { SiteSnapshot } from '../site/snapshot.js';
 import { BodySpill, MediaHashFile, ParseCacheFolder } from '../state/cache.js';
+import { KeptSiteFile, type KeptCheck, type KeptSite, type SiteToKeep } from '../state/kept-site.js';
 import { LEDGER_FILE } from '../state/ledger.js';
-import { SiteHistory, publishingNow, recordsHistory } from '../state/site-history.js';
+import { SiteHistory, publishingNow, recordsHistory, type Published } from '../state/site-history.js';
 import { formatUtc } from '../time/index.js';
 import { count } from '../words/counts.js';
 import { nodeMediaBody } from './media.js';
@@ -54,7 +55,8 @@ export interface NodeServerOptions {
 
 export interface RunningServer {
   url: string;
-  store: () => RepresentationStore;
+  /** The site's current store (read first after a start from the kept snapshot). */
+  store: () => Promise<RepresentationStore>;
   /** Resolves after the next reload (watch mode), for tests. */
   reloaded: () => Promise<void>;
   /**
@@ -91,16 +93,26 @@ const LEDGER_SAVE_DELAY_MS = 200;
 /** How often a server whose ledger could not be read looks at it again. */
 const LEDGER_RETRY_MS = 10_000;
 
+/** Where a server publishes, decided from the base_url `_index.md` declares (null: none), which it keeps with the site. */
+interface Publishing {
+  declared: string | null;
+  baseUrl: string | null;
+  fallbackBaseUrl: string | null;
+  /** It publishes at the site's own address (state/site-history.ts recordsHistory). */
+  recording: boolean;
+}
+
 /** The current version of the site, and how to move to the next one. */
 class LiveSite {
-  store!: RepresentationStore;
+  /** Undefined until the site is read (a start from the kept snapshot answers its kept responses until then). */
+  store: RepresentationStore | undefined;
   private data: SiteData | undefined;
   private cache: ParseCache | undefined;
   private readonly cacheFolder: ParseCacheFolder | undefined;
   private mediaHashes: MediaHashes | undefined;
   private readonly mediaHashFile: MediaHashFile | undefined;
   private lastReport = '';
-  private readonly history: SiteHistory;
+  private opened: SiteHistory | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -108,29 +120,93 @@ class LiveSite {
   private switching: Promise<void> | undefined;
   private saidBlocked = false;
   private closed = false;
+  /** The next load is the start's, made from the inputs the kept-site file saw: what it publishes is kept. */
+  private keepsNextLoad = true;
+  /** What the start published, kept once the ledger is saved (undefined: nothing to keep). */
+  private toKeep: { site: SiteToKeep; snapshot: SiteSnapshot } | undefined;
+  /** The kept snapshot's id and the snapshot it is, while this server serves it: its responses are kept when it stops. */
+  private keptVersion: { id: string; snapshot: SiteSnapshot | undefined } | undefined;
+  /** A start from the kept snapshot: its check, its kept responses, and the site once read. */
+  private keptStart: { check: KeptCheck<Publishing>; kept: Map<string, Representation>; responses: ServedSite; reading?: Promise<void> } | undefined;
+  /** The kept site's articles read their bodies from these pack files. */
+  private keptSite: KeptSite | undefined;
 
   constructor(
     private readonly articlesDir: string,
     private readonly loadOptions: LoadOptions,
     private readonly log: (line: string) => void,
     private readonly now: () => number,
-    cacheDir: string | undefined,
+    private readonly cacheDir: string | undefined,
     private readonly memoryBytes: number | undefined,
-    recording: boolean,
+    private readonly publishing: Publishing,
     private readonly describeProblem: (problem: Problem) => string = formatProblem,
+    private readonly keptFile?: KeptSiteFile<Publishing>,
   ) {
     this.cacheFolder = cacheDir === undefined ? undefined : new ParseCacheFolder(cacheDir);
     this.mediaHashFile = cacheDir === undefined ? undefined : new MediaHashFile(cacheDir);
-    const display = displayPathsFrom(loadOptions.displayFrom ?? path.dirname(path.resolve(articlesDir)));
-    const opened = SiteHistory.open(articlesDir, { recording, writes: true, display, ...(cacheDir === undefined ? {} : { cacheDir }) });
-    this.history = opened.history;
+    if (!publishing.recording) this.log('feedgen: a preview (not served at the base_url of _index.md, or --preview): the ledger is read, never written');
+  }
+
+  /** The history, read when first needed: a start from the kept snapshot needs none. */
+  private get history(): SiteHistory {
+    if (this.opened) return this.opened;
+    const display = displayPathsFrom(this.loadOptions.displayFrom ?? path.dirname(path.resolve(this.articlesDir)));
+    const opened = SiteHistory.open(this.articlesDir, { recording: this.publishing.recording, writes: true, display, ...(this.cacheDir === undefined ? {} : { cacheDir: this.cacheDir }) });
+    this.opened = opened.history;
     this.report(opened.problems);
     if (opened.problems.length > 0) {
       this.log('feedgen: the ledger is unreadable; Last-Modified starts afresh, and nothing is saved until it is fixed');
       this.retryTimer = setInterval(() => void this.save(), LEDGER_RETRY_MS);
       this.retryTimer.unref();
     }
-    if (!recording) this.log('feedgen: a preview (not served at the base_url of _index.md, or --preview): the ledger is read, never written');
+    return this.opened;
+  }
+
+  /**
+   * Starts from the kept snapshot (state/kept-site.ts): the responses the last server held are
+   * answered at once, and the kept site is read when a request needs anything else.
+   */
+  startKept(check: KeptCheck<Publishing>, responses: Map<string, Representation>): void {
+    this.keepsNextLoad = false;
+    this.keptVersion = { id: check.id, snapshot: undefined };
+    this.report(check.problems);
+    const served: ServedSite = {
+      basePath: check.basePath,
+      nextChange: check.nextSiteChange,
+      resolve: (sitePath) => {
+        const kept = responses.get(sitePath);
+        if (kept) return { kind: 'found', representation: () => kept };
+        return this.read(this.now()).then((store) => store.resolve(sitePath));
+      },
+    };
+    this.keptStart = { check, kept: responses, responses: served };
+    this.armSwitch(this.now());
+  }
+
+  /** The site's current store, read first after a start from the kept snapshot (the kept site, or the folder if that is gone). */
+  async read(now: number): Promise<RepresentationStore> {
+    const start = this.keptStart;
+    if (start && !this.store) {
+      start.reading ??= Promise.resolve().then(async () => {
+        const kept = this.keptFile?.site(start.check, now);
+        if (kept) {
+          this.keptSite = kept;
+          this.data = kept.data;
+          this.store = this.storeOf(new SiteSnapshot(kept.data, kept.publication));
+          if (this.keptVersion) this.keptVersion.snapshot = this.store.snapshot;
+          this.armSwitch(now);
+          return;
+        }
+        const loaded = await this.load();
+        if (!loaded.ok) throw new Error(`cannot serve ${this.articlesDir}: the site settings are unusable (see above)`);
+      });
+      // A folder that could not be read is tried again at the next request.
+      await start.reading.catch((error: Error) => {
+        start.reading = undefined;
+        throw error;
+      });
+    }
+    return this.store as RepresentationStore;
   }
 
   /**
@@ -141,6 +217,8 @@ class LiveSite {
     const first = this.cache === undefined;
     const cache = first ? this.readCache() : this.cache;
     const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
+    // The loader and its parsers are read only when a start or a reload reads the folder.
+    const [{ loadSite }, { keepLastGood }] = await Promise.all([import('../content/load.js'), import('../content/last-good.js')]);
     const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill(), mediaHashes });
     this.mediaHashes = loaded.mediaHashes;
     if (!loaded.data) {
@@ -152,14 +230,28 @@ class LiveSite {
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
-    this.publish(this.now(), loaded.problems);
+    const published = this.publish(this.now(), loaded.problems);
+    // Only the start is kept: its inputs were seen before it read anything.
+    const { snapshot, problems } = published;
+    if (this.keepsNextLoad && kept.length === 0 && snapshot.publication) {
+      const site = {
+        data,
+        publication: snapshot.publication,
+        problems: [...loaded.problems, ...problems],
+        until: snapshot.nextChange,
+        nextSiteChange: snapshot.nextSiteChange,
+        basePath: this.store?.basePath ?? '',
+      };
+      this.toKeep = { site, snapshot };
+    }
+    this.keepsNextLoad = false;
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
   }
 
   /** The site as of `now`, from the articles last loaded; `problems`: the load's, reported with the history's. */
-  private publish(now: number, problems: Problem[] = []): void {
+  private publish(now: number, problems: Problem[] = []): Published {
     const data = this.data as SiteData;
     const wasUnreadable = this.history.unreadable;
     const published = this.history.publish(data, now);
@@ -174,6 +266,7 @@ class LiveSite {
       void announceChanges(published.snapshot, published.changes.since).then((lines) => lines.forEach((line) => this.log(line)));
     }
     this.scheduleSave();
+    return published;
   }
 
   /** The representations of `snapshot`, keeping those of the store before that are still the same. */
@@ -212,21 +305,27 @@ class LiveSite {
    * instant never gets the version before it, even if the timer has not fired yet. Requests that
    * arrive during a switch wait for it; otherwise this is one comparison.
    */
-  at(now: number): RepresentationStore | Promise<RepresentationStore> {
-    const { nextChange: next, nextSiteChange } = this.store.snapshot;
-    if (next === undefined || now < next) return this.store;
+  at(now: number): ServedSite | Promise<ServedSite> {
+    const store = this.store;
+    if (!store) {
+      const start = this.keptStart;
+      if (start && (start.check.until === undefined || now < start.check.until)) return start.responses;
+      return this.read(now).then(() => this.at(now));
+    }
+    const { nextChange: next, nextSiteChange } = store.snapshot;
+    if (next === undefined || now < next) return store;
     if (nextSiteChange === undefined || now < nextSiteChange) {
       // Only the news sitemap changes (an article leaves it): the same site, its clock moved on.
-      this.store = this.storeOf(this.store.snapshot.at(now));
+      this.store = this.storeOf(store.snapshot.at(now));
       this.armSwitch(now);
       return this.store;
     }
     this.switching ??= Promise.resolve()
       .then(() => this.publish(now))
-      .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store.snapshot.root.items.length} articles`))
+      .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store?.snapshot.root.items.length ?? 0} articles`))
       .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
       .finally(() => (this.switching = undefined));
-    return this.switching.then(() => this.store);
+    return this.switching.then(() => this.store as RepresentationStore);
   }
 
   /**
@@ -236,7 +335,7 @@ class LiveSite {
    */
   private armSwitch(now: number): void {
     clearTimeout(this.switchTimer);
-    const next = this.store.snapshot.nextChange;
+    const next = this.store ? this.store.snapshot.nextChange : this.keptStart?.check.until;
     if (next === undefined || this.closed) return;
     // setTimeout takes at most 2^31 - 1 ms (24.8 days); a later change is waited for in steps.
     this.switchTimer = setTimeout(() => {
@@ -257,6 +356,23 @@ class LiveSite {
   /** Last of all: the bodies of cached articles are read from the cache's files until then. */
   closeCache(): void {
     this.cacheFolder?.close();
+    this.keptSite?.close();
+  }
+
+  /**
+   * Keeps the responses this server holds for the next start, while it serves the site it kept (or
+   * started from) and has rendered something since: the cache only saves time, so a failure is said, never fatal.
+   */
+  keepResponses(): void {
+    const version = this.keptVersion;
+    if (!version || !this.keptFile || !this.store || this.store.snapshot !== version.snapshot) return;
+    const held = new Map(this.store.held());
+    for (const [sitePath, representation] of this.keptStart?.kept ?? []) if (!held.has(sitePath)) held.set(sitePath, representation);
+    try {
+      this.keptFile.writeResponses(version.id, held);
+    } catch (error) {
+      this.log(`feedgen: the responses were not kept in the cache (${(error as Error).message})`);
+    }
   }
 
   private scheduleSave(): void {
@@ -268,12 +384,28 @@ class LiveSite {
   save(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saving = this.saving.then(async () => {
+      // Nothing was published since a start from the kept snapshot: nothing is new.
+      if (!this.opened) return;
       const wasUnreadable = this.history.unreadable;
       const lines = await this.history.save().catch((error: Error) => [`feedgen: the ledger was not saved: ${error.message}`]);
       this.noticeReadable(wasUnreadable);
       for (const line of lines) this.log(line);
+      if (lines.length === 0) this.keep();
     });
     return this.saving;
+  }
+
+  /** Keeps what the start published, once: the cache only saves time, so a failure is said, never fatal. */
+  private keep(): void {
+    const toKeep = this.toKeep;
+    this.toKeep = undefined;
+    if (!toKeep || !this.keptFile || this.history.unreadable) return;
+    try {
+      const id = this.keptFile.write(toKeep.site, this.publishing);
+      this.keptVersion = id === undefined ? undefined : { id, snapshot: toKeep.snapshot };
+    } catch (error) {
+      this.log(`feedgen: the site was not kept in the cache (${(error as Error).message}); the next start will take longer`);
+    }
   }
 
   /** The ledger could not be read, and now it can: it is looked at no more, and saved to from now on. */
@@ -296,9 +428,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   // Without a base URL the site links to this server, whose port (--port 0) is known only once it
   // listens: the first load comes after, and requests that arrive before it wait for it.
-  let serveFirstStore: (store: RepresentationStore) => void = () => {};
-  const firstStore = new Promise<RepresentationStore>((resolve) => (serveFirstStore = resolve));
-  let currentStore = (_now: number): RepresentationStore | Promise<RepresentationStore> => firstStore;
+  let serveFirstStore: (site: ServedSite | Promise<ServedSite>) => void = () => {};
+  const firstStore = new Promise<ServedSite>((resolve) => (serveFirstStore = resolve));
+  let currentStore = (_now: number): ServedSite | Promise<ServedSite> => firstStore;
   const now = options.now ?? publishingNow();
   const app = createApp({ site: (at) => currentStore(at), now, compress: compressWithZlib });
 
@@ -309,22 +441,31 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const here = `http://${host}:${port}`;
-  const declared = await declaredBaseUrl(options.articlesDir);
-  const baseUrl = options.baseUrl ?? previewAddress(declared, options.host, port);
-  const recording = recordsHistory(declared, normalizeBaseUrl(baseUrl ?? declared ?? here) ?? here, options.preview);
-  const loadOptions: LoadOptions = { baseUrl, fallbackBaseUrl: here, displayFrom: options.displayFrom, progress: options.progress };
-  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, recording, options.describeProblem);
-  const first = await site.load().catch((error: Error) => error);
+  // Where the site is published, from the base_url its _index.md declares: kept with the site, so
+  // that a start from the kept snapshot (whose inputs hold, _index.md with them) reads no file for it.
+  const publishing = (declared: string | undefined): Publishing => {
+    const baseUrl = options.baseUrl ?? previewAddress(declared, options.host, port);
+    const recording = recordsHistory(declared, normalizeBaseUrl(baseUrl ?? declared ?? here) ?? here, options.preview);
+    // This server's own address is the site's only when _index.md declares none (another at each --port 0).
+    return { declared: declared ?? null, baseUrl: baseUrl ?? null, fallbackBaseUrl: declared === undefined ? here : null, recording };
+  };
+  const keptFile = options.cacheDir === undefined ? undefined : new KeptSiteFile<Publishing>(options.cacheDir, options.articlesDir, { baseUrl: options.baseUrl ?? null, preview: options.preview ?? false, host: options.host, displayFrom: options.displayFrom ?? null });
+  const check = keptFile?.check(now(), (kept) => JSON.stringify(publishing(kept.declared ?? undefined)) === JSON.stringify(kept));
+  const published = check?.context ?? publishing(await (await import('../content/load.js')).declaredBaseUrl(options.articlesDir));
+  const loadOptions: LoadOptions = { baseUrl: published.baseUrl ?? undefined, fallbackBaseUrl: here, displayFrom: options.displayFrom, progress: options.progress };
+  const site = new LiveSite(options.articlesDir, loadOptions, log, now, options.cacheDir, options.memoryBytes, published, options.describeProblem, keptFile);
+  if (check && keptFile) site.startKept(check, keptFile.responses(check));
+  const first = check ? { ok: true, cached: 0, articles: check.articles, problems: check.problems } : await site.load().catch((error: Error) => error);
   if (first instanceof Error || !first.ok) {
     // Requests still waiting for the first load are cut off: there is no site to answer them from.
     if ('closeAllConnections' in server) server.closeAllConnections();
     server.close();
     throw first instanceof Error ? first : new Error(`cannot serve ${options.articlesDir}: the site settings are unusable (see above)`);
   }
-  serveFirstStore(site.store);
   currentStore = (at) => site.at(at);
+  serveFirstStore(site.at(now()));
   const errors = first.problems.filter((p) => p.severity === 'error').length;
-  const fromCache = first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
+  const fromCache = check ? ' (as the last start left them: the kept snapshot in the cache)' : first.cached > 0 ? ` (${first.cached} read from the cache)` : '';
   log(`feedgen: serving ${count(first.articles, 'article')}${errors ? ` (${count(errors, 'error')}, see above)` : ''} at http://${host}:${port}/${fromCache}`);
 
   let watcher: FolderWatcher | undefined;
@@ -341,7 +482,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         if (closed) return;
         running = running.then(async () => {
           const started = performance.now();
-          const result = await site.load(changed).catch((error: Error) => {
+          const reload = () => site.read(now()).then(() => site.load(changed));
+          const result = await reload().catch((error: Error) => {
             log(`feedgen: reload failed: ${error.message}`);
             return undefined;
           });
@@ -355,7 +497,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
 
   return {
     url: `http://${host}:${port}`,
-    store: () => site.store,
+    store: () => site.read(now()),
     reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
     idle: async () => {
       watcher?.rescan();
@@ -370,6 +512,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       await running;
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await site.save();
+      site.keepResponses();
       site.closeCache();
     },
   };

@@ -14,9 +14,11 @@
  *   <cache>/media.bin                  the hash of each media file, with the stamp of the file it was read from
  *   <cache>/worker-data/<hash of --out>.bin  what `worker-data` last wrote there from (up-to-date.ts)
  *   <cache>/worker-data/<hash of --out>.assets.bin  every file it wrote there (asset-record.ts)
+ *   <cache>/sites/<name>.bin, .site.bin, .responses.bin  the kept snapshot of a server's start (kept-site.ts)
+ *   <cache>/preview-ledger.tsv        what a preview learnt (site-history.ts)
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -72,10 +74,10 @@ function shardName(shard: number): string {
 }
 
 /** Where an article's body lies in its shard's pack file: UTF-8 bytes from `offset`. */
-type BodySpan = [offset: number, length: number];
+export type BodySpan = [offset: number, length: number];
 
 /** An article as a shard keeps it: without its body, which is in the pack. */
-type StoredArticle = Omit<ArticleData, 'html'>;
+export type StoredArticle = Omit<ArticleData, 'html'>;
 
 /** A shard on disk: the parses with each body left out, where each body is in the pack, and the pack's name and size. */
 interface ShardFile {
@@ -93,7 +95,11 @@ const utf8 = new TextDecoder();
  */
 class Pack {
   closed = false;
-  constructor(readonly fd: number) {
+  /** `file`: where it is named, for a pack of the cache; undefined for a spill file, whose name is gone. */
+  constructor(
+    readonly fd: number,
+    readonly file?: string,
+  ) {
     packsToClose.register(this, fd, this);
   }
 
@@ -147,7 +153,8 @@ export class ParseCacheFolder {
     if (!file) return entries;
     let pack: Pack;
     try {
-      pack = new Pack(openSync(path.join(this.dir, 'parses', file.pack), 'r'));
+      const packFile = path.join(this.dir, 'parses', file.pack);
+      pack = new Pack(openSync(packFile, 'r'), packFile);
     } catch {
       return entries;
     }
@@ -221,7 +228,7 @@ export class ParseCacheFolder {
     this.removePacks(shard, packName);
     writeFileAtomically(packFile, packBytes);
     writeCacheFile<ShardFile>(binFile, { pack: packName, packBytes: offset, entries: shardEntries });
-    const pack = new Pack(openSync(packFile, 'r'));
+    const pack = new Pack(openSync(packFile, 'r'), packFile);
     this.packs.set(shard, pack);
     for (const [article, span] of spans) usePackedBody(article, pack, span);
   }
@@ -340,6 +347,64 @@ function usePackedBody(article: StoredArticle, pack: Pack, span: BodySpan): void
   const packed: PackedBody = { pack, span };
   Object.defineProperty(article, PACKED_BODY, { configurable: true, value: packed });
   Object.defineProperty(article, 'html', { configurable: true, enumerable: true, get: readPackedBody });
+}
+
+/** Where an article's body lies: a pack file of the cache, its size, and the span. */
+export interface BodyLocation {
+  file: string;
+  bytes: number;
+  span: BodySpan;
+}
+
+/**
+ * Where an article's body lies in a pack file of the cache, if it does and the file is still
+ * there by its name (packs are named by their content, so that name holds those bytes); undefined
+ * for a body held in memory or in a spill file. Each pack is looked at once per locator.
+ */
+export function bodyLocator(): (article: ArticleData) => BodyLocation | undefined {
+  const sizes = new Map<Pack, number | undefined>();
+  return (article) => {
+    const packed = (article as { [PACKED_BODY]?: PackedBody })[PACKED_BODY];
+    const file = packed?.pack.file;
+    if (!packed || packed.pack.closed || file === undefined) return undefined;
+    const { pack, span } = packed;
+    if (!sizes.has(pack)) {
+      const bytes = fstatSync(pack.fd).size;
+      sizes.set(pack, statSync(file, { throwIfNoEntry: false })?.size === bytes ? bytes : undefined);
+    }
+    const bytes = sizes.get(pack);
+    return bytes === undefined ? undefined : { file, bytes, span };
+  };
+}
+
+/** Pack files of the cache opened by name, so that articles kept elsewhere (kept-site.ts) read their bodies from them. */
+export class PackFiles {
+  private readonly packs = new Map<string, Pack | undefined>();
+
+  /** Makes `article`'s `html` its body at `location`; false when that file is not there as it was. */
+  attach(article: StoredArticle, { file, bytes, span }: BodyLocation): boolean {
+    let pack = this.packs.get(file);
+    if (!this.packs.has(file)) {
+      try {
+        pack = new Pack(openSync(file, 'r'), file);
+        if (fstatSync(pack.fd).size !== bytes) {
+          pack.close();
+          pack = undefined;
+        }
+      } catch {
+        pack = undefined;
+      }
+      this.packs.set(file, pack);
+    }
+    if (!pack) return false;
+    usePackedBody(article, pack, span);
+    return true;
+  }
+
+  close(): void {
+    for (const pack of this.packs.values()) if (pack && !pack.closed) pack.close();
+    this.packs.clear();
+  }
 }
 
 /**

@@ -23,7 +23,9 @@ export function ledgerFileOf(articlesDir: string): string {
 }
 
 /** Where a preview keeps what it learnt, in the cache folder. */
-const PREVIEW_FILE = 'preview-ledger.tsv';
+export function previewLedgerFile(cacheDir: string): string {
+  return path.join(cacheDir, 'preview-ledger.tsv');
+}
 
 /**
  * "Now" for publishing: `--now` (an RFC 3339 instant) when given, else SOURCE_DATE_EPOCH (seconds,
@@ -127,7 +129,7 @@ export class SiteHistory {
   }
 
   private previewFile(): string | undefined {
-    return this.options.cacheDir === undefined ? undefined : path.join(this.options.cacheDir, PREVIEW_FILE);
+    return this.options.cacheDir === undefined ? undefined : previewLedgerFile(this.options.cacheDir);
   }
 
   /** Records the site at `now` and makes its snapshot. */

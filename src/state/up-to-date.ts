@@ -15,14 +15,14 @@
  *   - no scheduled change has come.
  * Deleting the cache, or `--no-cache`, makes every run write.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { walkFiles } from '../content/folder.js';
 import { stampOf, stampSettled, statsMatch, type FileStamp } from '../content/source.js';
 import { LEDGER_FILE } from './ledger.js';
 import { outputRecordFile, readCacheFile, writeCacheFile } from './cache.js';
-import { sha256Base64url } from './digest.js';
+import { fileDigest } from './digest.js';
 import { codeFingerprint } from './fingerprint.js';
 import { acquireLock } from './lock.js';
 
@@ -81,7 +81,7 @@ export function inputsHold(record: RunRecord, inputs: Inputs, articlesDir: strin
   for (const [name, before] of record.files) {
     const current = inputs.files.get(name);
     if (!current || !statsMatch(before, current)) return false;
-    if (before.hash !== undefined && (current.hash ?? hashOfFile(path.resolve(articlesDir, name))) !== before.hash) return false;
+    if (before.hash !== undefined && (current.hash ?? fileDigest(path.resolve(articlesDir, name))) !== before.hash) return false;
   }
   return true;
 }
@@ -120,23 +120,15 @@ function stampFolder(root: string): Map<string, InputStamp> {
     (file, relative, stats) => {
       if (!stats?.isFile()) return;
       const stamp = stampOf(stats, takenAt);
-      files.set(relative, stampSettled(stamp) ? stamp : { ...stamp, hash: hashOfFile(file) });
+      files.set(relative, stampSettled(stamp) ? stamp : { ...stamp, hash: fileDigest(file) });
     },
     { skip: isLedger },
   );
   return files;
 }
 
-function hashOfFile(file: string): string {
-  try {
-    return sha256Base64url(readFileSync(file));
-  } catch {
-    return '';
-  }
-}
-
 function ledgerDigest(articlesDir: string): string {
-  return hashOfFile(path.join(articlesDir, LEDGER_FILE));
+  return fileDigest(path.join(articlesDir, LEDGER_FILE));
 }
 
 /** A folder written anew is another folder: another inode, or at least another change time. */

@@ -77,9 +77,9 @@ describe('validators and conditional GET', () => {
 
   it('renders each representation once: repeated and conditional requests render nothing', async () => {
     await get('/news/archive/2/rss.xml');
-    const renders = server.store().renders;
+    const renders = (await server.store()).renders;
     for (let i = 0; i < 5; i++) await get('/news/archive/2/rss.xml', i % 2 ? { 'if-none-match': '"x"' } : {});
-    expect(server.store().renders).toBe(renders);
+    expect((await server.store()).renders).toBe(renders);
   });
 });
 

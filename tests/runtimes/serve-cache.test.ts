@@ -3,7 +3,7 @@
  * as a server without the cache does (status, bytes, validators); an edit under --watch is in the
  * cache the next start reads.
  */
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/content/load.js';
@@ -14,6 +14,8 @@ import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES, startServer } from '../helpers/server.js';
 
 const NOW = () => 1_790_000_000_000;
+/** How a start from the kept snapshot says so. */
+const KEPT = 'the kept snapshot in the cache';
 let articles: string;
 
 /** Stamps taken within two seconds of a file's change are not trusted (cache.ts): let them settle. */
@@ -36,23 +38,35 @@ describe('feedgen serve from its cache', () => {
     await settle();
   });
 
-  it('reads no article at its second start, and answers every URL as a server without the cache', async () => {
+  it('starts from the kept snapshot, then from the responses the last server held, and answers every URL as a server without the cache', async () => {
     const cacheDir = defaultCacheDir(articles);
     const first = await startServer(articles, undefined, { cacheDir, now: NOW });
     await first.close();
     expect(first.logs.at(-1)).not.toContain('from the cache');
+    expect(first.logs.at(-1)).not.toContain(KEPT);
     expect(await readdir(path.join(cacheDir, 'parses'))).not.toEqual([]);
 
-    const cached = await startServer(articles, undefined, { cacheDir, now: NOW });
+    const { data } = await loadSite(articles, { baseUrl: 'http://127.0.0.1:8787' });
+    const paths = [...allResources(new SiteSnapshot(data!))].map((r) => r.path);
+    expect(paths.length).toBeGreaterThan(250);
     const plain = await startServer(articles, undefined, { now: NOW });
     try {
-      expect(cached.logs.find((line) => line.includes('serving'))).toMatch(/ \(17 read from the cache\)$/);
-      const { data } = await loadSite(articles, { baseUrl: 'http://127.0.0.1:8787' });
-      const paths = [...allResources(new SiteSnapshot(data!))].map((r) => r.path);
-      expect(paths.length).toBeGreaterThan(250);
-      expect(await answers(cached.url, paths)).toEqual(await answers(plain.url, paths));
+      const expected = await answers(plain.url, paths);
+      // The second start reads the kept site when the first request comes, and renders every URL.
+      const second = await startServer(articles, undefined, { cacheDir, now: NOW });
+      expect(second.logs.find((line) => line.includes('serving'))).toContain(KEPT);
+      expect(await answers(second.url, paths)).toEqual(expected);
+      await second.close();
+      // The third answers from the responses the second held when it stopped: it renders nothing.
+      const third = await startServer(articles, undefined, { cacheDir, now: NOW });
+      try {
+        expect(await answers(third.url, paths)).toEqual(expected);
+        expect((await third.store()).renders).toBe(0);
+      } finally {
+        await third.close();
+      }
     } finally {
-      await Promise.all([cached.close(), plain.close()]);
+      await plain.close();
     }
   }, 120_000);
 
@@ -84,13 +98,13 @@ describe('feedgen serve from its cache', () => {
     const file = path.join(articles, 'europe/rail-night-trains-return.md');
     const page = `${server.url}/europe/rail-night-trains-return/`;
     try {
-      // The article edited above may be read again (its stamp was taken soon after the edit).
-      expect(server.logs.find((line) => line.includes('serving'))).toMatch(/ \(1[67] read from the cache\)$/);
+      // Nothing changed since the last start: this one starts from what that one kept.
+      expect(server.logs.find((line) => line.includes('serving'))).toContain(KEPT);
       const text = await readFile(file, 'utf8');
       const sentence = /^[A-Z][^\n<>&"]{20,80}/m.exec(text.slice(text.indexOf('---', 3) + 3))?.[0] as string;
       const reloaded = server.reloaded();
-      // No title: invalid, so the server keeps the version it read from the cache, whose page it
-      // has not rendered yet: its body is read from the pack of a shard rewritten since.
+      // No title: invalid, so the server keeps the version it started from, whose page it has not
+      // rendered yet: its body is read from the pack of a shard rewritten since.
       await writeFile(file, text.replace(/^title: .*\n/m, ''));
       await reloaded;
       expect(server.logs.some((line) => line.includes('still serving its last good version'))).toBe(true);
@@ -100,5 +114,87 @@ describe('feedgen serve from its cache', () => {
     } finally {
       await server.close();
     }
+  }, 120_000);
+});
+
+describe('a start from the kept snapshot', () => {
+  let folder: string;
+  let cacheDir: string;
+  const SAMPLE = ['/rss.xml', '/africa/feed.json', '/', '/africa/lagos-tech-hub/', '/tags/'];
+
+  /** A start at `now`: whether it started from the kept snapshot, and its answers beside those of a server without the cache. */
+  async function start(now: number, baseUrl?: string): Promise<{ kept: boolean; same: boolean }> {
+    const cached = await startServer(folder, baseUrl, { cacheDir, now: () => now });
+    const plain = await startServer(folder, baseUrl, { now: () => now });
+    try {
+      const kept = cached.logs.some((line) => line.includes('serving') && line.includes(KEPT));
+      return { kept, same: JSON.stringify(await answers(cached.url, SAMPLE)) === JSON.stringify(await answers(plain.url, SAMPLE)) };
+    } finally {
+      await Promise.all([cached.close(), plain.close()]);
+    }
+  }
+
+  beforeAll(async () => {
+    const root = await scratchFolder('feedgen-kept-site-');
+    folder = path.join(root, 'articles');
+    cacheDir = path.join(root, 'cache');
+    await cp(BUNDLED_ARTICLES, folder, { recursive: true });
+    // Published an hour after NOW: the kept snapshot of a start before then holds until then only.
+    await writeFile(path.join(folder, 'africa/later.md'), `---\ntitle: Scheduled story\ndate: ${new Date(NOW() + 3_600_000).toISOString()}\n---\n\nLater.\n`);
+    await settle();
+  });
+
+  it('is used only while everything it was made from holds, and answers as a server without the cache', async () => {
+    expect(await start(NOW())).toEqual({ kept: false, same: true });
+    expect(await start(NOW())).toEqual({ kept: true, same: true });
+
+    // An article edited.
+    const file = path.join(folder, 'africa/lagos-tech-hub.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Edited while stopped'));
+    expect(await start(NOW())).toEqual({ kept: false, same: true });
+    expect(await start(NOW())).toEqual({ kept: true, same: true });
+
+    // The ledger changed (removed: the next start records the site afresh).
+    await rm(path.join(folder, '_ledger.tsv'));
+    expect(await start(NOW())).toEqual({ kept: false, same: true });
+    expect(await start(NOW())).toEqual({ kept: true, same: true });
+
+    // Another address: another kept snapshot (a preview, which keeps its own history in the cache).
+    expect(await start(NOW(), 'http://127.0.0.1:9999')).toEqual({ kept: false, same: true });
+    expect(await start(NOW(), 'http://127.0.0.1:9999')).toEqual({ kept: true, same: true });
+    await writeFile(path.join(cacheDir, 'preview-ledger.tsv'), 'not the history it kept\n');
+    expect((await start(NOW(), 'http://127.0.0.1:9999')).kept).toBe(false);
+
+    // The scheduled story's hour has come.
+    expect(await start(NOW() + 7_200_000)).toEqual({ kept: false, same: true });
+    expect(await start(NOW() + 7_200_000)).toEqual({ kept: true, same: true });
+    // A clock set back before the kept start.
+    expect(await start(NOW())).toEqual({ kept: false, same: true });
+  }, 180_000);
+
+  it('switches to the scheduled version when its instant comes, as a server that read the folder does', async () => {
+    await rm(path.join(folder, '_ledger.tsv'), { force: true });
+    expect((await start(NOW())).kept).toBe(false);
+    let clock = NOW();
+    const server = await startServer(folder, undefined, { cacheDir, now: () => clock });
+    try {
+      expect(server.logs.find((line) => line.includes('serving'))).toContain(KEPT);
+      expect(await (await fetch(`${server.url}/africa/rss.xml`)).text()).not.toContain('Scheduled story');
+      clock = NOW() + 3_600_000;
+      expect(await (await fetch(`${server.url}/africa/rss.xml`)).text()).toContain('Scheduled story');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('reads the folder when what it points into is gone, and ignores a kept file it cannot read', async () => {
+    await start(NOW());
+    expect((await start(NOW())).kept).toBe(true);
+    // Its articles' bodies are in the parse cache's packs: without them, the site is read from the folder.
+    for (const name of await readdir(path.join(cacheDir, 'parses'))) if (name.endsWith('.pack')) await rm(path.join(cacheDir, 'parses', name));
+    expect(await start(NOW())).toEqual({ kept: true, same: true });
+    for (const name of await readdir(path.join(cacheDir, 'sites'))) await writeFile(path.join(cacheDir, 'sites', name), 'broken');
+    expect(await start(NOW())).toEqual({ kept: false, same: true });
+    expect(await start(NOW())).toEqual({ kept: true, same: true });
   }, 120_000);
 });

@@ -38,12 +38,12 @@ describe('serve --watch', () => {
 
     await edit('news/two.md', article('title: Two, corrected\ndate: 2020-01-02 10:00'));
     expect(await text('/news/rss.xml')).toContain('<title>Two, corrected</title>');
-    const rendersAfterNews = server.store().renders;
+    const rendersAfterNews = (await server.store()).renders;
     const sportAfter = await fetch(`${server.url}/sport/rss.xml`);
     expect(sportAfter.headers.get('etag')).toBe(sportEtag);
     await sportAfter.text();
     // The untouched section's feed came from the previous version, not from a new render.
-    expect(server.store().renders).toBe(rendersAfterNews);
+    expect((await server.store()).renders).toBe(rendersAfterNews);
   });
 
   it('keeps the last good version of an article an edit breaks, and reports the problem', async () => {

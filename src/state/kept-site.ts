@@ -1,0 +1,239 @@
+/**
+ * The kept snapshot: the site a server published at its start, kept in the cache so that the next
+ * start made from the same inputs serves at once, reading neither the articles nor the ledger.
+ *
+ *   <cache>/sites/<name>.bin            what it was made from and what it said (read first, small)
+ *   <cache>/sites/<name>.site.bin       the articles as loaded (their bodies by where they lie in
+ *                                       the parse cache's pack files, not copied), the rest of the
+ *                                       site's data, and the history's publication
+ *   <cache>/sites/<name>.responses.bin  the responses that server held when it stopped, most
+ *                                       recently used first, up to a budget
+ *
+ * `<name>` is made from the articles folder and the options. The three are tied by an id: a file
+ * of another id is not read. A kept snapshot is used only when it is exactly what a start would
+ * publish (up-to-date.ts inputsHold): the same code and options, every file of the articles folder
+ * as it was, the ledger (and a preview's own ledger) as that run left it, and a clock no earlier
+ * than that run's and before the site's next scheduled change; and only while every pack file it
+ * points into is still there as it was. Otherwise the start loads the folder as if there were no
+ * kept snapshot, and keeps the new one.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ArticleData, Problem, SiteData } from '../content/model.js';
+import type { Representation, RepresentationHead } from '../publish/store.js';
+import type { Publication } from '../site/snapshot.js';
+import { PackFiles, bodyLocator, readCacheFile, writeCacheFile, type StoredArticle } from './cache.js';
+import { fileDigest, sha256Base64url } from './digest.js';
+import { previewLedgerFile } from './site-history.js';
+import { inputsHold, runRecord, seeInputs, type Inputs, type RunRecord } from './up-to-date.js';
+
+/** What a start published, to keep. */
+export interface SiteToKeep {
+  data: SiteData;
+  publication: Publication;
+  /** What the start reported (the load's problems and the history's). */
+  problems: Problem[];
+  /** SiteSnapshot.nextChange: until then, the site is this one. */
+  until: number | undefined;
+  /** SiteSnapshot.nextSiteChange, which bounds max-age (http/app.ts ServedSite). */
+  nextSiteChange: number | undefined;
+  /** The path part of the site's base URL (ServedSite.basePath). */
+  basePath: string;
+}
+
+/** A kept snapshot whose inputs hold: what its start said, and what a server needs to answer from its kept responses. */
+export interface KeptCheck<Context> {
+  id: string;
+  /** What the runtime kept of how it published (KeptSiteFile.write). */
+  context: Context;
+  problems: Problem[];
+  /** The site holds from `since` (its start's now) until `until` (its next change). */
+  since: number;
+  until: number | undefined;
+  nextSiteChange: number | undefined;
+  basePath: string;
+  articles: number;
+}
+
+/** The kept site: its publication is dated at the `now` it was read for. */
+export interface KeptSite {
+  data: SiteData;
+  publication: Publication;
+  /** Closes the pack files its articles read their bodies from (once nothing renders them any more). */
+  close: () => void;
+}
+
+/** Bodies not in a pack (articles parsed by the run and not cached) are kept inline up to this many bytes in all. */
+const INLINE_BODY_BYTES = 16 * 1024 * 1024;
+/** Bytes of responses kept for the next start, most recently used first. */
+export const KEPT_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+interface CheckFile<Context> {
+  id: string;
+  context: Context;
+  run: RunRecord;
+  /** Digest of a preview's own ledger as the run left it. */
+  previewLedger: string;
+  /** The run's now: the site holds from it until `run.until`. */
+  since: number;
+  nextSiteChange: number | undefined;
+  basePath: string;
+  articles: number;
+}
+
+interface SiteFile {
+  id: string;
+  data: Omit<SiteData, 'articles'> & { articles: StoredArticle[] };
+  bodies: KeptBodies;
+  publication: Publication;
+}
+
+/**
+ * Where each article's body lies, as compact as the start that reads it needs: the pack files
+ * (relative to the cache folder) once each, and per article its pack's index (-1: the body is the
+ * next of `inline`), offset and length.
+ */
+interface KeptBodies {
+  packs: Array<{ file: string; bytes: number }>;
+  spans: Float64Array;
+  inline: string[];
+}
+
+interface ResponsesFile {
+  id: string;
+  responses: Array<[path: string, head: RepresentationHead, body: Uint8Array]>;
+}
+
+/**
+ * `Context`: what the runtime decided from the folder before it loaded it (a server: the base URL
+ * `_index.md` declares, and where it publishes): kept with the site, and checked by the runtime
+ * when read, so that a start from the kept snapshot reads nothing else.
+ */
+export class KeptSiteFile<Context> {
+  private readonly base: string;
+  private readonly inputs: Inputs;
+
+  /** `options`: whatever else decides what is published (as up-to-date.ts seeInputs takes them). The folder is looked at now. */
+  constructor(
+    private readonly cacheDir: string,
+    private readonly articlesDir: string,
+    options: Record<string, unknown>,
+  ) {
+    this.base = path.join(cacheDir, 'sites', sha256Base64url(JSON.stringify([path.resolve(articlesDir), options])).slice(0, 22));
+    this.inputs = seeInputs(articlesDir, options);
+  }
+
+  /** The kept snapshot's record, if it is what a start at `now` would publish, its context as `holds` says. */
+  check(now: number, holds: (context: Context) => boolean): KeptCheck<Context> | undefined {
+    const check = readCacheFile<CheckFile<Context>>(`${this.base}.bin`);
+    if (!check || now < check.since || !inputsHold(check.run, this.inputs, this.articlesDir, now) || !holds(check.context)) return undefined;
+    if (fileDigest(previewLedgerFile(this.cacheDir)) !== check.previewLedger) return undefined;
+    const { id, context, run, since, nextSiteChange, basePath, articles } = check;
+    return { id, context, problems: run.problems, since, until: run.until, nextSiteChange, basePath, articles };
+  }
+
+  /** The kept site of `check` at `now` (which must fall before its next change), or undefined when its files are not all there. */
+  site(check: KeptCheck<Context>, now: number): KeptSite | undefined {
+    const kept = readCacheFile<SiteFile>(`${this.base}.site.bin`);
+    if (!kept || kept.id !== check.id || now < check.since || (check.until !== undefined && now >= check.until)) return undefined;
+    const packs = new PackFiles();
+    const { spans, inline } = kept.bodies;
+    const files = kept.bodies.packs.map((pack) => ({ ...pack, file: path.join(this.cacheDir, pack.file) }));
+    const articles: ArticleData[] = [];
+    let inlined = 0;
+    for (const [i, stored] of kept.data.articles.entries()) {
+      const pack = files[spans[3 * i] as number];
+      if (!pack) articles.push({ ...stored, html: inline[inlined++] } as ArticleData);
+      else if (packs.attach(stored, { ...pack, span: [spans[3 * i + 1] as number, spans[3 * i + 2] as number] })) articles.push(stored as ArticleData);
+      else {
+        packs.close();
+        return undefined;
+      }
+    }
+    return { data: { ...kept.data, articles }, publication: { ...kept.publication, now }, close: () => packs.close() };
+  }
+
+  /** The responses the last server of `check`'s site held when it stopped, by site path. */
+  responses(check: KeptCheck<Context>): Map<string, Representation> {
+    const kept = readCacheFile<ResponsesFile>(`${this.base}.responses.bin`);
+    if (!kept || kept.id !== check.id) return new Map();
+    return new Map(kept.responses.map(([sitePath, head, body]) => [sitePath, { ...head, body }]));
+  }
+
+  /**
+   * Keeps what a start published from the inputs seen when this was made, after the ledger is
+   * saved (the record names the ledger as the run left it). Returns the kept snapshot's id; none
+   * when most bodies are not in the parse cache (no cache was written), and nothing is then kept.
+   */
+  write(site: SiteToKeep, context: Context): string | undefined {
+    const id = randomUUID();
+    const stored = this.storedArticles(site.data.articles);
+    if (!stored) {
+      for (const suffix of ['.bin', '.site.bin', '.responses.bin']) rmSync(`${this.base}${suffix}`, { force: true });
+      return undefined;
+    }
+    const { data, publication, problems, until, nextSiteChange, basePath } = site;
+    // The site before its record: a record never names a site file that is not there yet.
+    writeCacheFile<SiteFile>(`${this.base}.site.bin`, { id, data: { ...data, articles: stored.articles }, bodies: stored.bodies, publication });
+    writeCacheFile<CheckFile<Context>>(`${this.base}.bin`, {
+      id,
+      context,
+      run: runRecord(this.inputs, this.articlesDir, { ...(until === undefined ? {} : { until }), problems, status: 0 }),
+      previewLedger: fileDigest(previewLedgerFile(this.cacheDir)),
+      since: publication.now,
+      nextSiteChange,
+      basePath,
+      articles: data.articles.length,
+    });
+    return id;
+  }
+
+  /** Keeps `responses` (site path -> representation, most recently used first) for the next start of the site `id`, up to the budget. */
+  writeResponses(id: string, responses: Iterable<[string, Representation]>): void {
+    const kept: ResponsesFile = { id, responses: [] };
+    let bytes = 0;
+    for (const [sitePath, { body, ...head }] of responses) {
+      if (!(body instanceof Uint8Array) || bytes + body.byteLength > KEPT_RESPONSE_BYTES) continue;
+      bytes += body.byteLength;
+      kept.responses.push([sitePath, head, body]);
+    }
+    writeCacheFile(`${this.base}.responses.bin`, kept);
+  }
+
+  /** The articles without their bodies, and where each body lies; undefined when too many bodies are in no pack file. */
+  private storedArticles(all: readonly ArticleData[]): { articles: StoredArticle[]; bodies: KeptBodies } | undefined {
+    const locate = bodyLocator();
+    const packIndex = new Map<string, number>();
+    const bodies: KeptBodies = { packs: [], spans: new Float64Array(3 * all.length), inline: [] };
+    const articles: StoredArticle[] = [];
+    let inline = 0;
+    for (const [i, article] of all.entries()) {
+      const location = locate(article);
+      if (location) {
+        let index = packIndex.get(location.file);
+        if (index === undefined) {
+          index = bodies.packs.push({ file: path.relative(this.cacheDir, location.file), bytes: location.bytes }) - 1;
+          packIndex.set(location.file, index);
+        }
+        bodies.spans.set([index, ...location.span], 3 * i);
+        articles.push(withoutBody(article));
+        continue;
+      }
+      const { html, ...properties } = article;
+      inline += html.length;
+      if (inline > INLINE_BODY_BYTES) return undefined;
+      bodies.spans[3 * i] = -1;
+      bodies.inline.push(html);
+      articles.push(properties);
+    }
+    return { articles, bodies };
+  }
+}
+
+/** A shallow copy of an article without its body: `html` is not read, since that would read the body from its pack. */
+function withoutBody(article: ArticleData): StoredArticle {
+  const stored: Record<string, unknown> = {};
+  for (const key of Object.keys(article)) if (key !== 'html') stored[key] = article[key as keyof ArticleData];
+  return stored as StoredArticle;
+}
