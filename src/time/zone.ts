@@ -242,7 +242,7 @@ function suggestZone(name: string): string | undefined {
  */
 export function offsetAt(zone: string, epochMs: number): number {
   const dtf = formatterFor(zone);
-  const fields = (FAST_TEXT_OK ? fieldsFromText(dtf.format(epochMs)) : undefined) ?? fieldsFromParts(dtf, epochMs);
+  const fields = (fastTextIsOk() ? fieldsFromText(dtf.format(epochMs)) : undefined) ?? fieldsFromParts(dtf, epochMs);
   return wallSeconds(fields) - Math.floor(epochMs / 1000);
 }
 
@@ -253,7 +253,7 @@ function wallSeconds([year, month, day, hour, minute, second]: Fields): number {
   return daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second;
 }
 
-/** The same as offsetAt, always through formatToParts (the path used if FAST_TEXT_OK is false). */
+/** The same as offsetAt, always through formatToParts (the path used if fastTextIsOk() is false). */
 export function offsetAtFromParts(zone: string, epochMs: number): number {
   return wallSeconds(fieldsFromParts(formatterFor(zone), epochMs)) - Math.floor(epochMs / 1000);
 }
@@ -282,7 +282,7 @@ const EN_US_TEXT = /^(\d+)\/(\d+)\/(\d+) (AD|BC), (\d+):(\d+):(\d+)$/;
 
 /**
  * `format()` is about three times faster than `formatToParts()`; its en-US text ("9/12/2019 AD,
- * 07:47:00") is read only if this runtime's ICU is seen to lay it out that way (FAST_TEXT_OK), and
+ * 07:47:00") is read only if this runtime's ICU is seen to lay it out that way (fastTextIsOk), and
  * any text of another shape falls back to the parts.
  */
 function fieldsFromText(text: string): Fields | undefined {
@@ -292,10 +292,14 @@ function fieldsFromText(text: string): Fields | undefined {
   return [m[4] === 'BC' ? 1 - year : year, Number(m[1]), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])];
 }
 
-const FAST_TEXT_OK = ((): boolean => {
-  const utc = formatterFor('UTC');
-  return [Date.UTC(2019, 8, 12, 7, 47, 5), Date.UTC(-1, 11, 30, 23, 0, 59), Date.UTC(9999, 11, 31, 0, 0, 0)].every((ms) => {
+let fastTextOk: boolean | undefined;
+
+/** FAST_TEXT_OK, worked out when first needed: a formatter takes milliseconds to make, which a run that formats no time need not spend. */
+function fastTextIsOk(): boolean {
+  fastTextOk ??= [Date.UTC(2019, 8, 12, 7, 47, 5), Date.UTC(-1, 11, 30, 23, 0, 59), Date.UTC(9999, 11, 31, 0, 0, 0)].every((ms) => {
+    const utc = formatterFor('UTC');
     const fast = fieldsFromText(utc.format(ms));
     return fast !== undefined && fast.join() === fieldsFromParts(utc, ms).join();
   });
-})();
+  return fastTextOk;
+}
