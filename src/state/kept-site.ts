@@ -67,7 +67,7 @@ export interface KeptSite {
 /** Bodies not in a pack (articles parsed by the run and not cached) are kept inline up to this many bytes in all. */
 const INLINE_BODY_BYTES = 16 * 1024 * 1024;
 /** Bytes of responses kept for the next start, most recently used first. */
-export const KEPT_RESPONSE_BYTES = 32 * 1024 * 1024;
+const KEPT_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 interface CheckFile<Context> {
   id: string;
