@@ -344,6 +344,14 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  * read, are).
  */
 function usePackedBody(article: StoredArticle, pack: Pack, span: BodySpan): void {
+  // A body already in a pack moves where it is: the article's copies (content/across.ts links
+  // translations on copies of its properties) share this record, and move with it.
+  const moved = (article as { [PACKED_BODY]?: PackedBody })[PACKED_BODY];
+  if (moved) {
+    moved.pack = pack;
+    moved.span = span;
+    return;
+  }
   const packed: PackedBody = { pack, span };
   Object.defineProperty(article, PACKED_BODY, { configurable: true, value: packed });
   Object.defineProperty(article, 'html', { configurable: true, enumerable: true, get: readPackedBody });
