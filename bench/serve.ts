@@ -11,7 +11,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -74,7 +74,12 @@ async function startBare(body: Uint8Array, headers: Record<string, string>): Pro
     });
     server.listen(0, '127.0.0.1', () => console.log('bare at http://127.0.0.1:' + server.address().port + '/'));`;
   const child = spawnPinned(['-e', source]);
-  return { child, origin: await waitForOrigin(child, /bare at (http:\/\/[^/\s]+)\//) };
+  try {
+    return { child, origin: await waitForOrigin(child, /bare at (http:\/\/[^/\s]+)\//) };
+  } finally {
+    // The server has read its bodies by the time it listens (or has failed): the folder was only for them.
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 interface Figures {
