@@ -388,7 +388,7 @@ function latestScheduledChange(ledger: Ledger, data: SiteData, now: number): num
   };
   const tombstoneSpan = data.site.tombstoneDays * 86_400_000;
   // A departure is seen when the merges already settled date it.
-  const settled = (t: number) => ledger.merges.reduce((seen, { fork, at }) => (fork < t && t <= at ? Math.max(seen, at) : seen), t);
+  const settled = seenThrough(ledger.merges);
   for (const record of ledger.articles.values()) {
     if (record.scheduled) passed(record.published);
     if (record.deleted !== undefined) passed(settled(record.deleted) + tombstoneSpan);
@@ -405,7 +405,11 @@ function latestScheduledChange(ledger: Ledger, data: SiteData, now: number): num
 /** The instant readers could first see a fact recorded at `t`: later than `t` when a merge brought it in. */
 function visibility(ledger: Ledger, data: SiteData, now: number): (t: number) => number {
   const pending = pendingMerge(ledger, data, now);
-  const merges = pending ? [...ledger.merges, pending] : ledger.merges;
+  return seenThrough(pending ? [...ledger.merges, pending] : ledger.merges);
+}
+
+/** The instant readers could first see a fact recorded at `t`, given `merges`: the end of every merge that brought it in. */
+function seenThrough(merges: readonly MergeRecord[]): (t: number) => number {
   if (merges.length === 0) return (t) => t;
   return (t) => {
     let seen = t;
