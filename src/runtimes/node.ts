@@ -120,10 +120,8 @@ class LiveSite {
   private switching: Promise<void> | undefined;
   private saidBlocked = false;
   private closed = false;
-  /** The next load is the start's, made from the inputs the kept-site file saw: what it publishes is kept. */
-  private keepsNextLoad = true;
   /** What the start published, kept once the ledger is saved (undefined: nothing to keep). */
-  private toKeep: { site: SiteToKeep; snapshot: SiteSnapshot } | undefined;
+  private toKeep: SiteToKeep | undefined;
   /** The kept snapshot's id and the snapshot it is, while this server serves it: its responses are kept when it stops. */
   private keptVersion: { id: string; snapshot: SiteSnapshot | undefined } | undefined;
   /** A start from the kept snapshot: its check, its kept responses, and the site once read. */
@@ -167,7 +165,6 @@ class LiveSite {
    * answered at once, and the kept site is read when a request needs anything else.
    */
   startKept(check: KeptCheck<Publishing>, responses: Map<string, Representation>): void {
-    this.keepsNextLoad = false;
     this.keptVersion = { id: check.id, snapshot: undefined };
     this.report(check.problems);
     const served: ServedSite = {
@@ -215,6 +212,8 @@ class LiveSite {
    */
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
+    // The start's own load (not one after a start from the kept snapshot): made from the inputs the kept-site file saw.
+    const keeps = this.store === undefined && this.keptStart === undefined;
     const cache = first ? this.readCache() : this.cache;
     const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
     // The loader and its parsers are read only when a start or a reload reads the folder.
@@ -230,21 +229,8 @@ class LiveSite {
     for (const article of kept) this.log(`feedgen: ${article.source} is invalid; still serving its last good version`);
     this.cache = loaded.cache;
     this.data = data;
-    const published = this.publish(this.now(), loaded.problems);
-    // Only the start is kept: its inputs were seen before it read anything.
-    const { snapshot, problems } = published;
-    if (this.keepsNextLoad && kept.length === 0 && snapshot.publication) {
-      const site = {
-        data,
-        publication: snapshot.publication,
-        problems: [...loaded.problems, ...problems],
-        until: snapshot.nextChange,
-        nextSiteChange: snapshot.nextSiteChange,
-        basePath: this.store?.basePath ?? '',
-      };
-      this.toKeep = { site, snapshot };
-    }
-    this.keepsNextLoad = false;
+    const { snapshot, problems } = this.publish(this.now(), loaded.problems);
+    if (keeps) this.toKeep = { data, snapshot, problems: [...loaded.problems, ...problems] };
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
@@ -401,7 +387,7 @@ class LiveSite {
     this.toKeep = undefined;
     if (!toKeep || !this.keptFile || this.history.unreadable) return;
     try {
-      const id = this.keptFile.write(toKeep.site, this.publishing);
+      const id = this.keptFile.write(toKeep, this.publishing);
       this.keptVersion = id === undefined ? undefined : { id, snapshot: toKeep.snapshot };
     } catch (error) {
       this.log(`feedgen: the site was not kept in the cache (${(error as Error).message}); the next start will take longer`);

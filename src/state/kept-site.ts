@@ -22,7 +22,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ArticleData, Problem, SiteData } from '../content/model.js';
 import type { Representation, RepresentationHead } from '../publish/store.js';
-import type { Publication } from '../site/snapshot.js';
+import type { Publication, SiteSnapshot } from '../site/snapshot.js';
+import { basePathOf } from '../urls/paths.js';
 import { PackFiles, bodyLocator, readCacheFile, writeCacheFile, type StoredArticle } from './cache.js';
 import { fileDigest, sha256Base64url } from './digest.js';
 import { previewLedgerFile } from './site-history.js';
@@ -30,16 +31,12 @@ import { inputsHold, runRecord, seeInputs, type Inputs, type RunRecord } from '.
 
 /** What a start published, to keep. */
 export interface SiteToKeep {
+  /** The site as loaded (its scheduled articles too): what a snapshot at another instant is made from. */
   data: SiteData;
-  publication: Publication;
+  /** What the start published from it: its publication, its next changes and its base path are kept. */
+  snapshot: SiteSnapshot;
   /** What the start reported (the load's problems and the history's). */
   problems: Problem[];
-  /** SiteSnapshot.nextChange: until then, the site is this one. */
-  until: number | undefined;
-  /** SiteSnapshot.nextSiteChange, which bounds max-age (http/app.ts ServedSite). */
-  nextSiteChange: number | undefined;
-  /** The path part of the site's base URL (ServedSite.basePath). */
-  basePath: string;
 }
 
 /** A kept snapshot whose inputs hold: what its start said, and what a server needs to answer from its kept responses. */
@@ -164,16 +161,18 @@ export class KeptSiteFile<Context> {
   /**
    * Keeps what a start published from the inputs seen when this was made, after the ledger is
    * saved (the record names the ledger as the run left it). Returns the kept snapshot's id; none
-   * when most bodies are not in the parse cache (no cache was written), and nothing is then kept.
+   * when the site has no history or most bodies are not in the parse cache (no cache was written),
+   * and nothing is then kept.
    */
-  write(site: SiteToKeep, context: Context): string | undefined {
+  write({ data, snapshot, problems }: SiteToKeep, context: Context): string | undefined {
     const id = randomUUID();
-    const stored = this.storedArticles(site.data.articles);
+    const { publication } = snapshot;
+    const stored = publication && this.storedArticles(data.articles);
     if (!stored) {
       for (const suffix of ['.bin', '.site.bin', '.responses.bin']) rmSync(`${this.base}${suffix}`, { force: true });
       return undefined;
     }
-    const { data, publication, problems, until, nextSiteChange, basePath } = site;
+    const until = snapshot.nextChange;
     // The site before its record: a record never names a site file that is not there yet.
     writeCacheFile<SiteFile>(`${this.base}.site.bin`, { id, data: { ...data, articles: stored.articles }, bodies: stored.bodies, publication });
     writeCacheFile<CheckFile<Context>>(`${this.base}.bin`, {
@@ -182,8 +181,8 @@ export class KeptSiteFile<Context> {
       run: runRecord(this.inputs, this.articlesDir, { ...(until === undefined ? {} : { until }), problems, status: 0 }),
       previewLedger: fileDigest(previewLedgerFile(this.cacheDir)),
       since: publication.now,
-      nextSiteChange,
-      basePath,
+      nextSiteChange: snapshot.nextSiteChange,
+      basePath: basePathOf(snapshot.site.baseUrl),
       articles: data.articles.length,
     });
     return id;
