@@ -294,12 +294,14 @@ function fieldsFromText(text: string): Fields | undefined {
 
 let fastTextOk: boolean | undefined;
 
-/** FAST_TEXT_OK, worked out when first needed: a formatter takes milliseconds to make, which a run that formats no time need not spend. */
+/** Whether this ICU lays out en-US text as fieldsFromText reads it: found out when a time is first resolved, not at import (a formatter takes milliseconds to make). */
 function fastTextIsOk(): boolean {
-  fastTextOk ??= [Date.UTC(2019, 8, 12, 7, 47, 5), Date.UTC(-1, 11, 30, 23, 0, 59), Date.UTC(9999, 11, 31, 0, 0, 0)].every((ms) => {
+  if (fastTextOk === undefined) {
     const utc = formatterFor('UTC');
-    const fast = fieldsFromText(utc.format(ms));
-    return fast !== undefined && fast.join() === fieldsFromParts(utc, ms).join();
-  });
+    fastTextOk = [Date.UTC(2019, 8, 12, 7, 47, 5), Date.UTC(-1, 11, 30, 23, 0, 59), Date.UTC(9999, 11, 31, 0, 0, 0)].every((ms) => {
+      const fast = fieldsFromText(utc.format(ms));
+      return fast !== undefined && fast.join() === fieldsFromParts(utc, ms).join();
+    });
+  }
   return fastTextOk;
 }
