@@ -486,5 +486,5 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
   const mediaChanged = filesChanged(ledger.media, visible);
   const generatorSince = ledger.generator ? visible(ledger.generator.since) : 0;
   for (const changed of [...settingsChanged.values(), ...mediaChanged.values(), generatorSince]) latest = Math.max(latest, changed);
-  return { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirects, latest };
+  return { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirectsInOrder(), latest };
 }

@@ -287,8 +287,16 @@ export class Ledger {
       const flags = [...(a.deleted === undefined ? [] : [`${DELETED_PREFIX}${formatUtc(a.deleted)}`]), ...(a.scheduled ? [SCHEDULED_MARK] : [])];
       lines.push(['article', a.key, formatUtc(a.published), formatUtc(a.revised), a.id, a.textHash, formatScopes(a.scopes), ...flags].join('\t'));
     }
-    for (const [from, to] of [...this.redirects].sort(([a], [b]) => compare(a, b))) lines.push(['redirect', from, to].join('\t'));
+    for (const [from, to] of this.redirectsInOrder()) lines.push(['redirect', from, to].join('\t'));
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * The redirects by old path, as the file lists them: the order the site lists them in too, the
+   * same whether they were learnt by this run or read (a map's own order is the order they came in).
+   */
+  redirectsInOrder(): Map<string, string> {
+    return new Map([...this.redirects].sort(([a], [b]) => compare(a, b)));
   }
 
   /** Removes an article that nobody ever saw (scheduled, and gone before its time). */
