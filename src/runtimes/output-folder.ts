@@ -139,3 +139,71 @@ export function sweepFolder(dir: string, kept: ReadonlySet<string>, skip: Readon
   }
   return { deleted, empty };
 }
+
+/** Every folder that holds one of `files` (absolute), relative to `root` ('' for `root` itself), parents before children. */
+export function foldersOf(root: string, files: Iterable<string>): string[] {
+  const folders = new Set<string>(['']);
+  for (const file of files) {
+    for (let dir = path.dirname(path.relative(root, file)); dir !== '.' && !folders.has(dir); dir = path.dirname(dir)) folders.add(dir);
+  }
+  return [...folders].sort();
+}
+
+/** The stamp of each of `relatives` (folders, or files) under `root` as a run leaves them: a name added to or removed from a folder moves its stamp. */
+export function stampsOf(root: string, relatives: Iterable<string>): Map<string, string> {
+  const stamps = new Map<string, string>();
+  for (const relative of relatives) stamps.set(relative, stampOf(path.join(root, relative)));
+  return stamps;
+}
+
+/** What the last run into a folder left there, as a run that updates it in place needs to know it. */
+export interface LeftInFolder {
+  /** Every file it wrote, relative to the folder. */
+  files: Iterable<string>;
+  /** Its folders' stamps (stampsOf). */
+  stamps: ReadonlyMap<string, string>;
+}
+
+/** The entries of `stamps` whose stamp has moved since: folders where someone added or removed a name. Asked before a run writes anything. */
+export function movedSince(root: string, stamps: ReadonlyMap<string, string>): string[] {
+  return [...stamps].filter(([relative, stamp]) => stampOf(path.join(root, relative)) !== stamp).map(([relative]) => relative);
+}
+
+/**
+ * Deletes what a folder updated in place holds that this run did not produce (`produced`: every
+ * file it leaves, absolute; `folders`: their folders, foldersOf): the files of the last run that
+ * are no longer produced, whatever else is in the folders whose names changed since (`moved`:
+ * movedSince, asked before this run wrote), and then the last run's folders left unused. Folders
+ * whose names did not change hold only what the last run wrote, and are not read. Returns how many
+ * files it deleted.
+ */
+export function removeUnproduced(root: string, before: LeftInFolder, produced: ReadonlySet<string>, folders: readonly string[], moved: readonly string[]): number {
+  let deleted = 0;
+  for (const relative of before.files) {
+    const file = path.join(root, relative);
+    if (produced.has(file)) continue;
+    if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) {
+      rmSync(file, { force: true });
+      deleted++;
+    }
+  }
+  const keptFolders = new Set(folders.map((relative) => path.join(root, relative)));
+  // Anything under a folder this run has no use for goes; in the folders it uses, what it did not write.
+  const sweep = (dir: string): boolean => {
+    const swept = sweepFolder(dir, produced, keptFolders);
+    deleted += swept.deleted;
+    return swept.empty;
+  };
+  for (const relative of moved) {
+    const dir = path.join(root, relative);
+    if (keptFolders.has(dir) && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) sweep(dir);
+  }
+  // The last run's folders this one has no use for, deepest first, once empty.
+  const unused = [...before.stamps.keys()].filter((relative) => relative !== '' && !keptFolders.has(path.join(root, relative)));
+  for (const relative of unused.sort((a, b) => b.length - a.length)) {
+    const dir = path.join(root, relative);
+    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (sweep(dir)) rmdirSync(dir);
+  }
+  return deleted;
+}

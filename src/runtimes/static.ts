@@ -4,7 +4,7 @@
  * written beside the old one and swapped in at the end: a failed build leaves `out` as it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaFile } from '../content/model.js';
 import type { Chunk } from '../feeds/chunks.js';
@@ -19,7 +19,7 @@ import type { BuildRecord, BuiltFile } from '../state/build-record.js';
 import { sha256Base64url } from '../state/digest.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
-import { HOST_FILES, fileForPath, isAsRecorded, makeFolders, replaceFolder, stampOf, sweepFolder, throughLinks, type KeptOutput } from './output-folder.js';
+import { HOST_FILES, fileForPath, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsOf, throughLinks, type KeptOutput } from './output-folder.js';
 
 export { fileForPath } from './output-folder.js';
 
@@ -68,11 +68,8 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, option
       ? await writeSite(snapshot, throughLinks(outDir), options.previous, options)
       : await replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
   // Stamped where the folders are now (a folder renamed into place has a new change time).
-  const root = throughLinks(outDir);
-  const stamps = new Map<string, string>();
-  for (const relative of [...written.folders, ...HOST_FILES]) stamps.set(relative, stampOf(path.join(root, relative)));
-  const { folders: _folders, ...result } = written;
-  return { ...result, kept: { ...result.kept, stamps } };
+  const { folders, ...result } = written;
+  return { ...result, kept: { ...result.kept, stamps: stampsOf(throughLinks(outDir), [...folders, ...HOST_FILES]) } };
 }
 
 async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOutput | undefined, options: BuildOptions): Promise<BuildResult & { folders: string[] }> {
@@ -88,7 +85,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   // The last build's resources none of whose facts changed, with their facts as this build's table reads them.
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
   // Folders whose names changed since the last build (someone added or removed something), looked through below.
-  const movedFolders = previous ? [...previous.stamps].filter(([relative, stamp]) => !HOST_FILES.includes(relative) && stampOf(path.join(root, relative)) !== stamp) : [];
+  const moved = previous ? movedSince(root, previous.stamps) : [];
   let written = 0;
   let done = 0;
   if (!previous) await makeFolders(files);
@@ -141,7 +138,8 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   });
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
   const folders = foldersOf(root, files);
-  const deleted = previous ? removeOthers(root, previous, record, files, folders, movedFolders.map(([relative]) => relative)) : 0;
+  const produced = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
+  const deleted = previous ? removeUnproduced(root, { files: [...previous.files.keys()].map(fileForPath), stamps: previous.stamps }, produced, folders, moved) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
   for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
@@ -153,15 +151,6 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     dateFile(file, modified, undefined);
   }
   return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), kept: { files: record, facts: { ids: facts.ids, values: facts.values }, stamps: new Map() }, folders };
-}
-
-/** Every folder of the output that holds a file, by path relative to `root` ('' for `root` itself), parents before children. */
-function foldersOf(root: string, files: readonly string[]): string[] {
-  const folders = new Set<string>(['']);
-  for (const file of files) {
-    for (let dir = path.dirname(path.relative(root, file)); dir !== '.' && !folders.has(dir); dir = path.dirname(dir)) folders.add(dir);
-  }
-  return [...folders].sort();
 }
 
 /** A file of the build: what it is made from (equal keys make equal files), and how it is made. */
@@ -208,44 +197,6 @@ function dateFile(file: string, lastModified: number | undefined, mtimeMs?: numb
   if (mtimeMs !== undefined && Math.floor(mtimeMs / 1000) * 1000 === lastModified) return mtimeMs;
   utimesSync(file, new Date(lastModified), new Date(lastModified));
   return statSync(file).mtimeMs;
-}
-
-/**
- * Deletes what the folder holds that this build did not produce: the files of the last build that
- * are no longer produced, and whatever else is in the folders whose names changed since the last
- * build (`moved`: someone added or removed something there), and then the folders left empty.
- * Returns how many files it deleted.
- */
-function removeOthers(root: string, previous: KeptOutput, record: BuildRecord, files: readonly string[], folders: readonly string[], moved: readonly string[]): number {
-  let deleted = 0;
-  for (const urlPath of previous.files.keys()) {
-    if (record.has(urlPath)) continue;
-    const file = path.join(root, fileForPath(urlPath));
-    if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) {
-      rmSync(file, { force: true });
-      deleted++;
-    }
-  }
-  const kept = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
-  const keptFolders = new Set(folders.map((relative) => path.join(root, relative)));
-  // Anything under a folder this build has no use for goes; in the folders it uses, what it did not write.
-  const sweep = (dir: string): boolean => {
-    const swept = sweepFolder(dir, kept, keptFolders);
-    deleted += swept.deleted;
-    return swept.empty;
-  };
-  for (const relative of moved) {
-    const dir = path.join(root, relative);
-    if (existsSync(dir) && keptFolders.has(dir)) sweep(dir);
-  }
-  // The last build's folders this one has no use for, deepest first, once empty.
-  const unused = [...previous.stamps.keys()].filter((relative) => relative !== '' && !HOST_FILES.includes(relative) && !keptFolders.has(path.join(root, relative)));
-  for (const relative of unused.sort((a, b) => b.length - a.length)) {
-    const dir = path.join(root, relative);
-    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
-    if (sweep(dir)) rmdirSync(dir);
-  }
-  return deleted;
 }
 
 /**

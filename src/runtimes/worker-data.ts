@@ -27,7 +27,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyKeepingHoles, copyMediaFile } from './media.js';
-import { fileForPath, isAsRecorded, makeFolders, replaceFolder, sweepFolder, throughLinks } from './output-folder.js';
+import { fileForPath, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsOf, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -69,10 +69,13 @@ export function unrenderedChanges(articles: readonly SiteData['articles'][number
   return problems;
 }
 
-/** What scheduled versions are rendered from: every article (live or not) and a copy of the history as of the base version, which nothing saves. */
+/**
+ * What scheduled versions are rendered from: every article (live or not) and a copy of the history
+ * as of the base version, which nothing saves (made only when a scheduled change is to be recorded).
+ */
 export interface ScheduledFuture {
   data: SiteData;
-  ledger: Ledger;
+  copyLedger: () => Ledger;
 }
 
 export interface WorkerAssetsResult {
@@ -114,13 +117,23 @@ export async function writeWorkerAssets(
   inPlace = false,
 ): Promise<WorkerAssetsResult> {
   const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
-  if (old && inPlace) return fillAssets(snapshot, old.root, future, progress, old);
-  return replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
+  const { folders, ...result } = old && inPlace ? await fillAssets(snapshot, old.root, future, progress, old) : await replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
+  // Stamped where the folders are now (a folder renamed into place has a new change time).
+  return { ...result, kept: { ...result.kept, stamps: stampsOf(throughLinks(outDir), folders) } };
 }
 
 /** `old`: the folder as the last run left it, and its record. */
-async function fillAssets(snapshot: SiteSnapshot, root: string, future: ScheduledFuture | undefined, progress: ((done: number, total: number) => void) | undefined, old: { root: string; kept: KeptAssets } | undefined): Promise<WorkerAssetsResult> {
+async function fillAssets(
+  snapshot: SiteSnapshot,
+  root: string,
+  future: ScheduledFuture | undefined,
+  progress: ((done: number, total: number) => void) | undefined,
+  old: { root: string; kept: KeptAssets } | undefined,
+): Promise<WorkerAssetsResult & { folders: string[] }> {
   const previous = old?.kept;
+  const inPlace = old?.root === root;
+  // Folders where someone added or removed a name since the last run, looked through at the end.
+  const moved = inPlace ? movedSince(root, old.kept.stamps) : [];
   /** The last run's file at `file`'s place, still as it was: kept where it is, or taken into a new folder by a link. */
   const reuse = (file: string, before: WrittenFile): boolean => {
     if (!old) return false;
@@ -142,11 +155,12 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const resources = [...allResources(snapshot)];
   const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
-  await makeFolders(files);
+  // In place, the folders are there but for those of the files written (made as each is).
+  if (!inPlace) await makeFolders(files);
   const facts = new FactTable(siteFacts(snapshot));
   // The last run's representations none of whose facts changed, with their facts as this run's table reads them.
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
-  const kept: KeptAssets = { assets: new Map(), others: new Map(), facts: { ids: facts.ids, values: facts.values } };
+  const kept: KeptAssets = { assets: new Map(), others: new Map(), facts: { ids: facts.ids, values: facts.values }, stamps: new Map() };
   let bytes = 0;
   let written = 0;
   // Rendered in the order that keeps entries at hand; listed in the manifests in the usual order.
@@ -164,7 +178,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
       // Equal ETags are equal bytes (the head may say something else: a later Last-Modified).
       if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
       else {
-        asset = { head: made.head, ...writeFile(file, made.write, false) };
+        asset = { head: made.head, ...writeFile(file, made.write, inPlace) };
         written++;
       }
       const deps = dependenciesOf(snapshot, resource);
@@ -202,14 +216,21 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   const newsOnly: number[] = [];
   let unrendered = snapshot.nextSiteChange;
   let last = snapshot;
+  let ledger: Ledger | undefined;
   for (let next = future && nextAhead(snapshot, newsOnly.length); future && next; next = nextAhead(last, newsOnly.length)) {
     const { at } = next;
     if (!next.newsOnly && changes.length - newsOnly.length === MAX_SCHEDULED_VERSIONS) break;
     changes.push(at);
     // At an age-out nothing else changes, and there is nothing to record: the version before, its clock moved on.
-    if (next.newsOnly) newsOnly.push(at);
-    else recordHistory(future.ledger, future.data, at);
-    const version = next.newsOnly ? last.at(at) : new SiteSnapshot(future.data, publicationOf(future.ledger, future.data, at));
+    let version: SiteSnapshot;
+    if (next.newsOnly) {
+      newsOnly.push(at);
+      version = last.at(at);
+    } else {
+      ledger ??= future.copyLedger();
+      recordHistory(ledger, future.data, at);
+      version = new SiteSnapshot(future.data, publicationOf(ledger, future.data, at));
+    }
     last = version;
     unrendered = version.nextSiteChange;
     const rerendered = next.newsOnly ? [...crawlerResources(version)].filter(({ resource }) => resource.kind === 'news-sitemap') : [...allResources(version)];
@@ -237,8 +258,13 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
   // What the last run wrote that this one does not produce (the folder it leaves goes whole).
   const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
-  const produced = new Set(filesOf(kept));
-  const deleted = old?.root === root ? sweepFolder(root, new Set([...produced].map((file) => path.join(root, file)))).deleted : previous ? filesOf(previous).filter((file) => !produced.has(file)).length : 0;
+  const produced = new Set(filesOf(kept).map((file) => path.join(root, file)));
+  const folders = foldersOf(root, produced);
+  const deleted = inPlace
+    ? removeUnproduced(root, { files: filesOf(old.kept), stamps: old.kept.stamps }, produced, folders, moved)
+    : previous
+      ? filesOf(previous).filter((file) => !produced.has(path.join(root, file))).length
+      : 0;
   const oversized = resources.flatMap(({ path: urlPath, resource }) => (resource.kind === 'media' && resource.file.size > MAX_ASSET_BYTES ? [{ path: urlPath, size: resource.file.size }] : []));
   return {
     representations: resources.length + versions.written,
@@ -250,6 +276,7 @@ async function fillAssets(snapshot: SiteSnapshot, root: string, future: Schedule
     changes,
     oversized,
     kept,
+    folders,
   };
 }
 

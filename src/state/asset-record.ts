@@ -3,7 +3,7 @@
  * (`worker-data/<hash of --out>.assets.bin`): each representation of the current version with its
  * manifest head, the file's size and modification time as written, and the facts it is made from
  * (publish/dependencies.ts); every other file (scheduled versions, manifests) with the hash of its
- * bytes. A run after a change renders only the resources whose facts changed and writes only the
+ * bytes; every folder's stamp. A run after a change renders only the resources whose facts changed and writes only the
  * files whose bytes changed; the folder ends as a run without the cache writes it, byte for byte.
  *
  * The record is removed before the folder is changed in place, so that a run stopped half-way is
@@ -33,6 +33,8 @@ export interface KeptAssets {
   /** Every other file, by its path in the folder, with a hash of its bytes. */
   others: Map<string, WrittenFile & { hash: string }>;
   facts: FactRecord;
+  /** Each folder's stamp as the run left it (runtimes/output-folder.ts stampsOf): a folder whose stamp held has nothing else in it. */
+  stamps: Map<string, string>;
 }
 
 function recordFile(cacheDir: string, outDir: string): string {
