@@ -140,16 +140,26 @@ export function sweepFolder(dir: string, kept: ReadonlySet<string>, skip: Readon
   return { deleted, empty };
 }
 
-/** Every folder that holds one of `files` (absolute), relative to `root` ('' for `root` itself), parents before children. */
-export function foldersOf(root: string, files: Iterable<string>): string[] {
+/** Every folder that holds one of `files` (relative), '' for the top, parents before children. */
+export function foldersOf(files: Iterable<string>): string[] {
   const folders = new Set<string>(['']);
   for (const file of files) {
-    for (let dir = path.dirname(path.relative(root, file)); dir !== '.' && !folders.has(dir); dir = path.dirname(dir)) folders.add(dir);
+    for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+      const dir = file.slice(0, slash);
+      if (folders.has(dir)) break;
+      folders.add(dir);
+    }
   }
   return [...folders].sort();
 }
 
-/** The stamp of each of `relatives` (folders, or files) under `root` as a run leaves them: a name added to or removed from a folder moves its stamp. */
+/** The folder of a relative path: '' for the top. */
+export function folderOf(relative: string): string {
+  const slash = relative.lastIndexOf('/');
+  return slash === -1 ? '' : relative.slice(0, slash);
+}
+
+/** The stamp of each of `relatives` (folders, or files) under `root`: a name added to or removed from a folder moves its stamp. */
 export function stampsOf(root: string, relatives: Iterable<string>): Map<string, string> {
   const stamps = new Map<string, string>();
   for (const relative of relatives) stamps.set(relative, stampOf(path.join(root, relative)));
@@ -160,7 +170,7 @@ export function stampsOf(root: string, relatives: Iterable<string>): Map<string,
 export interface LeftInFolder {
   /** Every file it wrote, relative to the folder. */
   files: Iterable<string>;
-  /** Its folders' stamps (stampsOf). */
+  /** Its folders' stamps as it left them. */
   stamps: ReadonlyMap<string, string>;
 }
 
@@ -170,40 +180,64 @@ export function movedSince(root: string, stamps: ReadonlyMap<string, string>): s
 }
 
 /**
+ * The stamps of `folders` as a run that updated the folder in place leaves them. Taken again for
+ * the folders whose names it may have changed (`touched`: where it wrote or deleted, and those
+ * movedSince found), for new ones and for their parents; the others keep the last run's stamp,
+ * which movedSince found still right when the run began. A stamp that is no longer right only
+ * makes the next run look through that folder, and one kept this way cannot hide a name someone
+ * added while the run went on.
+ */
+export function stampsAfter(root: string, folders: readonly string[], before: ReadonlyMap<string, string>, touched: ReadonlySet<string>): Map<string, string> {
+  const again = new Set(touched);
+  for (const folder of folders) if (!before.has(folder) && folder !== '') again.add(folderOf(folder));
+  const stamps = new Map<string, string>();
+  for (const folder of folders) {
+    const kept = again.has(folder) ? undefined : before.get(folder);
+    stamps.set(folder, kept ?? stampOf(path.join(root, folder)));
+  }
+  return stamps;
+}
+
+/**
  * Deletes what a folder updated in place holds that this run did not produce (`produced`: every
  * file it leaves, absolute; `folders`: their folders, foldersOf): the files of the last run that
  * are no longer produced, whatever else is in the folders whose names changed since (`moved`:
  * movedSince, asked before this run wrote), and then the last run's folders left unused. Folders
  * whose names did not change hold only what the last run wrote, and are not read. Returns how many
- * files it deleted.
+ * files it deleted; adds the folders whose names it changed to `touched`.
  */
-export function removeUnproduced(root: string, before: LeftInFolder, produced: ReadonlySet<string>, folders: readonly string[], moved: readonly string[]): number {
+export function removeUnproduced(root: string, before: LeftInFolder, produced: ReadonlySet<string>, folders: readonly string[], moved: readonly string[], touched: Set<string>): number {
   let deleted = 0;
   for (const relative of before.files) {
     const file = path.join(root, relative);
     if (produced.has(file)) continue;
     if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) {
       rmSync(file, { force: true });
+      touched.add(folderOf(relative));
       deleted++;
     }
   }
   const keptFolders = new Set(folders.map((relative) => path.join(root, relative)));
   // Anything under a folder this run has no use for goes; in the folders it uses, what it did not write.
-  const sweep = (dir: string): boolean => {
-    const swept = sweepFolder(dir, produced, keptFolders);
+  const sweep = (relative: string): boolean => {
+    const swept = sweepFolder(path.join(root, relative), produced, keptFolders);
     deleted += swept.deleted;
+    touched.add(relative);
     return swept.empty;
   };
   for (const relative of moved) {
     const dir = path.join(root, relative);
-    if (keptFolders.has(dir) && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) sweep(dir);
+    if (keptFolders.has(dir) && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) sweep(relative);
   }
   // The last run's folders this one has no use for, deepest first, once empty.
   const unused = [...before.stamps.keys()].filter((relative) => relative !== '' && !keptFolders.has(path.join(root, relative)));
   for (const relative of unused.sort((a, b) => b.length - a.length)) {
     const dir = path.join(root, relative);
     if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
-    if (sweep(dir)) rmdirSync(dir);
+    if (sweep(relative)) {
+      rmdirSync(dir);
+      touched.add(folderOf(relative));
+    }
   }
   return deleted;
 }

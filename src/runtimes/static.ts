@@ -19,7 +19,7 @@ import type { BuildRecord, BuiltFile } from '../state/build-record.js';
 import { sha256Base64url } from '../state/digest.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
-import { HOST_FILES, fileForPath, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsOf, throughLinks, type KeptOutput } from './output-folder.js';
+import { HOST_FILES, fileForPath, folderOf, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks, type KeptOutput } from './output-folder.js';
 
 export { fileForPath } from './output-folder.js';
 
@@ -63,22 +63,24 @@ export interface BuildOptions {
  * receive the whole site first, and the other core is already busy writing).
  */
 export async function buildStatic(snapshot: SiteSnapshot, outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
-  const written =
-    options.previous && existsSync(outDir)
-      ? await writeSite(snapshot, throughLinks(outDir), options.previous, options)
-      : await replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
+  const previous = options.previous && existsSync(outDir) ? options.previous : undefined;
+  const { folders, touched, ...result } = previous ? await writeSite(snapshot, throughLinks(outDir), previous, options) : await replaceFolder(outDir, (staging) => writeSite(snapshot, staging, undefined, options));
   // Stamped where the folders are now (a folder renamed into place has a new change time).
-  const { folders, ...result } = written;
-  return { ...result, kept: { ...result.kept, stamps: stampsOf(throughLinks(outDir), [...folders, ...HOST_FILES]) } };
+  const root = throughLinks(outDir);
+  const stamps = previous ? stampsAfter(root, folders, previous.stamps, touched) : stampsOf(root, folders);
+  for (const [name, stamp] of stampsOf(root, HOST_FILES)) stamps.set(name, stamp);
+  return { ...result, kept: { ...result.kept, stamps } };
 }
 
-async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOutput | undefined, options: BuildOptions): Promise<BuildResult & { folders: string[] }> {
+/** `touched`: the folders whose names the build may have changed (see stampsAfter). */
+async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOutput | undefined, options: BuildOptions): Promise<BuildResult & { folders: string[]; touched: Set<string> }> {
   const { progress } = options;
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
   const headerRules = new HeaderRules(snapshot.site.baseUrl);
   const resources = [...allResources(snapshot)];
-  const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
+  const relatives = resources.map(({ path: urlPath }) => fileForPath(urlPath));
+  const files = relatives.map((relative) => path.join(root, relative));
   const builtFiles = new Array<BuiltFile>(resources.length);
   const staticMaxAge = (response: ResponseFacts) => Math.min(snapshot.site.cacheMaxAge, maxAgeCap(snapshot.nextSiteChange, response.until, snapshot.now) ?? Infinity);
   const facts = new FactTable(siteFacts(snapshot));
@@ -86,6 +88,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
   // Folders whose names changed since the last build (someone added or removed something), looked through below.
   const moved = previous ? movedSince(root, previous.stamps) : [];
+  const touched = new Set(moved);
   let written = 0;
   let done = 0;
   if (!previous) await makeFolders(files);
@@ -112,6 +115,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
         } else {
           if (previous) mkdirSync(path.dirname(file), { recursive: true });
           const size = write(file);
+          touched.add(folderOf(relatives[i] as string));
           written++;
           built = { etag, size, mtimeMs: dateFile(file, lastModified), facts: responseFacts };
         }
@@ -137,20 +141,21 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     headerRules.add(urlPath, { ...built.facts, maxAge: staticMaxAge(built.facts) });
   });
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
-  const folders = foldersOf(root, files);
+  const folders = foldersOf(relatives);
   const produced = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
-  const deleted = previous ? removeUnproduced(root, { files: [...previous.files.keys()].map(fileForPath), stamps: previous.stamps }, produced, folders, moved) : 0;
+  const deleted = previous ? removeUnproduced(root, { files: [...previous.files.keys()].map(fileForPath), stamps: previous.stamps }, produced, folders, moved, touched) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
   for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {
     const file = path.join(root, name);
     if (!(previous && existsSync(file) && readFileSync(file, 'utf8') === text)) {
       writeFileSync(file, text);
+      touched.add('');
       written++;
     }
     dateFile(file, modified, undefined);
   }
-  return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), kept: { files: record, facts: { ids: facts.ids, values: facts.values }, stamps: new Map() }, folders };
+  return { files: resources.length + 2, bytes, written, deleted, paths: new Set(record.keys()), kept: { files: record, facts: { ids: facts.ids, values: facts.values }, stamps: new Map() }, folders, touched };
 }
 
 /** A file of the build: what it is made from (equal keys make equal files), and how it is made. */

@@ -27,7 +27,7 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyKeepingHoles, copyMediaFile } from './media.js';
-import { fileForPath, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsOf, throughLinks } from './output-folder.js';
+import { fileForPath, folderOf, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks } from './output-folder.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -117,9 +117,11 @@ export async function writeWorkerAssets(
   inPlace = false,
 ): Promise<WorkerAssetsResult> {
   const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
-  const { folders, ...result } = old && inPlace ? await fillAssets(snapshot, old.root, future, progress, old) : await replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
+  const { folders, touched, ...result } = old && inPlace ? await fillAssets(snapshot, old.root, future, progress, old) : await replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
   // Stamped where the folders are now (a folder renamed into place has a new change time).
-  return { ...result, kept: { ...result.kept, stamps: stampsOf(throughLinks(outDir), folders) } };
+  const root = throughLinks(outDir);
+  const stamps = old && inPlace ? stampsAfter(root, folders, old.kept.stamps, touched) : stampsOf(root, folders);
+  return { ...result, kept: { ...result.kept, stamps } };
 }
 
 /** `old`: the folder as the last run left it, and its record. */
@@ -129,11 +131,13 @@ async function fillAssets(
   future: ScheduledFuture | undefined,
   progress: ((done: number, total: number) => void) | undefined,
   old: { root: string; kept: KeptAssets } | undefined,
-): Promise<WorkerAssetsResult & { folders: string[] }> {
+): Promise<WorkerAssetsResult & { folders: string[]; touched: Set<string> }> {
   const previous = old?.kept;
   const inPlace = old?.root === root;
   // Folders where someone added or removed a name since the last run, looked through at the end.
   const moved = inPlace ? movedSince(root, old.kept.stamps) : [];
+  /** Folders whose names this run may change (see stampsAfter). */
+  const touched = new Set(moved);
   /** The last run's file at `file`'s place, still as it was: kept where it is, or taken into a new folder by a link. */
   const reuse = (file: string, before: WrittenFile): boolean => {
     if (!old) return false;
@@ -179,6 +183,7 @@ async function fillAssets(
       if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
       else {
         asset = { head: made.head, ...writeFile(file, made.write, inPlace) };
+        touched.add(folderOf(fileForPath(urlPath)));
         written++;
       }
       const deps = dependenciesOf(snapshot, resource);
@@ -207,6 +212,7 @@ async function fillAssets(
       return before.size;
     }
     const stamp = writeFile(file, write, true);
+    touched.add(folderOf(relative));
     kept.others.set(relative, { ...stamp, hash });
     written++;
     return stamp.size;
@@ -258,10 +264,11 @@ async function fillAssets(
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
   // What the last run wrote that this one does not produce (the folder it leaves goes whole).
   const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
-  const produced = new Set(filesOf(kept).map((file) => path.join(root, file)));
-  const folders = foldersOf(root, produced);
+  const producedFiles = filesOf(kept);
+  const produced = new Set(producedFiles.map((file) => path.join(root, file)));
+  const folders = foldersOf(producedFiles);
   const deleted = inPlace
-    ? removeUnproduced(root, { files: filesOf(old.kept), stamps: old.kept.stamps }, produced, folders, moved)
+    ? removeUnproduced(root, { files: filesOf(old.kept), stamps: old.kept.stamps }, produced, folders, moved, touched)
     : previous
       ? filesOf(previous).filter((file) => !produced.has(path.join(root, file))).length
       : 0;
@@ -277,6 +284,7 @@ async function fillAssets(
     oversized,
     kept,
     folders,
+    touched,
   };
 }
 
