@@ -2,7 +2,7 @@ import path from 'node:path';
 import { maxAgeUntil } from '../http/headers.js';
 import { REBUILD_AT_SUFFIX, outputAsRecorded, writeRebuildAt } from '../runtimes/output-folder.js';
 import { forgetKeptBuild, readBuildCheck, readKeptBuild, writeKeptBuild, type BuildCheck, type BuildSummary, type KeptBuild } from '../state/build-record.js';
-import { inputsHold, runRecord, seeInputs } from '../state/up-to-date.js';
+import { inputsHold, runRecord, seeInputs, type Inputs } from '../state/up-to-date.js';
 import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command, type CommandIO } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, SKIPPED_EXIT_STATUS, SKIP_INVALID_HELP, SKIP_INVALID_OPTION, attempt, cacheDirOf, nowOf, parsedOn } from './site-options.js';
@@ -44,21 +44,25 @@ export const buildCommand: Command = {
     const inputs = seeInputs(articles, { articles: path.resolve(articles), cwd: process.cwd(), out: path.resolve(outDir), baseUrl: values['base-url'], fixedNow, skipInvalid: values['skip-invalid'], preview: values.preview });
     const check = readBuildCheck(cacheDir, outDir);
     if (check && inputsHold(check.run, inputs, articles, nowOf(values)()) && outputAsRecorded(outDir, check)) return sayAgain(check, outDir, io);
-    return build(values, outDir, io, cacheDir, (kept) => runRecord(inputs, articles, kept));
+    return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept) });
   },
 };
 
-/**
- * Builds the site into `outDir`, from the cache when `cacheDir` is given; `record`: what the run
- * leaves for the next one to find (written after the ledger is saved).
- */
-async function build(values: Values, outDir: string, io: CommandIO, cacheDir?: string, record?: (outcome: Pick<KeptBuild['run'], 'until' | 'problems' | 'status'>) => KeptBuild['run']): Promise<number> {
+/** A build from the cache: what its folder held when the run began, and what the run leaves for the next one to find (written after the ledger is saved). */
+interface FromCache {
+  dir: string;
+  inputs: Inputs;
+  record: (outcome: Pick<KeptBuild['run'], 'until' | 'problems' | 'status'>) => KeptBuild['run'];
+}
+
+/** Builds the site into `outDir`, from the cache when `cached` is given. */
+async function build(values: Values, outDir: string, io: CommandIO, cached?: FromCache): Promise<number> {
   // Loaded only when there is something to build: a run that finds nothing to do needs none of it.
   const [{ loadPublishable, whyNotPublished }, { buildStatic }, { announceChanges }] = await Promise.all([import('./site.js'), import('../runtimes/static.js'), import('../runtimes/websub.js')]);
   const skipInvalid = values['skip-invalid'] ?? false;
   const { err: style } = stylesOf(io);
   const progress = new Progress(io, 'build');
-  const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles') });
+  const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles'), ...(cached ? { seen: cached.inputs.files } : {}) });
   progress.clear();
   const { data, history, snapshot, changes, problems } = site;
   for (const problem of problems) io.err(`${style.problem(problem)}\n`);
@@ -72,8 +76,8 @@ async function build(values: Values, outDir: string, io: CommandIO, cacheDir?: s
     return 1;
   }
   const files = progress.step('building', 'files');
-  const previous = cacheDir === undefined ? undefined : readKeptBuild(cacheDir, outDir);
-  if (cacheDir !== undefined) forgetKeptBuild(cacheDir, outDir);
+  const previous = cached ? readKeptBuild(cached.dir, outDir) : undefined;
+  if (cached) forgetKeptBuild(cached.dir, outDir);
   const result = await buildStatic(snapshot, outDir, {
     progress: (done, total, written) => files(done, total, `${written} written`),
     ...(previous ? { previous } : {}),
@@ -95,9 +99,9 @@ async function build(values: Values, outDir: string, io: CommandIO, cacheDir?: s
   };
   const cacheProblem =
     site.cacheProblem ??
-    (cacheDir === undefined || !record
+    (cached === undefined
       ? undefined
-      : attempt(() => writeKeptBuild(cacheDir, outDir, { run: record({ until: validUntil(snapshot.site.cacheMaxAge, snapshot.nextChange, site.now), problems, status }), summary, ...result.kept })));
+      : attempt(() => writeKeptBuild(cached.dir, outDir, { run: cached.record({ until: validUntil(snapshot.site.cacheMaxAge, snapshot.nextChange, site.now), problems, status }), summary, ...result.kept })));
   if (cacheProblem) io.err(`${cacheProblem}\n`);
   return finish(summary, outDir, `${result.written} written, ${result.deleted} deleted; ${parsedOn(site)}`, io);
 }

@@ -1,6 +1,6 @@
 /** Loading the articles folder the way every command that publishes it does, with one set of rules. */
 import { loadSite, type InvalidArticle } from '../content/load.js';
-import { displayPathsFrom } from '../content/source.js';
+import { displayPathsFrom, type FileStamp } from '../content/source.js';
 import type { Problem, SiteData } from '../content/model.js';
 import { unrenderedChanges } from '../runtimes/worker-data.js';
 import { scheduleNotes } from '../site/schedule.js';
@@ -54,13 +54,15 @@ export interface PublishOptions {
   skipInvalid?: boolean;
   /** Told as articles are parsed. */
   progress?: ProgressReport;
+  /** The stats of every file of the folder, taken just before by the caller (up-to-date.ts seeInputs): not taken again. */
+  seen?: ReadonlyMap<string, FileStamp>;
 }
 
 /**
  * `check`, `build` and `worker-data` load through here, so that `check` passes exactly when `build`
  * would. Messages name files by paths that open from the directory the command runs in.
  */
-export async function loadPublishable(values: SiteValues, { writeCache = true, writeHistory = true, skipInvalid = false, progress }: PublishOptions = {}): Promise<PublishableSite> {
+export async function loadPublishable(values: SiteValues, { writeCache = true, writeHistory = true, skipInvalid = false, progress, seen }: PublishOptions = {}): Promise<PublishableSite> {
   const articlesDir = values.articles ?? 'articles';
   const now = nowOf(values)();
   const cacheDir = cacheDirOf(values);
@@ -70,7 +72,7 @@ export async function loadPublishable(values: SiteValues, { writeCache = true, w
     baseUrl: values['base-url'],
     displayFrom: process.cwd(),
     cache: parses?.read(),
-    changed: 'stat',
+    changed: seen ? { seen } : 'stat',
     spill: new BodySpill(),
     mediaHashes: hashes?.read(),
     ...(progress ? { progress } : {}),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { forgetKeptAssets, readKeptAssets, writeKeptAssets } from '../state/asset-record.js';
-import { lockOutput, readOutputRecord, recordOutput, seeInputs, upToDate } from '../state/up-to-date.js';
+import { lockOutput, readOutputRecord, recordOutput, seeInputs, upToDate, type Inputs } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command, type CommandIO } from './args.js';
@@ -48,9 +48,12 @@ export const workerDataCommand: Command = {
         io.err(`${style.bold('feedgen worker-data:')} ${out} is up to date: nothing it is made from has changed since it was written\n`);
         return record.status;
       }
-      return await writeAssets(values, out, io, (outcome) => {
-        const problem = attempt(() => recordOutput(cacheDir, inputs, articles, out, outcome));
-        if (problem) io.err(`${problem}\n`);
+      return await writeAssets(values, out, io, {
+        seen: inputs.files,
+        written: (outcome) => {
+          const problem = attempt(() => recordOutput(cacheDir, inputs, articles, out, outcome));
+          if (problem) io.err(`${problem}\n`);
+        },
       });
     } finally {
       release();
@@ -60,12 +63,17 @@ export const workerDataCommand: Command = {
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
-/** `written`: told what a run that wrote the assets found, for --if-changed to keep. */
-async function writeAssets(values: Values, out: string, io: CommandIO, written?: (outcome: { until?: number; problems: Problem[]; status: number }) => void): Promise<number> {
+/** A run of --if-changed: the stats of the folder's files it took, and what it keeps of a run that wrote the assets. */
+interface Recorded {
+  seen: Inputs['files'];
+  written: (outcome: { until?: number; problems: Problem[]; status: number }) => void;
+}
+
+async function writeAssets(values: Values, out: string, io: CommandIO, recorded?: Recorded): Promise<number> {
   const skipInvalid = values['skip-invalid'] ?? false;
   const { err: style } = stylesOf(io);
   const progress = new Progress(io, 'worker-data');
-  const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles') });
+  const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles'), ...(recorded ? { seen: recorded.seen } : {}) });
   progress.clear();
   const { data, history, snapshot, problems } = site;
   for (const problem of problems) io.err(`${style.problem(problem)}\n`);
@@ -102,6 +110,6 @@ async function writeAssets(values: Values, out: string, io: CommandIO, written?:
   }
   const status = site.invalid === 0 ? 0 : SKIPPED_EXIT_STATUS;
   if (status !== 0) io.err(`${style.yellow(`feedgen worker-data: left out ${count(site.invalid, 'invalid article')} (see above)`)}\n`);
-  written?.({ ...(snapshot.nextChange === undefined ? {} : { until: snapshot.nextChange }), problems, status });
+  recorded?.written({ ...(snapshot.nextChange === undefined ? {} : { until: snapshot.nextChange }), problems, status });
   return status;
 }

@@ -54,12 +54,14 @@ export interface LoadOptions {
   /** The cache of an earlier load of the same folder, for incremental reloads. */
   cache?: ParseCache;
   /**
-   * With a cache, what changed since it was made: the absolute paths a watcher reported, or
-   * `'stat'`: every file whose stats still match those its cached parse was read with (see
-   * source.ts FileStamp). Cached articles found unchanged are not even read again. Undefined:
-   * anything may have changed (every file is read; unchanged texts are not parsed again).
+   * With a cache, what changed since it was made: the absolute paths a watcher reported; `'stat'`:
+   * every file whose stats still match those its cached parse was read with (see source.ts
+   * FileStamp); or `seen`: the same, by the stats the caller took of every file just before, by
+   * path in the folder (SourceFile.key), so that no file is looked at twice (a file not among them
+   * is read). Cached articles found unchanged are not even read again. Undefined: anything may have
+   * changed (every file is read; unchanged texts are not parsed again).
    */
-  changed?: ReadonlySet<string> | 'stat';
+  changed?: ReadonlySet<string> | 'stat' | { seen: ReadonlyMap<string, FileStamp> };
   /** Parsing on worker threads (see parallel.ts). */
   parallel?: ParallelOptions;
   /** Where the bodies of a large load go as articles are parsed (see BodySpillTarget). */
@@ -353,16 +355,25 @@ function spilling({ spill }: BodySpillTarget): (outcome: JobOutcome) => JobOutco
 function unchangedTest(options: LoadOptions): (file: SourceFile, cached: CachedParse) => boolean {
   const { changed, cache } = options;
   if (!cache || changed === undefined) return () => false;
-  if (changed !== 'stat') return (file) => !changed.has(file.absolute);
-  return (file, cached) => {
-    let now;
-    try {
-      now = statSync(file.absolute, { throwIfNoEntry: false });
-    } catch {
-      return false;
-    }
-    return now !== undefined && stampHolds(cached.stamp, now);
-  };
+  if (changed === 'stat') {
+    return (file, cached) => {
+      let now;
+      try {
+        now = statSync(file.absolute, { throwIfNoEntry: false });
+      } catch {
+        return false;
+      }
+      return now !== undefined && stampHolds(cached.stamp, now);
+    };
+  }
+  if ('seen' in changed) {
+    const { seen } = changed;
+    return (file, cached) => {
+      const now = seen.get(file.key);
+      return now !== undefined && stampHolds(cached.stamp, now);
+    };
+  }
+  return (file) => !changed.has(file.absolute);
 }
 
 /** `_authors.yml`, if there is one; `textHash`: of its text, when there is one (the publish ledger dates its changes). */

@@ -151,7 +151,7 @@ export function statsMatch(stamp: FileStamp, stats: Pick<Stats, 'size' | 'ino' |
 }
 
 /** Whether a file whose stats are now `stats` still holds the text read when `stamp` was taken. */
-export function stampHolds(stamp: FileStamp | undefined, stats: Stats): boolean {
+export function stampHolds(stamp: FileStamp | undefined, stats: Pick<Stats, 'size' | 'ino' | 'mtimeMs' | 'ctimeMs'>): boolean {
   return stamp !== undefined && stampSettled(stamp) && statsMatch(stamp, stats);
 }
 

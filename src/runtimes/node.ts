@@ -218,7 +218,9 @@ class LiveSite {
     const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
     // The loader and its parsers are read only when a start or a reload reads the folder.
     const [{ loadSite }, { keepLastGood }] = await Promise.all([import('../content/load.js'), import('../content/last-good.js')]);
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? 'stat' : changed, spill: new BodySpill(), mediaHashes });
+    // The start's own load looks at no file the kept-site file has looked at already.
+    const seen = keeps ? this.keptFile?.seen : undefined;
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? (seen ? { seen } : 'stat') : changed, spill: new BodySpill(), mediaHashes });
     this.mediaHashes = loaded.mediaHashes;
     if (!loaded.data) {
       this.writeCache(loaded.cache);

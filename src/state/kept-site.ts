@@ -121,6 +121,11 @@ export class KeptSiteFile<Context> {
     this.inputs = seeInputs(articlesDir, options);
   }
 
+  /** The stats of every file of the folder, taken when this was made: a start's load takes them from here. */
+  get seen(): Inputs['files'] {
+    return this.inputs.files;
+  }
+
   /** The kept snapshot's record, if it is what a start at `now` would publish, its context as `holds` says. */
   check(now: number, holds: (context: Context) => boolean): KeptCheck<Context> | undefined {
     const check = readCacheFile<CheckFile<Context>>(`${this.base}.bin`);
