@@ -48,7 +48,10 @@ export const buildCommand: Command = {
   },
 };
 
-/** A build from the cache: what its folder held when the run began, and what the run leaves for the next one to find (written after the ledger is saved). */
+/**
+ * A build from the cache: its folder, what the articles folder held as the run began (every
+ * file's stats), and what the run leaves for the next one to find (written after the ledger is saved).
+ */
 interface FromCache {
   dir: string;
   inputs: Inputs;

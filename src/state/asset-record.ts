@@ -3,8 +3,9 @@
  * (`worker-data/<hash of --out>.assets.bin`): each representation of the current version with its
  * manifest head, the file's size and modification time as written, and the facts it is made from
  * (publish/dependencies.ts); every other file (scheduled versions, manifests) with the hash of its
- * bytes; every folder's stamp. A run after a change renders only the resources whose facts changed and writes only the
- * files whose bytes changed; the folder ends as a run without the cache writes it, byte for byte.
+ * bytes; every folder's stamp. A run after a change renders only the resources whose facts changed,
+ * writes only the files whose bytes changed, and looks for files it did not write only in the
+ * folders whose stamps moved; the folder ends as a run without the cache writes it, byte for byte.
  *
  * The record is removed before the folder is changed in place, so that a run stopped half-way is
  * followed by one that writes the folder anew; it is written again, whole and atomically, at the end.
