@@ -69,7 +69,9 @@ export interface Tombstone {
 
 /** An article's identity within the articles folder: its folder path and file name without ".md". */
 export function articleKey(article: Pick<ArticleData, 'section' | 'slug'>): string {
-  return sectionKey([...article.section, article.slug]);
+  // sectionKey of the section and the slug, without copying the section (called millions of times at 100k articles).
+  const { section, slug } = article;
+  return section.length === 0 ? slug : `${sectionKey(section)}/${slug}`;
 }
 
 /** One full archive as feeds show it: its live items newest first, and tombstones for those that left. */

@@ -77,13 +77,13 @@ export function upToDate(record: OutputRecord | undefined, inputs: Inputs, artic
 export function inputsHold(record: RunRecord, inputs: Inputs, articlesDir: string, now: number): boolean {
   if (record.key !== inputs.key || record.files.size !== inputs.files.size) return false;
   if (record.until !== undefined && now >= record.until) return false;
-  if (ledgerDigest(articlesDir) !== record.ledger) return false;
   for (const [name, before] of record.files) {
     const current = inputs.files.get(name);
     if (!current || !statsMatch(before, current)) return false;
     if (before.hash !== undefined && (current.hash ?? fileDigest(path.resolve(articlesDir, name))) !== before.hash) return false;
   }
-  return true;
+  // Last: the ledger is read and hashed whole (0.9 s at 100k articles), and an edit shows in the stats first.
+  return ledgerDigest(articlesDir) === record.ledger;
 }
 
 /** What a run made from `inputs` leaves to be recorded (after it saved the ledger). */
