@@ -158,7 +158,8 @@ async function fillAssets(
   const versions = new VersionTracker(snapshot);
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const resources = [...allResources(snapshot)];
-  const files = resources.map(({ path: urlPath }) => path.join(root, fileForPath(urlPath)));
+  const relatives = resources.map(({ path: urlPath }) => fileForPath(urlPath));
+  const files = relatives.map((relative) => path.join(root, relative));
   // In place, the folders are there but for those of the files written (made as each is).
   if (!inPlace) await makeFolders(files);
   const facts = new FactTable(siteFacts(snapshot));
@@ -183,7 +184,7 @@ async function fillAssets(
       if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
       else {
         asset = { head: made.head, ...writeFile(file, made.write, inPlace) };
-        touched.add(folderOf(fileForPath(urlPath)));
+        touched.add(folderOf(relatives[i] as string));
         written++;
       }
       const deps = dependenciesOf(snapshot, resource);
@@ -264,9 +265,9 @@ async function fillAssets(
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
   // What the last run wrote that this one does not produce (the folder it leaves goes whole).
   const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
-  const producedFiles = filesOf(kept);
-  const produced = new Set(producedFiles.map((file) => path.join(root, file)));
-  const folders = foldersOf(producedFiles);
+  const others = [...kept.others.keys()];
+  const produced = new Set([...files, ...others.map((file) => path.join(root, file))]);
+  const folders = foldersOf([...relatives, ...others]);
   const deleted = inPlace
     ? removeUnproduced(root, { files: filesOf(old.kept), stamps: old.kept.stamps }, produced, folders, moved, touched)
     : previous
