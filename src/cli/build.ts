@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { maxAgeUntil } from '../http/headers.js';
 import { REBUILD_AT_SUFFIX, outputAsRecorded, writeRebuildAt } from '../runtimes/output-folder.js';
-import { forgetKeptBuild, readBuildCheck, readKeptBuild, writeKeptBuild, type BuildCheck, type BuildSummary, type KeptBuild } from '../state/build-record.js';
-import { inputsHold, runRecord, seeInputs, type Inputs } from '../state/up-to-date.js';
+import { forgetKeptBuild, readBuildCheck, readKeptBuild, writeBuildCheck, writeKeptBuild, type BuildCheck, type BuildSummary, type KeptBuild } from '../state/build-record.js';
+import { inputsHold, runRecord, seeInputs, settledRecord, type Inputs } from '../state/up-to-date.js';
 import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command, type CommandIO } from './args.js';
 import { SITE_OPTIONS, SITE_OPTION_HELP, SKIPPED_EXIT_STATUS, SKIP_INVALID_HELP, SKIP_INVALID_OPTION, attempt, cacheDirOf, nowOf, parsedOn } from './site-options.js';
@@ -43,7 +43,12 @@ export const buildCommand: Command = {
     // Messages name files from where the command runs: a run from elsewhere says other things.
     const inputs = seeInputs(articles, { articles: path.resolve(articles), cwd: process.cwd(), out: path.resolve(outDir), baseUrl: values['base-url'], fixedNow, skipInvalid: values['skip-invalid'], preview: values.preview });
     const check = readBuildCheck(cacheDir, outDir);
-    if (check && inputsHold(check.run, inputs, articles, nowOf(values)()) && outputAsRecorded(outDir, check)) return sayAgain(check, outDir, io);
+    if (check && inputsHold(check.run, inputs, articles, nowOf(values)()) && outputAsRecorded(outDir, check)) {
+      const settled = settledRecord(check.run, inputs);
+      const problem = settled && attempt(() => writeBuildCheck(cacheDir, outDir, { ...check, run: settled }));
+      if (problem) io.err(`${problem}\n`);
+      return sayAgain(check, outDir, io);
+    }
     return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept) });
   },
 };

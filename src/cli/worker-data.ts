@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { forgetKeptAssets, readKeptAssets, writeKeptAssets } from '../state/asset-record.js';
-import { lockOutput, readOutputRecord, recordOutput, seeInputs, upToDate, type Inputs } from '../state/up-to-date.js';
+import { lockOutput, readOutputRecord, recordOutput, seeInputs, settledRecord, upToDate, writeOutputRecord, type Inputs } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
 import { helpText, parse, type Command, type CommandIO } from './args.js';
@@ -44,6 +44,9 @@ export const workerDataCommand: Command = {
       const record = readOutputRecord(cacheDir, out);
       if (record && upToDate(record, inputs, articles, out, nowOf(values)())) {
         const { err: style } = stylesOf(io);
+        const settled = settledRecord(record, inputs);
+        const problem = settled && attempt(() => writeOutputRecord(cacheDir, out, settled));
+        if (problem) io.err(`${problem}\n`);
         for (const problem of record.problems) io.err(`${style.problem(problem)}\n`);
         io.err(`${style.bold('feedgen worker-data:')} ${out} is up to date: nothing it is made from has changed since it was written\n`);
         return record.status;

@@ -121,7 +121,12 @@ export function writeKeptBuild(cacheDir: string, outDir: string, kept: KeptBuild
     sizes[i] = built.size;
     mtimes[i] = built.mtimeMs;
   });
-  writeCacheFile<BuildCheck>(checkFile(cacheDir, outDir), { run: kept.run, summary: kept.summary, files: { paths, sizes, mtimes }, stamps: kept.stamps, detail: name });
+  writeBuildCheck(cacheDir, outDir, { run: kept.run, summary: kept.summary, files: { paths, sizes, mtimes }, stamps: kept.stamps, detail: name });
+}
+
+/** The check alone, for a build that found nothing to do and records its inputs as they have settled (up-to-date.ts settledRecord). */
+export function writeBuildCheck(cacheDir: string, outDir: string, check: BuildCheck): void {
+  writeCacheFile<BuildCheck>(checkFile(cacheDir, outDir), check);
 }
 
 /**

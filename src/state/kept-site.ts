@@ -27,7 +27,7 @@ import { basePathOf } from '../urls/paths.js';
 import { PackFiles, bodyLocator, readCacheFile, writeCacheFile, type StoredArticle } from './cache.js';
 import { fileDigest, sha256Base64url } from './digest.js';
 import { previewLedgerFile } from './site-history.js';
-import { inputsHold, runRecord, seeInputs, type Inputs, type RunRecord } from './up-to-date.js';
+import { inputsHold, runRecord, seeInputs, settledRecord, type Inputs, type RunRecord } from './up-to-date.js';
 
 /** What a start published, to keep. */
 export interface SiteToKeep {
@@ -131,6 +131,14 @@ export class KeptSiteFile<Context> {
     const check = readCacheFile<CheckFile<Context>>(`${this.base}.bin`);
     if (!check || now < check.since || !inputsHold(check.run, this.inputs, this.articlesDir, now) || !holds(check.context)) return undefined;
     if (fileDigest(previewLedgerFile(this.cacheDir)) !== check.previewLedger) return undefined;
+    const settled = settledRecord(check.run, this.inputs);
+    if (settled) {
+      try {
+        writeCacheFile<CheckFile<Context>>(`${this.base}.bin`, { ...check, run: settled });
+      } catch {
+        // The next start compares those files by their text again: time only.
+      }
+    }
     const { id, context, run, since, nextSiteChange, basePath, articles } = check;
     return { id, context, problems: run.problems, since, until: run.until, nextSiteChange, basePath, articles };
   }

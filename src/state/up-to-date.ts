@@ -86,6 +86,19 @@ export function inputsHold(record: RunRecord, inputs: Inputs, articlesDir: strin
   return ledgerDigest(articlesDir) === record.ledger;
 }
 
+/**
+ * `record` (whose inputs hold) with the stamps of `inputs`, when files it could only compare by
+ * their text, having changed just before its run, have settled since: otherwise every run after
+ * it reads and hashes them again (after a `git checkout` of the whole folder, all of it). Undefined
+ * when there is nothing to settle.
+ */
+export function settledRecord<T extends RunRecord>(record: T, inputs: Inputs): T | undefined {
+  for (const [name, before] of record.files) {
+    if (before.hash !== undefined && inputs.files.get(name)?.hash === undefined) return { ...record, files: inputs.files };
+  }
+  return undefined;
+}
+
 /** What a run made from `inputs` leaves to be recorded (after it saved the ledger). */
 export function runRecord(inputs: Inputs, articlesDir: string, outcome: Pick<RunRecord, 'until' | 'problems' | 'status'>): RunRecord {
   return { ...inputs, ledger: ledgerDigest(articlesDir), ...outcome };
@@ -93,12 +106,15 @@ export function runRecord(inputs: Inputs, articlesDir: string, outcome: Pick<Run
 
 /** After a run that wrote `outDir` (and saved the ledger) from `inputs`. */
 export function recordOutput(cacheDir: string, inputs: Inputs, articlesDir: string, outDir: string, outcome: Pick<OutputRecord, 'until' | 'problems' | 'status'>): void {
-  const record: OutputRecord = { ...runRecord(inputs, articlesDir, outcome), out: folderIdentity(outDir) };
-  writeCacheFile(recordFile(cacheDir, outDir), record);
+  writeOutputRecord(cacheDir, outDir, { ...runRecord(inputs, articlesDir, outcome), out: folderIdentity(outDir) });
 }
 
 export function readOutputRecord(cacheDir: string, outDir: string): OutputRecord | undefined {
   return readCacheFile<OutputRecord>(recordFile(cacheDir, outDir));
+}
+
+export function writeOutputRecord(cacheDir: string, outDir: string, record: OutputRecord): void {
+  writeCacheFile(recordFile(cacheDir, outDir), record);
 }
 
 /** Waits until no other run holds the lock of `outDir`'s record, takes it, and returns its release. */

@@ -6,12 +6,15 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { deserialize } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir } from '../../src/state/cache.js';
+import { defaultCacheDir, outputRecordFile } from '../../src/state/cache.js';
+import type { RunRecord } from '../../src/state/up-to-date.js';
 import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
@@ -69,6 +72,12 @@ async function expectSameAsFullBuild(): Promise<void> {
   const full = path.join(work, 'full');
   await build(full, '--no-cache');
   expect(await tree(path.join(work, 'dist'))).toEqual(await tree(full));
+}
+
+/** What the last build into `out` was made from, as its record in the cache says (read as written by the compiled code, whatever this code's fingerprint). */
+function recordedRun(out: string): RunRecord {
+  const file = outputRecordFile(defaultCacheDir(articles), 'builds', out);
+  return (deserialize(readFileSync(file)) as { value: { run: RunRecord } }).value.run;
 }
 
 /** Stamps taken within two seconds of a file's change are not trusted (cache.ts): let them settle. */
@@ -165,6 +174,24 @@ describe('feedgen build from its cache', () => {
     expect((await stat(file)).size).toBe(before.size);
     const summary = await build(path.join(work, 'dist'));
     expect(summary.threads).toBe(1);
+    await expectSameAsFullBuild();
+  }, 60_000);
+
+  it('records a file that had just changed by its stats once it has settled, so that later runs stop reading it', async () => {
+    const relative = 'asia/typhoon-makes-landfall.md';
+    await edit(relative, (text) => `${text}\nA line, appended.\n`);
+    const out = path.join(work, 'dist');
+    const compared = () => recordedRun(out).files.get(relative)?.hash !== undefined;
+    await build(out);
+    expect(compared()).toBe(true);
+    await settle();
+    expect(await build(out)).toMatchObject({ written: 0, threads: 0 });
+    expect(compared()).toBe(false);
+    // Settled is still compared: the same size and modification time, another text.
+    const before = await stat(path.join(articles, relative));
+    await edit(relative, (text) => text.replace('A line, appended.', 'A line, rewritten'));
+    await utimes(path.join(articles, relative), before.atime, before.mtime);
+    expect(await build(out)).toMatchObject({ threads: 1 });
     await expectSameAsFullBuild();
   }, 60_000);
 

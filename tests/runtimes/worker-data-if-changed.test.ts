@@ -8,7 +8,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { seeInputs, upToDate, type OutputRecord } from '../../src/state/up-to-date.js';
+import { seeInputs, settledRecord, upToDate, type OutputRecord } from '../../src/state/up-to-date.js';
 import { article, writeArticles } from '../helpers/articles.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -89,5 +89,23 @@ describe('worker-data --if-changed', () => {
     expect(upToDate(record, seeInputs(articles, { baseUrl: undefined }), articles, out, until - 1)).toBe(true);
     expect(upToDate(record, seeInputs(articles, { baseUrl: undefined }), articles, out, until)).toBe(false);
     expect(upToDate(record, seeInputs(articles, { baseUrl: 'https://elsewhere.example' }), articles, out, until - 1)).toBe(false);
+  });
+
+  it('compares files that had just changed when it ran by their text, and by their stats once they have settled', async () => {
+    const { articles, cwd } = await site();
+    const out = path.join(cwd, 'no-assets-yet');
+    const fresh = seeInputs(articles, {});
+    const record: OutputRecord = { ...fresh, ledger: '', out: '', problems: [], status: 0 };
+    expect([...record.files.values()].every((stamp) => stamp.hash !== undefined)).toBe(true);
+    expect(settledRecord(record, seeInputs(articles, {}))).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const later = seeInputs(articles, {});
+    expect(upToDate(record, later, articles, out, Date.now())).toBe(true);
+    const settled = settledRecord(record, later) as OutputRecord;
+    expect([...settled.files.values()].some((stamp) => stamp.hash !== undefined)).toBe(false);
+    expect(upToDate(settled, later, articles, out, Date.now())).toBe(true);
+    expect(settledRecord(settled, later)).toBeUndefined();
+    await writeFile(path.join(articles, 'news/b.md'), article('title: B, corrected\ndate: 2020-01-02 10:00'));
+    expect(upToDate(settled, seeInputs(articles, {}), articles, out, Date.now())).toBe(false);
   });
 });
