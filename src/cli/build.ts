@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { maxAgeUntil } from '../http/headers.js';
-import { REBUILD_AT_SUFFIX, outputAsRecorded, writeRebuildAt } from '../runtimes/output-folder.js';
+import { REBUILD_AT_SUFFIX, throughLinks, writeRebuildAt } from '../runtimes/output-folder.js';
+import { surveyOutput, surveyOutputAside, surveyedAsRecorded, type OutputSurvey } from '../runtimes/output-survey.js';
 import { forgetKeptBuild, readBuildCheck, readKeptBuild, writeBuildCheck, writeKeptBuild, type BuildCheck, type BuildSummary, type KeptBuild } from '../state/build-record.js';
 import { inputsHold, runRecord, seeInputs, settledRecord, type Inputs } from '../state/up-to-date.js';
 import { byteSize, count } from '../words/counts.js';
@@ -43,13 +45,20 @@ export const buildCommand: Command = {
     // Messages name files from where the command runs: a run from elsewhere says other things.
     const inputs = seeInputs(articles, { articles: path.resolve(articles), cwd: process.cwd(), out: path.resolve(outDir), baseUrl: values['base-url'], fixedNow, skipInvalid: values['skip-invalid'], preview: values.preview });
     const check = readBuildCheck(cacheDir, outDir);
-    if (check && inputsHold(check.run, inputs, articles, nowOf(values)()) && outputAsRecorded(outDir, check)) {
-      const settled = settledRecord(check.run, inputs);
-      const problem = settled && attempt(() => writeBuildCheck(cacheDir, outDir, { ...check, run: settled }));
-      if (problem) io.err(`${problem}\n`);
-      return sayAgain(check, outDir, io);
+    const root = check && existsSync(outDir) ? throughLinks(outDir) : undefined;
+    if (check && root !== undefined && inputsHold(check.run, inputs, articles, nowOf(values)())) {
+      const survey = surveyOutput(root, check);
+      if (surveyedAsRecorded(survey)) {
+        const settled = settledRecord(check.run, inputs);
+        const problem = settled && attempt(() => writeBuildCheck(cacheDir, outDir, { ...check, run: settled }));
+        if (problem) io.err(`${problem}\n`);
+        return sayAgain(check, outDir, io);
+      }
+      return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept), check, survey: Promise.resolve(survey) });
     }
-    return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept) });
+    // Something changed: the output folder is surveyed on another thread while this one loads the site.
+    const previous = check && root !== undefined ? { check, survey: surveyOutputAside(root, check) } : {};
+    return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept), ...previous });
   },
 };
 
@@ -61,6 +70,9 @@ interface FromCache {
   dir: string;
   inputs: Inputs;
   record: (outcome: Pick<KeptBuild['run'], 'until' | 'problems' | 'status'>) => KeptBuild['run'];
+  /** The last build's check, as the run began, and the output folder as surveyed against it. */
+  check?: BuildCheck;
+  survey?: Promise<OutputSurvey>;
 }
 
 /** Builds the site into `outDir`, from the cache when `cached` is given. */
@@ -84,11 +96,11 @@ async function build(values: Values, outDir: string, io: CommandIO, cached?: Fro
     return 1;
   }
   const files = progress.step('building', 'files');
-  const previous = cached ? readKeptBuild(cached.dir, outDir) : undefined;
+  const previous = cached?.check ? readKeptBuild(cached.dir, outDir, cached.check) : undefined;
   if (cached) forgetKeptBuild(cached.dir, outDir);
   const result = await buildStatic(snapshot, outDir, {
     progress: (done, total, written) => files(done, total, `${written} written`),
-    ...(previous ? { previous } : {}),
+    ...(previous && cached?.survey ? { previous: { ...previous, survey: cached.survey } } : {}),
   });
   progress.clear();
   for (const line of await history.save()) io.err(`${line}\n`);

@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../content/model.js';
+import { throughLinks } from '../runtimes/output-folder.js';
+import { surveyOutputAside } from '../runtimes/output-survey.js';
 import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { forgetKeptAssets, readKeptAssets, writeKeptAssets } from '../state/asset-record.js';
+import { recordedFiles } from '../state/build-record.js';
 import { lockOutput, readOutputRecord, recordOutput, seeInputs, settledRecord, upToDate, writeOutputRecord, type Inputs } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
@@ -76,6 +80,10 @@ async function writeAssets(values: Values, out: string, io: CommandIO, recorded?
   const skipInvalid = values['skip-invalid'] ?? false;
   const { err: style } = stylesOf(io);
   const progress = new Progress(io, 'worker-data');
+  const cacheDir = cacheDirOf(values);
+  const kept = cacheDir === undefined ? undefined : readKeptAssets(cacheDir, out);
+  // The folder is surveyed against what the last run left there, on another thread while this one loads the site.
+  const previous = kept && existsSync(out) ? { ...kept, survey: surveyOutputAside(throughLinks(out), { files: recordedFiles(kept.assets), others: recordedFiles(kept.others), stamps: kept.stamps }) } : undefined;
   const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles'), ...(recorded ? { seen: recorded.seen } : {}) });
   progress.clear();
   const { data, history, snapshot, problems } = site;
@@ -89,8 +97,6 @@ async function writeAssets(values: Values, out: string, io: CommandIO, recorded?
     io.err(`${style.red(`feedgen worker-data: ${blocked}; ${out} left as it was`)}\n`);
     return 1;
   }
-  const { cacheDir } = site;
-  const previous = cacheDir === undefined ? undefined : readKeptAssets(cacheDir, out);
   if (cacheDir !== undefined) forgetKeptAssets(cacheDir, out);
   // Scheduled changes are rendered ahead, on a copy of the history as this run leaves it.
   // wrangler dev (the build step runs with --if-changed) is given one new folder, not files changed one by one.

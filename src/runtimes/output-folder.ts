@@ -1,12 +1,13 @@
 /**
  * The output folder of a static build (or of the Worker's assets): where each URL's file lies,
- * how a folder is replaced whole, and whether the folder is still as a run recorded it. Light on
- * purpose: a build that finds nothing to do loads this, and not the renderers.
+ * how a folder is replaced whole or updated in place, and the stamps that tell whether it is still
+ * as a run recorded it (output-survey.ts). Light on purpose: a build that finds nothing to do loads
+ * this, and not the renderers.
  */
 import { lstatSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildCheck, BuildRecord, BuiltFile, FactRecord } from '../state/build-record.js';
+import type { BuildRecord, BuiltFile, FactRecord } from '../state/build-record.js';
 import { formatUtc } from '../time/index.js';
 import { servedFilePath } from '../urls/paths.js';
 
@@ -63,21 +64,6 @@ export function throughLinks(outDir: string): string {
 /** Creates the folder of every file first (in parallel: far fewer calls than one per file). */
 export async function makeFolders(files: readonly string[]): Promise<void> {
   await Promise.all([...new Set(files.map((file) => path.dirname(file)))].map((dir) => mkdir(dir, { recursive: true })));
-}
-
-/**
- * Whether the output folder is exactly as a build recorded it: every file it wrote with the size
- * and modification time it left, every folder and host file with its stamp (a name added to or
- * removed from a folder moves the folder's). A stat per file and folder; nothing is read.
- */
-export function outputAsRecorded(outDir: string, check: Pick<BuildCheck, 'files' | 'stamps'>): boolean {
-  const root = throughLinks(outDir);
-  for (const [relative, stamp] of check.stamps) if (stampOf(path.join(root, relative)) !== stamp) return false;
-  const { paths, sizes, mtimes } = check.files;
-  for (let i = 0; i < paths.length; i++) {
-    if (!isAsRecorded(path.join(root, fileForPath(paths[i] as string)), { size: sizes[i] as number, mtimeMs: mtimes[i] as number })) return false;
-  }
-  return true;
 }
 
 /** What identifies a file's or folder's contents without reading them: its inode and times ('' when it is not there). */
@@ -174,18 +160,13 @@ export interface LeftInFolder {
   stamps: ReadonlyMap<string, string>;
 }
 
-/** The entries of `stamps` whose stamp has moved since: folders where someone added or removed a name. Asked before a run writes anything. */
-export function movedSince(root: string, stamps: ReadonlyMap<string, string>): string[] {
-  return [...stamps].filter(([relative, stamp]) => stampOf(path.join(root, relative)) !== stamp).map(([relative]) => relative);
-}
-
 /**
  * The stamps of `folders` as a run that updated the folder in place leaves them. Taken again for
  * the folders whose names it may have changed (`touched`: where it wrote or deleted, and those
- * movedSince found), for new ones and for their parents; the others keep the last run's stamp,
- * which movedSince found still right when the run began. A stamp that is no longer right only
- * makes the next run look through that folder, and one kept this way cannot hide a name someone
- * added while the run went on.
+ * whose stamps had moved: output-survey.ts), for new ones and for their parents; the others keep
+ * the last run's stamp, which the survey found still right before the run wrote. A stamp that is
+ * no longer right only makes the next run look through that folder, and one kept this way cannot
+ * hide a name someone added while the run went on.
  */
 export function stampsAfter(root: string, folders: readonly string[], before: ReadonlyMap<string, string>, touched: ReadonlySet<string>): Map<string, string> {
   const again = new Set(touched);
@@ -202,7 +183,7 @@ export function stampsAfter(root: string, folders: readonly string[], before: Re
  * Deletes what a folder updated in place holds that this run did not produce (`produced`: every
  * file it leaves, absolute; `folders`: their folders, foldersOf): the files of the last run that
  * are no longer produced, whatever else is in the folders whose names changed since (`moved`:
- * movedSince, asked before this run wrote), and then the last run's folders left unused. Folders
+ * output-survey.ts, taken before this run wrote), and then the last run's folders left unused. Folders
  * whose names did not change hold only what the last run wrote, and are not read. Returns how many
  * files it deleted; adds the folders whose names it changed to `touched`.
  */

@@ -19,7 +19,8 @@ import type { BuildRecord, BuiltFile } from '../state/build-record.js';
 import { sha256Base64url } from '../state/digest.js';
 import { FactTable, dependenciesOf, siteFacts } from '../publish/dependencies.js';
 import { copyMediaFile } from './media.js';
-import { HOST_FILES, fileForPath, folderOf, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks, type KeptOutput } from './output-folder.js';
+import type { OutputSurvey } from './output-survey.js';
+import { HOST_FILES, fileForPath, folderOf, foldersOf, makeFolders, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks, type KeptOutput } from './output-folder.js';
 
 export { fileForPath } from './output-folder.js';
 
@@ -50,9 +51,10 @@ export interface BuildOptions {
    * again; a file is written only when its bytes changed; files no longer produced are deleted.
    * Without it, the whole folder is written anew and swapped in at the end. Either way the folder
    * ends as a build without the cache leaves it, file for file, byte for byte, modification time
-   * for modification time.
+   * for modification time. `survey`: the folder as it was against that build's record before this
+   * run wrote anything (output-survey.ts).
    */
-  previous?: KeptOutput;
+  previous?: KeptOutput & { survey: Promise<OutputSurvey> };
 }
 
 /*
@@ -73,7 +75,7 @@ export async function buildStatic(snapshot: SiteSnapshot, outDir: string, option
 }
 
 /** `touched`: the folders whose names the build may have changed (see stampsAfter). */
-async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOutput | undefined, options: BuildOptions): Promise<BuildResult & { folders: string[]; touched: Set<string> }> {
+async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildOptions['previous'], options: BuildOptions): Promise<BuildResult & { folders: string[]; touched: Set<string> }> {
   const { progress } = options;
   const entries = new EntryCache(BUILD_ENTRY_CAPACITY);
   const writer = new ChunkWriter();
@@ -86,8 +88,9 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
   const facts = new FactTable(siteFacts(snapshot));
   // The last build's resources none of whose facts changed, with their facts as this build's table reads them.
   const carry = previous ? facts.carryFrom(previous.facts) : undefined;
+  const survey = previous ? await previous.survey : undefined;
   // Folders whose names changed since the last build (someone added or removed something), looked through below.
-  const moved = previous ? movedSince(root, previous.stamps) : [];
+  const moved = survey?.moved ?? [];
   const touched = new Set(moved);
   let written = 0;
   let done = 0;
@@ -96,7 +99,7 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: KeptOut
     const { path: urlPath, resource } = resources[i] as (typeof resources)[number];
     const file = files[i] as string;
     const before = previous?.files.get(urlPath);
-    const intact = before !== undefined && isAsRecorded(file, before);
+    const intact = before !== undefined && survey !== undefined && !survey.changed.has(urlPath);
     const carried = intact && before.deps ? carry?.(before.deps) : undefined;
     let built: BuiltFile;
     if (before && carried) {

@@ -27,7 +27,8 @@ import { formatUtc } from '../time/index.js';
 import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyKeepingHoles, copyMediaFile } from './media.js';
-import { fileForPath, folderOf, foldersOf, isAsRecorded, makeFolders, movedSince, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks } from './output-folder.js';
+import { fileForPath, folderOf, foldersOf, makeFolders, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks } from './output-folder.js';
+import type { OutputSurvey } from './output-survey.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -113,7 +114,7 @@ export async function writeWorkerAssets(
   outDir = WORKER_ASSETS_DIR,
   future?: ScheduledFuture,
   progress?: (done: number, total: number) => void,
-  previous?: KeptAssets,
+  previous?: KeptAssets & { survey: Promise<OutputSurvey> },
   inPlace = false,
 ): Promise<WorkerAssetsResult> {
   const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
@@ -130,19 +131,19 @@ async function fillAssets(
   root: string,
   future: ScheduledFuture | undefined,
   progress: ((done: number, total: number) => void) | undefined,
-  old: { root: string; kept: KeptAssets } | undefined,
+  old: { root: string; kept: KeptAssets & { survey: Promise<OutputSurvey> } } | undefined,
 ): Promise<WorkerAssetsResult & { folders: string[]; touched: Set<string> }> {
   const previous = old?.kept;
   const inPlace = old?.root === root;
+  const survey = await previous?.survey;
   // Folders where someone added or removed a name since the last run, looked through at the end.
-  const moved = inPlace ? movedSince(root, old.kept.stamps) : [];
+  const moved = inPlace && survey ? survey.moved : [];
   /** Folders whose names this run may change (see stampsAfter). */
   const touched = new Set(moved);
-  /** The last run's file at `file`'s place, still as it was: kept where it is, or taken into a new folder by a link. */
-  const reuse = (file: string, before: WrittenFile): boolean => {
-    if (!old) return false;
+  /** The last run's file at `file`'s place (`name` in its record), still as it was: kept where it is, or taken into a new folder by a link. */
+  const reuse = (file: string, name: string, before: WrittenFile): boolean => {
+    if (!old || !survey || survey.changed.has(name)) return false;
     const from = path.join(old.root, path.relative(root, file));
-    if (!isAsRecorded(from, before)) return false;
     if (from === file) return true;
     mkdirSync(path.dirname(file), { recursive: true });
     try {
@@ -177,11 +178,11 @@ async function fillAssets(
     const before = previous?.assets.get(urlPath);
     const carried = before?.deps ? carry?.(before.deps) : undefined;
     let asset: KeptAsset;
-    if (before && carried && reuse(file, before)) asset = { ...before, deps: carried };
+    if (before && carried && reuse(file, urlPath, before)) asset = { ...before, deps: carried };
     else {
       const made = await assetOf(snapshot, resource, entries);
       // Equal ETags are equal bytes (the head may say something else: a later Last-Modified).
-      if (before && before.head.etag === made.head.etag && reuse(file, before)) asset = { ...before, head: made.head };
+      if (before && before.head.etag === made.head.etag && reuse(file, urlPath, before)) asset = { ...before, head: made.head };
       else {
         asset = { head: made.head, ...writeFile(file, made.write, inPlace) };
         touched.add(folderOf(relatives[i] as string));
@@ -208,7 +209,7 @@ async function fillAssets(
   const writeOther = (relative: string, hash: string, write: (file: string) => number): number => {
     const file = path.join(root, relative);
     const before = previous?.others.get(relative);
-    if (before && before.hash === hash && reuse(file, before)) {
+    if (before && before.hash === hash && reuse(file, relative, before)) {
       kept.others.set(relative, before);
       return before.size;
     }

@@ -37,6 +37,25 @@ export interface FactRecord {
   values: string[];
 }
 
+/** Files a run wrote, by name, with the size and modification time it left each with: the check of a build, or of a survey (runtimes/output-survey.ts). */
+export interface RecordedFiles {
+  paths: string[];
+  sizes: Float64Array;
+  mtimes: Float64Array;
+}
+
+export function recordedFiles(files: ReadonlyMap<string, { size: number; mtimeMs: number }>): RecordedFiles {
+  const paths = [...files.keys()];
+  const sizes = new Float64Array(paths.length);
+  const mtimes = new Float64Array(paths.length);
+  let i = 0;
+  for (const { size, mtimeMs } of files.values()) {
+    sizes[i] = size;
+    mtimes[i++] = mtimeMs;
+  }
+  return { paths, sizes, mtimes };
+}
+
 /** What a build's last line said, for a build that finds nothing to do to say again. */
 export interface BuildSummary {
   /** Articles loaded (valid), live ones, and invalid ones left out. */
@@ -62,7 +81,7 @@ export interface BuildCheck {
   run: RunRecord;
   summary: BuildSummary;
   /** Each file the build wrote (its site path), with its size and modification time as written. */
-  files: { paths: string[]; sizes: Float64Array; mtimes: Float64Array };
+  files: RecordedFiles;
   /**
    * Stamps of what the output holds besides the resources' files: every folder (whose stamp moves
    * when a name is added to it or removed) and the host files (`_headers`, `_redirects`), by path
@@ -113,15 +132,7 @@ export function readKeptBuild(cacheDir: string, outDir: string, check = readBuil
 export function writeKeptBuild(cacheDir: string, outDir: string, kept: KeptBuild): void {
   const name = randomUUID();
   writeCacheFile<BuildDetail>(detailFile(cacheDir, outDir), { name, files: kept.files, facts: kept.facts });
-  const paths = [...kept.files.keys()];
-  const sizes = new Float64Array(paths.length);
-  const mtimes = new Float64Array(paths.length);
-  paths.forEach((urlPath, i) => {
-    const built = kept.files.get(urlPath) as BuiltFile;
-    sizes[i] = built.size;
-    mtimes[i] = built.mtimeMs;
-  });
-  writeBuildCheck(cacheDir, outDir, { run: kept.run, summary: kept.summary, files: { paths, sizes, mtimes }, stamps: kept.stamps, detail: name });
+  writeBuildCheck(cacheDir, outDir, { run: kept.run, summary: kept.summary, files: recordedFiles(kept.files), stamps: kept.stamps, detail: name });
 }
 
 /** The check alone, for a build that found nothing to do and records its inputs as they have settled (up-to-date.ts settledRecord). */

@@ -162,6 +162,13 @@ describe('feedgen worker-data', () => {
         await workerData(path.join(work, 'clean'), '--no-cache');
         expect(changedFiles(after, await hashTree(path.join(work, 'clean'))), 'against a run without the cache').toEqual([]);
       }
+      // Changed by hand: a file's bytes, and a name added beside it. The next run puts the folder back as it was.
+      const names = [...(await hashTree(out)).keys()];
+      const changed = path.join(out, names.find((name) => name.startsWith('europe/')) as string);
+      await writeFile(changed, 'changed by hand', { flag: 'a' });
+      await writeFile(path.join(path.dirname(changed), 'stray.txt'), 'a stray file');
+      expect(await workerData(out)).toEqual({ written: 1, deleted: 1 });
+      expect(changedFiles(await hashTree(out), await hashTree(path.join(work, 'clean')))).toEqual([]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
