@@ -23,6 +23,7 @@ import { BodySpill, MediaHashFile, ParseCacheFolder } from '../state/cache.js';
 import { KeptSiteFile, type KeptCheck, type KeptSite, type SiteToKeep } from '../state/kept-site.js';
 import { LEDGER_FILE } from '../state/ledger.js';
 import { SiteHistory, publishingNow, recordsHistory, type Published } from '../state/site-history.js';
+import type { Inputs } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { count } from '../words/counts.js';
 import { nodeMediaBody } from './media.js';
@@ -120,8 +121,10 @@ class LiveSite {
   private switching: Promise<void> | undefined;
   private saidBlocked = false;
   private closed = false;
-  /** What the start published, kept once the ledger is saved (undefined: nothing to keep). */
+  /** What was last published, kept once the ledger is saved (undefined: nothing to keep). */
   private toKeep: SiteToKeep | undefined;
+  /** What the current articles were loaded from, and what the load reported: a scheduled change publishes them again. */
+  private madeFrom: { inputs: Inputs; problems: Problem[] } | undefined;
   /** The kept snapshot's id and the snapshot it is, while this server serves it: its responses are kept when it stops. */
   private keptVersion: { id: string; snapshot: SiteSnapshot | undefined } | undefined;
   /** A start from the kept snapshot: its check, its kept responses, and the site once read. */
@@ -186,9 +189,10 @@ class LiveSite {
     if (start && !this.store) {
       start.reading ??= Promise.resolve().then(async () => {
         const kept = this.keptFile?.site(start.check, now);
-        if (kept) {
+        if (kept && this.keptFile) {
           this.keptSite = kept;
           this.data = kept.data;
+          this.madeFrom = { inputs: this.keptFile.inputs, problems: start.check.problems };
           this.store = this.storeOf(new SiteSnapshot(kept.data, kept.publication));
           if (this.keptVersion) this.keptVersion.snapshot = this.store.snapshot;
           this.armSwitch(now);
@@ -212,15 +216,16 @@ class LiveSite {
    */
   async load(changed?: ReadonlySet<string>): Promise<{ ok: boolean; articles: number; cached: number; problems: Problem[] }> {
     const first = this.cache === undefined;
-    // The start's own load (not one after a start from the kept snapshot): made from the inputs the kept-site file saw.
-    const keeps = this.store === undefined && this.keptStart === undefined;
+    // What the load is made from, seen before it reads anything: the start's own load (not one
+    // after a start from the kept snapshot) takes what the kept-site file saw; a reload looks again.
+    const startsHere = this.store === undefined && this.keptStart === undefined;
+    const inputs = startsHere ? this.keptFile?.inputs : this.keptFile?.look();
     const cache = first ? this.readCache() : this.cache;
     const mediaHashes = first ? this.readMediaHashes() : this.mediaHashes;
     // The loader and its parsers are read only when a start or a reload reads the folder.
     const [{ loadSite }, { keepLastGood }] = await Promise.all([import('../content/load.js'), import('../content/last-good.js')]);
-    // The start's own load looks at no file the kept-site file has looked at already.
-    const seen = keeps ? this.keptFile?.seen : undefined;
-    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: first ? (seen ? { seen } : 'stat') : changed, spill: new BodySpill(), mediaHashes });
+    // A load looks at no file that was looked at for it already.
+    const loaded = await loadSite(this.articlesDir, { ...this.loadOptions, cache, changed: inputs ? { seen: inputs.files } : first ? 'stat' : changed, spill: new BodySpill(), mediaHashes });
     this.mediaHashes = loaded.mediaHashes;
     if (!loaded.data) {
       this.writeCache(loaded.cache);
@@ -232,7 +237,10 @@ class LiveSite {
     this.cache = loaded.cache;
     this.data = data;
     const { snapshot, problems } = this.publish(this.now(), loaded.problems);
-    if (keeps) this.toKeep = { data, snapshot, problems: [...loaded.problems, ...problems] };
+    if (inputs) {
+      this.madeFrom = { inputs, problems: loaded.problems };
+      this.toKeep = { data, snapshot, problems: [...loaded.problems, ...problems], inputs };
+    }
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
@@ -309,7 +317,11 @@ class LiveSite {
       return this.store;
     }
     this.switching ??= Promise.resolve()
-      .then(() => this.publish(now))
+      .then(() => {
+        const { snapshot, problems } = this.publish(now);
+        const made = this.madeFrom;
+        if (made) this.toKeep = { data: this.data as SiteData, snapshot, problems: [...made.problems, ...problems], inputs: made.inputs };
+      })
       .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store?.snapshot.root.items.length ?? 0} articles`))
       .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
       .finally(() => (this.switching = undefined));
@@ -355,7 +367,9 @@ class LiveSite {
     const version = this.keptVersion;
     if (!version || !this.keptFile || !this.store || this.store.snapshot !== version.snapshot) return;
     const held = new Map(this.store.held());
-    for (const [sitePath, representation] of this.keptStart?.kept ?? []) if (!held.has(sitePath)) held.set(sitePath, representation);
+    // Those it started with and has not rendered since, while it serves the site it started from.
+    const start = this.keptStart;
+    if (start?.check.id === version.id) for (const [sitePath, representation] of start.kept) if (!held.has(sitePath)) held.set(sitePath, representation);
     try {
       this.keptFile.writeResponses(version.id, held);
     } catch (error) {
@@ -383,7 +397,7 @@ class LiveSite {
     return this.saving;
   }
 
-  /** Keeps what the start published, once: the cache only saves time, so a failure is said, never fatal. */
+  /** Keeps what was last published, once: the cache only saves time, so a failure is said, never fatal. */
   private keep(): void {
     const toKeep = this.toKeep;
     this.toKeep = undefined;

@@ -1,6 +1,7 @@
 /**
- * The kept snapshot: the site a server published at its start, kept in the cache so that the next
- * start made from the same inputs serves at once, reading neither the articles nor the ledger.
+ * The kept snapshot: the site a server last published (at its start, after a reload under
+ * --watch, at a scheduled change), kept in the cache so that the next start made from the same
+ * inputs serves at once, reading neither the articles nor the ledger.
  *
  *   <cache>/sites/<name>.bin            what it was made from and what it said (read first, small)
  *   <cache>/sites/<name>.site.bin       the articles as loaded (their bodies by where they lie in
@@ -29,14 +30,16 @@ import { fileDigest, sha256Base64url } from './digest.js';
 import { previewLedgerFile } from './site-history.js';
 import { inputsHold, runRecord, seeInputs, settledRecord, type Inputs, type RunRecord } from './up-to-date.js';
 
-/** What a start published, to keep. */
+/** What a server published, to keep. */
 export interface SiteToKeep {
   /** The site as loaded (its scheduled articles too): what a snapshot at another instant is made from. */
   data: SiteData;
-  /** What the start published from it: its publication, its next changes and its base path are kept. */
+  /** What it published from it: its publication, its next changes and its base path are kept. */
   snapshot: SiteSnapshot;
-  /** What the start reported (the load's problems and the history's). */
+  /** What it reported (the load's problems and the history's). */
   problems: Problem[];
+  /** The folder as it was before the load read it (KeptSiteFile inputs, or look). */
+  inputs: Inputs;
 }
 
 /** A kept snapshot whose inputs hold: what its start said, and what a server needs to answer from its kept responses. */
@@ -109,21 +112,22 @@ interface ResponsesFile {
  */
 export class KeptSiteFile<Context> {
   private readonly base: string;
-  private readonly inputs: Inputs;
+  /** The folder as it was when this was made: what a start is made from. */
+  readonly inputs: Inputs;
 
   /** `options`: whatever else decides what is published (as up-to-date.ts seeInputs takes them). The folder is looked at now. */
   constructor(
     private readonly cacheDir: string,
     private readonly articlesDir: string,
-    options: Record<string, unknown>,
+    private readonly options: Record<string, unknown>,
   ) {
     this.base = path.join(cacheDir, 'sites', sha256Base64url(JSON.stringify([path.resolve(articlesDir), options])).slice(0, 22));
     this.inputs = seeInputs(articlesDir, options);
   }
 
-  /** The stats of every file of the folder, taken when this was made: a start's load takes them from here. */
-  get seen(): Inputs['files'] {
-    return this.inputs.files;
+  /** The folder as it is now, for a load after the start whose site is to be kept: taken before the load reads anything. */
+  look(): Inputs {
+    return seeInputs(this.articlesDir, this.options);
   }
 
   /** The kept snapshot's record, if it is what a start at `now` would publish, its context as `holds` says. */
@@ -172,12 +176,11 @@ export class KeptSiteFile<Context> {
   }
 
   /**
-   * Keeps what a start published from the inputs seen when this was made, after the ledger is
-   * saved (the record names the ledger as the run left it). Returns the kept snapshot's id; none
-   * when the site has no history or most bodies are not in the parse cache (no cache was written),
-   * and nothing is then kept.
+   * Keeps what a server published from `inputs`, after the ledger is saved (the record names the
+   * ledger as the run left it). Returns the kept snapshot's id; none when the site has no history
+   * or most bodies are not in the parse cache (no cache was written), and nothing is then kept.
    */
-  write({ data, snapshot, problems }: SiteToKeep, context: Context): string | undefined {
+  write({ data, snapshot, problems, inputs }: SiteToKeep, context: Context): string | undefined {
     const id = randomUUID();
     const { publication } = snapshot;
     const stored = publication && this.storedArticles(data.articles);
@@ -191,7 +194,7 @@ export class KeptSiteFile<Context> {
     writeCacheFile<CheckFile<Context>>(`${this.base}.bin`, {
       id,
       context,
-      run: runRecord(this.inputs, this.articlesDir, { ...(until === undefined ? {} : { until }), problems, status: 0 }),
+      run: runRecord(inputs, this.articlesDir, { ...(until === undefined ? {} : { until }), problems, status: 0 }),
       previewLedger: fileDigest(previewLedgerFile(this.cacheDir)),
       since: publication.now,
       nextSiteChange: snapshot.nextSiteChange,
