@@ -237,10 +237,10 @@ class LiveSite {
     this.cache = loaded.cache;
     this.data = data;
     const { snapshot, problems } = this.publish(this.now(), loaded.problems);
-    if (inputs) {
-      this.madeFrom = { inputs, problems: loaded.problems };
-      this.toKeep = { data, snapshot, problems: [...loaded.problems, ...problems], inputs };
-    }
+    // A site that still serves the last good version of a broken article is not what a start
+    // would publish from the folder (it leaves the article out): it is not kept.
+    this.madeFrom = inputs && kept.length === 0 ? { inputs, problems: loaded.problems } : undefined;
+    this.toKeep = this.madeFrom && inputs ? { data, snapshot, problems: [...loaded.problems, ...problems], inputs } : undefined;
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
