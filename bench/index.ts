@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 
 const BENCHES: Array<{ name: string; args: string[]; what: string }> = [
-  { name: 'targets', args: ['bench/targets.ts'], what: "issue 22's targets at 10k articles, each beside its baseline: output and cold build vs Hugo, build, worker-data and serve from the cache vs their cold runs" },
+  { name: 'targets', args: ['bench/targets.ts'], what: "issue 22's targets at 10k articles (BENCH_TARGETS_SIZE for another size), each beside its baseline: output and cold build vs Hugo, build, worker-data and serve from the cache vs their cold runs" },
   { name: 'time', args: ['bench/time.ts'], what: 'timestamp normalizations per second (batch path)' },
   { name: 'render', args: ['bench/render.ts'], what: 'one 50-item feed page per format vs the npm feed package' },
   { name: 'build', args: ['bench/build.ts'], what: 'static build of 1k/10k/100k articles vs the single-thread floor and Hugo' },
