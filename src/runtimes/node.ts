@@ -305,7 +305,7 @@ class LiveSite {
     const store = this.store;
     if (!store) {
       const start = this.keptStart;
-      if (start && (start.check.until === undefined || now < start.check.until)) return start.responses;
+      if (start && (start.check.responsesUntil === undefined || now < start.check.responsesUntil)) return start.responses;
       return this.read(now).then(() => this.at(now));
     }
     const { nextChange: next, nextSiteChange } = store.snapshot;
@@ -335,7 +335,7 @@ class LiveSite {
    */
   private armSwitch(now: number): void {
     clearTimeout(this.switchTimer);
-    const next = this.store ? this.store.snapshot.nextChange : this.keptStart?.check.until;
+    const next = this.store ? this.store.snapshot.nextChange : this.keptStart?.check.responsesUntil;
     if (next === undefined || this.closed) return;
     // setTimeout takes at most 2^31 - 1 ms (24.8 days); a later change is waited for in steps.
     this.switchTimer = setTimeout(() => {

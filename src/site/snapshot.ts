@@ -38,6 +38,13 @@ export interface Publication {
   redirects: ReadonlyMap<string, string>;
   /** The latest change of anything: what the pages that list the whole site show. */
   latest: number;
+  /**
+   * Whether it would read otherwise at a later now with nothing recorded meanwhile, besides its
+   * scheduled changes: `at-changes` (a merge not recorded yet is dated after the latest change the
+   * site made on its own before now, age-outs of the news sitemap included), `always` (an article
+   * dated gone as of now, neither live nor recorded gone: a clock set back behind the ledger).
+   */
+  movesWithClock?: 'at-changes' | 'always';
 }
 
 export interface ScopeHistory {

@@ -402,12 +402,6 @@ function latestScheduledChange(ledger: Ledger, data: SiteData, now: number): num
   return latest;
 }
 
-/** The instant readers could first see a fact recorded at `t`: later than `t` when a merge brought it in. */
-function visibility(ledger: Ledger, data: SiteData, now: number): (t: number) => number {
-  const pending = pendingMerge(ledger, data, now);
-  return seenThrough(pending ? [...ledger.merges, pending] : ledger.merges);
-}
-
 /** The instant readers could first see a fact recorded at `t`, given `merges`: the end of every merge that brought it in. */
 function seenThrough(merges: readonly MergeRecord[]): (t: number) => number {
   if (merges.length === 0) return (t) => t;
@@ -429,13 +423,17 @@ function filesChanged(records: ReadonlyMap<string, FileRecord>, visible: (t: num
  * file last changed.
  */
 export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publication {
-  const visible = visibility(ledger, data, now);
+  const merging = pendingMerge(ledger, data, now);
+  const visible = seenThrough(merging ? [...ledger.merges, merging] : ledger.merges);
   const live = new Map<string, ArticleData>();
   for (const article of data.articles) if (stateAt(scheduleOf(article), wholeSeconds(now)) === 'live') live.set(articleKey(article), article);
+  let goneAsOfNow = false;
   const left = (record: ArticleRecord, membership: Membership | undefined): number | undefined => {
     if (membership?.left !== undefined) return visible(membership.left);
     if (record.deleted !== undefined) return visible(record.deleted);
-    return live.has(record.key) ? undefined : wholeSeconds(now);
+    if (live.has(record.key)) return undefined;
+    goneAsOfNow = true;
+    return wholeSeconds(now);
   };
   const own = (record: ArticleRecord) => visible(Math.max(record.published, record.revised));
 
@@ -486,5 +484,8 @@ export function publicationOf(ledger: Ledger, data: SiteData, now: number): Publ
   const mediaChanged = filesChanged(ledger.media, visible);
   const generatorSince = ledger.generator ? visible(ledger.generator.since) : 0;
   for (const changed of [...settingsChanged.values(), ...mediaChanged.values(), generatorSince]) latest = Math.max(latest, changed);
-  return { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirectsInOrder(), latest };
+  const publication: Publication = { now, articleChanged, scopes, settingsChanged, mediaChanged, generatorSince, redirects: ledger.redirectsInOrder(), latest };
+  if (goneAsOfNow) publication.movesWithClock = 'always';
+  else if (merging) publication.movesWithClock = 'at-changes';
+  return publication;
 }

@@ -14,8 +14,9 @@
  * of another id is not read. A kept snapshot is used only when it is exactly what a start would
  * publish (up-to-date.ts inputsHold): the same code and options, every file of the articles folder
  * as it was, the ledger (and a preview's own ledger) as that run left it, and a clock no earlier
- * than that run's and before the site's next scheduled change; and only while every pack file it
- * points into is still there as it was. Otherwise the start loads the folder as if there were no
+ * than that run's and before the site's next scheduled change (keptUntil: an article's age-out of
+ * the news sitemap is not one, unless the history moves with the clock); and only while every pack
+ * file it points into is still there as it was. Otherwise the start loads the folder as if there were no
  * kept snapshot, and keeps the new one.
  */
 import { randomUUID } from 'node:crypto';
@@ -48,9 +49,16 @@ export interface KeptCheck<Context> {
   /** What the runtime kept of how it published (KeptSiteFile.write). */
   context: Context;
   problems: Problem[];
-  /** The site holds from `since` (its start's now) until `until` (its next change). */
+  /**
+   * The site holds from `since` (the now it was published at) until `until`, its next change of
+   * anything but the news sitemap: an article that ages out of that changes nothing the history
+   * records, and the kept site read later is dated then (site()).
+   */
   since: number;
   until: number | undefined;
+  /** The kept responses hold until the site's next change of anything, an age-out of the news sitemap included. */
+  responsesUntil: number | undefined;
+  /** The site's next change but for the news sitemap, which bounds max-age (as its snapshot's). */
   nextSiteChange: number | undefined;
   basePath: string;
   articles: number;
@@ -75,8 +83,9 @@ interface CheckFile<Context> {
   run: RunRecord;
   /** Digest of a preview's own ledger as the run left it. */
   previewLedger: string;
-  /** The run's now: the site holds from it until `run.until`. */
+  /** The run's now: the site holds from it until `run.until` (KeptCheck). */
   since: number;
+  responsesUntil: number | undefined;
   nextSiteChange: number | undefined;
   basePath: string;
   articles: number;
@@ -143,8 +152,8 @@ export class KeptSiteFile<Context> {
         // The next start compares those files by their text again: time only.
       }
     }
-    const { id, context, run, since, nextSiteChange, basePath, articles } = check;
-    return { id, context, problems: run.problems, since, until: run.until, nextSiteChange, basePath, articles };
+    const { id, context, run, since, responsesUntil, nextSiteChange, basePath, articles } = check;
+    return { id, context, problems: run.problems, since, until: run.until, responsesUntil, nextSiteChange, basePath, articles };
   }
 
   /** The kept site of `check` at `now` (which must fall before its next change), or undefined when its files are not all there. */
@@ -188,7 +197,7 @@ export class KeptSiteFile<Context> {
       for (const suffix of ['.bin', '.site.bin', '.responses.bin']) rmSync(`${this.base}${suffix}`, { force: true });
       return undefined;
     }
-    const until = snapshot.nextChange;
+    const until = keptUntil(snapshot, publication);
     // The site before its record: a record never names a site file that is not there yet.
     writeCacheFile<SiteFile>(`${this.base}.site.bin`, { id, data: { ...data, articles: stored.articles }, bodies: stored.bodies, publication });
     writeCacheFile<CheckFile<Context>>(`${this.base}.bin`, {
@@ -197,6 +206,7 @@ export class KeptSiteFile<Context> {
       run: runRecord(inputs, this.articlesDir, { ...(until === undefined ? {} : { until }), problems, status: 0 }),
       previewLedger: fileDigest(previewLedgerFile(this.cacheDir)),
       since: publication.now,
+      responsesUntil: snapshot.nextChange,
       nextSiteChange: snapshot.nextSiteChange,
       basePath: basePathOf(snapshot.site.baseUrl),
       articles: data.articles.length,
@@ -251,4 +261,16 @@ function withoutBody(article: ArticleData): StoredArticle {
   const stored: Record<string, unknown> = {};
   for (const key of Object.keys(article)) if (key !== 'html') stored[key] = article[key as keyof ArticleData];
   return stored as StoredArticle;
+}
+
+/**
+ * Until when a kept site is what a start would publish: its next change but for the news sitemap
+ * (an age-out records nothing), unless its history moves with the clock. A merge no run has
+ * recorded yet is dated after the latest scheduled change or age-out before now, so it moves at
+ * each of them; an article the ledger neither has live nor gone (a clock set back behind a run that
+ * saw it published) is dated gone at every instant.
+ */
+function keptUntil(snapshot: SiteSnapshot, publication: Publication): number | undefined {
+  if (publication.movesWithClock === 'always') return publication.now + 1;
+  return publication.movesWithClock === 'at-changes' ? snapshot.nextChange : snapshot.nextSiteChange;
 }

@@ -128,7 +128,7 @@ describe('feedgen serve from its cache', () => {
 describe('a start from the kept snapshot', () => {
   let folder: string;
   let cacheDir: string;
-  const SAMPLE = ['/rss.xml', '/africa/feed.json', '/', '/africa/lagos-tech-hub/', '/tags/'];
+  const SAMPLE = ['/rss.xml', '/africa/feed.json', '/', '/africa/lagos-tech-hub/', '/tags/', '/news-sitemap.xml'];
 
   /** A start at `now`: whether it started from the kept snapshot, and its answers beside those of a server without the cache. */
   async function start(now: number, baseUrl?: string): Promise<{ kept: boolean; same: boolean }> {
@@ -149,6 +149,8 @@ describe('a start from the kept snapshot', () => {
     await cp(BUNDLED_ARTICLES, folder, { recursive: true });
     // Published an hour after NOW: the kept snapshot of a start before then holds until then only.
     await writeFile(path.join(folder, 'africa/later.md'), `---\ntitle: Scheduled story\ndate: ${new Date(NOW() + 3_600_000).toISOString()}\n---\n\nLater.\n`);
+    // Two days old half an hour after NOW: it leaves the news sitemap then, and nothing else changes.
+    await writeFile(path.join(folder, 'africa/aging.md'), `---\ntitle: Aging story\ndate: ${new Date(NOW() - 2 * 86_400_000 + 1_800_000).toISOString()}\n---\n\nNews.\n`);
     await settle();
   });
 
@@ -178,7 +180,28 @@ describe('a start from the kept snapshot', () => {
     expect(await start(NOW() + 7_200_000)).toEqual({ kept: true, same: true });
     // A clock set back before the kept start.
     expect(await start(NOW())).toEqual({ kept: false, same: true });
+    // Set back behind what the ledger recorded (the scheduled story's publication at NOW + 1 h):
+    // what a start publishes may then change at any instant, so that start's site holds at its instant only.
+    expect(await start(NOW() + 60_000)).toEqual({ kept: false, same: true });
   }, 180_000);
+
+  it('holds past an article leaving the news sitemap, which it then answers anew', async () => {
+    await rm(path.join(folder, '_ledger.tsv'), { force: true });
+    await start(NOW());
+    expect((await start(NOW())).kept).toBe(true);
+    const newsAt = async (now: number) => {
+      const server = await startServer(folder, undefined, { now: () => now });
+      try {
+        return await (await fetch(`${server.url}/news-sitemap.xml`)).text();
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await newsAt(NOW())).toContain('Aging story');
+    expect(await newsAt(NOW() + 2_700_000)).not.toContain('Aging story');
+    // Past the age-out, before the scheduled story.
+    expect(await start(NOW() + 2_700_000)).toEqual({ kept: true, same: true });
+  }, 60_000);
 
   it('switches to the scheduled version when its instant comes, as a server that read the folder does, and keeps it', async () => {
     await rm(path.join(folder, '_ledger.tsv'), { force: true });

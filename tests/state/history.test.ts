@@ -145,7 +145,11 @@ describe('histories joined by a merge', () => {
     expect(merged.problems).toEqual([]);
     for (const n of [2, 3]) await writeFile(path.join(articles, `news/story-${n}.md`), story(n));
     const now = T0 + 5 * MINUTE;
+    // Until a run records the merge, its date moves with every change the site makes on its own (a kept site holds until the next).
+    const { data } = await loadSite(articles);
+    expect(publicationOf(Ledger.parse(`${a.serialize()}${b.serialize()}`).ledger, data!, now).movesWithClock).toBe('at-changes');
     const joined = await publish(articles, merged.ledger, now);
+    expect(joined.publication?.movesWithClock).toBeUndefined();
     // Archive 1 was filled on both sides: it keeps the two published first (A's story 2 at +1 min).
     expect(archiveEntries(joined, NEWS, 1)).toEqual(['Story 1', 'Story 2']);
     const news = scopeOf(joined, NEWS);
