@@ -45,8 +45,10 @@ export const buildCommand: Command = {
     // Messages name files from where the command runs: a run from elsewhere says other things.
     const inputs = seeInputs(articles, { articles: path.resolve(articles), cwd: process.cwd(), out: path.resolve(outDir), baseUrl: values['base-url'], fixedNow, skipInvalid: values['skip-invalid'], preview: values.preview });
     const check = readBuildCheck(cacheDir, outDir);
+    const cached: FromCache = { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept) };
     const root = check && existsSync(outDir) ? throughLinks(outDir) : undefined;
-    if (check && root !== undefined && inputsHold(check.run, inputs, articles, nowOf(values)())) {
+    if (!check || root === undefined) return build(values, outDir, io, cached);
+    if (inputsHold(check.run, inputs, articles, nowOf(values)())) {
       const survey = surveyOutput(root, check);
       if (surveyedAsRecorded(survey)) {
         const settled = settledRecord(check.run, inputs);
@@ -54,11 +56,10 @@ export const buildCommand: Command = {
         if (problem) io.err(`${problem}\n`);
         return sayAgain(check, outDir, io);
       }
-      return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept), check, survey: Promise.resolve(survey) });
+      return build(values, outDir, io, { ...cached, last: { check, survey: Promise.resolve(survey) } });
     }
     // Something changed: the output folder is surveyed on another thread while this one loads the site.
-    const previous = check && root !== undefined ? { check, survey: surveyOutputAside(root, check) } : {};
-    return build(values, outDir, io, { dir: cacheDir, inputs, record: (kept) => runRecord(inputs, articles, kept), ...previous });
+    return build(values, outDir, io, { ...cached, last: { check, survey: surveyOutputAside(root, check) } });
   },
 };
 
@@ -71,8 +72,7 @@ interface FromCache {
   inputs: Inputs;
   record: (outcome: Pick<KeptBuild['run'], 'until' | 'problems' | 'status'>) => KeptBuild['run'];
   /** The last build's check, as the run began, and the output folder as surveyed against it. */
-  check?: BuildCheck;
-  survey?: Promise<OutputSurvey>;
+  last?: { check: BuildCheck; survey: Promise<OutputSurvey> };
 }
 
 /** Builds the site into `outDir`, from the cache when `cached` is given. */
@@ -96,11 +96,12 @@ async function build(values: Values, outDir: string, io: CommandIO, cached?: Fro
     return 1;
   }
   const files = progress.step('building', 'files');
-  const previous = cached?.check ? readKeptBuild(cached.dir, outDir, cached.check) : undefined;
+  const last = cached?.last;
+  const previous = cached && last ? readKeptBuild(cached.dir, outDir, last.check) : undefined;
   if (cached) forgetKeptBuild(cached.dir, outDir);
   const result = await buildStatic(snapshot, outDir, {
     progress: (done, total, written) => files(done, total, `${written} written`),
-    ...(previous && cached?.survey ? { previous: { ...previous, survey: cached.survey } } : {}),
+    ...(previous && last ? { previous: { ...previous, survey: last.survey } } : {}),
   });
   progress.clear();
   for (const line of await history.save()) io.err(`${line}\n`);

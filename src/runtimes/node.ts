@@ -240,7 +240,7 @@ class LiveSite {
     // A site that still serves the last good version of a broken article is not what a start
     // would publish from the folder (it leaves the article out): it is not kept.
     this.madeFrom = inputs && kept.length === 0 ? { inputs, problems: loaded.problems } : undefined;
-    this.toKeep = this.madeFrom && inputs ? { data, snapshot, problems: [...loaded.problems, ...problems], inputs } : undefined;
+    this.keepLater(snapshot, problems);
     // After the new version is served: the cache only matters to the next start.
     this.writeCache(loaded.cache);
     return { ok: true, articles: data.articles.length, cached: loaded.cached, problems: loaded.problems };
@@ -319,8 +319,7 @@ class LiveSite {
     this.switching ??= Promise.resolve()
       .then(() => {
         const { snapshot, problems } = this.publish(now);
-        const made = this.madeFrom;
-        if (made) this.toKeep = { data: this.data as SiteData, snapshot, problems: [...made.problems, ...problems], inputs: made.inputs };
+        this.keepLater(snapshot, problems);
       })
       .then(() => this.log(`feedgen: ${formatUtc(next)} has come (scheduled): serving ${this.store?.snapshot.root.items.length ?? 0} articles`))
       .catch((error: Error) => this.log(`feedgen: switching to the scheduled version failed: ${error.message}`))
@@ -395,6 +394,12 @@ class LiveSite {
       if (lines.length === 0) this.keep();
     });
     return this.saving;
+  }
+
+  /** `snapshot`, just published from the current articles, is kept once the ledger is saved; `problems`: the history's. */
+  private keepLater(snapshot: SiteSnapshot, problems: Problem[]): void {
+    const made = this.madeFrom;
+    this.toKeep = made && this.data ? { data: this.data, snapshot, problems: [...made.problems, ...problems], inputs: made.inputs } : undefined;
   }
 
   /** Keeps what was last published, once: the cache only saves time, so a failure is said, never fatal. */

@@ -146,7 +146,9 @@ async function writeSite(snapshot: SiteSnapshot, root: string, previous: BuildOp
   // Whatever else the folder holds goes: files no build wrote or that are no longer produced.
   const folders = foldersOf(relatives);
   const produced = new Set([...files, ...HOST_FILES.map((name) => path.join(root, name))]);
-  const deleted = previous ? removeUnproduced(root, { files: [...previous.files.keys()].map(fileForPath), stamps: previous.stamps }, produced, folders, moved, touched) : 0;
+  // The last build's files that this one produced again are not looked at.
+  const gone = previous ? [...previous.files.keys()].filter((urlPath) => !record.has(urlPath)).map(fileForPath) : [];
+  const deleted = previous ? removeUnproduced(root, { files: gone, stamps: previous.stamps }, produced, folders, moved, touched) : 0;
   // Dated by the latest change of anything, as every file they speak for is.
   const modified = snapshot.publication?.latest;
   for (const [name, text] of [['_headers', headerRules.toString()], ['_redirects', redirectsFile(snapshot)]] as const) {

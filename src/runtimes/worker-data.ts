@@ -264,8 +264,11 @@ async function fillAssets(
   if (newsOnly.length > 0) site.newsOnly = newsOnly;
   if (unrendered !== undefined) site.unrendered = unrendered;
   writeText(stripSlash(SITE_MANIFEST_PATH), JSON.stringify(site));
-  // What the last run wrote that this one does not produce (the folder it leaves goes whole).
-  const filesOf = (record: KeptAssets) => [...[...record.assets.keys()].map(fileForPath), ...record.others.keys()];
+  // What the last run wrote that this one does not produce (the folder it leaves goes whole); what it produced again is not looked at.
+  const filesOf = (record: KeptAssets) => [
+    ...[...record.assets.keys()].filter((urlPath) => !kept.assets.has(urlPath)).map(fileForPath),
+    ...[...record.others.keys()].filter((relative) => !kept.others.has(relative)),
+  ];
   const others = [...kept.others.keys()];
   const produced = new Set([...files, ...others.map((file) => path.join(root, file))]);
   const folders = foldersOf([...relatives, ...others]);

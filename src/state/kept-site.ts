@@ -16,8 +16,8 @@
  * as it was, the ledger (and a preview's own ledger) as that run left it, and a clock no earlier
  * than that run's and before the site's next scheduled change (keptUntil: an article's age-out of
  * the news sitemap is not one, unless the history moves with the clock); and only while every pack
- * file it points into is still there as it was. Otherwise the start loads the folder as if there were no
- * kept snapshot, and keeps the new one.
+ * file it points into is still there as it was. Otherwise the start loads the folder as if there
+ * were no kept snapshot, and keeps the new one.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
