@@ -1,7 +1,8 @@
 /**
  * Serving a cached 50-item feed: requests/s and p99 latency on the 200 path and the 304 path, for
- * `feedgen serve` and, measured in the same run, a bare node:http server answering the same bytes
- * from memory (the floor this machine allows). The ratio is the figure.
+ * `feedgen serve` and, measured in the same run, a bare node:http server answering the same
+ * responses (status, headers and bytes, captured from feedgen) from memory: the floor this machine
+ * allows. The ratio is the figure.
  *
  *   npx tsx bench/serve.ts     (50 connections; BENCH_SECONDS=5 per run, BENCH_ROUNDS=3, medians)
  *
@@ -11,10 +12,10 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { ensureCorpus } from './corpus.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -55,29 +56,60 @@ export async function startFeedgen(articles: string, extraArgs: string[] = []): 
   return { child, origin: await waitForOrigin(child, /serving \d+ articles at (http:\/\/[^/\s]+)\//) };
 }
 
-/** node:http answering the exact bytes and validators, from memory, with a 304 on If-None-Match. */
-async function startBare(body: Uint8Array, headers: Record<string, string>): Promise<Server> {
+/** One response of feedgen's, as it went over the wire: status, headers (but those node:http adds itself) and body bytes. */
+interface Captured {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Written by node:http itself on every response, so not replayed. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+/** feedgen's response to `requestHeaders`, its body as sent (compressed if it was). */
+function capture(url: string, requestHeaders: Record<string, string>): Promise<Captured> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: requestHeaders }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(response.headers)) if (!TRANSPORT_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
+          resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+        });
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * node:http answering, from memory, the very responses feedgen gave to each case (status, headers
+ * and bytes): a 304 on If-None-Match, gzip when asked for, identity otherwise. Only the work of
+ * answering differs.
+ */
+async function startBare(responses: { identity: Captured; gzip: Captured; notModified: Captured }): Promise<Server> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feedgen-bare-'));
-  await writeFile(path.join(dir, 'body'), body);
-  await writeFile(path.join(dir, 'body.gz'), gzipSync(body, { level: 6 }));
+  const file = path.join(dir, 'responses.json');
+  const encoded = Object.fromEntries(Object.entries(responses).map(([name, r]) => [name, { status: r.status, headers: r.headers, body: r.body.toString('base64') }]));
+  await writeFile(file, JSON.stringify(encoded));
   const source = `
     const http = require('node:http'); const fs = require('node:fs');
-    const body = fs.readFileSync(${JSON.stringify(path.join(dir, 'body'))});
-    const gz = fs.readFileSync(${JSON.stringify(path.join(dir, 'body.gz'))});
-    const headers = ${JSON.stringify(headers)};
+    const responses = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8'));
+    for (const r of Object.values(responses)) { r.body = Buffer.from(r.body, 'base64'); if (r.status === 200) r.headers['content-length'] = r.body.length; }
+    const { identity, gzip, notModified } = responses;
     const server = http.createServer((req, res) => {
-      if (req.headers['if-none-match'] === headers.etag) { res.writeHead(304, { etag: headers.etag, 'cache-control': headers['cache-control'] }); res.end(); return; }
-      const zipped = /gzip/.test(req.headers['accept-encoding'] || '');
-      const out = zipped ? gz : body;
-      res.writeHead(200, { ...headers, 'content-length': out.length, ...(zipped ? { 'content-encoding': 'gzip' } : {}) });
-      res.end(out);
+      const r = req.headers['if-none-match'] === notModified.headers.etag ? notModified : /gzip/.test(req.headers['accept-encoding'] || '') ? gzip : identity;
+      res.writeHead(r.status, r.headers);
+      res.end(r.status === 304 ? undefined : r.body);
     });
     server.listen(0, '127.0.0.1', () => console.log('bare at http://127.0.0.1:' + server.address().port + '/'));`;
   const child = spawnPinned(['-e', source]);
   try {
     return { child, origin: await waitForOrigin(child, /bare at (http:\/\/[^/\s]+)\//) };
   } finally {
-    // The server has read its bodies by the time it listens (or has failed): the folder was only for them.
+    // The server has read its responses by the time it listens (or has failed): the folder was only for them.
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -116,19 +148,22 @@ export async function benchServe(): Promise<void> {
   const articles = await ensureCorpus(1000);
   const feedgen = await startFeedgen(articles);
   try {
-    const first = await fetch(`${feedgen.origin}${FEED_PATH}`, { headers: { 'accept-encoding': 'identity' } });
-    const body = new Uint8Array(await first.arrayBuffer());
-    const items = (new TextDecoder().decode(body).match(/<item>/g) ?? []).length;
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'etag', 'last-modified', 'cache-control']) headers[name] = first.headers.get(name) ?? '';
-    const bare = await startBare(body, headers);
+    const url = `${feedgen.origin}${FEED_PATH}`;
+    const identity = await capture(url, { 'accept-encoding': 'identity' });
+    const etag = identity.headers.etag ?? '';
+    const gzip = await capture(url, { 'accept-encoding': 'gzip' });
+    const notModified = await capture(url, { 'if-none-match': etag });
+    if (identity.status !== 200 || gzip.status !== 200 || notModified.status !== 304) throw new Error(`feedgen answered ${identity.status}, ${gzip.status}, ${notModified.status}`);
+    const body = identity.body;
+    const items = (body.toString('utf8').match(/<item>/g) ?? []).length;
+    const bare = await startBare({ identity, gzip, notModified });
     try {
       console.log(`serve: ${FEED_PATH}, ${items} items, ${body.byteLength} bytes; ${CONNECTIONS} connections; median of ${ROUNDS} alternating runs of ${SECONDS} s${TASKSET ? '; servers on CPU 0, load on CPU 1' : ''}\n`);
       console.log('path                   feedgen rps  p99 ms      bare rps  p99 ms   ratio  errors');
       const cases: Array<[string, Record<string, string>, number]> = [
         ['200 (identity)', { 'accept-encoding': 'identity' }, 200],
         ['200 (gzip)', { 'accept-encoding': 'gzip' }, 200],
-        ['304 (If-None-Match)', { 'if-none-match': headers.etag ?? '' }, 304],
+        ['304 (If-None-Match)', { 'if-none-match': etag }, 304],
       ];
       for (const [name, requestHeaders, status] of cases) {
         const bareRuns: Figures[] = [];

@@ -16,7 +16,7 @@ import type { MediaHashes } from '../content/media-files.js';
 import { normalizeBaseUrl } from '../urls/http-url.js';
 import { formatProblem, type Problem, type SiteData } from '../content/model.js';
 import { createApp, type ServedSite } from '../http/app.js';
-import type { Compressor } from '../http/middleware/representation/index.js';
+import type { Compressor } from '../http/representation.js';
 import { RepresentationStore, type Representation } from '../publish/store.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import { BodySpill, MediaHashFile, ParseCacheFolder } from '../state/cache.js';

@@ -2,28 +2,20 @@
  * HTTP caching for every resource, in one place: validators (strong ETag, Last-Modified),
  * Cache-Control, WebSub Link headers, conditional GET (304 / 412), content coding, the browser view
  * of a feed (headers.ts decides when), byte ranges of files served as they are (206 / 416),
- * Content-Length, HEAD. The middleware installs the renderer; a route only names the
- * representation it serves: `return c.render(representation)`.
+ * Content-Length, HEAD. The app (app.ts) finds the representation a request names and hands it
+ * to `Responder.respond`, which answers everything else.
  *
  * Every variant (coding x browser view) has its own ETag, derived from the bytes' one, and any of
  * them validates: a 304 then carries the headers of the variant this request selects. Text is
  * compressed; audio, video, images and archives, compressed already, never are. A range request
  * is answered from the uncompressed bytes.
  */
-import type { MiddlewareHandler } from 'hono';
-import { isCompressibleType } from '../../../feeds/media-types.js';
-import type { Body, Representation } from '../../../publish/store.js';
-import { formatHttpDate } from '../../../time/index.js';
-import { evaluatePreconditions } from '../../conditional.js';
-import { browserViewHeaders, capMaxAge, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from '../../headers.js';
-import { contentRange, evaluateRange } from '../../ranges.js';
-
-declare module 'hono' {
-  interface ContextRenderer {
-    /** `maxAgeCap`: seconds until the site changes on schedule, which max-age must not run past. */
-    (representation: Representation, maxAgeCap?: number): Response | Promise<Response>;
-  }
-}
+import { isCompressibleType } from '../feeds/media-types.js';
+import type { Body, Representation } from '../publish/store.js';
+import { formatHttpDate } from '../time/index.js';
+import { evaluatePreconditions } from './conditional.js';
+import { browserViewHeaders, capMaxAge, errorResponse, isBrowserNavigation, notModifiedHeaders, representationHeaders } from './headers.js';
+import { contentRange, evaluateRange } from './ranges.js';
 
 export type ContentCoding = 'br' | 'gzip';
 
@@ -99,7 +91,10 @@ export class Responder {
 
   constructor(private readonly options: RepresentationOptions = {}) {}
 
-  /** A promise only when bytes are read as they are sent (StreamedBody). */
+  /**
+   * `maxAgeCap`: seconds until the site changes on schedule, which max-age must not run past. A
+   * promise only when bytes are read as they are sent (StreamedBody).
+   */
   respond(request: Request, representation: Representation, maxAgeCap?: number): Response | Promise<Response> {
     const prepared = this.prepare(representation);
     const outcome = evaluatePreconditions(request.headers, { etags: prepared.etags, lastModified: representation.lastModified });
@@ -209,12 +204,4 @@ function variantHeaders(representation: Representation, wanted: Variant, content
 function withCap(headers: Record<string, string>, seconds: number): Record<string, string> {
   const cacheControl = headers['cache-control'];
   return cacheControl === undefined ? headers : { ...headers, 'cache-control': capMaxAge(cacheControl, seconds) };
-}
-
-export function serveRepresentations(options: RepresentationOptions = {}): MiddlewareHandler {
-  const responder = new Responder(options);
-  return async (c, next) => {
-    c.setRenderer((representation: Representation, maxAgeCap?: number) => responder.respond(c.req.raw, representation, maxAgeCap));
-    await next();
-  };
 }
