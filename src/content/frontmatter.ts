@@ -72,9 +72,13 @@ export function parseFrontMatter(text: string): FrontMatterResult {
     };
   }
   let yaml: YamlResult | undefined;
-  // Options are always passed: without them gray-matter caches results by text and hands out the
-  // same mutable data object for identical files.
-  const file = matter(source, {
+  const closingStart = lines.slice(0, closing).reduce((offset, line) => offset + line.length + 1, 0);
+  const afterClosing = closingStart + '---'.length;
+  // gray-matter is given the front matter alone: it looks its input up as a property name (its
+  // cache), which for a whole article cost as much as reading the YAML. Options are always passed:
+  // without them it caches results by text and hands out the same mutable data object for
+  // identical files.
+  matter(source.slice(0, afterClosing), {
     language: 'yaml',
     engines: {
       yaml: (yamlText: string): object => {
@@ -90,14 +94,15 @@ export function parseFrontMatter(text: string): FrontMatterResult {
     },
   });
   if (yaml && yaml.problems.length > 0) return { ok: false, problems: yaml.problems };
+  // The body starts on the line after the closing "---" (blanks after it on its line are not the body).
+  const rest = source.slice(source.charCodeAt(afterClosing) === 0x0a ? afterClosing + 1 : afterClosing);
   return {
     ok: true,
     value: {
       data: yaml?.data ?? {},
       keyLines: yaml?.keyLines ?? new Map(),
       innerLines: yaml?.innerLines ?? new Map(),
-      // gray-matter keeps what follows the closing "---" on its line: that line is not the body.
-      body: file.content.replace(/^[ \t]+\n/, ''),
+      body: rest.replace(/^[ \t]+\n/, ''),
       bodyLine: closing + 2,
     },
   };
