@@ -140,19 +140,26 @@ async function fillAssets(
   const moved = inPlace && survey ? survey.moved : [];
   /** Folders whose names this run may change (see stampsAfter). */
   const touched = new Set(moved);
-  /** The last run's file at `file`'s place (`name` in its record), still as it was: kept where it is, or taken into a new folder by a link. */
-  const reuse = (file: string, name: string, before: WrittenFile): boolean => {
-    if (!old || !survey || survey.changed.has(name)) return false;
+  /**
+   * The last run's file at `file`'s place (`name` in its record), still as it was: kept where it
+   * is, or taken into a new folder by a link, or else by a copy. Its stamp where it lies now (a
+   * copy's time is the original's as closely as the system sets it, not always to the nanosecond),
+   * or undefined when it is not as it was.
+   */
+  const reuse = (file: string, name: string, before: WrittenFile): WrittenFile | undefined => {
+    if (!old || !survey || survey.changed.has(name)) return undefined;
     const from = path.join(old.root, path.relative(root, file));
-    if (from === file) return true;
+    if (from === file) return before;
     mkdirSync(path.dirname(file), { recursive: true });
     try {
       linkSync(from, file);
+      return before;
     } catch {
       copyKeepingHoles(from, file, before.size);
-      utimesSync(file, statSync(from).atime, new Date(before.mtimeMs));
+      utimesSync(file, statSync(from).atime, before.mtimeMs / 1000);
+      const { size, mtimeMs } = statSync(file);
+      return { size, mtimeMs };
     }
-    return true;
   };
   const manifests = new Map<string, ScopeManifestBuilder>();
   for (const scope of snapshot.allScopes()) manifests.set(scope.key, new ScopeManifestBuilder(scope.key, snapshot.archiveCount(scope)));
@@ -178,11 +185,13 @@ async function fillAssets(
     const before = previous?.assets.get(urlPath);
     const carried = before?.deps ? carry?.(before.deps) : undefined;
     let asset: KeptAsset;
-    if (before && carried && reuse(file, urlPath, before)) asset = { ...before, deps: carried };
+    const unchanged = before && carried ? reuse(file, urlPath, before) : undefined;
+    if (before && carried && unchanged) asset = { ...before, ...unchanged, deps: carried };
     else {
       const made = await assetOf(snapshot, resource, entries);
       // Equal ETags are equal bytes (the head may say something else: a later Last-Modified).
-      if (before && before.head.etag === made.head.etag && reuse(file, urlPath, before)) asset = { ...before, head: made.head };
+      const same = before && before.head.etag === made.head.etag ? reuse(file, urlPath, before) : undefined;
+      if (before && same) asset = { ...before, ...same, head: made.head };
       else {
         asset = { head: made.head, ...writeFile(file, made.write, inPlace) };
         touched.add(folderOf(relatives[i] as string));
@@ -209,9 +218,10 @@ async function fillAssets(
   const writeOther = (relative: string, hash: string, write: (file: string) => number): number => {
     const file = path.join(root, relative);
     const before = previous?.others.get(relative);
-    if (before && before.hash === hash && reuse(file, relative, before)) {
-      kept.others.set(relative, before);
-      return before.size;
+    const same = before && before.hash === hash ? reuse(file, relative, before) : undefined;
+    if (before && same) {
+      kept.others.set(relative, { ...before, ...same });
+      return same.size;
     }
     const stamp = writeFile(file, write, true);
     touched.add(folderOf(relative));
