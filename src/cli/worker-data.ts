@@ -100,7 +100,12 @@ async function writeAssets(values: Values, out: string, io: CommandIO, recorded?
   if (cacheDir !== undefined) forgetKeptAssets(cacheDir, out);
   // Scheduled changes are rendered ahead, on a copy of the history as this run leaves it.
   // wrangler dev (the build step runs with --if-changed) is given one new folder, not files changed one by one.
-  const result = await writeWorkerAssets(snapshot, out, { data, copyLedger: () => history.copy() }, progress.step('writing', 'representations'), previous, !values['if-changed']);
+  const result = await writeWorkerAssets(snapshot, out, {
+    future: { data, copyLedger: () => history.copy() },
+    progress: progress.step('writing', 'representations'),
+    ...(previous ? { previous } : {}),
+    inPlace: !values['if-changed'],
+  });
   progress.clear();
   const cacheProblem = cacheDir === undefined ? undefined : attempt(() => writeKeptAssets(cacheDir, out, result.kept));
   if (cacheProblem) io.err(`${cacheProblem}\n`);

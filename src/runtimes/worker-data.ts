@@ -98,27 +98,32 @@ export interface WorkerAssetsResult {
   kept: KeptAssets;
 }
 
+export interface WorkerAssetsOptions {
+  /** The versions of the site scheduled ahead, rendered beside the current one. */
+  future?: ScheduledFuture;
+  /** Told as each representation of the current version is done. */
+  progress?: (done: number, total: number) => void;
+  /** What the last run into the folder left (state/asset-record.ts), and the folder surveyed against it. */
+  previous?: KeptAssets & { survey: Promise<OutputSurvey> };
+  /** Update the folder where it is (the fastest), rather than fill a new one and swap it in. */
+  inPlace?: boolean;
+  /** Makes `made` a hard link to `existing` (node:fs linkSync); tests pass one that fails, as a file system without links does. */
+  link?: (existing: string, made: string) => void;
+}
+
 /**
- * Writes the site's assets into `outDir`. With what the last run into it left (`previous`,
- * state/asset-record.ts), a representation none of whose facts changed is not rendered again, and
- * a file whose bytes did not change is not written; files no longer produced go. `inPlace`: the
- * folder is updated where it is (the fastest); otherwise a new folder is filled beside it and
- * swapped in at the end, so that a failure leaves it as it was and `wrangler dev`, which watches
- * it, sees one change (files changed one by one set its watchers rebuilding over and over): the
- * new folder then takes each unchanged file by a hard link (a copy where links cannot be made).
- * Either way the folder ends with the same bytes. `progress`: told as each representation of the
- * current version is done.
+ * Writes the site's assets into `outDir`. With what the last run into it left (`previous`), a
+ * representation none of whose facts changed is not rendered again, and a file whose bytes did
+ * not change is not written; files no longer produced go. In place, the folder is updated where it
+ * is; otherwise a new folder is filled beside it and swapped in at the end, so that a failure
+ * leaves it as it was and `wrangler dev`, which watches it, sees one change (files changed one by
+ * one set its watchers rebuilding over and over): the new folder then takes each unchanged file by
+ * a hard link (a copy where links cannot be made). Either way the folder ends with the same bytes.
  */
-export async function writeWorkerAssets(
-  snapshot: SiteSnapshot,
-  outDir = WORKER_ASSETS_DIR,
-  future?: ScheduledFuture,
-  progress?: (done: number, total: number) => void,
-  previous?: KeptAssets & { survey: Promise<OutputSurvey> },
-  inPlace = false,
-): Promise<WorkerAssetsResult> {
+export async function writeWorkerAssets(snapshot: SiteSnapshot, outDir = WORKER_ASSETS_DIR, options: WorkerAssetsOptions = {}): Promise<WorkerAssetsResult> {
+  const { previous, inPlace = false } = options;
   const old = previous && existsSync(outDir) ? { root: throughLinks(outDir), kept: previous } : undefined;
-  const { folders, touched, ...result } = old && inPlace ? await fillAssets(snapshot, old.root, future, progress, old) : await replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, future, progress, old));
+  const { folders, touched, ...result } = old && inPlace ? await fillAssets(snapshot, old.root, options, old) : await replaceFolder(outDir, (staging) => fillAssets(snapshot, staging, options, old));
   // Stamped where the folders are now (a folder renamed into place has a new change time).
   const root = throughLinks(outDir);
   const stamps = old && inPlace ? stampsAfter(root, folders, old.kept.stamps, touched) : stampsOf(root, folders);
@@ -129,8 +134,7 @@ export async function writeWorkerAssets(
 async function fillAssets(
   snapshot: SiteSnapshot,
   root: string,
-  future: ScheduledFuture | undefined,
-  progress: ((done: number, total: number) => void) | undefined,
+  { future, progress, link = linkSync }: WorkerAssetsOptions,
   old: { root: string; kept: KeptAssets & { survey: Promise<OutputSurvey> } } | undefined,
 ): Promise<WorkerAssetsResult & { folders: string[]; touched: Set<string> }> {
   const previous = old?.kept;
@@ -152,7 +156,7 @@ async function fillAssets(
     if (from === file) return before;
     mkdirSync(path.dirname(file), { recursive: true });
     try {
-      linkSync(from, file);
+      link(from, file);
       return before;
     } catch {
       copyKeepingHoles(from, file, before.size);

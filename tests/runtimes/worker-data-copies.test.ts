@@ -1,36 +1,32 @@
 /**
  * `worker-data --if-changed` where hard links cannot be made (the folder on a file system without
- * them, or across devices): the new folder takes each unchanged file by a copy, which keeps its
- * bytes and, within a microsecond, its modification time; the record holds the copy's own stamp,
- * so that the next run finds the folder as it was left.
+ * them): the new folder takes each unchanged file by a copy, which keeps its bytes and, within a
+ * microsecond, its modification time; the record holds the copy's own stamp, so that the next run
+ * finds the folder as it was left and writes only what changed.
  */
 import { cp, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changedFiles, hashTree } from '../../bench/tree.js';
-import { workerDataCommand } from '../../src/cli/worker-data.js';
+import { loadSite } from '../../src/content/load.js';
+import { throughLinks } from '../../src/runtimes/output-folder.js';
+import { surveyOutput, type OutputSurvey } from '../../src/runtimes/output-survey.js';
+import { writeWorkerAssets, type WorkerAssetsResult } from '../../src/runtimes/worker-data.js';
+import { SiteSnapshot } from '../../src/site/snapshot.js';
+import type { KeptAssets } from '../../src/state/asset-record.js';
+import { recordedFiles } from '../../src/state/build-record.js';
 import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
-const links = vi.hoisted(() => ({ attempted: 0 }));
+async function snapshotOf(articles: string): Promise<SiteSnapshot> {
+  const { data } = await loadSite(articles);
+  if (!data) throw new Error(`${articles} has no usable site`);
+  return new SiteSnapshot(data);
+}
 
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const linkSync = () => {
-    links.attempted++;
-    throw Object.assign(new Error('EXDEV: cross-device link not permitted, link'), { code: 'EXDEV' });
-  };
-  return { ...fs, default: { ...fs, linkSync }, linkSync };
-});
-
-const NOW = '2026-09-20T00:00:00Z';
-
-async function workerData(...args: string[]): Promise<string> {
-  let said = '';
-  const io = { out: () => {}, err: (text: string) => (said += text), stdin: process.stdin, isTTY: false };
-  const status = await workerDataCommand.run([...args, '--now', NOW], io);
-  if (status !== 0) throw new Error(`worker-data exited with ${status}:\n${said}`);
-  return said;
+/** The folder against the record the run that wrote it left, as the next run surveys it. */
+function survey(out: string, kept: KeptAssets): OutputSurvey {
+  return surveyOutput(throughLinks(out), { files: recordedFiles(kept.assets), others: recordedFiles(kept.others), stamps: kept.stamps });
 }
 
 async function modificationTimes(dir: string, names: Iterable<string>): Promise<Map<string, number>> {
@@ -40,18 +36,27 @@ async function modificationTimes(dir: string, names: Iterable<string>): Promise<
 }
 
 describe('worker-data --if-changed without hard links', () => {
-  it('copies the unchanged files into the new folder with their bytes and times: the folder of a run without the cache, and the next run finds nothing to do', async () => {
+  it('copies the unchanged files into the new folder with their bytes and times, and records the copies as they are', async () => {
     const work = await scratchFolder('feedgen-copies-');
     const articles = path.join(work, 'articles');
     await cp(BUNDLED_ARTICLES, articles, { recursive: true });
     const out = path.join(work, 'assets');
-    await workerData('--articles', articles, '--out', out, '--if-changed');
+    let linksTried = 0;
+    const noLinks = () => {
+      linksTried++;
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted, link'), { code: 'EXDEV' });
+    };
+    // As `worker-data --if-changed` runs: a new folder swapped in, filled from the last run's.
+    const run = async (last: WorkerAssetsResult) =>
+      writeWorkerAssets(await snapshotOf(articles), out, { previous: { ...last.kept, survey: Promise.resolve(survey(out, last.kept)) }, link: noLinks });
+    const edit = (text: string) => writeFile(path.join(articles, 'europe/rail-night-trains-return.md'), text, { flag: 'a' });
+
+    const first = await writeWorkerAssets(await snapshotOf(articles), out);
     const before = await hashTree(out);
     const timesBefore = await modificationTimes(out, before.keys());
-
-    await writeFile(path.join(articles, 'europe/rail-night-trains-return.md'), 'A correction, appended.\n', { flag: 'a' });
-    expect(await workerData('--articles', articles, '--out', out, '--if-changed')).toMatch(/: \d+ written, \d+ deleted$/m);
-    expect(links.attempted).toBeGreaterThan(0);
+    await edit('A correction, appended.\n');
+    const second = await run(first);
+    expect(linksTried).toBeGreaterThan(0);
 
     const after = await hashTree(out);
     const changed = new Set(changedFiles(before, after));
@@ -62,15 +67,15 @@ describe('worker-data --if-changed without hard links', () => {
     // utimes takes seconds as a double: within a microsecond of the original, not to the nanosecond.
     for (const name of unchanged) expect(Math.abs((timesAfter.get(name) as number) - (timesBefore.get(name) as number)), name).toBeLessThan(0.001);
     for (const name of unchanged) expect((await stat(path.join(out, name))).nlink, name).toBe(1);
+    const clean = path.join(work, 'clean');
+    await writeWorkerAssets(await snapshotOf(articles), clean);
+    expect(changedFiles(after, await hashTree(clean))).toEqual([]);
 
-    await workerData('--articles', articles, '--out', path.join(work, 'clean'), '--no-cache');
-    expect(changedFiles(after, await hashTree(path.join(work, 'clean')))).toEqual([]);
-    expect(await workerData('--articles', articles, '--out', out, '--if-changed')).toContain('is up to date: nothing it is made from has changed since it was written');
-
-    // The copies are as their record says: after another edit, only the files whose bytes change are written.
-    await writeFile(path.join(articles, 'europe/rail-night-trains-return.md'), 'A second correction.\n', { flag: 'a' });
-    const summary = /: (\d+) written, (\d+) deleted$/m.exec(await workerData('--articles', articles, '--out', out, '--if-changed'));
+    // The record says what the folder holds: nothing to look at again, and after another edit only the files whose bytes change are written.
+    expect(survey(out, second.kept)).toEqual({ changed: new Set(), moved: [] });
+    await edit('A second correction.\n');
+    const third = await run(second);
     const last = await hashTree(out);
-    expect(Number(summary?.[1])).toBe(changedFiles(after, last).filter((name) => last.has(name)).length);
+    expect(third.written).toBe(changedFiles(after, last).filter((name) => last.has(name)).length);
   }, 120_000);
 });
