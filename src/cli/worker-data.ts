@@ -3,9 +3,8 @@ import path from 'node:path';
 import type { Problem } from '../content/model.js';
 import { throughLinks } from '../runtimes/output-folder.js';
 import { surveyOutputAside } from '../runtimes/output-survey.js';
-import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, writeWorkerAssets } from '../runtimes/worker-data.js';
+import { MAX_ASSET_BYTES, WORKER_ASSETS_DIR, recordedOutputOf, writeWorkerAssets } from '../runtimes/worker-data.js';
 import { forgetKeptAssets, readKeptAssets, writeKeptAssets } from '../state/asset-record.js';
-import { recordedFiles } from '../state/build-record.js';
 import { lockOutput, readOutputRecord, recordOutput, seeInputs, settledRecord, upToDate, writeOutputRecord, type Inputs } from '../state/up-to-date.js';
 import { formatUtc } from '../time/index.js';
 import { byteSize, count } from '../words/counts.js';
@@ -83,7 +82,7 @@ async function writeAssets(values: Values, out: string, io: CommandIO, recorded?
   const cacheDir = cacheDirOf(values);
   const kept = cacheDir === undefined ? undefined : readKeptAssets(cacheDir, out);
   // The folder is surveyed against what the last run left there, on another thread while this one loads the site.
-  const previous = kept && existsSync(out) ? { ...kept, survey: surveyOutputAside(throughLinks(out), { files: recordedFiles(kept.assets), others: recordedFiles(kept.others), stamps: kept.stamps }) } : undefined;
+  const previous = kept && existsSync(out) ? { ...kept, survey: surveyOutputAside(throughLinks(out), recordedOutputOf(kept)) } : undefined;
   const site = await loadPublishable(values, { skipInvalid, progress: progress.step('parsing', 'articles'), ...(recorded ? { seen: recorded.seen } : {}) });
   progress.clear();
   const { data, history, snapshot, problems } = site;

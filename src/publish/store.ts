@@ -233,9 +233,10 @@ export class RepresentationStore {
     // Over budget: drop the least recently used until back under it (the newest always stays).
     // A scan for each: this follows a render, which costs far more.
     while (this.bytes > this.maxBytes) {
-      const oldest = this.leastRecentlyUsed(path);
-      if (oldest === undefined) break;
-      this.bytes -= heldBytes((this.ready.get(oldest) as HeldRepresentation).representation);
+      const least = this.leastRecentlyUsed(path);
+      if (!least) break;
+      const [oldest, dropped] = least;
+      this.bytes -= heldBytes(dropped.representation);
       this.ready.delete(oldest);
       const oldKey = this.keyOfPath.get(oldest);
       if (oldKey) this.byKey.delete(oldKey);
@@ -243,15 +244,9 @@ export class RepresentationStore {
     }
   }
 
-  private leastRecentlyUsed(except: string): string | undefined {
-    let oldest: string | undefined;
-    let oldestUse = Infinity;
-    for (const [path, held] of this.ready) {
-      if (held.used < oldestUse && path !== except) {
-        oldest = path;
-        oldestUse = held.used;
-      }
-    }
+  private leastRecentlyUsed(except: string): [string, HeldRepresentation] | undefined {
+    let oldest: [string, HeldRepresentation] | undefined;
+    for (const entry of this.ready) if (entry[0] !== except && (!oldest || entry[1].used < oldest[1].used)) oldest = entry;
     return oldest;
   }
 }

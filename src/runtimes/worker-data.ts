@@ -20,6 +20,7 @@ import { allResources, crawlerResources, homeScope, renderOrder, type Resource }
 import { pendingInstants, scheduleOf } from '../site/schedule.js';
 import { SiteSnapshot } from '../site/snapshot.js';
 import type { KeptAsset, KeptAssets, WrittenFile } from '../state/asset-record.js';
+import { recordedFiles } from '../state/build-record.js';
 import { sha256Base64url } from '../state/digest.js';
 import { publicationOf, recordHistory } from '../state/history.js';
 import type { Ledger } from '../state/ledger.js';
@@ -28,7 +29,7 @@ import { basePathOf, scopeKey } from '../urls/paths.js';
 import { SITE_MANIFEST_PATH, ScopeManifestBuilder, scopeManifestPath, versionedAssetPath, type AssetHead, type SiteManifest } from './asset-manifest.js';
 import { copyKeepingHoles, copyMediaFile } from './media.js';
 import { fileForPath, folderOf, foldersOf, makeFolders, removeUnproduced, replaceFolder, stampsAfter, stampsOf, throughLinks } from './output-folder.js';
-import type { OutputSurvey } from './output-survey.js';
+import type { OutputSurvey, RecordedOutput } from './output-survey.js';
 
 /** wrangler.toml's `[assets] directory`. */
 export const WORKER_ASSETS_DIR = '.generated/worker-assets';
@@ -96,6 +97,11 @@ export interface WorkerAssetsResult {
   deleted: number;
   /** What the folder holds now, for the next run (state/asset-record.ts). */
   kept: KeptAssets;
+}
+
+/** What a run's record says of the folder it wrote, as output-survey.ts compares it with the folder. */
+export function recordedOutputOf(kept: KeptAssets): RecordedOutput {
+  return { files: recordedFiles(kept.assets), others: recordedFiles(kept.others), stamps: kept.stamps };
 }
 
 export interface WorkerAssetsOptions {

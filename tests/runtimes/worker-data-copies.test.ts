@@ -11,10 +11,9 @@ import { changedFiles, hashTree } from '../../bench/tree.js';
 import { loadSite } from '../../src/content/load.js';
 import { throughLinks } from '../../src/runtimes/output-folder.js';
 import { surveyOutput, type OutputSurvey } from '../../src/runtimes/output-survey.js';
-import { writeWorkerAssets, type WorkerAssetsResult } from '../../src/runtimes/worker-data.js';
+import { recordedOutputOf, writeWorkerAssets, type WorkerAssetsResult } from '../../src/runtimes/worker-data.js';
 import { SiteSnapshot } from '../../src/site/snapshot.js';
 import type { KeptAssets } from '../../src/state/asset-record.js';
-import { recordedFiles } from '../../src/state/build-record.js';
 import { scratchFolder } from '../helpers/scratch.js';
 import { BUNDLED_ARTICLES } from '../helpers/server.js';
 
@@ -26,7 +25,7 @@ async function snapshotOf(articles: string): Promise<SiteSnapshot> {
 
 /** The folder against the record the run that wrote it left, as the next run surveys it. */
 function survey(out: string, kept: KeptAssets): OutputSurvey {
-  return surveyOutput(throughLinks(out), { files: recordedFiles(kept.assets), others: recordedFiles(kept.others), stamps: kept.stamps });
+  return surveyOutput(throughLinks(out), recordedOutputOf(kept));
 }
 
 async function modificationTimes(dir: string, names: Iterable<string>): Promise<Map<string, number>> {
